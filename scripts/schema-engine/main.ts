@@ -94,9 +94,9 @@ async function runCliCommand(command: string, datasource: Datasource | undefined
 
 /** Turns an engine or adapter error into the JSON-RPC error shape the CLI renders. */
 function rpcError(error: unknown) {
-  const e = error as { code?: unknown; message?: string };
+  const e = error as { code?: unknown; message?: string; name?: string; stack?: string };
   const message = e.message ?? JSON.stringify(e);
-  if (e instanceof WebAssembly.RuntimeError) {
+  if (e.name === 'RuntimeError') {
     return { code: 4466, message, data: { is_panic: true, message, backtrace: e.stack } };
   }
   const data: Record<string, unknown> = { is_panic: false, message };

@@ -1,0 +1,169 @@
+/**
+ * Demo data for a small bank: departments and staff, SLA policies, US bank holidays, and a few
+ * hundred customers with a year of card transactions each, among them Jane from the scenario
+ * in DESIGN.md. Deterministic for a given day; run by `npm start` when the database is empty.
+ */
+import { faker } from '@faker-js/faker';
+import Holidays from 'date-holidays';
+import type { Db } from '../src/db/client';
+import { Prisma } from '../src/db/generated/sqlite/client';
+
+export const JANE = {
+  customerId: 'cust-jane',
+  cardId: 'card-jane-credit',
+  /** The small charge she does not recognise. */
+  unrecognizedTransactionId: 'txn-jane-unrecognized',
+};
+
+const DAY_MS = 86_400_000;
+
+export const DEPARTMENTS = [
+  { id: 'intake', name: 'Dispute Intake' },
+  { id: 'fraud', name: 'Fraud Investigations' },
+  { id: 'merchant-disputes', name: 'Merchant Disputes' },
+  { id: 'chargebacks', name: 'Chargebacks & Network' },
+  { id: 'care', name: 'Customer Care' },
+];
+
+type StaffRow = { id: string; name: string; email: string; role: 'agent' | 'supervisor' | 'care_agent' | 'admin'; departmentId: string; authorityLimitCents: number };
+
+function staffRows(): StaffRow[] {
+  const rows: StaffRow[] = [];
+  for (const { id: dept } of DEPARTMENTS) {
+    const agentRole = dept === 'care' ? 'care_agent' : 'agent';
+    for (let i = 1; i <= 3; i++) {
+      const name = faker.person.fullName();
+      rows.push({ id: `${dept}-agent-${i}`, name, email: faker.internet.email({ firstName: name, provider: 'bank.example' }).toLowerCase(), role: agentRole, departmentId: dept, authorityLimitCents: dept === 'care' ? 10_000 : 50_000 });
+    }
+    const name = faker.person.fullName();
+    rows.push({ id: `${dept}-supervisor`, name, email: faker.internet.email({ firstName: name, provider: 'bank.example' }).toLowerCase(), role: 'supervisor', departmentId: dept, authorityLimitCents: 500_000 });
+  }
+  rows.push({ id: 'admin', name: 'Operations Admin', email: 'ops-admin@bank.example', role: 'admin', departmentId: 'intake', authorityLimitCents: 10_000_000 });
+  return rows;
+}
+
+/** Internal SLAs in business days; narrower rows (department, tier) win over broader ones. */
+const SLA_POLICIES = [
+  { stage: 'intake', businessDays: 1, warnBusinessDaysBefore: 0 },
+  { stage: 'investigation', businessDays: 10, warnBusinessDaysBefore: 2 },
+  { stage: 'investigation', departmentId: 'fraud', businessDays: 5, warnBusinessDaysBefore: 1 },
+  { stage: 'investigation', tier: 'platinum' as const, businessDays: 5, warnBusinessDaysBefore: 1 },
+  { stage: 'awaiting_customer', businessDays: 10, warnBusinessDaysBefore: 2 },
+  { stage: 'awaiting_merchant', businessDays: 15, warnBusinessDaysBefore: 3, pausedWhileAwaitingCustomer: false },
+  { stage: 'awaiting_network', businessDays: 30, warnBusinessDaysBefore: 5, pausedWhileAwaitingCustomer: false },
+  { stage: 'pending_approval', businessDays: 2, warnBusinessDaysBefore: 1 },
+];
+
+const MERCHANTS = [
+  { merchant: 'FRESHMART GROCERY', mcc: '5411', min: 1500, max: 14000, channel: 'pos' },
+  { merchant: 'CORNER COFFEE CO', mcc: '5814', min: 350, max: 1200, channel: 'pos' },
+  { merchant: 'SHELL OIL', mcc: '5541', min: 2500, max: 8000, channel: 'pos' },
+  { merchant: 'AMAZON MKTPLACE', mcc: '5942', min: 999, max: 15000, channel: 'online' },
+  { merchant: 'CITY TRANSIT', mcc: '4111', min: 275, max: 3300, channel: 'pos' },
+  { merchant: 'NETFLIX.COM', mcc: '4899', min: 1549, max: 1549, channel: 'recurring' },
+  { merchant: 'PHARMAPLUS', mcc: '5912', min: 800, max: 6000, channel: 'pos' },
+  { merchant: 'BISTRO 21', mcc: '5812', min: 2500, max: 16000, channel: 'pos' },
+] as const;
+
+type TxnRow = { id: string; cardId: string; postedAt: Date; amountCents: number; merchant: string; mcc: string; channel: string };
+
+/** A year of everyday spending, `perWeek` transactions a week on average. */
+function yearOfTransactions(cardId: string, perWeek: number, now: Date): TxnRow[] {
+  const rows: TxnRow[] = [];
+  const start = now.getTime() - 365 * DAY_MS;
+  for (let day = 0; day < 365; day++) {
+    const count = faker.number.int({ min: 0, max: Math.max(1, Math.round((perWeek / 7) * 2)) });
+    for (let n = 0; n < count; n++) {
+      const m = faker.helpers.arrayElement(MERCHANTS);
+      rows.push({
+        id: `txn-${cardId}-${day}-${n}`,
+        cardId,
+        postedAt: new Date(start + day * DAY_MS + faker.number.int({ min: 7, max: 22 }) * 3_600_000),
+        amountCents: faker.number.int({ min: m.min, max: m.max }),
+        merchant: m.merchant,
+        mcc: m.mcc,
+        channel: m.channel,
+      });
+    }
+  }
+  return rows;
+}
+
+async function insertInBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>, size = 2000): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+export interface SeedOptions {
+  customers?: number;
+  now?: Date;
+}
+
+/** Seeds an empty database; returns false, changing nothing, when customers exist already. */
+export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOptions = {}): Promise<boolean> {
+  if ((await db.customer.count()) > 0) return false;
+  faker.seed(20261122);
+
+  await db.department.createMany({ data: DEPARTMENTS });
+  await db.staff.createMany({ data: staffRows() });
+  await db.slaPolicy.createMany({ data: SLA_POLICIES });
+  const holidays = new Holidays('US');
+  const year = now.getUTCFullYear();
+  const holidayRows = [year - 1, year, year + 1].flatMap((y) =>
+    holidays
+      .getHolidays(y)
+      .filter((h) => h.type === 'public')
+      .map((h) => ({ calendar: 'US', date: new Date(`${h.date.slice(0, 10)}T00:00:00Z`), name: h.name })),
+  );
+  await db.holiday.createMany({ data: holidayRows });
+
+  const customerRows = [];
+  const cardRows = [];
+  let transactions: TxnRow[] = [];
+  customerRows.push({ id: JANE.customerId, name: 'Jane Morgan', email: 'jane.morgan@example.com', phone: '+1-555-0100', preferredChannel: 'email' as const, tier: 'gold' as const, lifetimeValueCents: 1_250_000, timezone: 'America/Chicago', statusUpdateIntervalDays: 3 });
+  cardRows.push({ id: JANE.cardId, customerId: JANE.customerId, last4: '4242', product: 'Rewards Credit', openedAt: new Date(now.getTime() - 6 * 365 * DAY_MS) });
+  transactions.push(...yearOfTransactions(JANE.cardId, 12, now));
+  transactions.push({ id: JANE.unrecognizedTransactionId, cardId: JANE.cardId, postedAt: new Date(now.getTime() - 4 * DAY_MS), amountCents: 1499, merchant: 'DGTL*SVCS 800-555-0199', mcc: '5817', channel: 'online' });
+
+  for (let i = 1; i < customers; i++) {
+    const id = `cust-${String(i).padStart(4, '0')}`;
+    const firstName = faker.person.firstName();
+    const lastName = faker.person.lastName();
+    customerRows.push({
+      id,
+      name: `${firstName} ${lastName}`,
+      email: faker.internet.email({ firstName, lastName, provider: 'example.com' }).toLowerCase(),
+      phone: faker.phone.number({ style: 'national' }),
+      preferredChannel: faker.helpers.weightedArrayElement([{ weight: 7, value: 'email' as const }, { weight: 2, value: 'sms' as const }, { weight: 1, value: 'push' as const }]),
+      tier: faker.helpers.weightedArrayElement([{ weight: 7, value: 'standard' as const }, { weight: 2, value: 'gold' as const }, { weight: 1, value: 'platinum' as const }]),
+      lifetimeValueCents: faker.number.int({ min: 50_000, max: 5_000_000 }),
+      timezone: faker.helpers.arrayElement(['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles']),
+      statusUpdateIntervalDays: faker.helpers.arrayElement([null, 3, 7]),
+    });
+    const cardId = `card-${String(i).padStart(4, '0')}`;
+    cardRows.push({ id: cardId, customerId: id, last4: faker.finance.accountNumber(4), product: faker.helpers.arrayElement(['Rewards Credit', 'Cash Back Credit', 'Everyday Debit']), openedAt: faker.date.past({ years: 8, refDate: now }) });
+    transactions = transactions.concat(yearOfTransactions(cardId, faker.number.int({ min: 3, max: 15 }), now));
+  }
+
+  await insertInBatches(customerRows, (data) => db.customer.createMany({ data }));
+  await insertInBatches(cardRows, (data) => db.card.createMany({ data }));
+  // A year of transactions is the bulk of the seed; one multi-row INSERT per batch is about
+  // ten times faster than createMany, which binds every row through the query compiler.
+  await insertInBatches(transactions, (batch) =>
+    db.$executeRaw`INSERT INTO "CardTransaction" ("id", "cardId", "postedAt", "amountCents", "currency", "merchant", "mcc", "country", "channel") VALUES ${Prisma.join(
+      batch.map((t) => Prisma.sql`(${t.id}, ${t.cardId}, ${t.postedAt}, ${t.amountCents}, 'USD', ${t.merchant}, ${t.mcc}, 'US', ${t.channel})`),
+    )}`,
+  1000);
+  return true;
+}
+
+// `prisma db seed` and `npm run db:seed` run this file directly.
+if (require.main === module) {
+  void (async () => {
+    const { createDb } = require('../src/db/client') as typeof import('../src/db/client');
+    const { loadConfig } = require('../src/config') as typeof import('../src/config');
+    const db = createDb(loadConfig().databaseUrl);
+    const seeded = await seed(db);
+    console.log(seeded ? 'Seeded the demo bank.' : 'The database has customers already; nothing seeded.');
+    await db.$disconnect();
+  })();
+}

@@ -1,0 +1,24 @@
+import express from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client';
+import { Problem, problemHandler } from './problem';
+import { caseRoutes } from './routes/cases';
+import { healthRoutes } from './routes/health';
+
+export interface ApiDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+}
+
+/** The admin API. Stateless: every request reads the database or asks Temporal. */
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '100kb' }));
+  app.use(healthRoutes(deps));
+  app.use(caseRoutes(deps));
+  app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
+  app.use(problemHandler);
+  return app;
+}

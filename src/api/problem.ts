@@ -1,0 +1,59 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { ZodError } from 'zod';
+
+/** One wrong field of a request, as RFC 9457 problem details carry it in `errors`. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An error the API answers with `application/problem+json` (RFC 9457). */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+
+  static invalid(errors: FieldError[]): Problem {
+    const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    return new Problem(422, 'Invalid request', detail, { errors });
+  }
+
+  static notFound(detail: string): Problem {
+    return new Problem(404, 'Not found', detail);
+  }
+}
+
+export function sendProblem(res: Response, problem: Problem): void {
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({ type: 'about:blank', title: problem.title, status: problem.status, detail: problem.detail, ...problem.extra });
+}
+
+export function fieldErrors(error: ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(body)',
+    message: issue.message,
+  }));
+}
+
+/** Turns every error into problem+json; only the unexpected ones are 500s, and they are logged. */
+export const problemHandler: ErrorRequestHandler = (error, _req, res, _next) => {
+  if (error instanceof Problem) return sendProblem(res, error);
+  if (error instanceof ZodError) return sendProblem(res, Problem.invalid(fieldErrors(error)));
+  // body-parser's errors: malformed JSON, too large, wrong charset.
+  const status = (error as { status?: number }).status;
+  if ((error as { type?: string }).type === 'entity.parse.failed') {
+    return sendProblem(res, new Problem(400, 'Malformed JSON', `The request body is not valid JSON: ${(error as Error).message}`, { errors: [{ field: '(body)', message: 'not valid JSON' }] }));
+  }
+  if (status && status >= 400 && status < 500) {
+    return sendProblem(res, new Problem(status, 'Bad request', (error as Error).message));
+  }
+  console.error('unexpected error', error);
+  return sendProblem(res, new Problem(500, 'Internal error', 'Something went wrong on our side.'));
+};

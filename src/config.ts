@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ROOT } from './db/target';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('')
+  .transform((v) => v === 'true' || v === '1');
+
+const Env = z.object({
+  DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+  DATABASE_URL: z.string().optional(),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('disputes'),
+  TEMPORAL_TLS: flag,
+  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  API_PORT: port(3000),
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: port(2525),
+  SMTP_SECURE: flag,
+  SMTP_USER: z.string().optional(),
+  SMTP_PASS: z.string().optional(),
+  MAIL_FROM: z.string().default('Proactive Care <disputes@bank.example>'),
+  MAIL_SINK_HTTP_PORT: port(8025),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** Reads configuration from the environment; every port and path has a default. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    dataDir,
+    databaseUrl: e.DATABASE_URL || `file:${path.join(dataDir, 'proactive-care.db')}`,
+    /** True when the database is ours to set up (no DATABASE_URL given). */
+    embeddedDatabase: !e.DATABASE_URL,
+    temporal: {
+      /** True when no TEMPORAL_ADDRESS is given: `npm start` runs the dev server. */
+      embedded: !e.TEMPORAL_ADDRESS,
+      address: e.TEMPORAL_ADDRESS || `127.0.0.1:${e.TEMPORAL_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: e.TEMPORAL_TLS,
+      tlsCertPath: e.TEMPORAL_TLS_CERT_PATH,
+      tlsKeyPath: e.TEMPORAL_TLS_KEY_PATH,
+      tlsCaPath: e.TEMPORAL_TLS_CA_PATH,
+      apiKey: e.TEMPORAL_API_KEY,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      dbFile: path.join(dataDir, 'temporal.db'),
+    },
+    api: { port: e.API_PORT },
+    mail: {
+      /** True when no SMTP_HOST is given: `npm start` runs the local SMTP sink. */
+      embeddedSink: !e.SMTP_HOST,
+      host: e.SMTP_HOST || '127.0.0.1',
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE,
+      user: e.SMTP_USER,
+      pass: e.SMTP_PASS,
+      from: e.MAIL_FROM,
+      sinkHttpPort: e.MAIL_SINK_HTTP_PORT,
+      sinkFile: path.join(dataDir, 'mail-sink.jsonl'),
+    },
+  };
+}

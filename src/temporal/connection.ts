@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import type { Config } from '../config';
+
+type TemporalConfig = Config['temporal'];
+
+/** Connection options for a dev server, a self-hosted cluster (mTLS) or Temporal Cloud (API key). */
+export function connectionOptions(t: TemporalConfig) {
+  const mtls = t.tlsCertPath && t.tlsKeyPath;
+  const tls = mtls
+    ? {
+        clientCertPair: { crt: readFileSync(t.tlsCertPath!), key: readFileSync(t.tlsKeyPath!) },
+        serverRootCACertificate: t.tlsCaPath ? readFileSync(t.tlsCaPath) : undefined,
+      }
+    : t.tls || t.apiKey
+      ? true
+      : undefined;
+  return { address: t.address, tls, apiKey: t.apiKey };
+}
+
+export async function connectClient(t: TemporalConfig): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(t));
+  return new Client({ connection, namespace: t.namespace });
+}
+
+const CLI_TYPE_NAMES: Record<string, string> = { KEYWORD: 'Keyword', DOUBLE: 'Double', BOOL: 'Bool', INT: 'Int', TEXT: 'Text' };
+
+/** A search attribute's type as the Temporal CLI spells it. */
+export const cliTypeName = (key: { type: string }): string => CLI_TYPE_NAMES[key.type];
+
+/**
+ * Fails fast, with the command that fixes it, when the namespace lacks the search attributes
+ * the dispute workflow sets (a workflow upserting an unknown attribute fails its task).
+ */
+export async function assertSearchAttributes(client: Client, namespace: string): Promise<void> {
+  const { customAttributes } = await client.connection.operatorService.listSearchAttributes({ namespace });
+  const missing = CASE_SEARCH_ATTRIBUTES.filter((key) => !customAttributes || !(key.name in customAttributes));
+  if (missing.length === 0) return;
+  const commands = missing
+    .map((key) => `temporal operator search-attribute create --namespace ${namespace} --name ${key.name} --type ${cliTypeName(key)}`)
+    .join('\n  ');
+  throw new Error(`Namespace "${namespace}" lacks search attributes ${missing.map((k) => k.name).join(', ')}. Create them:\n  ${commands}`);
+}
