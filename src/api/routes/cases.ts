@@ -18,10 +18,16 @@ const amount = z
   .refine((v) => Number.isFinite(v) && v > 0, 'must be positive')
   .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most two decimal places');
 
+const id = () =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters');
+
 const NewCase = z.strictObject({
-  customerId: z.string().min(1).max(64),
-  cardId: z.string().min(1).max(64),
-  transactionId: z.string().min(1).max(64),
+  customerId: id(),
+  cardId: id(),
+  transactionId: id(),
   amount,
   reasonCode: z.enum(REASON_CODES),
   description: z.string().max(2000).optional(),

