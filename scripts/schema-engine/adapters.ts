@@ -5,6 +5,8 @@
  *   refuses; they are read as text, which is what they are.
  * - adapter-pg splits scripts on every `;`, breaking statements that contain one; migration
  *   scripts run as one multi-statement query instead, as the native engine does.
+ * - On SQLite the wasm engine replays migrations into the shadow database as one raw query,
+ *   which better-sqlite3 refuses to prepare; a multi-statement query runs as a script.
  * - On SQLite the wasm engine reads `_prisma_migrations` before it has created it, and its
  *   reset leaves tables behind; both are done here with plain SQL instead.
  * - adapter-pg's shadow database connects with the main connection string (which overrides
@@ -44,15 +46,36 @@ export function adapterFactoryFor(url: string, shadowDatabaseUrl?: string): Migr
   return isPostgresUrl(url) ? postgresFactory(url, shadowDatabaseUrl) : sqliteFactory(url, shadowDatabaseUrl);
 }
 
+const MULTIPLE_STATEMENTS = 'contains more than one statement';
+
+/** Runs a parameterless multi-statement query as a script instead of failing to prepare it. */
+function withMultiStatementQueries(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.executeRaw = async (query) => {
+    try {
+      return await executeRaw(query);
+    } catch (error) {
+      const message = String((error as { cause?: { originalMessage?: string } }).cause?.originalMessage ?? (error as Error).message);
+      if (query.args.length > 0 || !message.includes(MULTIPLE_STATEMENTS)) throw error;
+      await adapter.executeScript(query.sql);
+      return 0;
+    }
+  };
+  return adapter;
+}
+
 function sqliteFactory(url: string, shadowDatabaseUrl?: string): MigrationAdapterFactory {
   const file = sqliteFileOf(url);
   mkdirSync(path.dirname(file), { recursive: true });
   const inner = new PrismaBetterSqlite3({ url: `file:${file}` }, { shadowDatabaseUrl: shadowDatabaseUrl ?? ':memory:' });
-  return Object.assign(inner, {
-    provider: 'sqlite' as const,
+  return {
+    provider: 'sqlite',
+    adapterName: inner.adapterName,
     sqliteFile: file,
+    connect: async () => withMultiStatementQueries(await inner.connect()),
+    connectToShadowDb: async () => withMultiStatementQueries(await inner.connectToShadowDb()),
     cleanup: async () => {},
-  });
+  };
 }
 
 /** A pg pool whose results report `"char"` columns as text, so adapter-pg accepts them. */

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type ErrorRegistry } from '@prisma/driver-adapter-utils';
 import {
   adapterFactoryFor,
   canConnect,
@@ -93,9 +93,13 @@ async function runCliCommand(command: string, datasource: Datasource | undefined
 }
 
 /** Turns an engine or adapter error into the JSON-RPC error shape the CLI renders. */
-function rpcError(error: unknown) {
+function rpcError(error: unknown, errors: ErrorRegistry) {
   const e = error as { code?: unknown; message?: string; name?: string; stack?: string };
-  const message = e.message ?? JSON.stringify(e);
+  let message = e.message ?? JSON.stringify(e);
+  // Adapter errors reach the engine as "External error id#N"; the registry holds the original.
+  const external = /External error id#(\d+)/.exec(message);
+  const original = external ? errors.consumeError(Number(external[1])) : undefined;
+  if (original) message = message.replace(external![0], describeAdapterError(original.error));
   if (e.name === 'RuntimeError') {
     return { code: 4466, message, data: { is_panic: true, message, backtrace: e.stack } };
   }
@@ -128,7 +132,12 @@ async function dispatch(engine: WasmSchemaEngine, adapters: MigrationAdapterFact
   return target[method](params);
 }
 
-async function serve(engine: WasmSchemaEngine, adapters: MigrationAdapterFactory, datasource: Datasource) {
+function describeAdapterError(error: unknown): string {
+  const e = error as { kind?: string; originalMessage?: string; message?: string; cause?: unknown };
+  return [e.kind, e.originalMessage ?? e.message ?? JSON.stringify(error)].filter(Boolean).join(': ');
+}
+
+async function serve(engine: WasmSchemaEngine, adapters: MigrationAdapterFactory, errors: ErrorRegistry, datasource: Datasource) {
   const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   // Requests are handled one at a time, in order, as the native engine does.
   let queue = Promise.resolve();
@@ -149,7 +158,7 @@ async function serve(engine: WasmSchemaEngine, adapters: MigrationAdapterFactory
       const result = await dispatch(engine, adapters, datasource, request.method, request.params ?? {});
       reply({ jsonrpc: '2.0', id: request.id, result: result ?? null });
     } catch (error) {
-      reply({ jsonrpc: '2.0', id: request.id, error: rpcError(error) });
+      reply({ jsonrpc: '2.0', id: request.id, error: rpcError(error, errors) });
     }
   };
   await new Promise<void>((resolve) => input.on('close', resolve));
@@ -172,8 +181,9 @@ async function main(): Promise<number> {
   const files = datamodels.map((file): [string, string] => [file, readFileSync(file, 'utf8')]);
   // The engine logs JSON lines already; pass them through to the CLI.
   const onLog = (line: string) => process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
-  const engine = await loadWasmEngine(files, onLog, bindMigrationAwareSqlAdapterFactory(adapters));
-  await serve(engine, adapters, datasource);
+  const bound = bindMigrationAwareSqlAdapterFactory(adapters);
+  const engine = await loadWasmEngine(files, onLog, bound);
+  await serve(engine, adapters, bound.errorRegistry, datasource);
   return 0;
 }
 

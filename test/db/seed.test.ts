@@ -1,0 +1,40 @@
+import { JANE, seed } from '../../prisma/seed';
+import { createDb, type Db } from '../../src/db/client';
+import { prisma } from '../../src/db/migrate';
+import { emptyPostgres, migratedSqlite, TEST_DATABASE_URL } from '../helpers/db';
+
+async function expectDemoBank(db: Db) {
+  expect(await seed(db, { customers: 12 })).toBe(true);
+  const jane = await db.customer.findUniqueOrThrow({ where: { id: JANE.customerId }, include: { cards: true } });
+  expect(jane.cards.map((c) => c.id)).toEqual([JANE.cardId]);
+  const charge = await db.cardTransaction.findUniqueOrThrow({ where: { id: JANE.unrecognizedTransactionId } });
+  expect(charge.amountCents).toBeLessThan(5000);
+  // A year of usage: her baseline for the attrition watch.
+  const first = await db.cardTransaction.findFirstOrThrow({ where: { cardId: JANE.cardId }, orderBy: { postedAt: 'asc' } });
+  expect(Date.now() - first.postedAt.getTime()).toBeGreaterThan(360 * 86_400_000);
+  expect(await db.customer.count()).toBe(12);
+  expect(await db.department.count()).toBeGreaterThanOrEqual(4);
+  expect(await db.staff.count({ where: { role: 'supervisor' } })).toBeGreaterThanOrEqual(4);
+  expect(await db.holiday.count()).toBeGreaterThan(20);
+  // Seeding again changes nothing.
+  expect(await seed(db, { customers: 12 })).toBe(false);
+  expect(await db.customer.count()).toBe(12);
+}
+
+test('seeds the demo bank on SQLite, once', async () => {
+  const { db } = migratedSqlite();
+  await expectDemoBank(db);
+  await db.$disconnect();
+});
+
+(TEST_DATABASE_URL ? test : test.skip)('seeds the demo bank on PostgreSQL, once', async () => {
+  const database = await emptyPostgres(TEST_DATABASE_URL!);
+  const db = createDb(database.url);
+  try {
+    await prisma(database.url, ['migrate', 'deploy']);
+    await expectDemoBank(db);
+  } finally {
+    await db.$disconnect();
+    await database.drop();
+  }
+});

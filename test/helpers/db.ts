@@ -1,0 +1,48 @@
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { createDb, type Db } from '../../src/db/client';
+import { ROOT } from '../../src/db/target';
+
+/** A migrated, empty SQLite file built once per run by global-setup.ts. */
+export const SQLITE_TEMPLATE = path.join(ROOT, '.data', 'test', 'template.db');
+
+export function tempDir(prefix = 'care-test-'): string {
+  mkdirSync(os.tmpdir(), { recursive: true });
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A fresh, migrated SQLite database of its own for one test file. */
+export function migratedSqlite(): { url: string; db: Db } {
+  const file = path.join(tempDir(), 'test.db');
+  copyFileSync(SQLITE_TEMPLATE, file);
+  const url = `file:${file}`;
+  return { url, db: createDb(url) };
+}
+
+/** The PostgreSQL server under test, or undefined when TEST_DATABASE_URL is not set. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+export function withDatabaseName(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Creates an empty PostgreSQL database for one test; `drop` removes it. */
+export async function emptyPostgres(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `care_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: withDatabaseName(baseUrl, 'postgres') });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  return { url: withDatabaseName(baseUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
