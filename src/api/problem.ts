@@ -37,7 +37,7 @@ export function sendProblem(res: Response, problem: Problem): void {
 
 export function fieldErrors(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(body)',
+    field: issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body',
     message: issue.message,
   }));
 }
@@ -49,7 +49,8 @@ export const problemHandler: ErrorRequestHandler = (error, _req, res, _next) => 
   // body-parser's errors: malformed JSON, too large, wrong charset.
   const status = (error as { status?: number }).status;
   if ((error as { type?: string }).type === 'entity.parse.failed') {
-    return sendProblem(res, new Problem(400, 'Malformed JSON', `The request body is not valid JSON: ${(error as Error).message}`, { errors: [{ field: '(body)', message: 'not valid JSON' }] }));
+    const message = `not valid JSON (${(error as Error).message})`;
+    return sendProblem(res, new Problem(400, 'Malformed JSON', `body: ${message}`, { errors: [{ field: 'body', message }] }));
   }
   if (status && status >= 400 && status < 500) {
     return sendProblem(res, new Problem(status, 'Bad request', (error as Error).message));

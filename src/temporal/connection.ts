@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
+import { TypedSearchAttributes, type SearchAttributeKey, type SearchAttributeType } from '@temporalio/common';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { Config } from '../config';
 
@@ -24,10 +26,8 @@ export async function connectClient(t: TemporalConfig): Promise<Client> {
   return new Client({ connection, namespace: t.namespace });
 }
 
-const CLI_TYPE_NAMES: Record<string, string> = { KEYWORD: 'Keyword', DOUBLE: 'Double', BOOL: 'Bool', INT: 'Int', TEXT: 'Text' };
-
-/** A search attribute's type as the Temporal CLI spells it. */
-export const cliTypeName = (key: { type: string }): string => CLI_TYPE_NAMES[key.type];
+/** A search attribute's type as the Temporal CLI spells it (Keyword, Double, Bool…). */
+export const cliTypeName = (key: SearchAttributeKey<SearchAttributeType>): string => TypedSearchAttributes.toMetadataType(key.type);
 
 /**
  * Fails fast, with the command that fixes it, when the namespace lacks the search attributes
@@ -41,4 +41,10 @@ export async function assertSearchAttributes(client: Client, namespace: string):
     .map((key) => `temporal operator search-attribute create --namespace ${namespace} --name ${key.name} --type ${cliTypeName(key)}`)
     .join('\n  ');
   throw new Error(`Namespace "${namespace}" lacks search attributes ${missing.map((k) => k.name).join(', ')}. Create them:\n  ${commands}`);
+}
+
+/** Registers the case search attributes in a namespace (dev and test servers; self-hosted clusters). */
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const searchAttributes = Object.fromEntries(CASE_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]));
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
 }

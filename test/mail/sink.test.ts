@@ -1,0 +1,46 @@
+/** The local SMTP sink, spoken to over real SMTP by nodemailer. */
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { startMailSink, type MailSink } from '../../src/mail/sink';
+import { tempDir } from '../helpers/db';
+import { freePort } from '../helpers/ports';
+
+let sink: MailSink;
+let smtpPort: number;
+let httpPort: number;
+const file = path.join(tempDir('sink-'), 'mail.jsonl');
+
+beforeAll(async () => {
+  [smtpPort, httpPort] = [await freePort(), await freePort()];
+  sink = await startMailSink({ smtpPort, httpPort, file });
+});
+
+afterAll(() => sink?.close());
+
+test('keeps what it receives and lists it per recipient, as JSON and as a page', async () => {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+  const info = await transport.sendMail({
+    from: 'disputes@bank.example',
+    to: 'Jane Morgan <jane.morgan@example.com>',
+    subject: 'We received your dispute',
+    text: 'Case DSP-1 is open.',
+    html: '<p>Case DSP-1 is open.</p>',
+  });
+  await transport.sendMail({ from: 'disputes@bank.example', to: 'someone@example.com', subject: 'Other', text: 'x' });
+
+  const res = await fetch(`http://127.0.0.1:${httpPort}/messages?to=jane.morgan@example.com`);
+  const messages = (await res.json()) as { to: string[]; subject: string; text: string; html: string; messageId: string }[];
+  expect(messages).toEqual([
+    expect.objectContaining({ to: ['jane.morgan@example.com'], subject: 'We received your dispute', text: 'Case DSP-1 is open.', messageId: info.messageId }),
+  ]);
+  expect(messages[0].html).toContain('<p>Case DSP-1 is open.</p>');
+  const page = await (await fetch(`http://127.0.0.1:${httpPort}/`)).text();
+  expect(page).toContain('We received your dispute');
+});
+
+test('keeps its messages across a restart', async () => {
+  await sink.close();
+  sink = await startMailSink({ smtpPort, httpPort, file });
+  expect(sink.messages('jane.morgan@example.com')).toHaveLength(1);
+  expect(sink.messages()).toHaveLength(2);
+});

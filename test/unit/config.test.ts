@@ -1,0 +1,28 @@
+import { loadConfig } from '../../src/config';
+import { prismaTarget } from '../../src/db/target';
+
+test('embedded defaults: dev server, SQLite under the data dir, SMTP sink', () => {
+  const config = loadConfig({ DATA_DIR: '/tmp/care-data' });
+  expect(config.temporal).toMatchObject({ embedded: true, address: '127.0.0.1:7233', uiPort: 8233, namespace: 'default' });
+  expect(config.databaseUrl).toBe('file:/tmp/care-data/proactive-care.db');
+  expect(config.mail).toMatchObject({ embeddedSink: true, port: 2525 });
+  expect(config.api.port).toBe(3000);
+});
+
+test('existing services: only worker and API', () => {
+  const config = loadConfig({ TEMPORAL_ADDRESS: 'care.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'care.a1b2c', TEMPORAL_API_KEY: 'k', DATABASE_URL: 'postgres://u:p@db/care', SMTP_HOST: 'smtp.bank.example' });
+  expect(config.temporal).toMatchObject({ embedded: false, address: 'care.a1b2c.tmprl.cloud:7233', apiKey: 'k' });
+  expect(config.embeddedDatabase).toBe(false);
+  expect(config.mail.embeddedSink).toBe(false);
+});
+
+test('a bad port names the variable', () => {
+  expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(/API_PORT/);
+  expect(() => loadConfig({ TEMPORAL_UI_PORT: '70000' })).toThrow(/TEMPORAL_UI_PORT/);
+});
+
+test('the database URL picks the schema and migrations', () => {
+  expect(prismaTarget('postgres://u@h/db').migrations).toMatch(/prisma\/postgres\/migrations$/);
+  expect(prismaTarget(undefined).provider).toBe('sqlite');
+  expect(() => prismaTarget('mysql://h/db')).toThrow(/DATABASE_URL/);
+});
