@@ -61,6 +61,10 @@ export async function pendingMigrations(db: Db, databaseUrl: string): Promise<st
  */
 export async function migrate(db: Db, databaseUrl: string): Promise<string[]> {
   const pending = await pendingMigrations(db, databaseUrl);
-  if (pending.length > 0) await prisma(databaseUrl, ['migrate', 'deploy']);
+  if (pending.length === 0) return pending;
+  const output = await prisma(databaseUrl, ['migrate', 'deploy']);
+  // The CLI exits 0 even when its schema engine dies at start-up; trust the database instead.
+  const left = await pendingMigrations(db, databaseUrl);
+  if (left.length > 0) throw new Error(`Migrations ${left.join(', ')} were not applied:\n${output}`);
   return pending;
 }

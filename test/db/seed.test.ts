@@ -1,7 +1,7 @@
 import { JANE, seed } from '../../prisma/seed';
 import { createDb, type Db } from '../../src/db/client';
-import { prisma } from '../../src/db/migrate';
-import { emptyPostgres, migratedSqlite, TEST_DATABASE_URL } from '../helpers/db';
+import { migrate, prisma } from '../../src/db/migrate';
+import { emptyPostgres, migratedSqlite, tempDir, TEST_DATABASE_URL } from '../helpers/db';
 
 async function expectDemoBank(db: Db) {
   expect(await seed(db, { customers: 12 })).toBe(true);
@@ -36,5 +36,16 @@ test('seeds the demo bank on SQLite, once', async () => {
   } finally {
     await db.$disconnect();
     await database.drop();
+  }
+});
+
+test('migrate applies pending migrations once, then skips the CLI', async () => {
+  const url = `file:${tempDir()}/fresh.db`;
+  const db = createDb(url);
+  try {
+    expect((await migrate(db, url)).length).toBeGreaterThan(0);
+    expect(await migrate(db, url)).toEqual([]);
+  } finally {
+    await db.$disconnect();
   }
 });

@@ -1,0 +1,15 @@
+import net from 'node:net';
+import { assertPortFree } from '../../src/ports';
+import { freePort } from '../helpers/ports';
+
+test('a taken port is refused with a sentence naming it and its variable', async () => {
+  const port = await freePort();
+  await expect(assertPortFree(port, 'the admin API', 'API_PORT')).resolves.toBeUndefined();
+  const server = net.createServer().listen(port, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  try {
+    await expect(assertPortFree(port, 'the admin API', 'API_PORT')).rejects.toThrow(`Port ${port} for the admin API is already taken; stop what uses it or set API_PORT.`);
+  } finally {
+    server.close();
+  }
+});
