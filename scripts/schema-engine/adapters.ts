@@ -139,7 +139,7 @@ function postgresFactory(url: string, shadowDatabaseUrl?: string): MigrationAdap
   };
 }
 
-function withDatabase(url: string, database: string): string {
+export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
@@ -150,14 +150,8 @@ function databaseName(url: string): string {
 }
 
 /** Runs `fn` on a client connected to the server's `postgres` maintenance database. */
-async function withAdminClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
+function withAdminClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(withDatabase(url, 'postgres'), fn);
 }
 
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type Db } from '../../src/db/client';
 import { ROOT } from '../../src/db/target';
+import { withDatabase } from '../../scripts/schema-engine/adapters';
 
 /** A migrated, empty SQLite file built once per run by global-setup.ts. */
 export const SQLITE_TEMPLATE = path.join(ROOT, '.data', 'test', 'template.db');
@@ -25,17 +26,11 @@ export function migratedSqlite(): { url: string; db: Db } {
 /** The PostgreSQL server under test, or undefined when TEST_DATABASE_URL is not set. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
-export function withDatabaseName(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 /** Creates an empty PostgreSQL database for one test; `drop` removes it. */
 export async function emptyPostgres(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `care_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: withDatabaseName(baseUrl, 'postgres') });
+    const client = new pg.Client({ connectionString: withDatabase(baseUrl, 'postgres') });
     await client.connect();
     try {
       await client.query(sql);
@@ -44,5 +39,5 @@ export async function emptyPostgres(baseUrl: string): Promise<{ url: string; dro
     }
   };
   await admin(`CREATE DATABASE "${name}"`);
-  return { url: withDatabaseName(baseUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return { url: withDatabase(baseUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
