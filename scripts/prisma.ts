@@ -4,13 +4,12 @@
  * Example: `npm run prisma -- migrate dev --name add-outreach-outcome`.
  */
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { prismaCliEnv } from '../src/db/migrate';
+import { PRISMA_CLI, prismaCliEnv } from '../src/db/migrate';
 import { ROOT } from '../src/db/target';
 
 const { databaseUrl } = loadConfig();
-const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'prisma', 'build', 'index.js'), ...process.argv.slice(2)], {
+const result = spawnSync(process.execPath, [PRISMA_CLI, ...process.argv.slice(2)], {
   cwd: ROOT,
   stdio: 'inherit',
   env: prismaCliEnv(databaseUrl),

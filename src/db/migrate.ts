@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { Db } from './client';
 import { prismaTarget, ROOT } from './target';
 
-const PRISMA_CLI = path.join(ROOT, 'node_modules', 'prisma', 'build', 'index.js');
+export const PRISMA_CLI = path.join(ROOT, 'node_modules', 'prisma', 'build', 'index.js');
 const WASM_ENGINE = path.join(ROOT, 'scripts', 'schema-engine', 'schema-engine');
 
 /**

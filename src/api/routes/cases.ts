@@ -55,18 +55,18 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
       throw Problem.invalid([{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }]);
     }
     const actor = req.get('X-Actor') || DEFAULT_ACTOR;
+    const amountCents = Math.round(body.amount * 100);
 
     if (key) {
       const existing = await db.case.findUnique({ where: { idempotencyKey: key } });
       if (existing) {
-        assertSameRequest(existing, body);
+        assertSameRequest(existing, body, amountCents);
         await startDispute(temporal, taskQueue, existing); // a no-op unless the first try died before starting it
         res.status(200).location(`/cases/${existing.id}`).json(present(existing));
         return;
       }
     }
 
-    const amountCents = Math.round(body.amount * 100);
     await validateAgainstAccount(db, body, amountCents);
 
     const id = `DSP-${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
@@ -138,12 +138,12 @@ function present(row: CaseRow) {
   };
 }
 
-function assertSameRequest(existing: CaseRow, body: NewCase): void {
+function assertSameRequest(existing: CaseRow, body: NewCase, amountCents: number): void {
   const same =
     existing.customerId === body.customerId &&
     existing.cardId === body.cardId &&
     existing.transactionId === body.transactionId &&
-    existing.amountCents === Math.round(body.amount * 100) &&
+    existing.amountCents === amountCents &&
     existing.reasonCode === body.reasonCode;
   if (!same) {
     throw new Problem(422, 'Idempotency-Key reused', `Idempotency-Key was already used for case ${existing.id} with a different dispute.`, {
