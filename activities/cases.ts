@@ -1,25 +1,176 @@
+/**
+ * The dispute workflow's side effects on the database. Each is idempotent: a retry after a
+ * crash or a timeout writes nothing twice (events, alerts and adjustments have keys derived
+ * from the case and the timeline sequence; the read model only moves to a newer version).
+ */
+import Holidays from 'date-holidays';
 import type { Db } from '../src/db/client';
+import type { CasePolicy, CustomerTier } from '../workflows/domain/policy';
+import { matchRoute } from '../workflows/domain/routing';
+import type { CaseContext, TimelineEvent } from '../workflows/messages';
 
 export interface CaseActivityDeps {
   db: Db;
   now: () => Date;
+  /** Case policy defaults that do not live in tables. */
+  policy?: Partial<Pick<CasePolicy, 'reopenWindowDays' | 'directResolveLimitCents' | 'regulatoryLeadHours'>>;
+  /** The date-holidays country whose public holidays are bank holidays. */
+  holidayCalendar?: string;
 }
 
-export interface RecordIntakeInput {
+export interface LoadCaseContextInput {
   caseId: string;
-  actor: string;
-  /** When the case was opened, from workflow time, so a retry records the same instant. */
+  customerId: string;
+  cardId: string;
+  transactionId: string;
+  reasonCode: string;
+  amountCents: number;
+  openedAt: string;
+}
+
+/** The read-model columns the workflow owns. */
+export interface CaseSnapshot {
+  stage: string;
+  departmentId: string;
+  assigneeId: string | null;
+  queue: string;
+  escalated: boolean;
+  slaBreached: boolean;
+  attritionRisk: string;
+  nextDeadlineAt: string | null;
+  provisionalCreditCents: number | null;
+  resolvedAmountCents: number | null;
+  outcome: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface SyncCaseInput {
+  caseId: string;
+  version: number;
+  snapshot: CaseSnapshot;
+  events: TimelineEvent[];
+}
+
+export interface AlertStaffInput {
+  /** Unique per logical alert; each recipient gets it once. */
+  key: string;
+  caseId: string;
+  kind: string;
+  message: string;
+  staffIds: string[];
+  /** Also alert every active supervisor of this department. */
+  supervisorsOf: string | null;
+}
+
+export interface PostAdjustmentInput {
+  key: string;
+  cardId: string;
+  /** Positive credits the customer; negative takes a credit back. */
+  creditCents: number;
+  description: string;
   at: string;
 }
 
-export function caseActivities({ db }: CaseActivityDeps) {
+export const DEFAULT_CASE_POLICY = { reopenWindowDays: 60, directResolveLimitCents: 10_000, regulatoryLeadHours: 12 };
+
+const NEW_ACCOUNT_MS = 30 * 86_400_000;
+
+export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: CaseActivityDeps) {
   return {
-    /** Writes the intake event to the audit log; a retry finds the event and does nothing. */
-    async recordIntake({ caseId, actor, at }: RecordIntakeInput): Promise<void> {
-      await db.caseEvent.upsert({
-        where: { caseId_eventKey: { caseId, eventKey: 'intake' } },
+    /** Everything the case is held to, read once at intake: tier, regulation facts, route, policy. */
+    async loadCaseContext(input: LoadCaseContextInput): Promise<CaseContext> {
+      const [customer, card, transaction, rules, slaPolicies, closures] = await Promise.all([
+        db.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { tier: true } }),
+        db.card.findUniqueOrThrow({ where: { id: input.cardId } }),
+        db.cardTransaction.findUniqueOrThrow({ where: { id: input.transactionId } }),
+        db.routingRule.findMany(),
+        db.slaPolicy.findMany(),
+        db.holiday.findMany({ where: { calendar: holidayCalendar } }),
+      ]);
+      const tier = customer.tier as CustomerTier;
+      const rule = matchRoute(rules.map((r) => ({ ...r, tier: r.tier as CustomerTier | null })), { reasonCode: input.reasonCode, tier, amountCents: input.amountCents });
+      const year = new Date(input.openedAt).getUTCFullYear();
+      const library = new Holidays(holidayCalendar);
+      // Two years covers the longest life of a case (90-day clocks plus the reopen window).
+      const holidays = [year, year + 1]
+        .flatMap((y) => library.getHolidays(y).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)))
+        .concat(closures.map((c) => c.date.toISOString().slice(0, 10)));
+      return {
+        tier,
+        facts: {
+          cardType: card.type,
+          pointOfSale: transaction.channel === 'pos',
+          foreign: transaction.country !== 'US',
+          newAccount: transaction.postedAt.getTime() - card.openedAt.getTime() < NEW_ACCOUNT_MS,
+          statementDay: card.statementDay,
+        },
+        route: rule
+          ? { departmentId: rule.departmentId, ruleId: rule.id, description: rule.description }
+          : { departmentId: 'intake', ruleId: null, description: 'no routing rule matched; the case stays with intake' },
+        policy: {
+          ...DEFAULT_CASE_POLICY,
+          ...policy,
+          slaPolicies: slaPolicies.map(({ stage, departmentId, tier, businessDays, warnBusinessDaysBefore, pausedWhileAwaitingCustomer }) => ({
+            stage,
+            departmentId,
+            tier: tier as CustomerTier | null,
+            businessDays,
+            warnBusinessDaysBefore,
+            pausedWhileAwaitingCustomer,
+          })),
+          holidays: [...new Set(holidays)].sort(),
+        },
+      };
+    },
+
+    /** Appends timeline events to the audit log and moves the read model to `version`. */
+    async syncCase({ caseId, version, snapshot, events }: SyncCaseInput): Promise<void> {
+      const date = (iso: string | null) => (iso === null ? null : new Date(iso));
+      await db.$transaction([
+        ...events.map((e) =>
+          db.caseEvent.upsert({
+            where: { caseId_eventKey: { caseId, eventKey: String(e.seq) } },
+            update: {},
+            create: { caseId, eventKey: String(e.seq), type: e.type, actor: e.actor, at: new Date(e.at), data: JSON.stringify(e.data) },
+          }),
+        ),
+        db.case.updateMany({
+          where: { id: caseId, version: { lt: version } },
+          data: {
+            ...snapshot,
+            nextDeadlineAt: date(snapshot.nextDeadlineAt),
+            resolvedAt: date(snapshot.resolvedAt),
+            closedAt: date(snapshot.closedAt),
+            version,
+          },
+        }),
+      ]);
+    },
+
+    /** Puts an alert in each recipient's work queue, once per key and recipient. */
+    async alertStaff({ key, caseId, kind, message, staffIds, supervisorsOf }: AlertStaffInput): Promise<void> {
+      const supervisors = supervisorsOf
+        ? await db.staff.findMany({ where: { departmentId: supervisorsOf, role: 'supervisor', active: true }, select: { id: true } })
+        : [];
+      const recipients = [...new Set([...staffIds, ...supervisors.map((s) => s.id)])];
+      for (const staffId of recipients) {
+        const idempotencyKey = `${key}:${staffId}`;
+        await db.staffAlert.upsert({
+          where: { idempotencyKey },
+          update: {},
+          create: { id: idempotencyKey, idempotencyKey, staffId, caseId, kind, message },
+        });
+      }
+    },
+
+    /** Books a credit (or its reversal) on the card as an adjustment transaction, once per key. */
+    async postAdjustment({ key, cardId, creditCents, description, at }: PostAdjustmentInput): Promise<void> {
+      const id = `adj-${key}`;
+      await db.cardTransaction.upsert({
+        where: { id },
         update: {},
-        create: { caseId, eventKey: 'intake', type: 'intake', actor, at: new Date(at) },
+        create: { id, cardId, postedAt: new Date(at), amountCents: -creditCents, merchant: description, mcc: '0000', channel: 'adjustment' },
       });
     },
   };

@@ -1,10 +1,9 @@
 /**
- * Demo data for a small bank: departments and staff, SLA policies, US bank holidays, and a few
+ * Demo data for a small bank: departments and staff, SLA policies, routing rules, a bank closure, and a few
  * hundred customers with a year of card transactions each, among them Jane from the scenario
  * in DESIGN.md. Deterministic for a given day; run by `npm start` when the database is empty.
  */
 import { faker } from '@faker-js/faker';
-import Holidays from 'date-holidays';
 import type { Db } from '../src/db/client';
 import { Prisma } from '../src/db/generated/sqlite/client';
 
@@ -52,6 +51,20 @@ const SLA_POLICIES = [
   { stage: 'awaiting_merchant', businessDays: 15, warnBusinessDaysBefore: 3, pausedWhileAwaitingCustomer: false },
   { stage: 'awaiting_network', businessDays: 30, warnBusinessDaysBefore: 5, pausedWhileAwaitingCustomer: false },
   { stage: 'pending_approval', businessDays: 2, warnBusinessDaysBefore: 1 },
+];
+
+/** Initial routing: first match by priority wins; the last row catches everything else. */
+const ROUTING_RULES: { priority: number; departmentId: string; description: string; reasonCode?: string; tier?: 'standard' | 'gold' | 'platinum'; minAmountCents?: number; maxAmountCents?: number }[] = [
+  { priority: 10, minAmountCents: 500_000, departmentId: 'chargebacks', description: 'Disputes of 5,000.00 or more go straight to the network team' },
+  { priority: 20, reasonCode: 'fraud_card_absent', departmentId: 'fraud', description: 'Card-absent fraud' },
+  { priority: 30, reasonCode: 'fraud_card_present', departmentId: 'fraud', description: 'Card-present fraud' },
+  { priority: 40, reasonCode: 'unrecognized', tier: 'platinum', departmentId: 'fraud', description: 'Unrecognised charges of platinum customers are treated as fraud' },
+  { priority: 50, reasonCode: 'unrecognized', maxAmountCents: 5_000, departmentId: 'merchant-disputes', description: 'Small unrecognised charges are mostly unfamiliar merchant descriptors' },
+  { priority: 60, reasonCode: 'unrecognized', departmentId: 'fraud', description: 'Other unrecognised charges' },
+  { priority: 70, reasonCode: 'duplicate_charge', departmentId: 'chargebacks', description: 'Processing errors: duplicate charge' },
+  { priority: 80, reasonCode: 'incorrect_amount', departmentId: 'chargebacks', description: 'Processing errors: incorrect amount' },
+  { priority: 90, reasonCode: 'credit_not_processed', departmentId: 'chargebacks', description: 'Processing errors: credit not processed' },
+  { priority: 1000, departmentId: 'merchant-disputes', description: 'Everything else: merchandise and service disputes' },
 ];
 
 const MERCHANTS = [
@@ -106,21 +119,15 @@ export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOp
   await db.department.createMany({ data: DEPARTMENTS });
   await db.staff.createMany({ data: staffRows() });
   await db.slaPolicy.createMany({ data: SLA_POLICIES });
-  const holidays = new Holidays('US');
-  const year = now.getUTCFullYear();
-  const holidayRows = [year - 1, year, year + 1].flatMap((y) =>
-    holidays
-      .getHolidays(y)
-      .filter((h) => h.type === 'public')
-      .map((h) => ({ calendar: 'US', date: new Date(`${h.date.slice(0, 10)}T00:00:00Z`), name: h.name })),
-  );
-  await db.holiday.createMany({ data: holidayRows });
+  await db.routingRule.createMany({ data: ROUTING_RULES });
+  // Public holidays come from date-holidays at run time; the table holds the bank's own closures.
+  await db.holiday.create({ data: { calendar: 'US', date: new Date(Date.UTC(now.getUTCFullYear(), 11, 24)), name: 'Christmas Eve (bank closed)' } });
 
   const customerRows = [];
   const cardRows = [];
   let transactions: TxnRow[] = [];
   customerRows.push({ id: JANE.customerId, name: 'Jane Morgan', email: 'jane.morgan@example.com', phone: '+1-555-0100', preferredChannel: 'email' as const, tier: 'gold' as const, lifetimeValueCents: 1_250_000, timezone: 'America/Chicago', statusUpdateIntervalDays: 3 });
-  cardRows.push({ id: JANE.cardId, customerId: JANE.customerId, last4: '4242', product: 'Rewards Credit', openedAt: new Date(now.getTime() - 6 * 365 * DAY_MS) });
+  cardRows.push({ id: JANE.cardId, customerId: JANE.customerId, last4: '4242', product: 'Rewards Credit', type: 'credit' as const, statementDay: 15, openedAt: new Date(now.getTime() - 6 * 365 * DAY_MS) });
   transactions.push(...yearOfTransactions(JANE.cardId, 12, now));
   transactions.push({ id: JANE.unrecognizedTransactionId, cardId: JANE.cardId, postedAt: new Date(now.getTime() - 4 * DAY_MS), amountCents: 1499, merchant: 'DGTL*SVCS 800-555-0199', mcc: '5817', channel: 'online' });
 
@@ -140,7 +147,9 @@ export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOp
       statusUpdateIntervalDays: faker.helpers.arrayElement([null, 3, 7]),
     });
     const cardId = `card-${String(i).padStart(4, '0')}`;
-    cardRows.push({ id: cardId, customerId: id, last4: faker.finance.accountNumber(4), product: faker.helpers.arrayElement(['Rewards Credit', 'Cash Back Credit', 'Everyday Debit']), openedAt: faker.date.past({ years: 8, refDate: now }) });
+    const product = faker.helpers.arrayElement(['Rewards Credit', 'Cash Back Credit', 'Everyday Debit']);
+    const type = product.endsWith('Debit') ? ('debit' as const) : ('credit' as const);
+    cardRows.push({ id: cardId, customerId: id, last4: faker.finance.accountNumber(4), product, type, statementDay: faker.number.int({ min: 1, max: 28 }), openedAt: faker.date.past({ years: 8, refDate: now }) });
     transactions = transactions.concat(yearOfTransactions(cardId, faker.number.int({ min: 3, max: 15 }), now));
   }
 

@@ -1,55 +1,522 @@
-import { condition, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
-import { getCaseQuery, type CaseView, type DisputeInput } from './messages';
-import { AssignedAgent, AttritionRisk, CaseId, CaseStage, CustomerId, Department, DisputeAmount, SlaBreached } from './search-attributes';
+import { deadlineOf, dueEvents, endClock, nextWake, pauseClock, resumeClock, startClock, viewClock, type Clock, type ClockEvent } from './domain/clocks';
+import { findSlaPolicy, holidaySet, slaClockSpec } from './domain/policy';
+import { regulatoryClockSpecs, REG_E_PROVISIONAL_CREDIT } from './domain/regulations';
+import { creditFor, rules, type Rejection } from './domain/rules';
+import {
+  addNoteUpdate,
+  approveResolutionUpdate,
+  assignUpdate,
+  awaitPartyUpdate,
+  escalateUpdate,
+  getCaseQuery,
+  getTimelineQuery,
+  grantProvisionalCreditUpdate,
+  proposeResolutionUpdate,
+  recordResponseUpdate,
+  rejectResolutionUpdate,
+  reopenUpdate,
+  requestInfoUpdate,
+  resolveUpdate,
+  transferUpdate,
+  withdrawUpdate,
+  type Actor,
+  type CaseStage,
+  type CaseState,
+  type CaseView,
+  type DisputeInput,
+  type Outcome,
+  type TimelineEvent,
+} from './messages';
+import { AssignedAgent, AttritionRisk, CaseId, CaseStage as CaseStageKey, CustomerId, Department, DisputeAmount, SlaBreached } from './search-attributes';
 
-const { recordIntake } = proxyActivities<CaseActivities>({
+const activities = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
+  // No attempt limit: a database outage delays the case, it never fails it.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+const DAY_MS = 86_400_000;
+
 /** One dispute case, from intake to closed. Id: `dispute-<caseId>`. */
 export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
-  const state: CaseView = {
+  const state: CaseState = input.resume ?? newCase(input);
+  const now = () => Date.now();
+  const holidays = () => (state.context ? holidaySet(state.context.policy) : new Set<string>());
+  const unsynced: TimelineEvent[] = [];
+
+  // --- recording, visibility and the read model ---------------------------------------------
+
+  /** Adds an event to the timeline; clock events pass the instant they fell due (`at`). */
+  function record(type: string, actor: string, data: Record<string, unknown> = {}, at = now()): TimelineEvent {
+    const event = { seq: state.timeline.length + 1, type, actor, at: new Date(at).toISOString(), data };
+    state.timeline.push(event);
+    unsynced.push(event);
+    return event;
+  }
+
+  let published: Record<string, unknown> = {};
+  function publish(): void {
+    const attributes: SearchAttributePair[] = [
+      { key: CaseId, value: state.caseId },
+      { key: CustomerId, value: state.customerId },
+      { key: Department, value: state.departmentId },
+      { key: CaseStageKey, value: state.stage },
+      { key: DisputeAmount, value: state.amountCents / 100 },
+      { key: SlaBreached, value: slaBreached() },
+      { key: AttritionRisk, value: state.attritionRisk },
+      { key: AssignedAgent, value: state.assigneeId ?? `${state.departmentId}/${state.queue}` },
+    ];
+    const changed = attributes.filter((a) => published[a.key.name] !== a.value);
+    if (changed.length) upsertSearchAttributes(changed);
+    for (const a of changed) published[a.key.name] = a.value;
+    setCurrentDetails(describe(state, view()));
+  }
+
+  // One write at a time, in order, so the read model never moves backwards.
+  let syncing: Promise<void> = Promise.resolve();
+  function commit(): Promise<void> {
+    state.version += 1;
+    publish();
+    syncing = syncing.then(async () => {
+      const events = unsynced.splice(0);
+      await activities.syncCase({ caseId: state.caseId, version: state.version, snapshot: snapshot(), events });
+    });
+    return syncing;
+  }
+
+  function snapshot() {
+    const deadlines = state.clocks.map((c) => deadlineOf(c, holidays())).filter((d): d is number => d !== null);
+    return {
+      stage: state.stage,
+      departmentId: state.departmentId,
+      assigneeId: state.assigneeId,
+      queue: state.queue,
+      escalated: state.escalated,
+      slaBreached: slaBreached(),
+      attritionRisk: state.attritionRisk,
+      nextDeadlineAt: deadlines.length ? new Date(Math.min(...deadlines)).toISOString() : null,
+      provisionalCreditCents: state.provisionalCredit?.amountCents ?? null,
+      resolvedAmountCents: state.resolution?.amountCents ?? null,
+      outcome: state.resolution?.outcome ?? null,
+      resolvedAt: state.resolution?.at ?? null,
+      closedAt: state.closedAt,
+    };
+  }
+
+  const slaBreached = () => state.clocks.some((c) => c.kind === 'sla' && c.endedAt === null && c.breachedAt !== null);
+
+  function view(): CaseView {
+    const live = (c: Clock) => (c.endedAt === null ? 0 : 1);
+    return {
+      caseId: state.caseId,
+      customerId: state.customerId,
+      stage: state.stage,
+      departmentId: state.departmentId,
+      assigneeId: state.assigneeId,
+      queue: state.queue,
+      escalated: state.escalated,
+      slaBreached: slaBreached(),
+      networkPhase: state.networkPhase,
+      amountCents: state.amountCents,
+      currency: state.currency,
+      reasonCode: state.reasonCode,
+      openedBy: state.openedBy,
+      openedAt: state.openedAt,
+      tier: state.context?.tier ?? null,
+      pendingApproval: state.stage === 'pending_approval' ? state.proposal : null,
+      provisionalCredit: state.provisionalCredit,
+      resolution: state.resolution,
+      reopenUntil: state.reopenUntil,
+      closedAt: state.closedAt,
+      clocks: [...state.clocks].sort((a, b) => live(a) - live(b)).map((c) => viewClock(c, holidays())),
+      version: state.version,
+    };
+  }
+
+  // --- clocks -------------------------------------------------------------------------------
+
+  const liveSla = (stage: string) => state.clocks.find((c) => c.kind === 'sla' && c.endedAt === null && c.id.startsWith(`sla:${stage}:`));
+
+  function startSla(stage: CaseStage): void {
+    const context = state.context!;
+    const policy = findSlaPolicy(context.policy.slaPolicies, stage, state.departmentId, context.tier);
+    const spec = slaClockSpec(policy, stage, state.departmentId, ++state.clockSerial);
+    if (spec) state.clocks.push(startClock(spec, now()));
+  }
+
+  function endSla(stage: string, reason: string): void {
+    const clock = liveSla(stage);
+    if (clock) endClock(clock, now(), reason, holidays());
+  }
+
+  /** Waiting on someone pauses the investigation SLA: always for third parties, by policy for the customer. */
+  function pauseInvestigation(forCustomer: boolean): void {
+    const clock = liveSla('investigation');
+    if (!clock) return;
+    const policy = findSlaPolicy(state.context!.policy.slaPolicies, 'investigation', state.departmentId, state.context!.tier);
+    if (!forCustomer || policy?.pausedWhileAwaitingCustomer) pauseClock(clock, now(), holidays());
+  }
+
+  function endAllClocks(reason: string, kinds: Clock['kind'][] = ['sla', 'regulatory']): void {
+    for (const clock of state.clocks) if (kinds.includes(clock.kind)) endClock(clock, now(), reason, holidays());
+  }
+
+  async function onClockEvent(clock: Clock, event: ClockEvent, at: number): Promise<void> {
+    const deadline = deadlineOf(clock, holidays());
+    const data = { clock: clock.id, label: clock.label, deadline: deadline === null ? null : new Date(deadline).toISOString() };
+    const system = `system:${clock.id}`;
+    if (event === 'warn') {
+      clock.warnedAt = at;
+      const e = record('sla_warning', system, data, at);
+      await alert(e, 'sla_warning', `${clock.label} for case ${state.caseId} runs out at ${data.deadline}.`, state.assigneeId === null);
+    } else if (event === 'breach') {
+      clock.breachedAt = at;
+      const e = record(clock.kind === 'sla' ? 'sla_breached' : 'regulatory_deadline_passed', system, data, at);
+      const previous = state.assigneeId;
+      if (clock.kind === 'sla') toSupervisorQueue();
+      await alert(e, e.type, `${clock.label} for case ${state.caseId} passed at ${data.deadline}; the case is in the supervisor queue.`, true, previous);
+    } else {
+      clock.actedAt = at;
+      await act(clock, system, data, at);
+    }
+  }
+
+  /** A regulatory clock about to pass its deadline does what the regulation requires. */
+  async function act(clock: Clock, system: string, data: Record<string, unknown>, at: number): Promise<void> {
+    switch (clock.action) {
+      case 'grant_provisional_credit':
+        if (!state.provisionalCredit) await grantProvisionalCredit(state.amountCents, system, at);
+        break;
+      case 'acknowledge':
+        if (!state.acknowledged) {
+          state.acknowledged = true;
+          record('acknowledged', system, data, at);
+        }
+        endClock(clock, at, 'met', holidays());
+        break;
+      case 'escalate': {
+        const e = record('regulatory_escalation', system, data, at);
+        const previous = state.assigneeId;
+        if (state.queue !== 'supervisors' || state.assigneeId !== null) toSupervisorQueue();
+        await alert(e, 'regulatory_escalation', `${clock.label} for case ${state.caseId} ends at ${data.deadline}; resolve it before then.`, true, previous);
+        break;
+      }
+    }
+  }
+
+  // --- shared steps -------------------------------------------------------------------------
+
+  function toSupervisorQueue(): void {
+    state.assigneeId = null;
+    state.queue = 'supervisors';
+    state.escalated = true;
+  }
+
+  /** Tells the assignee (or, when asked, the department's supervisors) about an event. */
+  async function alert(event: TimelineEvent, kind: string, message: string, supervisors: boolean, previousAssignee = state.assigneeId): Promise<void> {
+    await activities.alertStaff({
+      key: `${state.caseId}:${event.seq}`,
+      caseId: state.caseId,
+      kind,
+      message,
+      staffIds: previousAssignee ? [previousAssignee] : [],
+      supervisorsOf: supervisors || !previousAssignee ? state.departmentId : null,
+    });
+  }
+
+  async function grantProvisionalCredit(amountCents: number, actor: string, at = now()): Promise<void> {
+    const event = record('provisional_credit_granted', actor, { amountCents }, at);
+    state.provisionalCredit = { amountCents, grantedBy: actor, at: event.at };
+    const regE = state.clocks.find((c) => c.id === REG_E_PROVISIONAL_CREDIT);
+    if (regE) endClock(regE, at, 'met', holidays());
+    await activities.postAdjustment({ key: `${state.caseId}:${event.seq}`, cardId: state.cardId, creditCents: amountCents, description: `PROVISIONAL CREDIT ${state.caseId}`, at: event.at });
+  }
+
+  async function resolve(outcome: Outcome, creditCents: number, resolvedBy: string, approvedBy: string | null, rationale: string): Promise<void> {
+    const event = record('resolved', approvedBy ?? resolvedBy, { outcome, amountCents: creditCents, resolvedBy, approvedBy, rationale });
+    state.stage = 'resolved';
+    state.resolution = { outcome, amountCents: creditCents, resolvedBy, approvedBy, at: event.at };
+    state.reopenUntil = new Date(now() + state.context!.policy.reopenWindowDays * DAY_MS).toISOString();
+    endAllClocks('met');
+    await settle(creditCents, event);
+  }
+
+  /** Books the difference between what the customer was credited so far and what they keep. */
+  async function settle(finalCreditCents: number, event: TimelineEvent): Promise<void> {
+    const credited = state.provisionalCredit?.amountCents ?? 0;
+    const booked = state.timeline.filter((e) => e.type === 'settled').reduce((sum, e) => sum + (e.data.creditCents as number), 0);
+    const delta = finalCreditCents - credited - booked;
+    if (delta === 0) return;
+    record('settled', event.actor, { creditCents: delta });
+    const description = delta > 0 ? `DISPUTE CREDIT ${state.caseId}` : `PROVISIONAL CREDIT REVERSAL ${state.caseId}`;
+    await activities.postAdjustment({ key: `${state.caseId}:${event.seq}`, cardId: state.cardId, creditCents: delta, description, at: event.at });
+  }
+
+  // --- staff actions ------------------------------------------------------------------------
+
+  function action<Req extends { actor: Actor }>(
+    update: UpdateDefinition<CaseView, [Req]>,
+    check: (state: CaseState, req: Req, now: number) => Rejection | null,
+    apply: (req: Req) => void | Promise<void>,
+  ): void {
+    setHandler(
+      update,
+      async (req) => {
+        await apply(req);
+        await commit();
+        return view();
+      },
+      {
+        validator: (req) => {
+          if (!req || typeof req.actor?.id !== 'string') throw ApplicationFailure.create({ type: 'InvalidArgument', message: 'actor: is required', details: ['actor'] });
+          const rejection = check(state, req, now());
+          if (rejection) throw ApplicationFailure.create({ type: rejection.code, message: rejection.message, details: [rejection.field ?? null], nonRetryable: true });
+        },
+      },
+    );
+  }
+
+  action(assignUpdate, rules.assign, ({ actor, assignee, reason }) => {
+    record('assigned', actor.id, { from: state.assigneeId, to: assignee.id, reason: reason ?? null });
+    state.assigneeId = assignee.id;
+    state.queue = assignee.role === 'supervisor' ? 'supervisors' : 'agents';
+  });
+
+  action(transferUpdate, rules.transfer, ({ actor, departmentId, reason }) => {
+    record('transferred', actor.id, { from: state.departmentId, to: departmentId, reason });
+    endSla('investigation', 'transferred');
+    state.departmentId = departmentId;
+    state.assigneeId = null;
+    state.queue = 'agents';
+    state.escalated = false;
+    startSla('investigation');
+  });
+
+  action(addNoteUpdate, rules.addNote, ({ actor, text }) => void record('note', actor.id, { text }));
+
+  action(requestInfoUpdate, rules.requestInfo, ({ actor, question }) => {
+    record('info_requested', actor.id, { question });
+    pauseInvestigation(true);
+    state.stage = 'awaiting_customer';
+    startSla('awaiting_customer');
+  });
+
+  action(awaitPartyUpdate, rules.awaitParty, ({ actor, party, phase, note }) => {
+    state.networkPhase = party === 'network' ? (phase ?? 'chargeback') : null;
+    record(`awaiting_${party}`, actor.id, { phase: state.networkPhase, note: note ?? null });
+    pauseInvestigation(false);
+    state.stage = `awaiting_${party}`;
+    startSla(state.stage);
+  });
+
+  action(recordResponseUpdate, rules.recordResponse, ({ actor, party, summary }) => {
+    record(`${party}_responded`, actor.id, { summary, phase: state.networkPhase });
+    endSla(`awaiting_${party}`, 'met');
+    state.stage = 'investigation';
+    const investigation = liveSla('investigation');
+    if (investigation) resumeClock(investigation, now());
+  });
+
+  action(proposeResolutionUpdate, rules.proposeResolution, (req) => {
+    const amountCents = creditFor(state, req);
+    const event = record('resolution_proposed', req.actor.id, { outcome: req.outcome, amountCents, rationale: req.rationale });
+    state.proposal = { outcome: req.outcome, amountCents, rationale: req.rationale, proposedBy: req.actor.id, at: event.at };
+    pauseInvestigation(false);
+    state.stage = 'pending_approval';
+    startSla('pending_approval');
+  });
+
+  action(approveResolutionUpdate, rules.approveResolution, async ({ actor, comment }) => {
+    const proposal = state.proposal!;
+    record('resolution_approved', actor.id, { proposedBy: proposal.proposedBy, comment: comment ?? null });
+    await resolve(proposal.outcome, proposal.amountCents, proposal.proposedBy, actor.id, proposal.rationale);
+  });
+
+  action(rejectResolutionUpdate, rules.rejectResolution, ({ actor, reason }) => {
+    record('resolution_rejected', actor.id, { proposedBy: state.proposal!.proposedBy, outcome: state.proposal!.outcome, reason });
+    state.proposal = null;
+    endSla('pending_approval', 'met');
+    state.stage = 'investigation';
+    const investigation = liveSla('investigation');
+    if (investigation) resumeClock(investigation, now());
+  });
+
+  action(resolveUpdate, rules.resolve, (req) => resolve(req.outcome, creditFor(state, req), req.actor.id, null, req.rationale));
+
+  action(reopenUpdate, rules.reopen, ({ actor, reason }) => {
+    record('reopened', actor.id, { reason, previousOutcome: state.resolution?.outcome ?? null });
+    state.stage = 'investigation';
+    state.resolution = null;
+    state.proposal = null;
+    state.reopenUntil = null;
+    startSla('investigation');
+  });
+
+  action(withdrawUpdate, rules.withdraw, async ({ actor, reason }) => {
+    const event = record('withdrawn', actor.id, { reason });
+    state.stage = 'resolved';
+    state.resolution = { outcome: 'withdrawn', amountCents: 0, resolvedBy: actor.id, approvedBy: null, at: event.at };
+    endAllClocks('withdrawn');
+    await settle(0, event);
+    close(actor.id);
+  });
+
+  action(grantProvisionalCreditUpdate, rules.grantProvisionalCredit, ({ actor, amountCents }) => grantProvisionalCredit(amountCents ?? state.amountCents, actor.id));
+
+  action(escalateUpdate, rules.escalate, async ({ actor, reason }) => {
+    const previous = state.assigneeId;
+    const event = record('escalated', actor.id, { from: previous, reason });
+    toSupervisorQueue();
+    await alert(event, 'escalated', `Case ${state.caseId} was escalated by ${actor.id}: ${reason}`, true, previous);
+  });
+
+  setHandler(getCaseQuery, view);
+  setHandler(getTimelineQuery, () => state.timeline);
+
+  function close(actor: string, at = now()): void {
+    state.stage = 'closed';
+    state.closedAt = new Date(at).toISOString();
+    record('closed', actor, { outcome: state.resolution?.outcome ?? null }, at);
+  }
+
+  // --- intake -------------------------------------------------------------------------------
+
+  if (!input.resume) {
+    record('opened', state.openedBy, { amountCents: state.amountCents, currency: state.currency, reasonCode: state.reasonCode });
+    const context = await activities.loadCaseContext({
+      caseId: state.caseId,
+      customerId: state.customerId,
+      cardId: state.cardId,
+      transactionId: state.transactionId,
+      reasonCode: state.reasonCode,
+      amountCents: state.amountCents,
+      openedAt: state.openedAt,
+    });
+    state.context = context;
+    const openedAt = Date.parse(state.openedAt);
+    for (const spec of regulatoryClockSpecs(context.facts, openedAt, context.policy.regulatoryLeadHours)) state.clocks.push(startClock(spec, openedAt));
+    record('regulatory_clocks_started', 'system:regulation', {
+      clocks: state.clocks.map((c) => ({ id: c.id, label: c.label, deadline: new Date(deadlineOf(c, holidays())!).toISOString() })),
+    });
+    record('routed', 'system:routing', { from: state.departmentId, to: context.route.departmentId, ruleId: context.route.ruleId, rule: context.route.description });
+    state.departmentId = context.route.departmentId;
+    state.stage = 'investigation';
+    startSla('investigation');
+    await commit();
+  } else {
+    publish();
+  }
+
+  // --- the case's life: wait for actions, fire clocks, close after the reopen window -------
+
+  // Handlers change the stage behind TypeScript's back, so ask a function rather than narrow.
+  const closed = () => state.stage === 'closed';
+  while (!closed()) {
+    const seen = state.version;
+    const wakes = state.clocks.map((c) => nextWake(c, holidays())).filter((t): t is number => t !== null);
+    if (state.reopenUntil) wakes.push(Date.parse(state.reopenUntil));
+    const timeout = wakes.length ? Math.max(0, Math.min(...wakes) - now()) : undefined;
+    await condition(() => state.version !== seen || closed(), timeout);
+    if (closed()) break;
+
+    let fired = false;
+    for (const clock of state.clocks) {
+      for (const { event, at } of dueEvents(clock, now(), holidays())) {
+        // An earlier event in this pass (or an action) may have ended the clock.
+        if (clock.endedAt !== null) break;
+        await onClockEvent(clock, event, at);
+        fired = true;
+      }
+    }
+    if (state.stage === 'resolved' && state.reopenUntil && now() >= Date.parse(state.reopenUntil)) {
+      close('system:reopen-window', Date.parse(state.reopenUntil));
+      fired = true;
+    }
+    if (fired) await commit();
+
+    if (workflowInfo().continueAsNewSuggested && !closed()) {
+      await condition(allHandlersFinished);
+      await syncing;
+      await continueAsNew<typeof disputeWorkflow>({ ...input, resume: state });
+    }
+  }
+
+  await condition(allHandlersFinished);
+  await syncing;
+  return view();
+}
+
+function newCase(input: DisputeInput): CaseState {
+  return {
     caseId: input.caseId,
-    stage: 'intake',
-    departmentId: input.departmentId,
-    assigneeId: null,
+    customerId: input.customerId,
+    cardId: input.cardId,
+    transactionId: input.transactionId,
     amountCents: input.amountCents,
     currency: input.currency,
     reasonCode: input.reasonCode,
     openedBy: input.openedBy,
     openedAt: workflowInfo().startTime.toISOString(),
+    context: null,
+    stage: 'intake',
+    departmentId: input.departmentId,
+    assigneeId: null,
+    queue: 'agents',
+    escalated: false,
+    networkPhase: null,
+    proposal: null,
+    provisionalCredit: null,
+    resolution: null,
+    reopenUntil: null,
+    closedAt: null,
+    acknowledged: false,
+    attritionRisk: 'none',
+    clocks: [],
+    clockSerial: 0,
+    timeline: [],
+    version: 0,
   };
-  setHandler(getCaseQuery, () => state);
-
-  upsertSearchAttributes([
-    { key: CaseId, value: input.caseId },
-    { key: CustomerId, value: input.customerId },
-    { key: Department, value: state.departmentId },
-    { key: CaseStage, value: state.stage },
-    { key: DisputeAmount, value: input.amountCents / 100 },
-    { key: SlaBreached, value: false },
-    { key: AttritionRisk, value: 'none' },
-    { key: AssignedAgent, value: 'unassigned' },
-  ]);
-  setCurrentDetails(describe(state));
-
-  await recordIntake({ caseId: input.caseId, actor: input.openedBy, at: state.openedAt });
-
-  // Staff actions, clocks and notifications arrive in later stages of the product; until
-  // then a case waits at intake.
-  await condition(() => state.stage === 'closed');
-  return state;
 }
 
-/** Markdown shown as the workflow's current details in the Temporal UI. */
-function describe(state: CaseView): string {
-  const amount = `${(state.amountCents / 100).toFixed(2)} ${state.currency}`;
-  return [
-    `**Stage:** ${state.stage}`,
+const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
+
+/** Markdown shown as the workflow's current details in the Temporal UI: the case file's cover. */
+function describe(state: CaseState, view: CaseView): string {
+  const lines = [
+    `**Stage:** ${state.stage}${state.networkPhase && state.stage === 'awaiting_network' ? ` (${state.networkPhase})` : ''}`,
     `**Department:** ${state.departmentId}`,
-    `**Assignee:** ${state.assigneeId ?? 'unassigned'}`,
-    `**Disputed:** ${amount} (${state.reasonCode})`,
-  ].join('  \n');
+    `**Assignee:** ${state.assigneeId ?? `unassigned (${state.queue} queue)`}${state.escalated ? ' · escalated' : ''}`,
+    `**Disputed:** ${money(state.amountCents, state.currency)} (${state.reasonCode})`,
+  ];
+  if (view.slaBreached) lines.push('**SLA breached**');
+  if (view.pendingApproval) {
+    const p = view.pendingApproval;
+    lines.push(`**Pending approval:** ${p.outcome}, ${money(p.amountCents, state.currency)}, proposed by ${p.proposedBy}`);
+  }
+  if (state.provisionalCredit) lines.push(`**Provisional credit:** ${money(state.provisionalCredit.amountCents, state.currency)} by ${state.provisionalCredit.grantedBy}`);
+  if (state.resolution) lines.push(`**Outcome:** ${state.resolution.outcome}, ${money(state.resolution.amountCents, state.currency)}`);
+  if (state.reopenUntil && state.stage === 'resolved') lines.push(`**Reopen until:** ${state.reopenUntil}`);
+  const live = view.clocks.filter((c) => c.endedAt === null);
+  if (live.length) {
+    return `${lines.join('  \n')}\n\n${table(live)}`;
+  }
+  return lines.join('  \n');
+}
+
+function table(clocks: CaseView['clocks']): string {
+  const rows = clocks.map((c) => `| ${c.label} | ${c.status} | ${c.deadline ?? `paused, ${(c.remainingMs! / DAY_MS).toFixed(1)} days left`} |`);
+  return ['| Clock | Status | Deadline |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -12,7 +12,7 @@ import { prismaTarget } from '../../src/db/target';
 import { derivePostgresSchema, DERIVED, SOURCE } from '../../scripts/prisma-postgres';
 import { emptyPostgres, TEST_DATABASE_URL, tempDir } from '../helpers/db';
 
-const EXPECTED_TABLES = ['Card', 'CardTransaction', 'Case', 'CaseEvent', 'Customer', 'Department', 'Holiday', 'Notification', 'OutreachTask', 'SlaPolicy', 'Staff', '_prisma_migrations'];
+const EXPECTED_TABLES = ['Card', 'CardTransaction', 'Case', 'CaseEvent', 'Customer', 'Department', 'Holiday', 'Notification', 'OutreachTask', 'RoutingRule', 'SlaPolicy', 'Staff', 'StaffAlert', '_prisma_migrations'];
 
 test('the PostgreSQL schema is derived from the SQLite one and is current', () => {
   expect(readFileSync(DERIVED, 'utf8')).toBe(derivePostgresSchema(readFileSync(SOURCE, 'utf8')));

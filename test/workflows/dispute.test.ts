@@ -1,58 +1,325 @@
 /**
- * The dispute workflow on the time-skipping test server, with its activities recorded in
- * place of the database.
+ * Every path of the dispute workflow on the time-skipping server, with the real activities on
+ * SQLite: each test checks the workflow's own state, the read model and the audit log.
  */
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { temporalTestServer } from '../../src/temporal/binaries';
-import { registerSearchAttributes } from '../../src/temporal/connection';
-import { disputeWorkflow } from '../../workflows/dispute';
-import { disputeWorkflowId, getCaseQuery, type DisputeInput } from '../../workflows/messages';
-import type { RecordIntakeInput } from '../../activities/cases';
+import { createActivities } from '../../activities';
+import { businessTimeBetween, DAY_MS, HOUR_MS } from '../../workflows/domain/business-time';
+import {
+  addNoteUpdate,
+  approveResolutionUpdate,
+  assignUpdate,
+  awaitPartyUpdate,
+  escalateUpdate,
+  getCaseQuery,
+  getTimelineQuery,
+  grantProvisionalCreditUpdate,
+  proposeResolutionUpdate,
+  recordResponseUpdate,
+  rejectResolutionUpdate,
+  reopenUpdate,
+  requestInfoUpdate,
+  resolveUpdate,
+  transferUpdate,
+  withdrawUpdate,
+  type Actor,
+  type CaseView,
+} from '../../workflows/messages';
+import { CaseStage, Department, SlaBreached } from '../../workflows/search-attributes';
+import { DEBIT_CARD, DisputeBench, refusal, type DisputeHandle } from '../helpers/disputes';
 
-let env: TestWorkflowEnvironment;
-
+let bench: DisputeBench;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: temporalTestServer() } },
-  });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  bench = await DisputeBench.start();
+});
+afterAll(() => bench?.stop());
+beforeEach(() => bench.toMondayMorning());
+
+const assignee = (a: Actor) => ({ id: a.id, role: a.role, departmentId: a.departmentId });
+const clock = (view: CaseView, prefix: string) => view.clocks.find((c) => c.id.startsWith(prefix))!;
+const types = (log: { type: string }[]) => log.map((e) => e.type);
+
+async function takeCase(handle: DisputeHandle, agentId: string) {
+  const agent = await bench.actor(agentId);
+  await handle.executeUpdate(assignUpdate, { args: [{ actor: agent, assignee: assignee(agent) }] });
+  return agent;
+}
+
+/** The holidays the case is held to, as its activity loaded them. */
+async function holidaysOf(caseId: string): Promise<Set<string>> {
+  const row = await bench.readModel(caseId);
+  const context = await createActivities({ db: bench.db }).loadCaseContext({ ...row, caseId: row.id, openedAt: row.openedAt.toISOString() });
+  return new Set(context.policy.holidays);
+}
+
+test('straight resolution: routed, taken, resolved, closed after the reopen window', async () => {
+  const { caseId, handle, view } = await bench.open();
+  // A small unrecognised charge of a gold customer goes to merchant disputes (routing table).
+  expect(view).toMatchObject({ stage: 'investigation', departmentId: 'merchant-disputes', assigneeId: null, queue: 'agents', tier: 'gold' });
+  expect(view.clocks.map((c) => [c.id, c.status])).toEqual([
+    ['reg-z:acknowledgement', 'running'],
+    ['reg-z:resolution', 'running'],
+    ['sla:investigation:1', 'running'],
+  ]);
+
+  const agent = await takeCase(handle, 'merchant-disputes-agent-1');
+  const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ actor: agent, outcome: 'customer_favour', rationale: 'Merchant could not show authorisation' }] });
+  expect(resolved).toMatchObject({ stage: 'resolved', resolution: { outcome: 'customer_favour', amountCents: 1499, resolvedBy: agent.id, approvedBy: null } });
+  expect(resolved.clocks.every((c) => c.status === 'met')).toBe(true);
+  expect(await bench.readModel(caseId)).toMatchObject({ stage: 'resolved', outcome: 'customer_favour', resolvedAmountCents: 1499, assigneeId: agent.id, departmentId: 'merchant-disputes' });
+  // The customer is credited once, on her card.
+  expect(await bench.db.cardTransaction.findMany({ where: { channel: 'adjustment', merchant: { contains: caseId } }, select: { amountCents: true } })).toEqual([{ amountCents: -1499 }]);
+
+  await bench.env.sleep('61 days');
+  const final = await handle.result();
+  expect(final).toMatchObject({ stage: 'closed', resolution: { outcome: 'customer_favour' } });
+  const row = await bench.readModel(caseId);
+  expect(row).toMatchObject({ stage: 'closed', outcome: 'customer_favour' });
+  expect(row.closedAt!.getTime() - row.resolvedAt!.getTime()).toBe(60 * DAY_MS);
+
+  const log = await bench.auditLog(caseId);
+  expect(types(log)).toEqual(['opened', 'regulatory_clocks_started', 'routed', 'assigned', 'resolved', 'settled', 'closed']);
+  expect(log.find((e) => e.type === 'routed')).toMatchObject({ actor: 'system:routing', data: { from: 'intake', to: 'merchant-disputes' } });
+  expect(log.find((e) => e.type === 'assigned')).toMatchObject({ actor: agent.id, data: { from: null, to: agent.id } });
+  expect(log.at(-1)).toMatchObject({ actor: 'system:reopen-window' });
+  expect(types(await handle.query(getTimelineQuery))).toEqual(types(log));
 });
 
-afterAll(() => env?.teardown());
-
-const input: DisputeInput = {
-  caseId: 'DSP-TEST1',
-  customerId: 'cust-jane',
-  cardId: 'card-jane-credit',
-  transactionId: 'txn-jane-unrecognized',
-  amountCents: 1499,
-  currency: 'USD',
-  reasonCode: 'unrecognized',
-  departmentId: 'intake',
-  openedBy: 'intake-agent-1',
-};
-
-test('a new case records intake once and waits at intake, answering queries', async () => {
-  const intakes: RecordIntakeInput[] = [];
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: 'test-disputes',
-    workflowsPath: require.resolve('../../workflows'),
-    activities: { recordIntake: async (i: RecordIntakeInput) => void intakes.push(i) },
+test('transfer chain across three departments keeps one owner and restarts the SLA', async () => {
+  const { caseId, handle } = await bench.open();
+  const merchantLead = await bench.actor('merchant-disputes-supervisor');
+  const outsider = await bench.actor('merchant-disputes-agent-2');
+  expect(await refusal(handle.executeUpdate(transferUpdate, { args: [{ actor: outsider, departmentId: 'fraud', reason: 'looks like fraud' }] }))).toEqual({
+    type: 'Forbidden',
+    message: 'merchant-disputes-agent-2 may not transfer this case: it is assigned to the agents queue.',
   });
-  await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(disputeWorkflow, {
-      workflowId: disputeWorkflowId(input.caseId),
-      taskQueue: 'test-disputes',
-      args: [input],
-    });
-    // A month passes in no time; the case is still open and where it was.
-    await env.sleep('30 days');
-    const view = await handle.query(getCaseQuery);
-    expect(view).toMatchObject({ caseId: 'DSP-TEST1', stage: 'intake', departmentId: 'intake', assigneeId: null, amountCents: 1499 });
-    expect(intakes).toEqual([{ caseId: 'DSP-TEST1', actor: 'intake-agent-1', at: view.openedAt }]);
-    expect((await handle.describe()).status.name).toBe('RUNNING');
-    await handle.terminate('test done');
+
+  await handle.executeUpdate(transferUpdate, { args: [{ actor: merchantLead, departmentId: 'fraud', reason: 'Descriptor matches a known fraud ring' }] });
+  const fraudAgent = await takeCase(handle, 'fraud-agent-1');
+  const view = await handle.executeUpdate(transferUpdate, { args: [{ actor: fraudAgent, departmentId: 'chargebacks', reason: 'Not fraud: merchant must refund via the network' }] });
+
+  expect(view).toMatchObject({ stage: 'investigation', departmentId: 'chargebacks', assigneeId: null, queue: 'agents' });
+  expect(view.clocks.filter((c) => c.id.startsWith('sla:')).map((c) => [c.id, c.status])).toEqual([
+    ['sla:investigation:3', 'running'],
+    ['sla:investigation:1', 'ended'],
+    ['sla:investigation:2', 'ended'],
+  ]);
+  // Fraud runs a 5-day SLA, the others the 10-day default.
+  expect(clock(view, 'sla:investigation:3').label).toContain('chargebacks, 10 business days');
+  expect((await handle.describe()).typedSearchAttributes.get(Department)).toBe('chargebacks');
+  expect(await bench.readModel(caseId)).toMatchObject({ departmentId: 'chargebacks', assigneeId: null });
+
+  const transfers = (await bench.auditLog(caseId)).filter((e) => e.type === 'transferred');
+  expect(transfers.map((e) => [e.actor, e.data.from, e.data.to])).toEqual([
+    ['merchant-disputes-supervisor', 'merchant-disputes', 'fraud'],
+    ['fraud-agent-1', 'fraud', 'chargebacks'],
+  ]);
+  expect(transfers[1].data.reason).toBe('Not fraud: merchant must refund via the network');
+  await handle.terminate('test done');
+});
+
+test('an information request pauses the investigation SLA until the customer answers', async () => {
+  const { caseId, handle } = await bench.open();
+  const agent = await takeCase(handle, 'merchant-disputes-agent-1');
+  const before = clock(await handle.query(getCaseQuery), 'sla:investigation');
+  await bench.env.sleep('1 day');
+
+  const waiting = await handle.executeUpdate(requestInfoUpdate, { args: [{ actor: agent, question: 'Do you have a receipt?' }] });
+  expect(waiting.stage).toBe('awaiting_customer');
+  const paused = clock(waiting, 'sla:investigation');
+  expect(paused).toMatchObject({ status: 'paused', deadline: null });
+  // Nine business days left, give or take the real milliseconds the test itself took.
+  expect(Math.abs(paused.remainingMs! - 9 * DAY_MS)).toBeLessThan(10_000);
+  expect(clock(waiting, 'sla:awaiting_customer')).toMatchObject({ status: 'running' });
+  expect((await bench.readModel(caseId)).stage).toBe('awaiting_customer');
+
+  await bench.env.sleep('7 days');
+  const resumed = await handle.executeUpdate(recordResponseUpdate, { args: [{ actor: agent, party: 'customer', summary: 'No receipt; she never ordered' }] });
+  expect(resumed.stage).toBe('investigation');
+  expect(clock(resumed, 'sla:awaiting_customer')).toMatchObject({ status: 'met' });
+  const after = clock(resumed, 'sla:investigation');
+  expect(after.status).toBe('running');
+
+  // The deadline moved by exactly the business time the case spent waiting on the customer.
+  const log = await bench.auditLog(caseId);
+  const asked = log.find((e) => e.type === 'info_requested')!.at;
+  const answered = log.find((e) => e.type === 'customer_responded')!.at;
+  const holidays = await holidaysOf(caseId);
+  const waited = businessTimeBetween(asked, answered, holidays);
+  expect(waited).toBeGreaterThanOrEqual(4 * DAY_MS);
+  expect(businessTimeBetween(Date.parse(before.deadline!), Date.parse(after.deadline!), holidays)).toBe(waited);
+  expect(types(log).slice(3)).toEqual(['assigned', 'info_requested', 'customer_responded']);
+  await handle.terminate('test done');
+});
+
+test('an SLA warns before its deadline, then breaches and escalates to the supervisor queue', async () => {
+  const { caseId, handle } = await bench.open();
+  const agent = await takeCase(handle, 'merchant-disputes-agent-1');
+  const deadline = Date.parse(clock(await handle.query(getCaseQuery), 'sla:investigation').deadline!);
+
+  await bench.env.sleep(deadline - (await bench.env.currentTimeMs()) + HOUR_MS);
+  const view = await handle.query(getCaseQuery);
+  expect(view).toMatchObject({ stage: 'investigation', assigneeId: null, queue: 'supervisors', escalated: true, slaBreached: true });
+  expect(clock(view, 'sla:investigation')).toMatchObject({ status: 'breached', breachedAt: new Date(deadline).toISOString() });
+
+  const log = await bench.auditLog(caseId);
+  const warning = log.find((e) => e.type === 'sla_warning')!;
+  const breach = log.find((e) => e.type === 'sla_breached')!;
+  expect(businessTimeBetween(warning.at, breach.at, await holidaysOf(caseId))).toBe(2 * DAY_MS);
+  expect(breach).toMatchObject({ actor: 'system:sla:investigation:1', at: deadline });
+
+  const alerts = await bench.db.staffAlert.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' } });
+  expect(alerts.map((a) => [a.staffId, a.kind])).toEqual([
+    [agent.id, 'sla_warning'],
+    [agent.id, 'sla_breached'],
+    ['merchant-disputes-supervisor', 'sla_breached'],
+  ]);
+  const attributes = (await handle.describe()).typedSearchAttributes;
+  expect(attributes.get(SlaBreached)).toBe(true);
+  expect(attributes.get(CaseStage)).toBe('investigation');
+  expect(await bench.readModel(caseId)).toMatchObject({ slaBreached: true, queue: 'supervisors', assigneeId: null, escalated: true });
+
+  // Once the late stage is worked off, the case is no longer late.
+  const supervisor = await bench.actor('merchant-disputes-supervisor');
+  const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ actor: supervisor, outcome: 'merchant_favour', rationale: 'Customer recognised the subscription' }] });
+  expect(resolved).toMatchObject({ slaBreached: false, stage: 'resolved' });
+  expect(clock(resolved, 'sla:investigation').status).toBe('met_late');
+  expect((await handle.describe()).typedSearchAttributes.get(SlaBreached)).toBe(false);
+  expect((await bench.readModel(caseId)).slaBreached).toBe(false);
+  await handle.terminate('test done');
+});
+
+test('Reg E grants provisional credit by itself on the tenth business day', async () => {
+  const { caseId, handle, view } = await bench.open({ card: 'debit', amountCents: 8_250 });
+  expect(view.clocks.map((c) => c.label)).toEqual(expect.arrayContaining(['Reg E provisional credit (10 business days)', 'Reg E resolution (45 days)']));
+  const opened = Date.parse(view.openedAt);
+
+  await bench.env.sleep('16 days');
+  const after = await handle.query(getCaseQuery);
+  expect(after.provisionalCredit).toMatchObject({ amountCents: 8_250, grantedBy: 'system:reg-e:provisional-credit' });
+  expect(clock(after, 'reg-e:provisional-credit')).toMatchObject({ status: 'met' });
+  const granted = (await bench.auditLog(caseId)).find((e) => e.type === 'provisional_credit_granted')!;
+  // Half a day before the tenth business day runs out: never late.
+  expect(businessTimeBetween(opened, granted.at, await holidaysOf(caseId))).toBe(10 * DAY_MS - 12 * HOUR_MS);
+  expect(await bench.readModel(caseId)).toMatchObject({ provisionalCreditCents: 8_250 });
+  const booked = () => bench.db.cardTransaction.findMany({ where: { cardId: DEBIT_CARD, channel: 'adjustment', merchant: { contains: caseId } }, orderBy: { postedAt: 'asc' }, select: { amountCents: true, merchant: true } });
+  expect(await booked()).toEqual([{ amountCents: -8_250, merchant: `PROVISIONAL CREDIT ${caseId}` }]);
+
+  // Found for the merchant: the provisional credit is taken back.
+  expect(after.departmentId).toBe('fraud');
+  const supervisor = await bench.actor('fraud-supervisor');
+  await handle.executeUpdate(resolveUpdate, { args: [{ actor: supervisor, outcome: 'merchant_favour', rationale: 'Signed delivery receipt' }] });
+  expect((await booked()).map((t) => t.amountCents)).toEqual([-8_250, 8_250]);
+  await handle.terminate('test done');
+});
+
+test('four-eyes: the proposer cannot approve, nor can anyone without the role or the authority', async () => {
+  const { caseId, handle } = await bench.open({ amountCents: 600_000, reasonCode: 'not_as_described' });
+  expect((await handle.query(getCaseQuery)).departmentId).toBe('chargebacks');
+  const agent = await takeCase(handle, 'chargebacks-agent-1');
+  const resolveRequest = { actor: agent, outcome: 'customer_favour' as const, rationale: 'Goods never matched the listing' };
+  expect(await refusal(handle.executeUpdate(resolveUpdate, { args: [resolveRequest] }))).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('propose it instead') });
+  await handle.executeUpdate(proposeResolutionUpdate, { args: [resolveRequest] });
+
+  const stateBefore = await handle.query(getCaseQuery);
+  const logBefore = await bench.auditLog(caseId);
+  const updatesBefore = await bench.acceptedUpdates(handle);
+  const approve = (actor: Actor) => handle.executeUpdate(approveResolutionUpdate, { args: [{ actor, comment: 'ok' }] });
+
+  expect(await refusal(approve(agent))).toEqual({ type: 'Forbidden', message: 'chargebacks-agent-1 proposed this resolution; a different person must approve it (four-eyes).' });
+  expect(await refusal(approve(await bench.actor('chargebacks-agent-2')))).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('approvals need a supervisor or admin') });
+  expect(await refusal(approve(await bench.actor('fraud-supervisor')))).toMatchObject({ type: 'Forbidden', message: 'fraud-supervisor is not a supervisor of chargebacks.' });
+  expect(await refusal(approve(await bench.actor('chargebacks-supervisor')))).toEqual({ type: 'Forbidden', message: 'chargebacks-supervisor may approve up to 5000.00; this needs 6000.00.' });
+
+  // The refusals left no trace: same state, same audit log, no update in the history.
+  expect(await handle.query(getCaseQuery)).toEqual(stateBefore);
+  expect(await bench.auditLog(caseId)).toEqual(logBefore);
+  expect(await bench.acceptedUpdates(handle)).toBe(updatesBefore);
+  expect((await bench.readModel(caseId)).stage).toBe('pending_approval');
+
+  const view = await approve(await bench.actor('admin'));
+  expect(view).toMatchObject({ stage: 'resolved', resolution: { outcome: 'customer_favour', amountCents: 600_000, resolvedBy: agent.id, approvedBy: 'admin' } });
+  expect(types(await bench.auditLog(caseId)).slice(-4)).toEqual(['resolution_proposed', 'resolution_approved', 'resolved', 'settled']);
+  await handle.terminate('test done');
+});
+
+test('a rejected proposal goes back to investigation', async () => {
+  const { caseId, handle } = await bench.open({ amountCents: 45_000, reasonCode: 'not_received' });
+  const agent = await takeCase(handle, 'merchant-disputes-agent-1');
+  await handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: agent, outcome: 'partial', amountCents: 20_000, rationale: 'Half the order arrived' }] });
+  expect((await handle.query(getCaseQuery)).pendingApproval).toMatchObject({ outcome: 'partial', amountCents: 20_000, proposedBy: agent.id });
+  const supervisor = await bench.actor('merchant-disputes-supervisor');
+  const view = await handle.executeUpdate(rejectResolutionUpdate, { args: [{ actor: supervisor, reason: 'Ask the merchant for tracking first' }] });
+  expect(view).toMatchObject({ stage: 'investigation', pendingApproval: null });
+  expect(clock(view, 'sla:investigation').status).toBe('running');
+  expect(clock(view, 'sla:pending_approval').status).toBe('met');
+  expect((await bench.auditLog(caseId)).at(-1)).toMatchObject({ type: 'resolution_rejected', actor: supervisor.id, data: { reason: 'Ask the merchant for tracking first' } });
+  await handle.terminate('test done');
+});
+
+test('reopen inside the window; after the window the case is closed for good', async () => {
+  const { caseId, handle } = await bench.open();
+  const agent = await takeCase(handle, 'merchant-disputes-agent-1');
+  const resolve = () => handle.executeUpdate(resolveUpdate, { args: [{ actor: agent, outcome: 'merchant_favour', rationale: 'Customer recognised it' }] });
+  await resolve();
+  await bench.env.sleep('10 days');
+
+  const reopened = await handle.executeUpdate(reopenUpdate, { args: [{ actor: agent, reason: 'Customer found a second identical charge' }] });
+  expect(reopened).toMatchObject({ stage: 'investigation', resolution: null, reopenUntil: null });
+  expect(clock(reopened, 'sla:investigation:2').status).toBe('running');
+  expect((await bench.readModel(caseId)).stage).toBe('investigation');
+
+  const second = await resolve();
+  expect(Date.parse(second.reopenUntil!) - (await bench.env.currentTimeMs())).toBeLessThanOrEqual(60 * DAY_MS);
+  await bench.env.sleep('61 days');
+  expect((await handle.result()).stage).toBe('closed');
+  // The workflow has completed: no update reaches it any more (the API answers 409 from the read model).
+  await expect(handle.executeUpdate(reopenUpdate, { args: [{ actor: agent, reason: 'too late' }] })).rejects.toThrow();
+  expect((await handle.describe()).status.name).toBe('COMPLETED');
+  expect(types(await bench.auditLog(caseId)).slice(3)).toEqual(['assigned', 'resolved', 'reopened', 'resolved', 'closed']);
+});
+
+test('a withdrawn case closes at once and gives back its provisional credit', async () => {
+  const { caseId, handle } = await bench.open({ amountCents: 3_000 });
+  const agent = await takeCase(handle, 'merchant-disputes-agent-1');
+  await handle.executeUpdate(grantProvisionalCreditUpdate, { args: [{ actor: agent }] });
+  await handle.executeUpdate(addNoteUpdate, { args: [{ actor: agent, text: 'Customer will check with her partner' }] });
+  const view = await handle.executeUpdate(withdrawUpdate, { args: [{ actor: agent, reason: 'Partner made the purchase' }] });
+  expect(view).toMatchObject({ stage: 'closed', resolution: { outcome: 'withdrawn', amountCents: 0 } });
+  expect(view.clocks.every((c) => c.status === 'ended')).toBe(true);
+  expect((await handle.result()).stage).toBe('closed');
+  expect(await bench.readModel(caseId)).toMatchObject({ stage: 'closed', outcome: 'withdrawn', provisionalCreditCents: 3_000, resolvedAmountCents: 0 });
+  const booked = await bench.db.cardTransaction.findMany({ where: { channel: 'adjustment', merchant: { contains: caseId } }, orderBy: { amountCents: 'asc' }, select: { amountCents: true } });
+  expect(booked).toEqual([{ amountCents: -3_000 }, { amountCents: 3_000 }]);
+  expect(types(await bench.auditLog(caseId)).slice(3)).toEqual(['assigned', 'provisional_credit_granted', 'note', 'withdrawn', 'settled', 'closed']);
+});
+
+test('actions invalid for the stage are refused with a reason and change nothing', async () => {
+  const { caseId, handle } = await bench.open({ amountCents: 20_000, reasonCode: 'not_received' });
+  const agent = await takeCase(handle, 'merchant-disputes-agent-1');
+  const supervisor = await bench.actor('merchant-disputes-supervisor');
+  const before = { view: await handle.query(getCaseQuery), log: await bench.auditLog(caseId), updates: await bench.acceptedUpdates(handle) };
+
+  expect(await refusal(handle.executeUpdate(approveResolutionUpdate, { args: [{ actor: supervisor }] }))).toEqual({
+    type: 'StageConflict',
+    message: 'Cannot approve a resolution for a case in stage investigation; allowed in: pending_approval.',
   });
+  expect(await refusal(handle.executeUpdate(recordResponseUpdate, { args: [{ actor: agent, party: 'customer', summary: 'x' }] }))).toMatchObject({ type: 'StageConflict' });
+  expect(await refusal(handle.executeUpdate(reopenUpdate, { args: [{ actor: agent, reason: 'x' }] }))).toMatchObject({ type: 'StageConflict' });
+  expect(await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: agent, outcome: 'partial', rationale: 'x' }] }))).toEqual({ type: 'InvalidArgument', message: 'is required for a partial resolution' });
+  expect(await refusal(handle.executeUpdate(awaitPartyUpdate, { args: [{ actor: agent, party: 'merchant', phase: 'chargeback' }] }))).toMatchObject({ type: 'InvalidArgument' });
+  expect(await refusal(handle.executeUpdate(grantProvisionalCreditUpdate, { args: [{ actor: await bench.actor('fraud-agent-1') }] }))).toMatchObject({ type: 'Forbidden' });
+
+  expect(await handle.query(getCaseQuery)).toEqual(before.view);
+  expect(await bench.auditLog(caseId)).toEqual(before.log);
+  expect(await bench.acceptedUpdates(handle)).toBe(before.updates);
+
+  // Waiting on the network: the investigation clock pauses, and the stage refuses proposals.
+  const waiting = await handle.executeUpdate(awaitPartyUpdate, { args: [{ actor: agent, party: 'network', phase: 'chargeback', note: 'Filed chargeback 4837' }] });
+  expect(waiting).toMatchObject({ stage: 'awaiting_network', networkPhase: 'chargeback' });
+  expect(clock(waiting, 'sla:investigation').status).toBe('paused');
+  expect(await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: agent, outcome: 'customer_favour', rationale: 'x' }] }))).toMatchObject({ type: 'StageConflict' });
+  const escalated = await handle.executeUpdate(escalateUpdate, { args: [{ actor: agent, reason: 'Merchant is unresponsive' }] });
+  expect(escalated).toMatchObject({ queue: 'supervisors', assigneeId: null, escalated: true });
+  expect(await refusal(handle.executeUpdate(escalateUpdate, { args: [{ actor: agent, reason: 'again' }] }))).toMatchObject({ type: 'StageConflict' });
+  await handle.terminate('test done');
 });

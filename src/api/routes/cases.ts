@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { disputeWorkflow } from '../../../workflows/dispute';
-import { disputeWorkflowId, getCaseQuery, REASON_CODES, type DisputeInput } from '../../../workflows/messages';
-import { CaseId, CaseStage, CustomerId, Department } from '../../../workflows/search-attributes';
+import { disputeWorkflowId, getCaseQuery, REASON_CODES } from '../../../workflows/messages';
+import { startDispute, type CaseRow } from '../../cases/start';
 import { Problem } from '../problem';
 
 /** Where a new case starts until routing picks an investigation team. */
@@ -115,8 +114,6 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
   return router;
 }
 
-type CaseRow = Awaited<ReturnType<Db['case']['create']>>;
-
 function present(row: CaseRow) {
   return {
     id: row.id,
@@ -170,37 +167,5 @@ async function validateAgainstAccount(db: Db, body: NewCase, amountCents: number
   const open = await db.case.findFirst({ where: { transactionId: body.transactionId, closedAt: null }, select: { id: true } });
   if (open) {
     throw new Problem(409, 'Already disputed', `Transaction ${body.transactionId} is already disputed in case ${open.id}.`, { caseId: open.id });
-  }
-}
-
-async function startDispute(temporal: Client, taskQueue: string, row: CaseRow): Promise<void> {
-  const input: DisputeInput = {
-    caseId: row.id,
-    customerId: row.customerId,
-    cardId: row.cardId,
-    transactionId: row.transactionId,
-    amountCents: row.amountCents,
-    currency: row.currency,
-    reasonCode: row.reasonCode as DisputeInput['reasonCode'],
-    departmentId: row.departmentId,
-    openedBy: row.openedBy,
-  };
-  try {
-    await temporal.workflow.start(disputeWorkflow, {
-      workflowId: row.workflowId,
-      taskQueue,
-      args: [input],
-      // Set at start too, so the case is findable before the first workflow task runs.
-      typedSearchAttributes: [
-        { key: CaseId, value: row.id },
-        { key: CustomerId, value: row.customerId },
-        { key: CaseStage, value: row.stage },
-        { key: Department, value: row.departmentId },
-      ],
-      staticSummary: `Dispute ${row.id}: ${(row.amountCents / 100).toFixed(2)} ${row.currency}, ${row.reasonCode}`,
-      staticDetails: `Customer \`${row.customerId}\`, card \`${row.cardId}\`, transaction \`${row.transactionId}\`. Opened by ${row.openedBy}.`,
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }

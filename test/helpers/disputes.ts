@@ -1,0 +1,129 @@
+/**
+ * A dispute test bench: the time-skipping Temporal server, a seeded SQLite database, and a worker
+ * with the real activities, so tests can assert on workflow state, read model and audit log.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { JANE, seed } from '../../prisma/seed';
+import { loadActor } from '../../src/cases/actors';
+import { startDispute } from '../../src/cases/start';
+import type { Db } from '../../src/db/client';
+import { temporalTestServer } from '../../src/temporal/binaries';
+import { registerSearchAttributes } from '../../src/temporal/connection';
+import type { disputeWorkflow } from '../../workflows/dispute';
+import { disputeWorkflowId, getCaseQuery, type Actor, type CaseView, type ReasonCode } from '../../workflows/messages';
+import { migratedSqlite } from './db';
+
+export type DisputeHandle = WorkflowHandle<typeof disputeWorkflow>;
+
+export interface OpenCase {
+  amountCents?: number;
+  reasonCode?: ReasonCode;
+  card?: 'credit' | 'debit';
+  channel?: 'pos' | 'online';
+}
+
+export const DEBIT_CARD = 'card-jane-debit';
+const DAY_MS = 86_400_000;
+
+export class DisputeBench {
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly db: Db,
+    private readonly worker: Worker,
+    private readonly running: Promise<void>,
+    readonly taskQueue: string,
+  ) {}
+
+  static async start(): Promise<DisputeBench> {
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: temporalTestServer() } },
+    });
+    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+    const { db } = migratedSqlite();
+    const now = new Date(await env.currentTimeMs());
+    await seed(db, { customers: 3, now });
+    await db.card.create({ data: { id: DEBIT_CARD, customerId: JANE.customerId, last4: '1881', product: 'Everyday Debit', type: 'debit', openedAt: new Date(now.getTime() - 3 * 365 * DAY_MS) } });
+    const taskQueue = `disputes-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: require.resolve('../../workflows'),
+      activities: createActivities({ db }),
+    });
+    return new DisputeBench(env, db, worker, worker.run(), taskQueue);
+  }
+
+  async stop(): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    await this.env.teardown();
+    await this.db.$disconnect();
+  }
+
+  /** Moves the test server's clock to the next Monday, 10:00 UTC, so business days line up. */
+  async toMondayMorning(): Promise<void> {
+    const now = await this.env.currentTimeMs();
+    const day = new Date(now).getUTCDay();
+    let target = Math.floor(now / DAY_MS) * DAY_MS + 10 * 3_600_000 + ((8 - day) % 7) * DAY_MS;
+    if (target <= now) target += 7 * DAY_MS;
+    await this.env.sleep(target - now);
+  }
+
+  /** Opens a case on one of Jane's cards for a fresh transaction, as the API would, and waits for routing. */
+  async open({ amountCents = 1499, reasonCode = 'unrecognized', card = 'credit', channel = 'online' }: OpenCase = {}): Promise<{ caseId: string; handle: DisputeHandle; view: CaseView }> {
+    const cardId = card === 'debit' ? DEBIT_CARD : JANE.cardId;
+    const caseId = `DSP-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const postedAt = new Date((await this.env.currentTimeMs()) - 2 * DAY_MS);
+    await this.db.cardTransaction.create({ data: { id: `txn-${caseId}`, cardId, postedAt, amountCents, merchant: 'DGTL*SVCS', mcc: '5817', channel } });
+    const row = await this.db.case.create({
+      data: { id: caseId, workflowId: disputeWorkflowId(caseId), customerId: JANE.customerId, cardId, transactionId: `txn-${caseId}`, amountCents, reasonCode, stage: 'intake', departmentId: 'intake', openedBy: 'intake-agent-1' },
+    });
+    await startDispute(this.env.client, this.taskQueue, row);
+    const handle = this.env.client.workflow.getHandle<typeof disputeWorkflow>(row.workflowId);
+    let view = await handle.query(getCaseQuery);
+    while (view.stage === 'intake') {
+      await new Promise((r) => setTimeout(r, 20));
+      view = await handle.query(getCaseQuery);
+    }
+    return { caseId, handle, view };
+  }
+
+  async actor(id: string): Promise<Actor> {
+    const actor = await loadActor(this.db, id);
+    if (!actor) throw new Error(`no staff ${id}`);
+    return actor;
+  }
+
+  /** The audit log of a case as the database holds it, oldest first. */
+  async auditLog(caseId: string) {
+    const rows = await this.db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
+    return rows.map((e) => ({ type: e.type, actor: e.actor, at: e.at.getTime(), data: JSON.parse(e.data) as Record<string, unknown> }));
+  }
+
+  async readModel(caseId: string) {
+    return this.db.case.findUniqueOrThrow({ where: { id: caseId } });
+  }
+
+  /** How many updates the case's history accepted; a refused update adds none. */
+  async acceptedUpdates(handle: DisputeHandle): Promise<number> {
+    const history = await handle.fetchHistory();
+    return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+  }
+}
+
+/** The reason an Update was refused with, as the API would report it. */
+export async function refusal(update: Promise<unknown>): Promise<{ type: string | undefined; message: string }> {
+  try {
+    await update;
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      return { type: error.cause.type ?? undefined, message: error.cause.message };
+    }
+    throw error;
+  }
+  throw new Error('the update was accepted');
+}

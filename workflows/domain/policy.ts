@@ -1,0 +1,64 @@
+/**
+ * The policy a case is held to, captured once at intake (from the database and the worker's
+ * configuration) and kept in workflow state, so later edits to policy data or code defaults
+ * never change the timers of a case already running.
+ */
+import { DAY_MS, type Holidays } from './business-time';
+import type { NewClock } from './clocks';
+
+export type CustomerTier = 'standard' | 'gold' | 'platinum';
+
+/** One row of the SLA policy table: narrower rows (department, tier) win over broader ones. */
+export interface SlaPolicy {
+  stage: string;
+  departmentId: string | null;
+  tier: CustomerTier | null;
+  businessDays: number;
+  warnBusinessDaysBefore: number;
+  pausedWhileAwaitingCustomer: boolean;
+}
+
+export interface CasePolicy {
+  /** How long a resolved case may be reopened before it closes for good. */
+  reopenWindowDays: number;
+  /** Resolutions above this amount need a second person's approval (four-eyes). */
+  directResolveLimitCents: number;
+  /** Regulatory clocks fire their action this long before the deadline. */
+  regulatoryLeadHours: number;
+  slaPolicies: SlaPolicy[];
+  /** Business-day calendar: `YYYY-MM-DD` holidays for the case's lifetime. */
+  holidays: string[];
+}
+
+export function findSlaPolicy(policies: SlaPolicy[], stage: string, departmentId: string, tier: CustomerTier): SlaPolicy | null {
+  const specificity = (p: SlaPolicy) => (p.departmentId ? 2 : 0) + (p.tier ? 1 : 0);
+  return (
+    policies
+      .filter((p) => p.stage === stage && (p.departmentId ?? departmentId) === departmentId && (p.tier ?? tier) === tier)
+      .sort((a, b) => specificity(b) - specificity(a))[0] ?? null
+  );
+}
+
+const STAGE_LABELS: Record<string, string> = {
+  intake: 'Intake',
+  investigation: 'Investigation',
+  awaiting_customer: 'Customer response',
+  awaiting_merchant: 'Merchant response',
+  awaiting_network: 'Network response',
+  pending_approval: 'Approval',
+};
+
+/** The SLA clock for a stage in a department, or null when no policy covers the stage. */
+export function slaClockSpec(policy: SlaPolicy | null, stage: string, departmentId: string, serial: number): NewClock | null {
+  if (!policy) return null;
+  return {
+    id: `sla:${stage}:${serial}`,
+    kind: 'sla',
+    label: `${STAGE_LABELS[stage] ?? stage} SLA (${departmentId}, ${policy.businessDays} business days)`,
+    basis: 'business',
+    budgetMs: policy.businessDays * DAY_MS,
+    warnBeforeMs: policy.warnBusinessDaysBefore > 0 ? policy.warnBusinessDaysBefore * DAY_MS : null,
+  };
+}
+
+export const holidaySet = (policy: CasePolicy): Holidays => new Set(policy.holidays);
