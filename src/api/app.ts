@@ -2,6 +2,9 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { Problem, problemHandler } from './problem';
+import { identifyByHeader } from './auth';
+import { actionRoutes } from './routes/actions';
+import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
 import { healthRoutes } from './routes/health';
 
@@ -17,7 +20,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRoutes(deps));
+  // Everything but health needs to know who acts; a token check replaces this one line.
+  app.use(['/cases', '/alerts'], identifyByHeader(deps.db));
   app.use(caseRoutes(deps));
+  app.use(actionRoutes(deps));
+  app.use(alertRoutes(deps));
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler);
   return app;

@@ -13,7 +13,7 @@ import { createApp } from '../../src/api/app';
 import type { Db } from '../../src/db/client';
 import { temporalCli } from '../../src/temporal/binaries';
 import { workflowBundlePath } from '../../src/temporal/bundle';
-import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { AssignedAgent, CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { migratedSqlite, tempDir } from '../helpers/db';
 
 const TASK_QUEUE = 'api-test';
@@ -38,7 +38,8 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowBundle: { codePath: await workflowBundlePath(tempDir('bundle-')) },
-    activities: createActivities({ db }),
+    // A reopen window of two seconds lets a case reach `closed` within the test.
+    activities: createActivities({ db, policy: { reopenWindowDays: 2 / 86_400 } }),
   });
   running = worker.run();
   server = createApp({ db, temporal: env.client, taskQueue: TASK_QUEUE }).listen(0);
@@ -61,7 +62,15 @@ const janesDispute = {
   reasonCode: 'unrecognized',
 };
 
-function post(body: unknown, headers: Record<string, string> = {}) {
+function call(method: string, path: string, actor: string | undefined, body?: unknown) {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(actor ? { 'X-Actor': actor } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+function post(body: unknown, headers: Record<string, string> = { 'X-Actor': 'intake-agent-1' }) {
   return fetch(`${base}/cases`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -117,41 +126,36 @@ describe('bad input is refused with problem+json naming the field, creating noth
   });
 });
 
-describe("Jane's dispute", () => {
+describe("Jane's dispute, driven from intake to closed through the API alone", () => {
   let caseId: string;
+  const act = (name: string, actor: string, body: unknown = {}) => call('POST', `/cases/${caseId}/${name}`, actor, body);
 
-  test('POST /cases writes the case and starts dispute-<caseId>, findable by stage', async () => {
+  test('POST /cases writes the case and starts dispute-<caseId>, which routes it', async () => {
     const res = await post(janesDispute, { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { id: string; workflowId: string; stage: string };
     caseId = body.id;
     expect(body.workflowId).toBe(`dispute-${caseId}`);
     expect(res.headers.get('location')).toBe(`/cases/${caseId}`);
-    expect(await db.case.findUnique({ where: { id: caseId } })).toMatchObject({ stage: 'intake', amountCents: 1499, openedBy: 'intake-agent-1' });
+    expect(await db.case.findUnique({ where: { id: caseId } })).toMatchObject({ amountCents: 1499, openedBy: 'intake-agent-1' });
 
-    const query = `CaseStage="intake" AND CaseId="${caseId}" AND CustomerId="${JANE.customerId}"`;
+    // The routing table sends a small unrecognised charge to merchant disputes.
+    const routed = await eventually(() => db.case.findUniqueOrThrow({ where: { id: caseId } }), (row) => row.stage === 'investigation');
+    expect(routed).toMatchObject({ stage: 'investigation', departmentId: 'merchant-disputes', queue: 'agents' });
+    const query = `CaseStage="investigation" AND Department="merchant-disputes" AND CaseId="${caseId}" AND CustomerId="${JANE.customerId}"`;
     expect(await eventually(() => countWorkflows(query), (n) => n === 1)).toBe(1);
     const description = await env.client.workflow.getHandle(`dispute-${caseId}`).describe();
     expect(description.status.name).toBe('RUNNING');
     expect(await description.staticSummary()).toContain(caseId);
   });
 
-  test('the workflow records intake in the audit log through its activity', async () => {
-    const events = await eventually(() => db.caseEvent.findMany({ where: { caseId } }), (e) => e.length > 0);
-    expect(events).toEqual([expect.objectContaining({ type: 'intake', actor: 'intake-agent-1' })]);
-  });
-
-  test('GET /cases/:id answers from the workflow query and the read model', async () => {
-    const res = await fetch(`${base}/cases/${caseId}`);
+  test('GET /cases/:id combines the read model, the audit log and the workflow query', async () => {
+    const res = await call('GET', `/cases/${caseId}`, 'merchant-disputes-agent-1');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({
-      id: caseId,
-      amount: 14.99,
-      stage: 'intake',
-      workflow: { status: 'RUNNING', stage: 'intake', departmentId: 'intake', amountCents: 1499 },
-      timeline: [expect.objectContaining({ type: 'intake', actor: 'intake-agent-1' })],
-    });
+    const body = (await res.json()) as { timeline: { type: string }[]; workflow: { clocks: { id: string }[] } };
+    expect(body).toMatchObject({ id: caseId, amount: 14.99, stage: 'investigation', workflow: { status: 'RUNNING', stage: 'investigation', departmentId: 'merchant-disputes', amountCents: 1499 } });
+    expect(body.timeline.map((e) => e.type)).toEqual(['opened', 'regulatory_clocks_started', 'routed']);
+    expect(body.workflow.clocks.map((c) => c.id)).toEqual(['reg-z:acknowledgement', 'reg-z:resolution', 'sla:investigation:1']);
   });
 
   test('a repeat with the same Idempotency-Key returns the same case and starts nothing new', async () => {
@@ -163,20 +167,129 @@ describe("Jane's dispute", () => {
   });
 
   test('the same key with a different dispute is refused', async () => {
-    const res = await post({ ...janesDispute, amount: 10 }, { 'Idempotency-Key': 'jane-call-1' });
+    const res = await post({ ...janesDispute, amount: 10 }, { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { errors: { field: string }[] }).errors[0].field).toBe('Idempotency-Key');
   });
 
   test('a second dispute of the same transaction is a conflict', async () => {
-    const res = await post(janesDispute);
+    const res = await post(janesDispute, { 'X-Actor': 'intake-agent-1' });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ caseId });
+  });
+
+  test('staff outside the department do not see the case', async () => {
+    expect((await call('GET', `/cases/${caseId}`, 'fraud-agent-1')).status).toBe(404);
+    expect((await act('notes', 'fraud-agent-1', { text: 'peek' })).status).toBe(404);
+  });
+
+  test('refused actions answer problem+json with the reason and change nothing', async () => {
+    const before = await db.caseEvent.count({ where: { caseId } });
+    const expectProblem = async (res: Response, status: number, detail: RegExp, field?: string) => {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const problem = (await res.json()) as { detail: string; errors?: { field: string }[] };
+      expect(problem.detail).toMatch(detail);
+      if (field) expect(problem.errors?.map((e) => e.field)).toContain(field);
+    };
+    await expectProblem(await act('approve', 'merchant-disputes-supervisor'), 409, /Cannot approve a resolution for a case in stage investigation/);
+    await expectProblem(await act('resolve', 'merchant-disputes-agent-1', { outcome: 'customer_favour', rationale: 'x' }), 403, /assigned to the agents queue/);
+    await expectProblem(await act('assign', 'merchant-disputes-supervisor', { assigneeId: 'nobody' }), 422, /assigneeId: no active staff member nobody/, 'assigneeId');
+    await expectProblem(await act('assign', 'merchant-disputes-supervisor', { assigneeId: 'fraud-agent-1' }), 422, /not in department merchant-disputes/, 'assigneeId');
+    await expectProblem(await act('transfer', 'merchant-disputes-supervisor', { departmentId: 'fraud' }), 422, /reason: is required/, 'reason');
+    await expectProblem(await act('escalate', 'merchant-disputes-supervisor', { reason: 'x', urgent: true }), 422, /urgent/, 'urgent');
+    await expectProblem(await act('teleport', 'merchant-disputes-supervisor'), 404, /No action teleport/);
+    await expectProblem(await call('POST', `/cases/${caseId}/notes`, undefined, { text: 'who am I' }), 401, /X-Actor: is required/, 'X-Actor');
+    await expectProblem(await call('POST', `/cases/${caseId}/notes`, 'ghost', { text: 'boo' }), 401, /no active staff member ghost/, 'X-Actor');
+    expect(await db.caseEvent.count({ where: { caseId } })).toBe(before);
+  });
+
+  test('staff work the case to resolution, and it closes after the reopen window', async () => {
+    const ok = async (res: Response) => {
+      if (res.status !== 200) throw new Error(`${res.status}: ${await res.text()}`);
+      return (await res.json()) as { stage: string; assigneeId: string | null; workflow: { stage: string } };
+    };
+    expect(await ok(await act('assign', 'merchant-disputes-agent-1', { assigneeId: 'merchant-disputes-agent-1' }))).toMatchObject({ assigneeId: 'merchant-disputes-agent-1' });
+    await ok(await act('notes', 'merchant-disputes-agent-1', { text: 'Descriptor DGTL*SVCS belongs to a streaming reseller' }));
+    expect(await ok(await act('request-info', 'merchant-disputes-agent-1', { question: 'Do you subscribe to any streaming service?' }))).toMatchObject({ stage: 'awaiting_customer' });
+    expect(await ok(await act('responses', 'merchant-disputes-agent-1', { party: 'customer', summary: 'No subscriptions' }))).toMatchObject({ stage: 'investigation' });
+    const partial = await act('resolve', 'merchant-disputes-agent-1', { outcome: 'partial', rationale: 'half' });
+    expect(partial.status).toBe(422);
+    expect(((await partial.json()) as { errors: { field: string }[] }).errors[0].field).toBe('amount');
+    expect(await ok(await act('resolve', 'merchant-disputes-agent-1', { outcome: 'customer_favour', rationale: 'Merchant gave no proof' }))).toMatchObject({ stage: 'resolved' });
+
+    const closed = await eventually(() => db.case.findUniqueOrThrow({ where: { id: caseId } }), (row) => row.stage === 'closed');
+    expect(closed).toMatchObject({ stage: 'closed', outcome: 'customer_favour', resolvedAmountCents: 1499 });
+    expect((await env.client.workflow.getHandle(`dispute-${caseId}`).describe()).status.name).toBe('COMPLETED');
+    const events = await db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
+    expect(events.map((e) => e.type)).toEqual(['opened', 'regulatory_clocks_started', 'routed', 'assigned', 'note', 'info_requested', 'customer_responded', 'resolved', 'settled', 'closed']);
+    expect(events.filter((e) => e.actor === 'merchant-disputes-agent-1')).toHaveLength(6);
+
+    const late = await act('reopen', 'merchant-disputes-agent-1', { reason: 'She found another charge' });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { detail: string }).detail).toMatch(/closed at/);
+  });
+});
+
+describe('finding late cases', () => {
+  let lateCaseId: string;
+
+  beforeAll(async () => {
+    // Chargebacks gets a zero-day investigation SLA here, so its cases are late at once.
+    await db.slaPolicy.create({ data: { stage: 'investigation', departmentId: 'chargebacks', businessDays: 0, warnBusinessDaysBefore: 0 } });
+    const txn = await db.cardTransaction.findFirstOrThrow({ where: { cardId: JANE.cardId, id: { not: JANE.unrecognizedTransactionId }, amountCents: { gt: 100 } } });
+    const res = await post({ customerId: JANE.customerId, cardId: JANE.cardId, transactionId: txn.id, amount: 1, reasonCode: 'duplicate_charge' }, { 'X-Actor': 'intake-agent-2' });
+    expect(res.status).toBe(201);
+    lateCaseId = ((await res.json()) as { id: string }).id;
+    await eventually(() => db.case.findUniqueOrThrow({ where: { id: lateCaseId } }), (row) => row.slaBreached);
+  });
+
+  test('CaseStage="investigation" AND SlaBreached=true finds exactly the late case', async () => {
+    const query = 'CaseStage="investigation" AND SlaBreached=true';
+    expect(await eventually(() => countWorkflows(query), (n) => n === 1)).toBe(1);
+    const found = [];
+    for await (const execution of env.client.workflow.list({ query })) found.push(execution);
+    const [late] = found;
+    expect(late.workflowId).toBe(`dispute-${lateCaseId}`);
+    expect(late.typedSearchAttributes.get(AssignedAgent)).toBe('chargebacks/supervisors');
+  });
+
+  test('GET /cases filters the read model and pages through it', async () => {
+    const list = async (params: string, actor = 'admin') => {
+      const res = await call('GET', `/cases?${params}`, actor);
+      expect(res.status).toBe(200);
+      return (await res.json()) as { items: { id: string; slaBreached: boolean; queue: string }[]; nextCursor: string | null };
+    };
+    expect((await list('slaBreached=true')).items.map((c) => [c.id, c.queue])).toEqual([[lateCaseId, 'supervisors']]);
+    expect((await list('stage=investigation&departmentId=chargebacks')).items.map((c) => c.id)).toEqual([lateCaseId]);
+    expect((await list(`customerId=${JANE.customerId}`)).items).toHaveLength(2);
+    const first = await list(`customerId=${JANE.customerId}&limit=1`);
+    const second = await list(`customerId=${JANE.customerId}&limit=1&cursor=${first.nextCursor}`);
+    expect([first.items[0].id, second.items[0].id]).toEqual([lateCaseId, expect.any(String)]);
+    expect(second.items[0].id).not.toBe(lateCaseId);
+    expect(second.nextCursor).toBeNull();
+    // Department staff see their own department only.
+    expect((await list('', 'chargebacks-agent-1')).items.map((c) => c.id)).toEqual([lateCaseId]);
+    expect((await call('GET', '/cases?departmentId=fraud', 'chargebacks-agent-1')).status).toBe(403);
+  });
+
+  test('GET /cases refuses bad filters naming the field', async () => {
+    for (const [params, field] of [['stage=lost', 'stage'], ['limit=0', 'limit'], ['slaBreached=maybe', 'slaBreached'], ['colour=red', 'colour'], ['cursor=xyz', 'cursor']]) {
+      const res = await call('GET', `/cases?${params}`, 'admin');
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(field);
+    }
+  });
+
+  test('the breach alerted the chargebacks supervisor, who sees it in GET /alerts', async () => {
+    const res = await call('GET', '/alerts?unread=true', 'chargebacks-supervisor');
+    const { items } = (await res.json()) as { items: { caseId: string; kind: string }[] };
+    expect(items).toEqual([expect.objectContaining({ caseId: lateCaseId, kind: 'sla_breached' })]);
   });
 });
 
 test('GET /cases/:id of an unknown case is a 404 problem', async () => {
-  const res = await fetch(`${base}/cases/DSP-NOPE`);
+  const res = await call('GET', '/cases/DSP-NOPE', 'admin');
   expect(res.status).toBe(404);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
 });

@@ -20,6 +20,7 @@ export function isBusinessDay(t: number, holidays: Holidays): boolean {
 
 /** The instant `ms` of business time after `from`. */
 export function addBusinessTime(from: number, ms: number, holidays: Holidays): number {
+  if (ms <= 0) return from;
   let t = from;
   let left = ms;
   for (;;) {

@@ -3,37 +3,48 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { disputeWorkflowId, getCaseQuery, REASON_CODES } from '../../../workflows/messages';
+import type { Prisma } from '../../db/generated/sqlite/client';
+import { disputeWorkflowId, getCaseQuery, REASON_CODES, STAGES } from '../../../workflows/messages';
 import { startDispute, type CaseRow } from '../../cases/start';
+import { actorOf, assertMaySee, visibleDepartment } from '../auth';
 import { Problem } from '../problem';
+import { amountCents, id, idempotencyKey } from '../validation';
 
 /** Where a new case starts until routing picks an investigation team. */
 const INTAKE_DEPARTMENT = 'intake';
-const DEFAULT_ACTOR = 'intake-api';
-
-const amount = z
-  .union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number such as 12.99')])
-  .transform(Number)
-  .refine((v) => Number.isFinite(v) && v > 0, 'must be positive')
-  .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most two decimal places');
-
-const id = () =>
-  z
-    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-    .min(1, 'must not be empty')
-    .max(64, 'must be at most 64 characters');
 
 const NewCase = z.strictObject({
   customerId: id(),
   cardId: id(),
   transactionId: id(),
-  amount,
+  amount: amountCents,
   reasonCode: z.enum(REASON_CODES),
   description: z.string().max(2000).optional(),
 });
 type NewCase = z.infer<typeof NewCase>;
 
-const IdempotencyKey = z.string().min(1).max(200);
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
+const CaseFilter = z.strictObject({
+  stage: z.enum(STAGES).optional(),
+  departmentId: id().optional(),
+  assigneeId: id().optional(),
+  customerId: id().optional(),
+  slaBreached: flag.optional(),
+  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(25),
+  cursor: z.string().optional(),
+});
+
+/** Keyset pagination over (openedAt, id), newest first: stable while cases are being opened. */
+const Cursor = z.object({ openedAt: z.iso.datetime(), id: z.string() });
+const encodeCursor = (row: CaseRow) => Buffer.from(JSON.stringify({ openedAt: row.openedAt.toISOString(), id: row.id })).toString('base64url');
+function decodeCursor(cursor: string): z.infer<typeof Cursor> {
+  try {
+    return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw Problem.invalid([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
+  }
+}
 
 export interface CaseRouteDeps {
   db: Db;
@@ -49,24 +60,20 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
       throw new Problem(415, 'Unsupported media type', 'Send the dispute as application/json.');
     }
     const body = NewCase.parse(req.body ?? {});
-    const key = req.get('Idempotency-Key');
-    if (key !== undefined && !IdempotencyKey.safeParse(key).success) {
-      throw Problem.invalid([{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }]);
-    }
-    const actor = req.get('X-Actor') || DEFAULT_ACTOR;
-    const amountCents = Math.round(body.amount * 100);
+    const key = idempotencyKey(req);
+    const actor = actorOf(res);
 
     if (key) {
       const existing = await db.case.findUnique({ where: { idempotencyKey: key } });
       if (existing) {
-        assertSameRequest(existing, body, amountCents);
+        assertSameRequest(existing, body);
         await startDispute(temporal, taskQueue, existing); // a no-op unless the first try died before starting it
         res.status(200).location(`/cases/${existing.id}`).json(present(existing));
         return;
       }
     }
 
-    await validateAgainstAccount(db, body, amountCents);
+    await validateAgainstAccount(db, body);
 
     const id = `DSP-${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
     const row = await db.case.create({
@@ -77,12 +84,12 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
         customerId: body.customerId,
         cardId: body.cardId,
         transactionId: body.transactionId,
-        amountCents,
+        amountCents: body.amount,
         reasonCode: body.reasonCode,
         description: body.description ?? null,
         stage: 'intake',
         departmentId: INTAKE_DEPARTMENT,
-        openedBy: actor,
+        openedBy: actor.id,
       },
     });
     try {
@@ -95,24 +102,55 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
     res.status(201).location(`/cases/${row.id}`).json(present(row));
   });
 
-  router.get('/cases/:id', async (req, res) => {
-    const id = String(req.params.id);
-    const row = await db.case.findUnique({ where: { id }, include: { events: { orderBy: { at: 'asc' } } } });
-    if (!row) throw Problem.notFound(`No case ${id}.`);
-    let workflow: Record<string, unknown>;
-    try {
-      const handle = temporal.workflow.getHandle(row.workflowId);
-      const [description, state] = await Promise.all([handle.describe(), handle.query(getCaseQuery)]);
-      workflow = { status: description.status.name, ...state };
-    } catch (error) {
-      workflow = { status: 'UNREACHABLE', error: (error as Error).message };
+  router.get('/cases', async (req, res) => {
+    const filter = CaseFilter.parse(req.query);
+    const actor = actorOf(res);
+    const visible = visibleDepartment(actor);
+    if (visible !== null && filter.departmentId !== undefined && filter.departmentId !== visible) {
+      throw new Problem(403, 'Forbidden', `${actor.id} sees only cases of department ${visible}.`, { errors: [{ field: 'departmentId', message: `must be ${visible}` }] });
     }
-    const timeline = row.events.map((e) => ({ type: e.type, actor: e.actor, at: e.at.toISOString(), data: JSON.parse(e.data) }));
-    res.json({ ...present(row), timeline, workflow });
+    const where: Prisma.CaseWhereInput = {
+      stage: filter.stage,
+      departmentId: filter.departmentId ?? visible ?? undefined,
+      assigneeId: filter.assigneeId,
+      customerId: filter.customerId,
+      slaBreached: filter.slaBreached,
+    };
+    if (filter.cursor) {
+      const after = decodeCursor(filter.cursor);
+      const openedAt = new Date(after.openedAt);
+      where.OR = [{ openedAt: { lt: openedAt } }, { openedAt, id: { lt: after.id } }];
+    }
+    const rows = await db.case.findMany({ where, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }], take: filter.limit + 1 });
+    const page = rows.slice(0, filter.limit);
+    res.json({ items: page.map(present), nextCursor: rows.length > filter.limit ? encodeCursor(page.at(-1)!) : null });
+  });
+
+  router.get('/cases/:id', async (req, res) => {
+    res.json(await caseDetail(db, temporal, String(req.params.id), actorOf(res)));
   });
 
   return router;
 }
+
+/** A case as GET /cases/:id and every action answer it: read model, timeline and live workflow state. */
+export async function caseDetail(db: Db, temporal: Client, id: string, actor: Parameters<typeof assertMaySee>[0]) {
+  const row = await db.case.findUnique({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
+  if (!row) throw Problem.notFound(`No case ${id}.`);
+  assertMaySee(actor, row.departmentId, row.id);
+  let workflow: Record<string, unknown>;
+  try {
+    const handle = temporal.workflow.getHandle(row.workflowId);
+    const [description, state] = await Promise.all([handle.describe(), handle.query(getCaseQuery)]);
+    workflow = { status: description.status.name, ...state };
+  } catch (error) {
+    workflow = { status: 'UNREACHABLE', error: (error as Error).message };
+  }
+  const timeline = row.events.map((e) => ({ type: e.type, actor: e.actor, at: e.at.toISOString(), data: JSON.parse(e.data) }));
+  return { ...present(row), timeline, workflow };
+}
+
+const money = (cents: number | null) => (cents === null ? null : cents / 100);
 
 function present(row: CaseRow) {
   return {
@@ -128,19 +166,27 @@ function present(row: CaseRow) {
     stage: row.stage,
     departmentId: row.departmentId,
     assigneeId: row.assigneeId,
+    queue: row.queue,
+    escalated: row.escalated,
     slaBreached: row.slaBreached,
+    nextDeadlineAt: row.nextDeadlineAt?.toISOString() ?? null,
     attritionRisk: row.attritionRisk,
+    provisionalCredit: money(row.provisionalCreditCents),
+    outcome: row.outcome,
+    resolvedAmount: money(row.resolvedAmountCents),
     openedBy: row.openedBy,
     openedAt: row.openedAt.toISOString(),
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    closedAt: row.closedAt?.toISOString() ?? null,
   };
 }
 
-function assertSameRequest(existing: CaseRow, body: NewCase, amountCents: number): void {
+function assertSameRequest(existing: CaseRow, body: NewCase): void {
   const same =
     existing.customerId === body.customerId &&
     existing.cardId === body.cardId &&
     existing.transactionId === body.transactionId &&
-    existing.amountCents === amountCents &&
+    existing.amountCents === body.amount &&
     existing.reasonCode === body.reasonCode;
   if (!same) {
     throw new Problem(422, 'Idempotency-Key reused', `Idempotency-Key was already used for case ${existing.id} with a different dispute.`, {
@@ -150,7 +196,7 @@ function assertSameRequest(existing: CaseRow, body: NewCase, amountCents: number
 }
 
 /** Checks the dispute against the customer's account; every failure names its field. */
-async function validateAgainstAccount(db: Db, body: NewCase, amountCents: number): Promise<void> {
+async function validateAgainstAccount(db: Db, body: NewCase): Promise<void> {
   const customer = await db.customer.findUnique({ where: { id: body.customerId }, select: { id: true } });
   if (!customer) throw Problem.invalid([{ field: 'customerId', message: `no customer ${body.customerId}` }]);
   const card = await db.card.findUnique({ where: { id: body.cardId } });
@@ -161,7 +207,7 @@ async function validateAgainstAccount(db: Db, body: NewCase, amountCents: number
   if (!transaction || transaction.cardId !== body.cardId) {
     throw Problem.invalid([{ field: 'transactionId', message: `no transaction ${body.transactionId} on card ${body.cardId}` }]);
   }
-  if (amountCents > transaction.amountCents) {
+  if (body.amount > transaction.amountCents) {
     throw Problem.invalid([{ field: 'amount', message: `exceeds the transaction amount ${(transaction.amountCents / 100).toFixed(2)}` }]);
   }
   const open = await db.case.findFirst({ where: { transactionId: body.transactionId, closedAt: null }, select: { id: true } });

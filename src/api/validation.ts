@@ -1,0 +1,41 @@
+/** Request pieces shared by the routes; every message names what is wrong, zod adds the field. */
+import type { Request } from 'express';
+import { z } from 'zod';
+import { Problem } from './problem';
+
+/** A money amount in currency units (12.99), as a number or a decimal string; parsed to cents. */
+export const amountCents = z
+  .union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number such as 12.99')])
+  .transform(Number)
+  .refine((v) => Number.isFinite(v) && v > 0, 'must be positive')
+  .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most two decimal places')
+  .transform((v) => Math.round(v * 100));
+
+export const id = () =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters');
+
+export const text = (max: number) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+
+/** The request's Idempotency-Key header, if any, checked. */
+export function idempotencyKey(req: Request): string | undefined {
+  const key = req.get('Idempotency-Key');
+  if (key !== undefined && (key.length < 1 || key.length > 200)) {
+    throw Problem.invalid([{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }]);
+  }
+  return key;
+}
+
+/** A body, when there is one, must be JSON. */
+export function requireJson(req: Request): void {
+  if (req.get('content-type') && !req.is('application/json')) {
+    throw new Problem(415, 'Unsupported media type', 'Send the request body as application/json.');
+  }
+}
