@@ -3,6 +3,9 @@
  * with the real activities, so tests can assert on workflow state, read model and audit log.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -11,10 +14,11 @@ import { JANE, seed } from '../../prisma/seed';
 import { loadActor } from '../../src/cases/actors';
 import { startDispute } from '../../src/cases/start';
 import type { Db } from '../../src/db/client';
-import { temporalTestServer } from '../../src/temporal/binaries';
+import { temporalCli, temporalTestServer } from '../../src/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/connection';
 import type { disputeWorkflow } from '../../workflows/dispute';
 import { disputeWorkflowId, getCaseQuery, type Actor, type CaseView, type ReasonCode } from '../../workflows/messages';
+import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { migratedSqlite } from './db';
 
 export type DisputeHandle = WorkflowHandle<typeof disputeWorkflow>;
@@ -27,6 +31,7 @@ export interface OpenCase {
 }
 
 export const DEBIT_CARD = 'card-jane-debit';
+export const HISTORIES = path.join(__dirname, '..', 'histories');
 const DAY_MS = 86_400_000;
 
 export class DisputeBench {
@@ -38,11 +43,14 @@ export class DisputeBench {
     readonly taskQueue: string,
   ) {}
 
-  static async start(): Promise<DisputeBench> {
-    const env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: temporalTestServer() } },
-    });
-    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  /** On the time-skipping server, or with `devServerArgs` on the real dev server (no time skipping). */
+  static async start({ devServerArgs }: { devServerArgs?: string[] } = {}): Promise<DisputeBench> {
+    const env = devServerArgs
+      ? await TestWorkflowEnvironment.createLocal({
+          server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...CASE_SEARCH_ATTRIBUTES], extraArgs: ['--log-level', 'error', ...devServerArgs] },
+        })
+      : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServer() } } });
+    if (!devServerArgs) await registerSearchAttributes(env.connection, env.namespace ?? 'default');
     const { db } = migratedSqlite();
     const now = new Date(await env.currentTimeMs());
     await seed(db, { customers: 3, now });
@@ -106,6 +114,16 @@ export class DisputeBench {
 
   async readModel(caseId: string) {
     return this.db.case.findUniqueOrThrow({ where: { id: caseId } });
+  }
+
+  /**
+   * With RECORD_HISTORIES=1, writes the case's history to test/histories/<name>.json for the
+   * replay test. Recorded once per workflow-code release; never re-recorded to make replay pass.
+   */
+  async keepHistory(name: string, handle: DisputeHandle): Promise<void> {
+    if (!process.env.RECORD_HISTORIES) return;
+    mkdirSync(HISTORIES, { recursive: true });
+    writeFileSync(path.join(HISTORIES, `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
   }
 
   /** How many updates the case's history accepted; a refused update adds none. */

@@ -82,6 +82,7 @@ test('straight resolution: routed, taken, resolved, closed after the reopen wind
   expect(log.find((e) => e.type === 'assigned')).toMatchObject({ actor: agent.id, data: { from: null, to: agent.id } });
   expect(log.at(-1)).toMatchObject({ actor: 'system:reopen-window' });
   expect(types(await handle.query(getTimelineQuery))).toEqual(types(log));
+  await bench.keepHistory('straight-resolution', handle);
 });
 
 test('transfer chain across three departments keeps one owner and restarts the SLA', async () => {
@@ -115,6 +116,7 @@ test('transfer chain across three departments keeps one owner and restarts the S
   ]);
   expect(transfers[1].data.reason).toBe('Not fraud: merchant must refund via the network');
   await handle.terminate('test done');
+  await bench.keepHistory('transfer-chain', handle);
 });
 
 test('an information request pauses the investigation SLA until the customer answers', async () => {
@@ -149,6 +151,7 @@ test('an information request pauses the investigation SLA until the customer ans
   expect(businessTimeBetween(Date.parse(before.deadline!), Date.parse(after.deadline!), holidays)).toBe(waited);
   expect(types(log).slice(3)).toEqual(['assigned', 'info_requested', 'customer_responded']);
   await handle.terminate('test done');
+  await bench.keepHistory('info-request', handle);
 });
 
 test('an SLA warns before its deadline, then breaches and escalates to the supervisor queue', async () => {
@@ -186,6 +189,7 @@ test('an SLA warns before its deadline, then breaches and escalates to the super
   expect((await handle.describe()).typedSearchAttributes.get(SlaBreached)).toBe(false);
   expect((await bench.readModel(caseId)).slaBreached).toBe(false);
   await handle.terminate('test done');
+  await bench.keepHistory('sla-breach', handle);
 });
 
 test('Reg E grants provisional credit by itself on the tenth business day', async () => {
@@ -210,6 +214,7 @@ test('Reg E grants provisional credit by itself on the tenth business day', asyn
   await handle.executeUpdate(resolveUpdate, { args: [{ actor: supervisor, outcome: 'merchant_favour', rationale: 'Signed delivery receipt' }] });
   expect((await booked()).map((t) => t.amountCents)).toEqual([-8_250, 8_250]);
   await handle.terminate('test done');
+  await bench.keepHistory('reg-e-provisional-credit', handle);
 });
 
 test('four-eyes: the proposer cannot approve, nor can anyone without the role or the authority', async () => {
@@ -240,6 +245,7 @@ test('four-eyes: the proposer cannot approve, nor can anyone without the role or
   expect(view).toMatchObject({ stage: 'resolved', resolution: { outcome: 'customer_favour', amountCents: 600_000, resolvedBy: agent.id, approvedBy: 'admin' } });
   expect(types(await bench.auditLog(caseId)).slice(-4)).toEqual(['resolution_proposed', 'resolution_approved', 'resolved', 'settled']);
   await handle.terminate('test done');
+  await bench.keepHistory('four-eyes', handle);
 });
 
 test('a rejected proposal goes back to investigation', async () => {
@@ -254,6 +260,7 @@ test('a rejected proposal goes back to investigation', async () => {
   expect(clock(view, 'sla:pending_approval').status).toBe('met');
   expect((await bench.auditLog(caseId)).at(-1)).toMatchObject({ type: 'resolution_rejected', actor: supervisor.id, data: { reason: 'Ask the merchant for tracking first' } });
   await handle.terminate('test done');
+  await bench.keepHistory('rejected-proposal', handle);
 });
 
 test('reopen inside the window; after the window the case is closed for good', async () => {
@@ -276,6 +283,7 @@ test('reopen inside the window; after the window the case is closed for good', a
   await expect(handle.executeUpdate(reopenUpdate, { args: [{ actor: agent, reason: 'too late' }] })).rejects.toThrow();
   expect((await handle.describe()).status.name).toBe('COMPLETED');
   expect(types(await bench.auditLog(caseId)).slice(3)).toEqual(['assigned', 'resolved', 'reopened', 'resolved', 'closed']);
+  await bench.keepHistory('reopen', handle);
 });
 
 test('a withdrawn case closes at once and gives back its provisional credit', async () => {
@@ -291,6 +299,7 @@ test('a withdrawn case closes at once and gives back its provisional credit', as
   const booked = await bench.db.cardTransaction.findMany({ where: { channel: 'adjustment', merchant: { contains: caseId } }, orderBy: { amountCents: 'asc' }, select: { amountCents: true } });
   expect(booked).toEqual([{ amountCents: -3_000 }, { amountCents: 3_000 }]);
   expect(types(await bench.auditLog(caseId)).slice(3)).toEqual(['assigned', 'provisional_credit_granted', 'note', 'withdrawn', 'settled', 'closed']);
+  await bench.keepHistory('withdrawn', handle);
 });
 
 test('actions invalid for the stage are refused with a reason and change nothing', async () => {
@@ -322,4 +331,5 @@ test('actions invalid for the stage are refused with a reason and change nothing
   expect(escalated).toMatchObject({ queue: 'supervisors', assigneeId: null, escalated: true });
   expect(await refusal(handle.executeUpdate(escalateUpdate, { args: [{ actor: agent, reason: 'again' }] }))).toMatchObject({ type: 'StageConflict' });
   await handle.terminate('test done');
+  await bench.keepHistory('invalid-actions', handle);
 });

@@ -1,0 +1,24 @@
+/**
+ * Recorded case histories replay on today's workflow code. A failure here means a change would
+ * break running cases: put it behind `patched()` instead of re-recording the history.
+ * Record new ones with `RECORD_HISTORIES=1 npx jest test/workflows/dispute.test.ts`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { ROOT } from '../../src/db/target';
+import { workflowBundlePath } from '../../src/temporal/bundle';
+import { HISTORIES } from '../helpers/disputes';
+
+const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+
+test('every recorded history replays without nondeterminism', async () => {
+  expect(files.length).toBeGreaterThanOrEqual(10);
+  const bundle = { codePath: await workflowBundlePath(path.join(ROOT, '.data', 'test', 'cache')) };
+  const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')) }));
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  expect(failures).toEqual([]);
+});
