@@ -289,10 +289,12 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     );
   }
 
-  action(assignUpdate, rules.assign, ({ actor, assignee, reason }) => {
-    record('assigned', actor.id, { from: state.assigneeId, to: assignee.id, reason: reason ?? null });
+  action(assignUpdate, rules.assign, async ({ actor, assignee, reason }) => {
+    const event = record('assigned', actor.id, { from: state.assigneeId, to: assignee.id, reason: reason ?? null });
     state.assigneeId = assignee.id;
     state.queue = assignee.role === 'supervisor' ? 'supervisors' : 'agents';
+    // Whoever is handed a case hears about it; taking one yourself needs no alert.
+    if (actor.id !== assignee.id) await alert(event, 'assigned', `${actor.id} assigned case ${state.caseId} to you.`, false);
   });
 
   action(transferUpdate, rules.transfer, ({ actor, departmentId, reason }) => {

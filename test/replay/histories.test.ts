@@ -1,7 +1,7 @@
 /**
  * Recorded case histories replay on today's workflow code. A failure here means a change would
  * break running cases: put it behind `patched()` instead of re-recording the history.
- * Record new ones with `RECORD_HISTORIES=1 npx jest test/workflows/dispute.test.ts`.
+ * Record new ones with `npm run histories:record`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -107,6 +107,12 @@ test('transfer chain across three departments keeps one owner and restarts the S
   // Fraud runs a 5-day SLA, the others the 10-day default.
   expect(clock(view, 'sla:investigation:3').label).toContain('chargebacks, 10 business days');
   expect((await handle.describe()).typedSearchAttributes.get(Department)).toBe('chargebacks');
+  // The Temporal UI shows the case file's cover as the workflow's current details.
+  const { currentDetails } = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+  expect(currentDetails).toContain('**Stage:** investigation');
+  expect(currentDetails).toContain('**Department:** chargebacks');
+  expect(currentDetails).toContain('**Assignee:** unassigned (agents queue)');
+  expect(currentDetails).toMatch(/\| Investigation SLA \(chargebacks, 10 business days\) \| running \| \d{4}-/);
   expect(await bench.readModel(caseId)).toMatchObject({ departmentId: 'chargebacks', assigneeId: null });
 
   const transfers = (await bench.auditLog(caseId)).filter((e) => e.type === 'transferred');
@@ -181,8 +187,15 @@ test('an SLA warns before its deadline, then breaches and escalates to the super
   expect(attributes.get(CaseStage)).toBe('investigation');
   expect(await bench.readModel(caseId)).toMatchObject({ slaBreached: true, queue: 'supervisors', assigneeId: null, escalated: true });
 
-  // Once the late stage is worked off, the case is no longer late.
+  // The supervisor hands the case on; the new assignee hears about it.
   const supervisor = await bench.actor('merchant-disputes-supervisor');
+  const colleague = await bench.actor('merchant-disputes-agent-2');
+  await handle.executeUpdate(assignUpdate, { args: [{ actor: supervisor, assignee: assignee(colleague), reason: 'Cover while agent-1 is out' }] });
+  expect(await bench.db.staffAlert.findMany({ where: { caseId, staffId: colleague.id }, select: { kind: true, message: true } })).toEqual([
+    { kind: 'assigned', message: `merchant-disputes-supervisor assigned case ${caseId} to you.` },
+  ]);
+
+  // Once the late stage is worked off, the case is no longer late.
   const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ actor: supervisor, outcome: 'merchant_favour', rationale: 'Customer recognised the subscription' }] });
   expect(resolved).toMatchObject({ slaBreached: false, stage: 'resolved' });
   expect(clock(resolved, 'sla:investigation').status).toBe('met_late');
