@@ -3,7 +3,7 @@
  * with the real activities, so tests can assert on workflow state, read model and audit log.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -118,12 +118,13 @@ export class DisputeBench {
 
   /**
    * With RECORD_HISTORIES=1, writes the case's history to test/histories/<name>.json for the
-   * replay test. Recorded once per workflow-code release; never re-recorded to make replay pass.
+   * replay test, unless one is there: a recorded history is never overwritten to make replay pass.
    */
   async keepHistory(name: string, handle: DisputeHandle): Promise<void> {
-    if (!process.env.RECORD_HISTORIES) return;
+    const file = path.join(HISTORIES, `${name}.json`);
+    if (!process.env.RECORD_HISTORIES || existsSync(file)) return;
     mkdirSync(HISTORIES, { recursive: true });
-    writeFileSync(path.join(HISTORIES, `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
+    writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
   }
 
   /** How many updates the case's history accepted; a refused update adds none. */
