@@ -111,17 +111,30 @@ export interface SeedOptions {
   now?: Date;
 }
 
-/** Seeds an empty database; returns false, changing nothing, when customers exist already. */
-export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOptions = {}): Promise<boolean> {
-  if ((await db.customer.count()) > 0) return false;
+/**
+ * The bank's reference data: departments, staff, SLA policies, routing rules, closures. Each table
+ * is filled only while empty, so a database seeded by an older release gains what it lacks.
+ */
+async function seedReferenceData(db: Db, now: Date): Promise<void> {
   faker.seed(20261122);
-
-  await db.department.createMany({ data: DEPARTMENTS });
-  await db.staff.createMany({ data: staffRows() });
-  await db.slaPolicy.createMany({ data: SLA_POLICIES });
-  await db.routingRule.createMany({ data: ROUTING_RULES });
+  if (!(await db.department.count())) await db.department.createMany({ data: DEPARTMENTS });
+  if (!(await db.staff.count())) await db.staff.createMany({ data: staffRows() });
+  if (!(await db.slaPolicy.count())) await db.slaPolicy.createMany({ data: SLA_POLICIES });
+  if (!(await db.routingRule.count())) await db.routingRule.createMany({ data: ROUTING_RULES });
   // Public holidays come from date-holidays at run time; the table holds the bank's own closures.
-  await db.holiday.create({ data: { calendar: 'US', date: new Date(Date.UTC(now.getUTCFullYear(), 11, 24)), name: 'Christmas Eve (bank closed)' } });
+  if (!(await db.holiday.count())) {
+    await db.holiday.create({ data: { calendar: 'US', date: new Date(Date.UTC(now.getUTCFullYear(), 11, 24)), name: 'Christmas Eve (bank closed)' } });
+  }
+}
+
+/**
+ * Seeds the reference data where missing, then the demo customers into a database without any;
+ * returns whether customers were seeded.
+ */
+export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOptions = {}): Promise<boolean> {
+  await seedReferenceData(db, now);
+  if ((await db.customer.count()) > 0) return false;
+  faker.seed(20261123);
 
   const customerRows = [];
   const cardRows = [];

@@ -18,8 +18,14 @@ async function expectDemoBank(db: Db) {
   expect(await db.routingRule.count({ where: { reasonCode: null, tier: null, minAmountCents: null, maxAmountCents: null } })).toBe(1);
   expect(await db.card.count({ where: { type: 'debit' } })).toBeGreaterThan(0);
   // Seeding again changes nothing.
+  const rules = await db.routingRule.count();
   expect(await seed(db, { customers: 12 })).toBe(false);
   expect(await db.customer.count()).toBe(12);
+  expect(await db.routingRule.count()).toBe(rules);
+  // A database seeded before routing existed gains the routing table and keeps its customers.
+  await db.routingRule.deleteMany();
+  expect(await seed(db, { customers: 12 })).toBe(false);
+  expect(await db.routingRule.count()).toBe(rules);
 }
 
 test('seeds the demo bank on SQLite, once', async () => {
