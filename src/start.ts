@@ -91,7 +91,7 @@ async function main(): Promise<void> {
         const s = createApp({ db, temporal, taskQueue: config.temporal.taskQueue }).listen(config.api.port, () => resolve(s));
       });
       stops.push(() => new Promise((resolve) => server.close(resolve)));
-      urls.push(`Admin API         http://127.0.0.1:${config.api.port}  (GET /healthz, POST /cases)`);
+      urls.push(`Admin API         http://127.0.0.1:${config.api.port}  (cases, staff actions and alerts; X-Actor: a staff id such as intake-agent-1)`);
     }
 
     console.log(`\nProactive Care is running. Ctrl-C stops everything it started.\n\n  ${urls.join('\n  ')}\n`);
