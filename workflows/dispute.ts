@@ -67,7 +67,7 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     return event;
   }
 
-  let published: Record<string, unknown> = {};
+  const published: Record<string, unknown> = {};
   function publish(): void {
     const attributes: SearchAttributePair[] = [
       { key: CaseId, value: state.caseId },

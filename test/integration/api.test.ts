@@ -5,6 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
@@ -15,6 +16,7 @@ import { temporalCli } from '../../src/temporal/binaries';
 import { workflowBundlePath } from '../../src/temporal/bundle';
 import { AssignedAgent, CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { migratedSqlite, tempDir } from '../helpers/db';
+import { freePort } from '../helpers/ports';
 
 const TASK_QUEUE = 'api-test';
 let env: TestWorkflowEnvironment;
@@ -292,4 +294,38 @@ test('GET /cases/:id of an unknown case is a 404 problem', async () => {
   const res = await call('GET', '/cases/DSP-NOPE', 'admin');
   expect(res.status).toBe(404);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+});
+
+describe('when Temporal cannot be reached', () => {
+  let outage: Server;
+  let outageBase: string;
+
+  beforeAll(async () => {
+    // A real client aimed at a closed port, without the default retries, so failures come fast.
+    const port = await freePort();
+    const connection = Connection.lazy({ address: `127.0.0.1:${port}`, interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 1 }))] });
+    outage = createApp({ db, temporal: new Client({ connection }), taskQueue: TASK_QUEUE }).listen(0);
+    outageBase = `http://127.0.0.1:${(outage.address() as AddressInfo).port}`;
+  });
+  afterAll(() => outage?.close());
+
+  test('POST /cases answers 503 and leaves no half-made case', async () => {
+    const txn = await db.cardTransaction.findFirstOrThrow({ where: { card: { customerId: { not: JANE.customerId } }, cases: { none: {} } }, include: { card: true } });
+    const before = await db.case.count();
+    const res = await fetch(`${outageBase}/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Actor': 'intake-agent-1' },
+      body: JSON.stringify({ customerId: txn.card.customerId, cardId: txn.cardId, transactionId: txn.id, amount: 1, reasonCode: 'not_received' }),
+    });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/could not be started and was not created/);
+    expect(await db.case.count()).toBe(before);
+  });
+
+  test('an action answers 503 and the read model is untouched', async () => {
+    const row = await db.case.findFirstOrThrow({ where: { stage: 'investigation' } });
+    const res = await fetch(`${outageBase}/cases/${row.id}/notes`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Actor': 'admin' }, body: JSON.stringify({ text: 'x' }) });
+    expect(res.status).toBe(503);
+    expect(await db.case.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
+  });
 });
