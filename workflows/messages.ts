@@ -4,7 +4,7 @@
  * whether the action was accepted, and a rejected one leaves nothing in the case's history.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ClockView } from './domain/clocks';
+import type { Clock, ClockView } from './domain/clocks';
 import type { CasePolicy, CustomerTier } from './domain/policy';
 import type { RegulationFacts } from './domain/regulations';
 
@@ -104,15 +104,7 @@ export interface TimelineEvent {
 }
 
 /** The whole case as the workflow holds it; carried across continue-as-new. */
-export interface CaseState {
-  caseId: string;
-  customerId: string;
-  cardId: string;
-  transactionId: string;
-  amountCents: number;
-  currency: string;
-  reasonCode: ReasonCode;
-  openedBy: string;
+export interface CaseState extends Omit<DisputeInput, 'departmentId' | 'resume'> {
   openedAt: string;
   context: CaseContext | null;
   stage: CaseStage;
@@ -128,7 +120,7 @@ export interface CaseState {
   closedAt: string | null;
   acknowledged: boolean;
   attritionRisk: string;
-  clocks: import('./domain/clocks').Clock[];
+  clocks: Clock[];
   /** Serial for clock ids, so every started clock has an id of its own. */
   clockSerial: number;
   timeline: TimelineEvent[];
