@@ -11,7 +11,6 @@ import type { CaseContext, TimelineEvent } from '../workflows/messages';
 
 export interface CaseActivityDeps {
   db: Db;
-  now: () => Date;
   /** Case policy defaults that do not live in tables. */
   policy?: Partial<Pick<CasePolicy, 'reopenWindowDays' | 'directResolveLimitCents' | 'regulatoryLeadHours'>>;
   /** The date-holidays country whose public holidays are bank holidays. */

@@ -3,15 +3,14 @@ import { caseActivities, type CaseActivityDeps } from './cases';
 
 export interface ActivityDeps {
   db: Db;
-  /** Wall clock; tests pass a fixed one. */
-  now?: () => Date;
+  /** Case policy defaults; tests shorten the reopen window, for one. */
   policy?: CaseActivityDeps['policy'];
 }
 
 /** Builds every activity from its dependencies, so tests can pass real or fake ones. */
-export function createActivities({ db, now = () => new Date(), policy }: ActivityDeps) {
+export function createActivities({ db, policy }: ActivityDeps) {
   return {
-    ...caseActivities({ db, now, policy }),
+    ...caseActivities({ db, policy }),
   };
 }
 
