@@ -5,7 +5,7 @@
  */
 import Holidays from 'date-holidays';
 import type { Db } from '../src/db/client';
-import type { CasePolicy, CustomerTier } from '../workflows/domain/policy';
+import { DEFAULT_CASE_POLICY, type CasePolicy, type CustomerTier } from '../workflows/domain/policy';
 import { matchRoute } from '../workflows/domain/routing';
 import type { CaseContext, TimelineEvent } from '../workflows/messages';
 
@@ -70,8 +70,6 @@ export interface PostAdjustmentInput {
   description: string;
   at: string;
 }
-
-export const DEFAULT_CASE_POLICY = { reopenWindowDays: 60, directResolveLimitCents: 10_000, regulatoryLeadHours: 12 };
 
 const NEW_ACCOUNT_MS = 30 * 86_400_000;
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CASE_POLICY } from '../workflows/domain/policy';
 import { ROOT } from './db/target';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -30,6 +31,10 @@ const Env = z.object({
   SMTP_PASS: z.string().optional(),
   MAIL_FROM: z.string().default('Proactive Care <disputes@bank.example>'),
   MAIL_SINK_HTTP_PORT: port(8025),
+  CASE_REOPEN_WINDOW_DAYS: z.coerce.number().positive().default(DEFAULT_CASE_POLICY.reopenWindowDays),
+  CASE_FOUR_EYES_ABOVE: z.coerce.number().nonnegative().default(DEFAULT_CASE_POLICY.directResolveLimitCents / 100),
+  REGULATORY_LEAD_HOURS: z.coerce.number().nonnegative().default(DEFAULT_CASE_POLICY.regulatoryLeadHours),
+  HOLIDAY_CALENDAR: z.string().default('US'),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -65,6 +70,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       dbFile: path.join(dataDir, 'temporal.db'),
     },
     api: { port: e.API_PORT },
+    /** Defaults a new case captures at intake; cases already open keep theirs. */
+    casePolicy: {
+      reopenWindowDays: e.CASE_REOPEN_WINDOW_DAYS,
+      directResolveLimitCents: Math.round(e.CASE_FOUR_EYES_ABOVE * 100),
+      regulatoryLeadHours: e.REGULATORY_LEAD_HOURS,
+    },
+    /** The date-holidays country whose public holidays are bank holidays. */
+    holidayCalendar: e.HOLIDAY_CALENDAR,
     mail: {
       /** True when no SMTP_HOST is given: `npm start` runs the local SMTP sink. */
       embeddedSink: !e.SMTP_HOST,

@@ -14,6 +14,6 @@ export async function createWorker(config: Config, db: Db): Promise<Worker> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowBundle: { codePath: await workflowBundlePath(path.join(config.dataDir, 'cache')) },
-    activities: createActivities({ db }),
+    activities: createActivities({ db, policy: config.casePolicy, holidayCalendar: config.holidayCalendar }),
   });
 }

@@ -16,6 +16,12 @@ test('existing services: only worker and API', () => {
   expect(config.mail.embeddedSink).toBe(false);
 });
 
+test('case policy settings: defaults, overrides, and a bad value names the variable', () => {
+  expect(loadConfig({}).casePolicy).toEqual({ reopenWindowDays: 60, directResolveLimitCents: 10_000, regulatoryLeadHours: 12 });
+  expect(loadConfig({ CASE_FOUR_EYES_ABOVE: '250.50', CASE_REOPEN_WINDOW_DAYS: '30' }).casePolicy).toMatchObject({ directResolveLimitCents: 25_050, reopenWindowDays: 30 });
+  expect(() => loadConfig({ CASE_REOPEN_WINDOW_DAYS: '-1' })).toThrow(/CASE_REOPEN_WINDOW_DAYS/);
+});
+
 test('a bad port names the variable', () => {
   expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(/API_PORT/);
   expect(() => loadConfig({ TEMPORAL_UI_PORT: '70000' })).toThrow(/TEMPORAL_UI_PORT/);

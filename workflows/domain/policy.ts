@@ -30,6 +30,9 @@ export interface CasePolicy {
   holidays: string[];
 }
 
+/** Defaults for the settings that do not live in tables; the worker's environment overrides them. */
+export const DEFAULT_CASE_POLICY = { reopenWindowDays: 60, directResolveLimitCents: 10_000, regulatoryLeadHours: 12 };
+
 export function findSlaPolicy(policies: SlaPolicy[], stage: string, departmentId: string, tier: CustomerTier): SlaPolicy | null {
   const specificity = (p: SlaPolicy) => (p.departmentId ? 2 : 0) + (p.tier ? 1 : 0);
   return (
