@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
-import { deadlineOf, dueEvents, endClock, nextWake, pauseClock, resumeClock, startClock, viewClock, type Clock, type ClockEvent } from './domain/clocks';
+import { deadlineOf, dueEvents, endClock, nextEvent, pauseClock, resumeClock, startClock, viewClock, type Clock, type ClockEvent } from './domain/clocks';
 import { findSlaPolicy, holidaySet, slaClockSpec } from './domain/policy';
 import { regulatoryClockSpecs, REG_E_PROVISIONAL_CREDIT } from './domain/regulations';
 import { creditFor, rules, type Rejection } from './domain/rules';
@@ -422,16 +422,26 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     publish();
   }
 
+  /** The earliest thing the case must do by itself, named for the timer in the Temporal UI. */
+  function nextWakeUp(): { at: number; summary: string } | null {
+    const wakes = state.clocks.flatMap((clock) => {
+      const next = nextEvent(clock, holidays());
+      return next ? [{ at: next.at, summary: `${clock.label}: ${next.event === 'act' ? clock.action : next.event === 'warn' ? 'warning' : 'deadline'}` }] : [];
+    });
+    if (state.reopenUntil) wakes.push({ at: Date.parse(state.reopenUntil), summary: 'Reopen window ends: close the case' });
+    return wakes.sort((a, b) => a.at - b.at)[0] ?? null;
+  }
+
   // --- the case's life: wait for actions, fire clocks, close after the reopen window -------
 
   // Handlers change the stage behind TypeScript's back, so ask a function rather than narrow.
   const closed = () => state.stage === 'closed';
   while (!closed()) {
     const seen = state.version;
-    const wakes = state.clocks.map((c) => nextWake(c, holidays())).filter((t): t is number => t !== null);
-    if (state.reopenUntil) wakes.push(Date.parse(state.reopenUntil));
-    const timeout = wakes.length ? Math.max(0, Math.min(...wakes) - now()) : undefined;
-    await condition(() => state.version !== seen || closed(), timeout);
+    const wake = nextWakeUp();
+    const changed = () => state.version !== seen || closed();
+    if (wake) await condition(changed, Math.max(0, wake.at - now()), { summary: wake.summary });
+    else await condition(changed);
     if (closed()) break;
 
     let fired = false;

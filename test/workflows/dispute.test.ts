@@ -113,6 +113,10 @@ test('transfer chain across three departments keeps one owner and restarts the S
   expect(currentDetails).toContain('**Department:** chargebacks');
   expect(currentDetails).toContain('**Assignee:** unassigned (agents queue)');
   expect(currentDetails).toMatch(/\| Investigation SLA \(chargebacks, 10 business days\) \| running \| \d{4}-/);
+  // Each timer says what it waits for.
+  const timers = ((await handle.fetchHistory()).events ?? []).filter((e) => e.timerStartedEventAttributes);
+  const summaries = timers.map((e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString('utf8')) as string);
+  expect(summaries.at(-1)).toBe('Investigation SLA (chargebacks, 10 business days): warning');
   expect(await bench.readModel(caseId)).toMatchObject({ departmentId: 'chargebacks', assigneeId: null });
 
   const transfers = (await bench.auditLog(caseId)).filter((e) => e.type === 'transferred');

@@ -101,8 +101,12 @@ export function dueEvents(clock: Clock, now: number, holidays: Holidays): { even
 
 /** The instant this clock next needs attention, or null when nothing is pending. */
 export function nextWake(clock: Clock, holidays: Holidays): number | null {
-  const times = pendingEvents(clock, holidays).map((e) => e.at);
-  return times.length ? Math.min(...times) : null;
+  return nextEvent(clock, holidays)?.at ?? null;
+}
+
+/** The next event this clock has pending, with when it falls due. */
+export function nextEvent(clock: Clock, holidays: Holidays): { event: ClockEvent; at: number } | null {
+  return pendingEvents(clock, holidays)[0] ?? null;
 }
 
 function pendingEvents(clock: Clock, holidays: Holidays): { event: ClockEvent; at: number }[] {
