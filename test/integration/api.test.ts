@@ -222,7 +222,9 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
 
     const closed = await eventually(() => db.case.findUniqueOrThrow({ where: { id: caseId } }), (row) => row.stage === 'closed');
     expect(closed).toMatchObject({ stage: 'closed', outcome: 'customer_favour', resolvedAmountCents: 1499 });
-    expect((await env.client.workflow.getHandle(`dispute-${caseId}`).describe()).status.name).toBe('COMPLETED');
+    // The read model is written just before the workflow completes.
+    const status = () => env.client.workflow.getHandle(`dispute-${caseId}`).describe().then((d) => d.status.name);
+    expect(await eventually(status, (s) => s === 'COMPLETED')).toBe('COMPLETED');
     const events = await db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
     expect(events.map((e) => e.type)).toEqual(['opened', 'regulatory_clocks_started', 'routed', 'assigned', 'note', 'info_requested', 'customer_responded', 'resolved', 'settled', 'closed']);
     expect(events.filter((e) => e.actor === 'merchant-disputes-agent-1')).toHaveLength(6);
