@@ -100,6 +100,20 @@ export class DisputeBench {
     return { caseId, handle, view };
   }
 
+  /**
+   * Waits until the workflow's side effects of what it last did have landed: the read model has
+   * reached the workflow's version (alerts and adjustments are written before that).
+   */
+  async settled(caseId: string, handle: DisputeHandle): Promise<CaseView> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const view = await handle.query(getCaseQuery);
+      if ((await this.readModel(caseId)).version === view.version) return view;
+      if (Date.now() > deadline) throw new Error(`case ${caseId} did not settle at version ${view.version}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   async actor(id: string): Promise<Actor> {
     const actor = await loadActor(this.db, id);
     if (!actor) throw new Error(`no staff ${id}`);

@@ -170,7 +170,7 @@ test('an SLA warns before its deadline, then breaches and escalates to the super
   const deadline = Date.parse(clock(await handle.query(getCaseQuery), 'sla:investigation').deadline!);
 
   await bench.env.sleep(deadline - (await bench.env.currentTimeMs()) + HOUR_MS);
-  const view = await handle.query(getCaseQuery);
+  const view = await bench.settled(caseId, handle);
   expect(view).toMatchObject({ stage: 'investigation', assigneeId: null, queue: 'supervisors', escalated: true, slaBreached: true });
   expect(clock(view, 'sla:investigation')).toMatchObject({ status: 'breached', breachedAt: new Date(deadline).toISOString() });
 
@@ -215,7 +215,7 @@ test('Reg E grants provisional credit by itself on the tenth business day', asyn
   const opened = Date.parse(view.openedAt);
 
   await bench.env.sleep('16 days');
-  const after = await handle.query(getCaseQuery);
+  const after = await bench.settled(caseId, handle);
   expect(after.provisionalCredit).toMatchObject({ amountCents: 8_250, grantedBy: 'system:reg-e:provisional-credit' });
   expect(clock(after, 'reg-e:provisional-credit')).toMatchObject({ status: 'met' });
   const granted = (await bench.auditLog(caseId)).find((e) => e.type === 'provisional_credit_granted')!;
