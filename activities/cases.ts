@@ -5,14 +5,14 @@
  */
 import Holidays from 'date-holidays';
 import type { Db } from '../src/db/client';
-import { DEFAULT_CASE_POLICY, type CasePolicy, type CustomerTier } from '../workflows/domain/policy';
+import { DEFAULT_CASE_SETTINGS, statusUpdateDays, type CaseSettings, type CustomerTier } from '../workflows/domain/policy';
 import { matchRoute } from '../workflows/domain/routing';
 import type { CaseContext, TimelineEvent } from '../workflows/messages';
 
 export interface CaseActivityDeps {
   db: Db;
-  /** Case policy defaults that do not live in tables. */
-  policy?: Partial<Pick<CasePolicy, 'reopenWindowDays' | 'directResolveLimitCents' | 'regulatoryLeadHours'>>;
+  /** Case settings that do not live in tables; unset ones take the defaults. */
+  policy?: Partial<CaseSettings>;
   /** The date-holidays country whose public holidays are bank holidays. */
   holidayCalendar?: string;
 }
@@ -74,11 +74,12 @@ export interface PostAdjustmentInput {
 const NEW_ACCOUNT_MS = 30 * 86_400_000;
 
 export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: CaseActivityDeps) {
+  const settings: CaseSettings = { ...DEFAULT_CASE_SETTINGS, ...policy };
   return {
     /** Everything the case is held to, read once at intake: tier, regulation facts, route, policy. */
     async loadCaseContext(input: LoadCaseContextInput): Promise<CaseContext> {
       const [customer, card, transaction, rules, slaPolicies, closures] = await Promise.all([
-        db.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { tier: true } }),
+        db.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { tier: true, statusUpdateIntervalDays: true } }),
         db.card.findUniqueOrThrow({ where: { id: input.cardId } }),
         db.cardTransaction.findUniqueOrThrow({ where: { id: input.transactionId } }),
         db.routingRule.findMany(),
@@ -106,8 +107,12 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
           ? { departmentId: rule.departmentId, ruleId: rule.id, description: rule.description }
           : { departmentId: 'intake', ruleId: null, description: 'no routing rule matched; the case stays with intake' },
         policy: {
-          ...DEFAULT_CASE_POLICY,
-          ...policy,
+          reopenWindowDays: settings.reopenWindowDays,
+          directResolveLimitCents: settings.directResolveLimitCents,
+          regulatoryLeadHours: settings.regulatoryLeadHours,
+          statusUpdateDays: statusUpdateDays(customer.statusUpdateIntervalDays, settings),
+          notificationAttempts: settings.notificationAttempts,
+          surveyDelayHours: settings.surveyDelayHours,
           slaPolicies: slaPolicies.map(({ stage, departmentId, tier, businessDays, warnBusinessDaysBefore, pausedWhileAwaitingCustomer }) => ({
             stage,
             departmentId,

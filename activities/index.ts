@@ -1,17 +1,24 @@
 import type { Db } from '../src/db/client';
+import type { DeliveryChannel } from '../src/mail/channels';
+import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src/mail/settings';
 import { caseActivities, type CaseActivityDeps } from './cases';
+import { notificationActivities } from './notifications';
 
 export interface ActivityDeps {
   db: Db;
-  /** Case policy defaults; tests shorten the reopen window, for one. */
+  /** Where customer messages go, by the customer's preferred channel. */
+  channels: Record<'email' | 'sms' | 'push', DeliveryChannel>;
+  notifications?: Partial<NotificationSettings>;
+  /** Case settings; tests shorten the reopen window, for one. */
   policy?: CaseActivityDeps['policy'];
   holidayCalendar?: string;
 }
 
 /** Builds every activity from its dependencies, so tests can pass real or fake ones. */
-export function createActivities({ db, policy, holidayCalendar }: ActivityDeps) {
+export function createActivities({ db, channels, notifications, policy, holidayCalendar }: ActivityDeps) {
   return {
     ...caseActivities({ db, policy, holidayCalendar }),
+    ...notificationActivities({ db, channels, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...notifications } }),
   };
 }
 

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_CASE_POLICY } from '../workflows/domain/policy';
+import { DEFAULT_CASE_SETTINGS as CASE } from '../workflows/domain/policy';
+import { DEFAULT_NOTIFICATION_SETTINGS as NOTIFY } from './mail/settings';
+import { parseQuietHours } from './mail/quiet-hours';
 import { ROOT } from './db/target';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -31,9 +33,25 @@ const Env = z.object({
   SMTP_PASS: z.string().optional(),
   MAIL_FROM: z.string().default('Proactive Care <disputes@bank.example>'),
   MAIL_SINK_HTTP_PORT: port(8025),
-  CASE_REOPEN_WINDOW_DAYS: z.coerce.number().positive().default(DEFAULT_CASE_POLICY.reopenWindowDays),
-  CASE_FOUR_EYES_ABOVE: z.coerce.number().nonnegative().default(DEFAULT_CASE_POLICY.directResolveLimitCents / 100),
-  REGULATORY_LEAD_HOURS: z.coerce.number().nonnegative().default(DEFAULT_CASE_POLICY.regulatoryLeadHours),
+  CASE_REOPEN_WINDOW_DAYS: z.coerce.number().positive().default(CASE.reopenWindowDays),
+  CASE_FOUR_EYES_ABOVE: z.coerce.number().nonnegative().default(CASE.directResolveLimitCents / 100),
+  REGULATORY_LEAD_HOURS: z.coerce.number().nonnegative().default(CASE.regulatoryLeadHours),
+  STATUS_UPDATE_DEFAULT_DAYS: z.coerce.number().int().min(1).default(CASE.statusUpdateDefaultDays),
+  STATUS_UPDATE_MAX_DAYS: z.coerce.number().int().min(1).default(CASE.statusUpdateMaxDays),
+  NOTIFICATION_ATTEMPTS: z.coerce.number().int().min(1).default(CASE.notificationAttempts),
+  SURVEY_DELAY_HOURS: z.coerce.number().nonnegative().default(CASE.surveyDelayHours),
+  QUIET_HOURS: z.string().default(`${NOTIFY.quietHours.start}-${NOTIFY.quietHours.end}`).transform((text, ctx) => {
+    try {
+      return parseQuietHours(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
+  BANK_NAME: z.string().default(NOTIFY.bankName),
+  BANK_PHONE: z.string().default(NOTIFY.bankPhone),
+  SURVEY_URL: z.string().default(NOTIFY.surveyUrl),
+  MAIL_LOOKUP_URL: z.string().optional(),
   HOLIDAY_CALENDAR: z.string().default('US'),
 });
 
@@ -75,6 +93,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       reopenWindowDays: e.CASE_REOPEN_WINDOW_DAYS,
       directResolveLimitCents: Math.round(e.CASE_FOUR_EYES_ABOVE * 100),
       regulatoryLeadHours: e.REGULATORY_LEAD_HOURS,
+      statusUpdateDefaultDays: e.STATUS_UPDATE_DEFAULT_DAYS,
+      statusUpdateMaxDays: e.STATUS_UPDATE_MAX_DAYS,
+      notificationAttempts: e.NOTIFICATION_ATTEMPTS,
+      surveyDelayHours: e.SURVEY_DELAY_HOURS,
+    },
+    notifications: {
+      bankName: e.BANK_NAME,
+      bankPhone: e.BANK_PHONE,
+      surveyUrl: e.SURVEY_URL,
+      quietHours: e.QUIET_HOURS,
+      messageIdDomain: NOTIFY.messageIdDomain,
     },
     /** The date-holidays country whose public holidays are bank holidays. */
     holidayCalendar: e.HOLIDAY_CALENDAR,
@@ -88,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       pass: e.SMTP_PASS,
       from: e.MAIL_FROM,
       sinkHttpPort: e.MAIL_SINK_HTTP_PORT,
+      /** Where sent messages can be looked up by Message-ID; the embedded sink answers by default. */
+      lookupUrl: e.MAIL_LOOKUP_URL || (e.SMTP_HOST ? undefined : `http://127.0.0.1:${e.MAIL_SINK_HTTP_PORT}`),
       sinkFile: path.join(dataDir, 'mail-sink.jsonl'),
     },
   };

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -13,7 +14,7 @@ import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
 import { deadlineOf, dueEvents, endClock, nextEvent, pauseClock, resumeClock, startClock, viewClock, type Clock, type ClockEvent } from './domain/clocks';
 import { findSlaPolicy, holidaySet, slaClockSpec } from './domain/policy';
-import { regulatoryClockSpecs, REG_E_PROVISIONAL_CREDIT } from './domain/regulations';
+import { regulatoryClockSpecs, REG_E_PROVISIONAL_CREDIT, REG_Z_ACKNOWLEDGEMENT } from './domain/regulations';
 import { creditFor, rules, type Rejection } from './domain/rules';
 import {
   addNoteUpdate,
@@ -37,7 +38,9 @@ import {
   type CaseState,
   type CaseView,
   type DisputeInput,
+  type MessageTemplate,
   type Outcome,
+  type ScheduledNotice,
   type TimelineEvent,
 } from './messages';
 import { AssignedAgent, AttritionRisk, CaseId, CaseStage as CaseStageKey, CustomerId, Department, DisputeAmount, SlaBreached } from './search-attributes';
@@ -49,6 +52,9 @@ const activities = proxyActivities<CaseActivities>({
 });
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Stages in which the case is open and the customer gets periodic status updates. */
+const OPEN_STAGES: CaseStage[] = ['investigation', 'awaiting_customer', 'awaiting_merchant', 'awaiting_network', 'pending_approval'];
 
 /** One dispute case, from intake to closed. Id: `dispute-<caseId>`. */
 export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
@@ -200,13 +206,13 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
       case 'grant_provisional_credit':
         if (!state.provisionalCredit) await grantProvisionalCredit(state.amountCents, system, at);
         break;
-      case 'acknowledge':
-        if (!state.acknowledged) {
-          state.acknowledged = true;
-          record('acknowledged', system, data, at);
-        }
-        endClock(clock, at, 'met', holidays());
+      case 'acknowledge': {
+        // The intake acknowledgement has not gone out: try again before the deadline passes.
+        if (state.acknowledged || state.notices.some((n) => n.template === 'acknowledgement')) break;
+        const event = record('acknowledgement_resent', system, data, at);
+        notify('acknowledgement', { intervalDays: intervalDays(), resolveBy: resolveBy() }, `${state.caseId}:acknowledgement:${event.seq}`);
         break;
+      }
       case 'escalate': {
         const e = record('regulatory_escalation', system, data, at);
         const previous = state.assigneeId;
@@ -242,6 +248,7 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     state.provisionalCredit = { amountCents, grantedBy: actor, at: event.at };
     const regE = state.clocks.find((c) => c.id === REG_E_PROVISIONAL_CREDIT);
     if (regE) endClock(regE, at, 'met', holidays());
+    notify('provisional_credit', { creditCents: amountCents }, `${state.caseId}:provisional_credit:${event.seq}`);
     await activities.postAdjustment({ key: `${state.caseId}:${event.seq}`, cardId: state.cardId, creditCents: amountCents, description: `PROVISIONAL CREDIT ${state.caseId}`, at: event.at });
   }
 
@@ -251,18 +258,113 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     state.resolution = { outcome, amountCents: creditCents, resolvedBy, approvedBy, at: event.at };
     state.reopenUntil = new Date(now() + state.context!.policy.reopenWindowDays * DAY_MS).toISOString();
     endAllClocks('met');
-    await settle(creditCents, event);
+    const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
+    const adjustment = await settle(creditCents, event);
+    unschedule('status_update');
+    notify('resolved', { outcome, creditCents, provisionalCreditCents, adjustmentCents: Math.abs(adjustment), reversal: adjustment < 0, reopenWindowDays: state.context!.policy.reopenWindowDays }, `${state.caseId}:resolved:${event.seq}`);
+    schedule('survey', now() + state.context!.policy.surveyDelayHours * HOUR_MS, `${state.caseId}:survey:${event.seq}`);
   }
 
-  /** Books the difference between what the customer was credited so far and what they keep. */
-  async function settle(finalCreditCents: number, event: TimelineEvent): Promise<void> {
+  /** Books the difference between what the customer was credited so far and what they keep; returns it. */
+  async function settle(finalCreditCents: number, event: TimelineEvent): Promise<number> {
     const credited = state.provisionalCredit?.amountCents ?? 0;
     const booked = state.timeline.filter((e) => e.type === 'settled').reduce((sum, e) => sum + (e.data.creditCents as number), 0);
     const delta = finalCreditCents - credited - booked;
-    if (delta === 0) return;
+    if (delta === 0) return 0;
     record('settled', event.actor, { creditCents: delta });
     const description = delta > 0 ? `DISPUTE CREDIT ${state.caseId}` : `PROVISIONAL CREDIT REVERSAL ${state.caseId}`;
     await activities.postAdjustment({ key: `${state.caseId}:${event.seq}`, cardId: state.cardId, creditCents: delta, description, at: event.at });
+    return delta;
+  }
+
+  // --- customer messages --------------------------------------------------------------------
+
+  const isOpen = () => OPEN_STAGES.includes(state.stage);
+
+  function notify(template: MessageTemplate, data: Record<string, unknown>, key: string): void {
+    state.notices.push({ key, template, data });
+  }
+
+  /** Schedules a later message, replacing one of the same kind not yet due. */
+  function schedule(template: ScheduledNotice['template'], at: number, key: string): void {
+    unschedule(template);
+    state.scheduled.push({ key, template, at: new Date(at).toISOString(), quietChecked: false });
+  }
+
+  function unschedule(template: ScheduledNotice['template']): void {
+    state.scheduled = state.scheduled.filter((s) => s.template !== template);
+  }
+
+  /** The regulatory date by which the case must be resolved, for the customer's messages. */
+  function resolveBy(): string | null {
+    const clock = state.clocks.find((c) => c.kind === 'regulatory' && c.id.endsWith(':resolution') && c.endedAt === null);
+    const deadline = clock ? deadlineOf(clock, holidays()) : null;
+    return deadline === null ? null : new Date(deadline).toISOString();
+  }
+
+  const intervalDays = () => state.context!.policy.statusUpdateDays;
+
+  function acknowledged(): void {
+    state.acknowledged = true;
+    const regZ = state.clocks.find((c) => c.id === REG_Z_ACKNOWLEDGEMENT);
+    if (regZ) endClock(regZ, now(), 'met', holidays());
+  }
+
+  /**
+   * Sends queued messages one at a time, in order, apart from staff actions so that a mail
+   * outage never holds up the case. The activity's attempts are bounded by policy; a message
+   * that still fails is marked failed and becomes a staff alert, never silently dropped.
+   */
+  let mailerBusy = false;
+  let mailerStopping = false;
+  async function mailer(): Promise<void> {
+    const { sendNotification } = proxyActivities<CaseActivities>({
+      startToCloseTimeout: '2 minutes',
+      retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: state.context!.policy.notificationAttempts },
+    });
+    for (;;) {
+      await condition(() => state.notices.length > 0 || mailerStopping);
+      if (state.notices.length === 0) return;
+      mailerBusy = true;
+      const notice = state.notices[0];
+      try {
+        const sent = await sendNotification({ key: notice.key, caseId: state.caseId, template: notice.template, data: notice.data });
+        record('customer_notified', 'system:notifications', { template: notice.template, key: notice.key, channel: sent.channel, reconciled: sent.reconciled });
+        if (notice.template === 'acknowledgement') acknowledged();
+      } catch (error) {
+        const reason = error instanceof ActivityFailure && error.cause ? error.cause.message : (error as Error).message;
+        const event = record('notification_failed', 'system:notifications', { template: notice.template, key: notice.key, error: reason });
+        await activities.markNotificationFailed({ key: notice.key, error: reason });
+        await alert(event, 'notification_failed', `The ${notice.template} message of case ${state.caseId} could not be delivered: ${reason}`, true);
+      }
+      state.notices.shift();
+      // The customer hears from us at least every interval while the case is open.
+      if (isOpen()) schedule('status_update', now() + intervalDays() * DAY_MS, `${state.caseId}:status_update:${state.statusUpdates + 1}`);
+      mailerBusy = false;
+      await commit();
+    }
+  }
+
+  /** Moves scheduled messages that are due into the queue, after the customer's quiet hours. */
+  async function releaseScheduled(): Promise<boolean> {
+    let changed = false;
+    for (const item of [...state.scheduled]) {
+      if (now() < Date.parse(item.at)) continue;
+      if (!item.quietChecked) {
+        item.at = await activities.quietHoursEnd({ caseId: state.caseId, at: item.at });
+        item.quietChecked = true;
+        changed = true;
+        if (now() < Date.parse(item.at)) continue;
+      }
+      state.scheduled = state.scheduled.filter((s) => s !== item);
+      changed = true;
+      if (item.template === 'survey') notify('survey', {}, item.key);
+      else if (isOpen()) {
+        state.statusUpdates += 1;
+        notify('status_update', { stage: state.stage, provisionalCreditCents: state.provisionalCredit?.amountCents ?? null, resolveBy: resolveBy(), intervalDays: intervalDays() }, item.key);
+      }
+    }
+    return changed;
   }
 
   // --- staff actions ------------------------------------------------------------------------
@@ -310,7 +412,8 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   action(addNoteUpdate, rules.addNote, ({ actor, text }) => void record('note', actor.id, { text }));
 
   action(requestInfoUpdate, rules.requestInfo, ({ actor, question }) => {
-    record('info_requested', actor.id, { question });
+    const event = record('info_requested', actor.id, { question });
+    notify('info_requested', { question }, `${state.caseId}:info_requested:${event.seq}`);
     pauseInvestigation(true);
     state.stage = 'awaiting_customer';
     startSla('awaiting_customer');
@@ -359,7 +462,9 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   action(resolveUpdate, rules.resolve, (req) => resolve(req.outcome, creditFor(state, req), req.actor.id, null, req.rationale));
 
   action(reopenUpdate, rules.reopen, ({ actor, reason }) => {
-    record('reopened', actor.id, { reason, previousOutcome: state.resolution?.outcome ?? null });
+    const event = record('reopened', actor.id, { reason, previousOutcome: state.resolution?.outcome ?? null });
+    unschedule('survey');
+    notify('reopened', { intervalDays: intervalDays() }, `${state.caseId}:reopened:${event.seq}`);
     state.stage = 'investigation';
     state.resolution = null;
     state.proposal = null;
@@ -372,7 +477,10 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     state.stage = 'resolved';
     state.resolution = { outcome: 'withdrawn', amountCents: 0, resolvedBy: actor.id, approvedBy: null, at: event.at };
     endAllClocks('withdrawn');
+    const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
     await settle(0, event);
+    state.scheduled = [];
+    notify('withdrawn', { provisionalCreditCents }, `${state.caseId}:withdrawn:${event.seq}`);
     close(actor.id);
   });
 
@@ -417,10 +525,12 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     state.departmentId = context.route.departmentId;
     state.stage = 'investigation';
     startSla('investigation');
+    notify('acknowledgement', { intervalDays: intervalDays(), resolveBy: resolveBy() }, `${state.caseId}:acknowledgement`);
     await commit();
   } else {
     publish();
   }
+  const mailing = mailer();
 
   /** The earliest thing the case must do by itself, named for the timer in the Temporal UI. */
   function nextWakeUp(): { at: number; summary: string } | null {
@@ -429,6 +539,7 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
       return next ? [{ at: next.at, summary: `${clock.label}: ${next.event === 'act' ? clock.action : next.event === 'warn' ? 'warning' : 'deadline'}` }] : [];
     });
     if (state.reopenUntil) wakes.push({ at: Date.parse(state.reopenUntil), summary: 'Reopen window ends: close the case' });
+    for (const item of state.scheduled) wakes.push({ at: Date.parse(item.at), summary: `Customer message due: ${item.template}` });
     return wakes.sort((a, b) => a.at - b.at)[0] ?? null;
   }
 
@@ -453,6 +564,7 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
         fired = true;
       }
     }
+    if (await releaseScheduled()) fired = true;
     if (state.stage === 'resolved' && state.reopenUntil && now() >= Date.parse(state.reopenUntil)) {
       close('system:reopen-window', Date.parse(state.reopenUntil));
       fired = true;
@@ -460,12 +572,20 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     if (fired) await commit();
 
     if (workflowInfo().continueAsNewSuggested && !closed()) {
-      await condition(allHandlersFinished);
-      await syncing;
+      // Idle means no handler running, no message being sent and the read model written; an
+      // update may slip in while we wait for the write, so check again before leaving.
+      const idle = () => allHandlersFinished() && !mailerBusy;
+      do {
+        await condition(idle);
+        await syncing;
+      } while (!idle());
       await continueAsNew<typeof disputeWorkflow>({ ...input, resume: state });
     }
   }
 
+  // Messages about the closing (a withdrawal, say) still go out; nothing is sent after that.
+  mailerStopping = true;
+  await mailing;
   await condition(allHandlersFinished);
   await syncing;
   return view();
@@ -495,6 +615,9 @@ function newCase(input: DisputeInput): CaseState {
     reopenUntil: null,
     closedAt: null,
     acknowledged: false,
+    notices: [],
+    scheduled: [],
+    statusUpdates: 0,
     attritionRisk: 'none',
     clocks: [],
     clockSerial: 0,

@@ -95,6 +95,26 @@ export interface Resolution {
   at: string;
 }
 
+/** Every kind of message a customer may receive about a case; each has a template set in src/mail/templates. */
+export const MESSAGE_TEMPLATES = ['acknowledgement', 'status_update', 'info_requested', 'provisional_credit', 'resolved', 'reopened', 'withdrawn', 'survey'] as const;
+export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
+
+/** A customer message waiting to be sent. `key` names the logical message, so it goes out once. */
+export interface Notice {
+  key: string;
+  template: MessageTemplate;
+  /** Case facts the template shows (amounts, stage, dates); never names or addresses. */
+  data: Record<string, unknown>;
+}
+
+/** A message due later (status updates, the survey); quiet hours are checked when it falls due. */
+export interface ScheduledNotice {
+  key: string;
+  template: 'status_update' | 'survey';
+  at: string;
+  quietChecked: boolean;
+}
+
 export interface TimelineEvent {
   seq: number;
   type: string;
@@ -119,6 +139,9 @@ export interface CaseState extends Omit<DisputeInput, 'departmentId' | 'resume'>
   reopenUntil: string | null;
   closedAt: string | null;
   acknowledged: boolean;
+  notices: Notice[];
+  scheduled: ScheduledNotice[];
+  statusUpdates: number;
   attritionRisk: string;
   clocks: Clock[];
   /** Serial for clock ids, so every started clock has an id of its own. */

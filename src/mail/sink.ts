@@ -76,18 +76,37 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
 
   const messages = (recipient?: string) =>
     recipient ? stored.filter((m) => m.to.includes(recipient.toLowerCase())) : [...stored];
+  const query = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
 
   const app = express();
+  // JSON, optionally for one recipient (`to`) or one Message-ID (`messageId`: senders reconcile by it).
   app.get('/messages', (req, res) => {
-    res.json(messages(typeof req.query.to === 'string' ? req.query.to : undefined));
+    const messageId = query(req.query.messageId);
+    const found = messages(query(req.query.to));
+    res.json(messageId ? found.filter((m) => m.messageId === messageId) : found);
   });
-  app.get('/', (_req, res) => {
-    const rows = [...stored]
+  app.get('/messages/:id.html', (req, res) => {
+    const message = stored.find((m) => m.id === Number(req.params.id));
+    if (!message) return void res.status(404).type('text').send('No such message.');
+    res.type('html').send(message.html ?? `<pre>${escape(message.text)}</pre>`);
+  });
+  // The page: every recipient with a count, and the messages of the one chosen (`?to=`), newest first.
+  app.get('/', (req, res) => {
+    const to = query(req.query.to);
+    const counts = new Map<string, number>();
+    for (const m of stored) for (const r of m.to) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const recipients = [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([r, n]) => `<li><a href="/?to=${encodeURIComponent(r)}">${escape(r)}</a> (${n})</li>`)
+      .join('');
+    const rows = messages(to)
       .reverse()
-      .map((m) => `<tr><td>${escape(m.receivedAt)}</td><td>${escape(m.to.join(', '))}</td><td>${escape(m.subject)}</td><td><pre>${escape(m.text)}</pre></td></tr>`)
+      .map((m) => `<tr><td>${escape(m.receivedAt)}</td><td>${escape(m.to.join(', '))}</td><td><a href="/messages/${m.id}.html">${escape(m.subject)}</a></td><td><pre>${escape(m.text)}</pre></td></tr>`)
       .join('');
     res.type('html').send(`<!doctype html><meta charset="utf-8"><title>Mail sink</title>
-<h1>Mail sink</h1><p>${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per recipient: <code>/messages?to=address</code></p>
+<h1>Mail sink</h1><p>${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per recipient: <code>/messages?to=address</code>.</p>
+<h2>Recipients</h2><ul>${recipients}</ul>
+<h2>${to ? `Messages to ${escape(to)}` : 'All messages'}</h2>
 <table border="1" cellpadding="4"><tr><th>Received</th><th>To</th><th>Subject</th><th>Text</th></tr>${rows}</table>`);
   });
   const http: Server = await new Promise((resolve) => {

@@ -2,8 +2,7 @@
  * The dispute workflow's activities against SQLite and PostgreSQL: a retry writes nothing twice,
  * and the read model never moves back to an older version.
  */
-import { createActivities } from '../../activities';
-import type { CaseSnapshot } from '../../activities/cases';
+import { caseActivities, type CaseSnapshot } from '../../activities/cases';
 import { JANE, seed } from '../../prisma/seed';
 import { createDb, type Db } from '../../src/db/client';
 import { migrate } from '../../src/db/migrate';
@@ -16,7 +15,7 @@ async function withCase(db: Db) {
   await db.case.create({
     data: { id: CASE_ID, workflowId: `dispute-${CASE_ID}`, customerId: JANE.customerId, cardId: JANE.cardId, transactionId: JANE.unrecognizedTransactionId, amountCents: 1499, reasonCode: 'unrecognized', stage: 'intake', departmentId: 'intake', openedBy: 'intake-agent-1' },
   });
-  return createActivities({ db });
+  return caseActivities({ db });
 }
 
 const snapshot = (stage: string, extra: Partial<CaseSnapshot> = {}): CaseSnapshot => ({

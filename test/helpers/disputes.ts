@@ -17,8 +17,11 @@ import type { Db } from '../../src/db/client';
 import { temporalCli, temporalTestServer } from '../../src/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/connection';
 import type { disputeWorkflow } from '../../workflows/dispute';
-import { disputeWorkflowId, getCaseQuery, type Actor, type CaseView, type ReasonCode } from '../../workflows/messages';
+import { disputeWorkflowId, getCaseQuery, withdrawUpdate, type Actor, type CaseView, type ReasonCode } from '../../workflows/messages';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import type { CaseSettings } from '../../workflows/domain/policy';
+import { loggingChannel, type DeliveryChannel } from '../../src/mail/channels';
+import { LocalMail } from './mail';
 import { migratedSqlite } from './db';
 
 export type DisputeHandle = WorkflowHandle<typeof disputeWorkflow>;
@@ -34,17 +37,26 @@ export const DEBIT_CARD = 'card-jane-debit';
 export const HISTORIES = path.join(__dirname, '..', 'histories');
 const DAY_MS = 86_400_000;
 
+export interface BenchOptions {
+  /** Run on the real dev server with these extra arguments instead of the time-skipping server. */
+  devServerArgs?: string[];
+  policy?: Partial<CaseSettings>;
+  /** Wraps the real SMTP channel, e.g. to make it fail at a chosen moment. */
+  email?: (smtp: DeliveryChannel) => DeliveryChannel;
+}
+
 export class DisputeBench {
   private constructor(
     readonly env: TestWorkflowEnvironment,
     readonly db: Db,
+    readonly mail: LocalMail,
     private readonly worker: Worker,
     private readonly running: Promise<void>,
     readonly taskQueue: string,
   ) {}
 
-  /** On the time-skipping server, or with `devServerArgs` on the real dev server (no time skipping). */
-  static async start({ devServerArgs }: { devServerArgs?: string[] } = {}): Promise<DisputeBench> {
+  /** On the time-skipping server (or the dev server), with a real SMTP sink for customer mail. */
+  static async start({ devServerArgs, policy, email = (smtp) => smtp }: BenchOptions = {}): Promise<DisputeBench> {
     const env = devServerArgs
       ? await TestWorkflowEnvironment.createLocal({
           server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...CASE_SEARCH_ATTRIBUTES], extraArgs: ['--log-level', 'error', ...devServerArgs] },
@@ -55,14 +67,15 @@ export class DisputeBench {
     const now = new Date(await env.currentTimeMs());
     await seed(db, { customers: 3, now });
     await db.card.create({ data: { id: DEBIT_CARD, customerId: JANE.customerId, last4: '1881', product: 'Everyday Debit', type: 'debit', openedAt: new Date(now.getTime() - 3 * 365 * DAY_MS) } });
+    const mail = await LocalMail.start();
     const taskQueue = `disputes-${randomUUID()}`;
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: createActivities({ db }),
+      activities: createActivities({ db, policy, channels: { email: email(mail.channel), sms: loggingChannel('sms', () => {}), push: loggingChannel('push', () => {}) } }),
     });
-    return new DisputeBench(env, db, worker, worker.run(), taskQueue);
+    return new DisputeBench(env, db, mail, worker, worker.run(), taskQueue);
   }
 
   async stop(): Promise<void> {
@@ -70,6 +83,7 @@ export class DisputeBench {
     await this.running;
     await this.env.teardown();
     await this.db.$disconnect();
+    await this.mail.stop();
   }
 
   /** Moves the test server's clock to the next Monday, 10:00 UTC, so business days line up. */
@@ -101,17 +115,30 @@ export class DisputeBench {
   }
 
   /**
-   * Waits until the workflow's side effects of what it last did have landed: the read model has
-   * reached the workflow's version (alerts and adjustments are written before that).
+   * Waits until the workflow is idle: no activity in flight (a message being sent, say) and the
+   * read model at the workflow's version (alerts and adjustments are written before that).
    */
   async settled(caseId: string, handle: DisputeHandle): Promise<CaseView> {
     const deadline = Date.now() + 10_000;
     for (;;) {
+      const idle = !(await handle.describe()).raw.pendingActivities?.length;
       const view = await handle.query(getCaseQuery);
-      if ((await this.readModel(caseId)).version === view.version) return view;
+      if (idle && (await this.readModel(caseId)).version === view.version) return view;
       if (Date.now() > deadline) throw new Error(`case ${caseId} did not settle at version ${view.version}`);
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  /**
+   * Ends a test's case the way staff would: an open case is withdrawn and runs to completion, a
+   * resolved one is left to close by itself. (Terminating a case can leave the time-skipping
+   * server's clock locked, which stalls every later test.)
+   */
+  async finish(handle: DisputeHandle): Promise<void> {
+    const view = await handle.query(getCaseQuery);
+    if (view.stage === 'resolved' || view.stage === 'closed') return;
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: await this.actor('admin'), reason: 'test done' }] });
+    await handle.result();
   }
 
   async actor(id: string): Promise<Actor> {

@@ -17,6 +17,8 @@ import { workflowBundlePath } from '../../src/temporal/bundle';
 import { AssignedAgent, CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { migratedSqlite, tempDir } from '../helpers/db';
 import { freePort } from '../helpers/ports';
+import { LocalMail } from '../helpers/mail';
+import { loggingChannel } from '../../src/mail/channels';
 
 const TASK_QUEUE = 'api-test';
 let env: TestWorkflowEnvironment;
@@ -25,6 +27,7 @@ let worker: Worker;
 let running: Promise<void>;
 let server: Server;
 let base: string;
+let mail: LocalMail;
 
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({
@@ -35,13 +38,14 @@ beforeAll(async () => {
     },
   });
   ({ db } = migratedSqlite());
+  mail = await LocalMail.start();
   await seed(db, { customers: 5 });
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowBundle: { codePath: await workflowBundlePath(tempDir('bundle-')) },
     // A reopen window of two seconds lets a case reach `closed` within the test.
-    activities: createActivities({ db, policy: { reopenWindowDays: 2 / 86_400 } }),
+    activities: createActivities({ db, policy: { reopenWindowDays: 2 / 86_400 }, channels: { email: mail.channel, sms: loggingChannel('sms', () => {}), push: loggingChannel('push', () => {}) } }),
   });
   running = worker.run();
   server = createApp({ db, temporal: env.client, taskQueue: TASK_QUEUE }).listen(0);
@@ -54,8 +58,10 @@ afterAll(async () => {
   await running;
   await db?.$disconnect();
   await env?.teardown();
+  await mail?.stop();
 });
 
+const janesEmail = 'jane.morgan@example.com';
 const janesDispute = {
   customerId: JANE.customerId,
   cardId: JANE.cardId,
@@ -149,15 +155,23 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
     const description = await env.client.workflow.getHandle(`dispute-${caseId}`).describe();
     expect(description.status.name).toBe('RUNNING');
     expect(await description.staticSummary()).toContain(caseId);
+    // Jane hears at once that her dispute is open.
+    const [ack] = await eventually(async () => mail.received(janesEmail), (m) => m.length > 0);
+    expect(ack.subject).toBe(`We have opened your dispute ${caseId}`);
   });
 
   test('GET /cases/:id combines the read model, the audit log and the workflow query', async () => {
     const res = await call('GET', `/cases/${caseId}`, 'merchant-disputes-agent-1');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { timeline: { type: string }[]; workflow: { clocks: { id: string }[] } };
+    const body = (await res.json()) as { timeline: { type: string }[]; workflow: { clocks: { id: string; status: string }[] } };
     expect(body).toMatchObject({ id: caseId, amount: 14.99, stage: 'investigation', workflow: { status: 'RUNNING', stage: 'investigation', departmentId: 'merchant-disputes', amountCents: 1499 } });
-    expect(body.timeline.map((e) => e.type)).toEqual(['opened', 'regulatory_clocks_started', 'routed']);
-    expect(body.workflow.clocks.map((c) => c.id)).toEqual(['reg-z:acknowledgement', 'reg-z:resolution', 'sla:investigation:1']);
+    expect(body.timeline.map((e) => e.type)).toEqual(['opened', 'regulatory_clocks_started', 'routed', 'customer_notified']);
+    // Live clocks first; the acknowledgement she was sent met the Reg Z clock.
+    expect(body.workflow.clocks.map((c) => [c.id, c.status])).toEqual([
+      ['reg-z:resolution', 'running'],
+      ['sla:investigation:1', 'running'],
+      ['reg-z:acknowledgement', 'met'],
+    ]);
   });
 
   test('a repeat with the same Idempotency-Key returns the same case and starts nothing new', async () => {
@@ -226,8 +240,16 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
     const status = () => env.client.workflow.getHandle(`dispute-${caseId}`).describe().then((d) => d.status.name);
     expect(await eventually(status, (s) => s === 'COMPLETED')).toBe('COMPLETED');
     const events = await db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
-    expect(events.map((e) => e.type)).toEqual(['opened', 'regulatory_clocks_started', 'routed', 'assigned', 'note', 'info_requested', 'customer_responded', 'resolved', 'settled', 'closed']);
+    const staffAndClocks = events.filter((e) => e.type !== 'customer_notified');
+    expect(staffAndClocks.map((e) => e.type)).toEqual(['opened', 'regulatory_clocks_started', 'routed', 'assigned', 'note', 'info_requested', 'customer_responded', 'resolved', 'settled', 'closed']);
     expect(events.filter((e) => e.actor === 'merchant-disputes-agent-1')).toHaveLength(6);
+    // What Jane was told, once each, and nothing after the case closed.
+    expect(mail.received(janesEmail).map((m) => m.subject)).toEqual([
+      `We have opened your dispute ${caseId}`,
+      `We need a little more information about your dispute ${caseId}`,
+      `Your dispute ${caseId} is resolved`,
+    ]);
+    expect(events.filter((e) => e.type === 'customer_notified').map((e) => JSON.parse(e.data).template)).toEqual(['acknowledgement', 'info_requested', 'resolved']);
 
     const late = await act('reopen', 'merchant-disputes-agent-1', { reason: 'She found another charge' });
     expect(late.status).toBe(409);

@@ -36,6 +36,17 @@ test('keeps what it receives and lists it per recipient, as JSON and as a page',
   expect(messages[0].html).toContain('<p>Case DSP-1 is open.</p>');
   const page = await (await fetch(`http://127.0.0.1:${httpPort}/`)).text();
   expect(page).toContain('We received your dispute');
+  expect(page).toContain('jane.morgan@example.com</a> (1)');
+  const janesPage = await (await fetch(`http://127.0.0.1:${httpPort}/?to=jane.morgan@example.com`)).text();
+  expect(janesPage).toContain('We received your dispute');
+  expect(janesPage).not.toContain('>Other<');
+  const html = await (await fetch(`http://127.0.0.1:${httpPort}/messages/1.html`)).text();
+  expect(html).toBe('<p>Case DSP-1 is open.</p>');
+
+  // A sender that lost track of a message can ask for it by Message-ID.
+  const byId = async (id: string) => (await (await fetch(`http://127.0.0.1:${httpPort}/messages?messageId=${encodeURIComponent(id)}`)).json()) as unknown[];
+  expect(await byId(info.messageId)).toHaveLength(1);
+  expect(await byId('<nothing@bank.example>')).toHaveLength(0);
 });
 
 test('keeps its messages across a restart', async () => {

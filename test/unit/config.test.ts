@@ -17,7 +17,9 @@ test('existing services: only worker and API', () => {
 });
 
 test('case policy settings: defaults, overrides, and a bad value names the variable', () => {
-  expect(loadConfig({}).casePolicy).toEqual({ reopenWindowDays: 60, directResolveLimitCents: 10_000, regulatoryLeadHours: 12 });
+  expect(loadConfig({}).casePolicy).toMatchObject({ reopenWindowDays: 60, directResolveLimitCents: 10_000, regulatoryLeadHours: 12, statusUpdateDefaultDays: 7, statusUpdateMaxDays: 14 });
+  expect(loadConfig({ QUIET_HOURS: '22-7' }).notifications.quietHours).toEqual({ start: 22, end: 7 });
+  expect(() => loadConfig({ QUIET_HOURS: 'night' })).toThrow(/QUIET_HOURS/);
   expect(loadConfig({ CASE_FOUR_EYES_ABOVE: '250.50', CASE_REOPEN_WINDOW_DAYS: '30' }).casePolicy).toMatchObject({ directResolveLimitCents: 25_050, reopenWindowDays: 30 });
   expect(() => loadConfig({ CASE_REOPEN_WINDOW_DAYS: '-1' })).toThrow(/CASE_REOPEN_WINDOW_DAYS/);
 });

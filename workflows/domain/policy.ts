@@ -25,13 +25,35 @@ export interface CasePolicy {
   directResolveLimitCents: number;
   /** Regulatory clocks fire their action this long before the deadline. */
   regulatoryLeadHours: number;
+  /** How often this customer hears how the case stands: their preference within the policy's bounds. */
+  statusUpdateDays: number;
+  /** Attempts at delivering a message before it is given up and staff are alerted. */
+  notificationAttempts: number;
+  /** How long after resolution the satisfaction survey goes out. */
+  surveyDelayHours: number;
   slaPolicies: SlaPolicy[];
   /** Business-day calendar: `YYYY-MM-DD` holidays for the case's lifetime. */
   holidays: string[];
 }
 
 /** Defaults for the settings that do not live in tables; the worker's environment overrides them. */
-export const DEFAULT_CASE_POLICY = { reopenWindowDays: 60, directResolveLimitCents: 10_000, regulatoryLeadHours: 12 };
+export const DEFAULT_CASE_SETTINGS = {
+  reopenWindowDays: 60,
+  directResolveLimitCents: 10_000,
+  regulatoryLeadHours: 12,
+  /** A customer without a preference hears from us weekly… */
+  statusUpdateDefaultDays: 7,
+  /** …and nobody waits longer than two weeks, whatever they asked for. */
+  statusUpdateMaxDays: 14,
+  notificationAttempts: 10,
+  surveyDelayHours: 24,
+};
+export type CaseSettings = typeof DEFAULT_CASE_SETTINGS;
+
+/** The status-update interval for a customer's preference (days; null for none). */
+export function statusUpdateDays(preference: number | null, settings: CaseSettings): number {
+  return Math.min(Math.max(1, preference ?? settings.statusUpdateDefaultDays), settings.statusUpdateMaxDays);
+}
 
 export function findSlaPolicy(policies: SlaPolicy[], stage: string, departmentId: string, tier: CustomerTier): SlaPolicy | null {
   const specificity = (p: SlaPolicy) => (p.departmentId ? 2 : 0) + (p.tier ? 1 : 0);

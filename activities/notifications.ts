@@ -1,0 +1,98 @@
+/**
+ * Customer messages with an outbox: a message's row is written before it is sent and marked
+ * sent after, keyed by an idempotency key derived from the case and the event. A retried
+ * activity finds the row and sends nothing twice; an attempt that died between handing the
+ * message over and marking it is reconciled by its Message-ID before anything is resent.
+ * Names and addresses are read here, never carried in workflow history.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../src/db/client';
+import type { DeliveryChannel } from '../src/mail/channels';
+import { outsideQuietHours } from '../src/mail/quiet-hours';
+import { renderMessage, type MessageTemplate } from '../src/mail/render';
+import type { NotificationSettings } from '../src/mail/settings';
+
+export interface NotificationDeps {
+  db: Db;
+  channels: Record<'email' | 'sms' | 'push', DeliveryChannel>;
+  settings: NotificationSettings;
+}
+
+export interface SendNotificationInput {
+  /** One logical message: `<caseId>:<what>:<sequence>`. */
+  key: string;
+  caseId: string;
+  template: MessageTemplate;
+  /** Facts of the case the template shows: amounts, stage, dates. No personal data. */
+  data: Record<string, unknown>;
+}
+
+export interface SendNotificationResult {
+  channel: string;
+  providerMessageId: string;
+  /** True when an earlier attempt had delivered it and this one only recorded that. */
+  reconciled: boolean;
+}
+
+export function notificationActivities({ db, channels, settings }: NotificationDeps) {
+  return {
+    async sendNotification({ key, caseId, template, data }: SendNotificationInput): Promise<SendNotificationResult> {
+      const found = await db.case.findUniqueOrThrow({ where: { id: caseId }, include: { customer: true, transaction: true } });
+      const { customer, transaction } = found;
+      const row = await db.notification.upsert({
+        where: { idempotencyKey: key },
+        update: {},
+        create: { id: randomUUID(), idempotencyKey: key, caseId, customerId: customer.id, channel: customer.preferredChannel, template },
+      });
+      const channel = channels[row.channel];
+      if (row.status === 'sent') return { channel: row.channel, providerMessageId: row.providerMessageId ?? '', reconciled: false };
+
+      const messageId = `<${row.id}@${settings.messageIdDomain}>`;
+      const markSent = async (providerMessageId: string) => {
+        await db.notification.update({ where: { id: row.id }, data: { status: 'sent', providerMessageId, sentAt: new Date(), lastError: null } });
+      };
+      // `sending` means an attempt got as far as handing the message over: ask before resending.
+      if (row.status === 'sending' && (await channel.delivered(messageId))) {
+        await markSent(messageId);
+        return { channel: row.channel, providerMessageId: messageId, reconciled: true };
+      }
+
+      await db.notification.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
+      const message = renderMessage(
+        template,
+        {
+          ...data,
+          caseId,
+          amountCents: found.amountCents,
+          currency: found.currency,
+          merchant: transaction.merchant,
+          transactionDate: transaction.postedAt.toISOString(),
+          customer: { name: customer.name },
+          bank: { name: settings.bankName, phone: settings.bankPhone },
+          surveyUrl: settings.surveyUrl.replace('{caseId}', encodeURIComponent(caseId)),
+        },
+        customer.timezone,
+      );
+      try {
+        const { providerMessageId } = await channel.send({ ...message, messageId, to: { name: customer.name, email: customer.email, phone: customer.phone } });
+        await markSent(providerMessageId);
+        return { channel: row.channel, providerMessageId, reconciled: false };
+      } catch (error) {
+        // The status stays `sending`: the server may have taken the message before failing.
+        await db.notification.update({ where: { id: row.id }, data: { lastError: (error as Error).message.slice(0, 500) } });
+        throw error;
+      }
+    },
+
+    /** Gives a message up after the workflow's attempts ran out; the workflow raises a staff alert. */
+    async markNotificationFailed({ key, error }: { key: string; error: string }): Promise<void> {
+      await db.notification.updateMany({ where: { idempotencyKey: key, status: { not: 'sent' } }, data: { status: 'failed', lastError: error.slice(0, 500) } });
+    },
+
+    /** When a message scheduled for `at` may go out: after the customer's quiet hours, in their time zone. */
+    async quietHoursEnd({ caseId, at }: { caseId: string; at: string }): Promise<string> {
+      const { customer } = await db.case.findUniqueOrThrow({ where: { id: caseId }, select: { customer: { select: { timezone: true } } } });
+      return new Date(outsideQuietHours(Date.parse(at), customer.timezone, settings.quietHours)).toISOString();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Customer messages from Handlebars templates in `templates/`: each message has a subject, an
+ * HTML and a plain-text part. HTML is escaped; subject and text are not (they are not HTML).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { DateTime } from 'luxon';
+import type { MessageTemplate } from '../../workflows/messages';
+
+const TEMPLATES = path.join(__dirname, 'templates');
+
+export { MESSAGE_TEMPLATES, type MessageTemplate } from '../../workflows/messages';
+
+export interface RenderedMessage {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const STAGE_TEXT: Record<string, [headline: string, text: string]> = {
+  intake: ['received', 'we have received it and are passing it to the right team.'],
+  investigation: ['being investigated', 'a specialist team is investigating the charge.'],
+  awaiting_customer: ['waiting for your answer', 'we have asked you a question and are waiting for your answer.'],
+  awaiting_merchant: ['waiting for the merchant', 'we have asked the merchant for their side and are waiting for their answer.'],
+  awaiting_network: ['with the card network', 'the card network is reviewing the dispute with the merchant’s bank.'],
+  pending_approval: ['being decided', 'our investigation is done and the outcome is being approved.'],
+};
+
+const OUTCOME_TEXT: Record<string, string> = {
+  customer_favour: 'We found in your favour: the charge is refunded in full.',
+  partial: 'We found partly in your favour: part of the charge is refunded.',
+  write_off: 'We have decided to refund the charge in full.',
+  merchant_favour: 'We found that the charge was valid, so it stands.',
+};
+
+/** A Handlebars environment for one customer: dates are shown in their time zone. */
+function environment(timezone: string, escape: boolean): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper('money', (cents: number, currency: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100));
+  hb.registerHelper('date', (iso: string) => DateTime.fromISO(iso, { zone: timezone }).toLocaleString(DateTime.DATE_FULL, { locale: 'en-US' }));
+  hb.registerHelper('stageHeadline', (stage: string) => STAGE_TEXT[stage]?.[0] ?? stage);
+  hb.registerHelper('stageText', (stage: string) => STAGE_TEXT[stage]?.[1] ?? stage);
+  hb.registerHelper('outcomeText', (outcome: string) => OUTCOME_TEXT[outcome] ?? outcome);
+  const partials = path.join(TEMPLATES, 'partials');
+  for (const file of readdirSync(partials)) {
+    const [name, kind] = file.split('.');
+    if ((kind === 'html') === escape) hb.registerPartial(name, readFileSync(path.join(partials, file), 'utf8'));
+  }
+  return hb;
+}
+
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+function template(name: string, part: 'subject' | 'html' | 'text', timezone: string): HandlebarsTemplateDelegate {
+  const key = `${name}.${part}:${timezone}`;
+  let compiledTemplate = compiled.get(key);
+  if (!compiledTemplate) {
+    const escape = part === 'html';
+    const source = readFileSync(path.join(TEMPLATES, `${name}.${part}.hbs`), 'utf8');
+    compiledTemplate = environment(timezone, escape).compile(source, { noEscape: !escape, strict: true });
+    compiled.set(key, compiledTemplate);
+  }
+  return compiledTemplate;
+}
+
+/** Renders a message; `strict` templates throw on a missing variable instead of sending a gap. */
+export function renderMessage(name: MessageTemplate, data: Record<string, unknown>, timezone = 'UTC'): RenderedMessage {
+  const subject = template(name, 'subject', timezone)(data).trim();
+  return {
+    subject,
+    html: template(name, 'html', timezone)({ ...data, subject }),
+    text: template(name, 'text', timezone)(data),
+  };
+}

@@ -1,0 +1,20 @@
+/** What customer messages say about the bank, and when scheduled ones may go out. */
+import type { QuietHours } from './quiet-hours';
+
+export interface NotificationSettings {
+  bankName: string;
+  bankPhone: string;
+  /** Survey address; `{caseId}` is replaced by the case id. */
+  surveyUrl: string;
+  quietHours: QuietHours;
+  /** The right-hand side of our Message-IDs. */
+  messageIdDomain: string;
+}
+
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
+  bankName: 'Proactive Bank',
+  bankPhone: '1-800-555-0100',
+  surveyUrl: 'https://bank.example/survey?case={caseId}',
+  quietHours: { start: 21, end: 8 },
+  messageIdDomain: 'disputes.bank.example',
+};
