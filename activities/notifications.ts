@@ -51,29 +51,29 @@ export function notificationActivities({ db, channels, settings }: NotificationD
       const markSent = async (providerMessageId: string) => {
         await db.notification.update({ where: { id: row.id }, data: { status: 'sent', providerMessageId, sentAt: new Date(), lastError: null } });
       };
-      // `sending` means an attempt got as far as handing the message over: ask before resending.
-      if (row.status === 'sending' && (await channel.delivered(messageId))) {
-        await markSent(messageId);
-        return { channel: row.channel, providerMessageId: messageId, reconciled: true };
-      }
-
-      await db.notification.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
-      const message = renderMessage(
-        template,
-        {
-          ...data,
-          caseId,
-          amountCents: found.amountCents,
-          currency: found.currency,
-          merchant: transaction.merchant,
-          transactionDate: transaction.postedAt.toISOString(),
-          customer: { name: customer.name },
-          bank: { name: settings.bankName, phone: settings.bankPhone },
-          surveyUrl: settings.surveyUrl.replace('{caseId}', encodeURIComponent(caseId)),
-        },
-        customer.timezone,
-      );
+      await db.notification.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
       try {
+        // `sending` means an earlier attempt got as far as handing the message over: ask first.
+        if (row.status === 'sending' && (await channel.delivered(messageId))) {
+          await markSent(messageId);
+          return { channel: row.channel, providerMessageId: messageId, reconciled: true };
+        }
+        await db.notification.update({ where: { id: row.id }, data: { status: 'sending' } });
+        const message = renderMessage(
+          template,
+          {
+            ...data,
+            caseId,
+            amountCents: found.amountCents,
+            currency: found.currency,
+            merchant: transaction.merchant,
+            transactionDate: transaction.postedAt.toISOString(),
+            customer: { name: customer.name },
+            bank: { name: settings.bankName, phone: settings.bankPhone },
+            surveyUrl: settings.surveyUrl.replace('{caseId}', encodeURIComponent(caseId)),
+          },
+          customer.timezone,
+        );
         const { providerMessageId } = await channel.send({ ...message, messageId, to: { name: customer.name, email: customer.email, phone: customer.phone } });
         await markSent(providerMessageId);
         return { channel: row.channel, providerMessageId, reconciled: false };

@@ -1,0 +1,90 @@
+/** Message templates, quiet hours and the status-update interval. */
+import { MESSAGE_TEMPLATES } from '../../workflows/messages';
+import { DEFAULT_CASE_SETTINGS, statusUpdateDays } from '../../workflows/domain/policy';
+import { outsideQuietHours, parseQuietHours } from '../../src/mail/quiet-hours';
+import { renderMessage, type MessageTemplate } from '../../src/mail/render';
+
+const base = {
+  caseId: 'DSP-1',
+  amountCents: 1499,
+  currency: 'USD',
+  merchant: 'DGTL*SVCS',
+  transactionDate: '2026-11-18T15:00:00.000Z',
+  customer: { name: 'Jane <Morgan>' },
+  bank: { name: 'Proactive Bank', phone: '1-800-555-0100' },
+  surveyUrl: 'https://bank.example/survey?case=DSP-1',
+};
+
+/** The data the workflow sends with each template. */
+const DATA: Record<MessageTemplate, Record<string, unknown>> = {
+  acknowledgement: { intervalDays: 3, resolveBy: '2027-02-15T00:00:00.000Z' },
+  status_update: { stage: 'awaiting_merchant', provisionalCreditCents: 1499, resolveBy: '2027-02-15T00:00:00.000Z', intervalDays: 3 },
+  info_requested: { question: "Do you have the merchant's receipt?" },
+  provisional_credit: { creditCents: 1499 },
+  resolved: { outcome: 'partial', creditCents: 700, provisionalCreditCents: 1499, adjustmentCents: 799, reversal: true, reopenWindowDays: 60 },
+  reopened: { intervalDays: 3 },
+  withdrawn: { provisionalCreditCents: 1499 },
+  survey: {},
+};
+
+describe('templates', () => {
+  test.each(MESSAGE_TEMPLATES.map((t) => [t]))('%s renders a subject, HTML and text', (template) => {
+    const message = renderMessage(template, { ...base, ...DATA[template] }, 'America/Chicago');
+    expect(message.subject).toContain(template === 'provisional_credit' ? '$14.99' : 'DSP-1');
+    expect(message.html).toMatch(/^<!doctype html>/);
+    expect(message.html).toContain('Dear Jane &lt;Morgan&gt;,');
+    expect(message.text).toContain('Dear Jane <Morgan>,');
+    expect(message.text).not.toMatch(/&#x27;|&lt;|&amp;/);
+    expect(message.text).toContain('1-800-555-0100');
+  });
+
+  test('amounts and dates read naturally, dates in the customer’s time zone', () => {
+    const ack = renderMessage('acknowledgement', { ...base, ...DATA.acknowledgement }, 'America/Chicago');
+    expect(ack.text).toContain('the charge of $14.99 from DGTL*SVCS on November 18, 2026');
+    // Midnight UTC on 15 February is still the 14th in Chicago.
+    expect(ack.text).toContain('resolve it by February 14, 2027');
+    const resolved = renderMessage('resolved', { ...base, ...DATA.resolved }, 'UTC');
+    expect(resolved.text).toContain('We found partly in your favour');
+    expect(resolved.text).toContain('Taken back: $7.99');
+    const info = renderMessage('info_requested', { ...base, ...DATA.info_requested }, 'UTC');
+    expect(info.text).toContain("Do you have the merchant's receipt?");
+    expect(info.html).toContain('Do you have the merchant&#x27;s receipt?');
+  });
+});
+
+describe('quiet hours', () => {
+  const quiet = { start: 21, end: 8 };
+  const at = (iso: string) => Date.parse(iso);
+  const iso = (t: number) => new Date(t).toISOString();
+
+  test('outside quiet hours a message goes when due', () => {
+    // 10:00 in Chicago (CST, UTC-6).
+    expect(iso(outsideQuietHours(at('2026-12-01T16:00:00Z'), 'America/Chicago', quiet))).toBe('2026-12-01T16:00:00.000Z');
+  });
+
+  test('inside quiet hours it waits for 08:00 local, the same night or the next morning', () => {
+    // 04:00 in Chicago: waits until 08:00 the same day.
+    expect(iso(outsideQuietHours(at('2026-12-01T10:00:00Z'), 'America/Chicago', quiet))).toBe('2026-12-01T14:00:00.000Z');
+    // 22:30 in Chicago: waits until 08:00 the next day.
+    expect(iso(outsideQuietHours(at('2026-12-02T04:30:00Z'), 'America/Chicago', quiet))).toBe('2026-12-02T14:00:00.000Z');
+  });
+
+  test('follows daylight saving time', () => {
+    // 2027-03-14 is the first day of CDT (UTC-5): 08:00 local is 13:00 UTC.
+    expect(iso(outsideQuietHours(at('2027-03-14T09:00:00Z'), 'America/Chicago', quiet))).toBe('2027-03-14T13:00:00.000Z');
+  });
+
+  test('a window within one day works too, and bad settings name the problem', () => {
+    expect(iso(outsideQuietHours(at('2026-12-01T13:00:00Z'), 'UTC', { start: 12, end: 14 }))).toBe('2026-12-01T14:00:00.000Z');
+    expect(parseQuietHours('22-7')).toEqual({ start: 22, end: 7 });
+    expect(() => parseQuietHours('8-8')).toThrow(/two different hours/);
+    expect(() => parseQuietHours('night')).toThrow(/such as 21-8/);
+  });
+});
+
+test('status-update interval: the customer’s preference within the policy bounds', () => {
+  expect(statusUpdateDays(null, DEFAULT_CASE_SETTINGS)).toBe(7);
+  expect(statusUpdateDays(3, DEFAULT_CASE_SETTINGS)).toBe(3);
+  expect(statusUpdateDays(30, DEFAULT_CASE_SETTINGS)).toBe(14);
+  expect(statusUpdateDays(0, DEFAULT_CASE_SETTINGS)).toBe(1);
+});
