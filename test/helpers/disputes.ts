@@ -17,7 +17,7 @@ import type { Db } from '../../src/db/client';
 import { temporalCli, temporalTestServer } from '../../src/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/connection';
 import type { disputeWorkflow } from '../../workflows/dispute';
-import { disputeWorkflowId, getCaseQuery, withdrawUpdate, type Actor, type CaseView, type ReasonCode } from '../../workflows/messages';
+import { disputeWorkflowId, getCaseQuery, getTimelineQuery, withdrawUpdate, type Actor, type CaseView, type ReasonCode } from '../../workflows/messages';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { CaseSettings } from '../../workflows/domain/policy';
 import { loggingChannel, type DeliveryChannel } from '../../src/mail/channels';
@@ -31,6 +31,8 @@ export interface OpenCase {
   reasonCode?: ReasonCode;
   card?: 'credit' | 'debit';
   channel?: 'pos' | 'online';
+  /** Wait for the acknowledgement to reach the customer (false when mail is down on purpose). */
+  acknowledged?: boolean;
 }
 
 export const DEBIT_CARD = 'card-jane-debit';
@@ -96,7 +98,7 @@ export class DisputeBench {
   }
 
   /** Opens a case on one of Jane's cards for a fresh transaction, as the API would, and waits for routing. */
-  async open({ amountCents = 1499, reasonCode = 'unrecognized', card = 'credit', channel = 'online' }: OpenCase = {}): Promise<{ caseId: string; handle: DisputeHandle; view: CaseView }> {
+  async open({ amountCents = 1499, reasonCode = 'unrecognized', card = 'credit', channel = 'online', acknowledged = true }: OpenCase = {}): Promise<{ caseId: string; handle: DisputeHandle; view: CaseView }> {
     const cardId = card === 'debit' ? DEBIT_CARD : JANE.cardId;
     const caseId = `DSP-${randomUUID().slice(0, 8).toUpperCase()}`;
     const postedAt = new Date((await this.env.currentTimeMs()) - 2 * DAY_MS);
@@ -110,6 +112,11 @@ export class DisputeBench {
     while (view.stage === 'intake') {
       await new Promise((r) => setTimeout(r, 20));
       view = await handle.query(getCaseQuery);
+    }
+    if (acknowledged) {
+      // Tests start from a quiet case: routed, and the customer's acknowledgement sent.
+      while (!(await handle.query(getTimelineQuery)).some((e) => e.type === 'customer_notified')) await new Promise((r) => setTimeout(r, 20));
+      view = await this.settled(caseId, handle);
     }
     return { caseId, handle, view };
   }

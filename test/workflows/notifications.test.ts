@@ -101,7 +101,7 @@ test('a 60-day case: acknowledgement, an update every 3 days outside quiet hours
 
 test('a send that dies after the SMTP server took the message is reconciled, and the message arrives once', async () => {
   faults.crashAfterSend = 1;
-  const { caseId, handle } = await bench.open();
+  const { caseId, handle } = await bench.open({ acknowledged: false });
   // The retry comes 30 seconds later: it finds the message at the server by its Message-ID.
   await bench.env.sleep('2 minutes');
   await bench.settled(caseId, handle);
@@ -119,7 +119,7 @@ test('a send that dies after the SMTP server took the message is reconciled, and
 
 test('an SMTP outage delays the message; it is delivered once the server is back', async () => {
   await bench.mail.down();
-  const { caseId, handle } = await bench.open();
+  const { caseId, handle } = await bench.open({ acknowledged: false });
   await bench.env.sleep('1 minute');
   const waiting = await bench.db.notification.findFirstOrThrow({ where: { caseId } });
   expect(waiting).toMatchObject({ template: 'acknowledgement', status: 'sending', attempts: 2 });
@@ -137,7 +137,7 @@ test('an SMTP outage delays the message; it is delivered once the server is back
 
 test('a message that cannot be delivered is marked failed and raises a staff alert; the case goes on', async () => {
   await bench.mail.down();
-  const { caseId, handle } = await bench.open();
+  const { caseId, handle } = await bench.open({ acknowledged: false });
   await bench.env.sleep('10 minutes');
   await bench.settled(caseId, handle);
   expect(await bench.db.notification.findFirstOrThrow({ where: { caseId } })).toMatchObject({ template: 'acknowledgement', status: 'failed', attempts: 3 });
