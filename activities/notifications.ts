@@ -25,6 +25,8 @@ export interface SendNotificationInput {
   template: MessageTemplate;
   /** Facts of the case the template shows: amounts, stage, dates. No personal data. */
   data: Record<string, unknown>;
+  /** When the next scheduled message would be due; the answer moves it out of quiet hours. */
+  followUpAt?: string;
 }
 
 export interface SendNotificationResult {
@@ -32,11 +34,13 @@ export interface SendNotificationResult {
   providerMessageId: string;
   /** True when an earlier attempt had delivered it and this one only recorded that. */
   reconciled: boolean;
+  /** `followUpAt` after the customer's quiet hours, or null when none was asked for. */
+  followUpAt: string | null;
 }
 
 export function notificationActivities({ db, channels, settings }: NotificationDeps) {
   return {
-    async sendNotification({ key, caseId, template, data }: SendNotificationInput): Promise<SendNotificationResult> {
+    async sendNotification({ key, caseId, template, data, followUpAt }: SendNotificationInput): Promise<SendNotificationResult> {
       const found = await db.case.findUniqueOrThrow({ where: { id: caseId }, include: { customer: true, transaction: true } });
       const { customer, transaction } = found;
       const row = await db.notification.upsert({
@@ -45,7 +49,13 @@ export function notificationActivities({ db, channels, settings }: NotificationD
         create: { id: randomUUID(), idempotencyKey: key, caseId, customerId: customer.id, channel: customer.preferredChannel, template },
       });
       const channel = channels[row.channel];
-      if (row.status === 'sent') return { channel: row.channel, providerMessageId: row.providerMessageId ?? '', reconciled: false };
+      const result = (providerMessageId: string, reconciled: boolean): SendNotificationResult => ({
+        channel: row.channel,
+        providerMessageId,
+        reconciled,
+        followUpAt: followUpAt ? new Date(outsideQuietHours(Date.parse(followUpAt), customer.timezone, settings.quietHours)).toISOString() : null,
+      });
+      if (row.status === 'sent') return result(row.providerMessageId ?? '', false);
 
       const messageId = `<${row.id}@${settings.messageIdDomain}>`;
       const markSent = async (providerMessageId: string) => {
@@ -56,7 +66,7 @@ export function notificationActivities({ db, channels, settings }: NotificationD
         // `sending` means an earlier attempt got as far as handing the message over: ask first.
         if (row.status === 'sending' && (await channel.delivered(messageId))) {
           await markSent(messageId);
-          return { channel: row.channel, providerMessageId: messageId, reconciled: true };
+          return result(messageId, true);
         }
         await db.notification.update({ where: { id: row.id }, data: { status: 'sending' } });
         const message = renderMessage(
@@ -76,7 +86,7 @@ export function notificationActivities({ db, channels, settings }: NotificationD
         );
         const { providerMessageId } = await channel.send({ ...message, messageId, to: { name: customer.name, email: customer.email, phone: customer.phone } });
         await markSent(providerMessageId);
-        return { channel: row.channel, providerMessageId, reconciled: false };
+        return result(providerMessageId, false);
       } catch (error) {
         // The status stays `sending`: the server may have taken the message before failing.
         await db.notification.update({ where: { id: row.id }, data: { lastError: (error as Error).message.slice(0, 500) } });

@@ -18,7 +18,7 @@ import { startMailSink } from './mail/sink';
 import { assertPortFree } from './ports';
 import { assertSearchAttributes, connectClient } from './temporal/connection';
 import { startDevServer } from './temporal/dev-server';
-import { createWorker } from './worker';
+import { createWorker, deliveryChannels } from './worker';
 
 type Role = 'all' | 'worker' | 'api';
 
@@ -71,7 +71,9 @@ async function main(): Promise<void> {
     await assertSearchAttributes(temporal, config.temporal.namespace);
 
     if (role !== 'api') {
-      const worker = await createWorker(config, db);
+      const channels = deliveryChannels(config);
+      stops.push(async () => Object.values(channels).forEach((channel) => channel.close()));
+      const worker = await createWorker(config, db, channels);
       const running = worker.run();
       stops.push(async () => {
         // The SDK shuts workers down on SIGINT/SIGTERM by itself; only stop one still running.

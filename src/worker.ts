@@ -14,7 +14,7 @@ export function deliveryChannels(config: Config) {
 }
 
 /** A worker for the dispute task queue: every workflow and activity. Stateless; scale by replicas. */
-export async function createWorker(config: Config, db: Db): Promise<Worker> {
+export async function createWorker(config: Config, db: Db, channels: ReturnType<typeof deliveryChannels>): Promise<Worker> {
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   return Worker.create({
     connection,
@@ -23,7 +23,7 @@ export async function createWorker(config: Config, db: Db): Promise<Worker> {
     workflowBundle: { codePath: await workflowBundlePath(path.join(config.dataDir, 'cache')) },
     activities: createActivities({
       db,
-      channels: deliveryChannels(config),
+      channels,
       notifications: config.notifications,
       policy: config.casePolicy,
       holidayCalendar: config.holidayCalendar,

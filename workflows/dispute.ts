@@ -286,9 +286,9 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   }
 
   /** Schedules a later message, replacing one of the same kind not yet due. */
-  function schedule(template: ScheduledNotice['template'], at: number, key: string): void {
+  function schedule(template: ScheduledNotice['template'], at: number, key: string, quietChecked = false): void {
     unschedule(template);
-    state.scheduled.push({ key, template, at: new Date(at).toISOString(), quietChecked: false });
+    state.scheduled.push({ key, template, at: new Date(at).toISOString(), quietChecked });
   }
 
   function unschedule(template: ScheduledNotice['template']): void {
@@ -327,10 +327,22 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
       if (state.notices.length === 0) return;
       mailerBusy = true;
       const notice = state.notices[0];
+      // The customer hears from us at least every interval while the case is open; the send
+      // activity also moves that next update out of the customer's quiet hours.
+      const statusKey = `${state.caseId}:status_update:${state.statusUpdates + 1}`;
+      let followUpAt = isOpen() ? now() + intervalDays() * DAY_MS : null;
       try {
-        const sent = await sendNotification({ key: notice.key, caseId: state.caseId, template: notice.template, data: notice.data });
+        const sent = await sendNotification({
+          key: notice.key,
+          caseId: state.caseId,
+          template: notice.template,
+          data: notice.data,
+          followUpAt: followUpAt === null ? undefined : new Date(followUpAt).toISOString(),
+        });
         record('customer_notified', 'system:notifications', { template: notice.template, key: notice.key, channel: sent.channel, reconciled: sent.reconciled });
         if (notice.template === 'acknowledgement') acknowledged();
+        if (isOpen() && sent.followUpAt) schedule('status_update', Date.parse(sent.followUpAt), statusKey, true);
+        followUpAt = null;
       } catch (error) {
         const reason = error instanceof ActivityFailure && error.cause ? error.cause.message : (error as Error).message;
         const event = record('notification_failed', 'system:notifications', { template: notice.template, key: notice.key, error: reason });
@@ -338,33 +350,28 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
         await alert(event, 'notification_failed', `The ${notice.template} message of case ${state.caseId} could not be delivered: ${reason}`, true);
       }
       state.notices.shift();
-      // The customer hears from us at least every interval while the case is open.
-      if (isOpen()) schedule('status_update', now() + intervalDays() * DAY_MS, `${state.caseId}:status_update:${state.statusUpdates + 1}`);
+      if (followUpAt !== null && isOpen()) schedule('status_update', followUpAt, statusKey);
       mailerBusy = false;
       await commit();
     }
   }
 
   /** Moves scheduled messages that are due into the queue, after the customer's quiet hours. */
-  async function releaseScheduled(): Promise<boolean> {
-    let changed = false;
+  async function releaseScheduled(): Promise<void> {
     for (const item of [...state.scheduled]) {
       if (now() < Date.parse(item.at)) continue;
       if (!item.quietChecked) {
         item.at = await activities.quietHoursEnd({ caseId: state.caseId, at: item.at });
         item.quietChecked = true;
-        changed = true;
         if (now() < Date.parse(item.at)) continue;
       }
       state.scheduled = state.scheduled.filter((s) => s !== item);
-      changed = true;
       if (item.template === 'survey') notify('survey', {}, item.key);
       else if (isOpen()) {
         state.statusUpdates += 1;
         notify('status_update', { stage: state.stage, provisionalCreditCents: state.provisionalCredit?.amountCents ?? null, resolveBy: resolveBy(), intervalDays: intervalDays() }, item.key);
       }
     }
-    return changed;
   }
 
   // --- staff actions ------------------------------------------------------------------------
@@ -564,7 +571,8 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
         fired = true;
       }
     }
-    if (await releaseScheduled()) fired = true;
+    // Releasing a scheduled message changes nothing the read model shows: the mailer takes it.
+    await releaseScheduled();
     if (state.stage === 'resolved' && state.reopenUntil && now() >= Date.parse(state.reopenUntil)) {
       close('system:reopen-window', Date.parse(state.reopenUntil));
       fired = true;

@@ -20,6 +20,8 @@ export interface DeliveryChannel {
    * can tell, null when it cannot (plain SMTP relays keep no queryable record).
    */
   delivered(messageId: string): Promise<boolean | null>;
+  /** Lets go of pooled connections. */
+  close(): void;
 }
 
 export interface SmtpSettings {
@@ -38,6 +40,8 @@ export interface SmtpSettings {
 export function smtpChannel(settings: SmtpSettings): DeliveryChannel {
   const timeout = settings.timeoutMs ?? 15_000;
   const transport = nodemailer.createTransport({
+    // Reuse connections: a busy worker sends many messages to the same server.
+    pool: true,
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
@@ -66,6 +70,7 @@ export function smtpChannel(settings: SmtpSettings): DeliveryChannel {
       if (!res.ok) throw new Error(`mail lookup ${url} answered ${res.status}`);
       return ((await res.json()) as unknown[]).length > 0;
     },
+    close: () => transport.close(),
   };
 }
 
@@ -80,5 +85,6 @@ export function loggingChannel(name: 'sms' | 'push', log: (line: string) => void
     async delivered() {
       return null;
     },
+    close() {},
   };
 }

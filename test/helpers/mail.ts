@@ -43,6 +43,7 @@ export class LocalMail {
   }
 
   async stop(): Promise<void> {
+    this.channel.close();
     await this.down();
   }
 }

@@ -19,6 +19,7 @@ function faultyEmail(smtp: DeliveryChannel): DeliveryChannel {
   return {
     name: 'email',
     delivered: (messageId) => smtp.delivered(messageId),
+    close: () => smtp.close(),
     async send(message) {
       const result = await smtp.send(message);
       if (faults.crashAfterSend > 0) {
