@@ -158,6 +158,9 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
     // Jane hears at once that her dispute is open.
     const [ack] = await eventually(async () => mail.received(janesEmail), (m) => m.length > 0);
     expect(ack.subject).toBe(`We have opened your dispute ${caseId}`);
+    // …and the case records it, a moment after the server took the message.
+    const told = await eventually(() => db.caseEvent.count({ where: { caseId, type: 'customer_notified' } }), (n) => n === 1);
+    expect(told).toBe(1);
   });
 
   test('GET /cases/:id combines the read model, the audit log and the workflow query', async () => {
