@@ -13,6 +13,7 @@ import {
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
 import { deadlineOf, dueEvents, endClock, nextEvent, pauseClock, resumeClock, startClock, viewClock, type Clock, type ClockEvent } from './domain/clocks';
+import type { Holidays } from './domain/business-time';
 import { findSlaPolicy, holidaySet, slaClockSpec } from './domain/policy';
 import { regulatoryClockSpecs, REG_E_PROVISIONAL_CREDIT, REG_Z_ACKNOWLEDGEMENT } from './domain/regulations';
 import { creditFor, rules, type Rejection } from './domain/rules';
@@ -53,6 +54,7 @@ const activities = proxyActivities<CaseActivities>({
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
+const NO_HOLIDAYS: Holidays = new Set();
 /** Stages in which the case is open and the customer gets periodic status updates. */
 const OPEN_STAGES: CaseStage[] = ['investigation', 'awaiting_customer', 'awaiting_merchant', 'awaiting_network', 'pending_approval'];
 
@@ -60,7 +62,9 @@ const OPEN_STAGES: CaseStage[] = ['investigation', 'awaiting_customer', 'awaitin
 export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   const state: CaseState = input.resume ?? newCase(input);
   const now = () => Date.now();
-  const holidays = () => (state.context ? holidaySet(state.context.policy) : new Set<string>());
+  // The calendar is fixed once the context is loaded; build its set once, not on every use.
+  let calendar: Holidays | null = null;
+  const holidays = (): Holidays => (calendar ??= state.context ? holidaySet(state.context.policy) : null) ?? NO_HOLIDAYS;
   const unsynced: TimelineEvent[] = [];
 
   // --- recording, visibility and the read model ---------------------------------------------
@@ -176,8 +180,8 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     if (!forCustomer || policy?.pausedWhileAwaitingCustomer) pauseClock(clock, now(), holidays());
   }
 
-  function endAllClocks(reason: string, kinds: Clock['kind'][] = ['sla', 'regulatory']): void {
-    for (const clock of state.clocks) if (kinds.includes(clock.kind)) endClock(clock, now(), reason, holidays());
+  function endAllClocks(reason: string): void {
+    for (const clock of state.clocks) endClock(clock, now(), reason, holidays());
   }
 
   async function onClockEvent(clock: Clock, event: ClockEvent, at: number): Promise<void> {
