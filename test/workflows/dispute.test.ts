@@ -37,6 +37,12 @@ beforeEach(() => bench.toMondayMorning());
 const assignee = (a: Actor) => ({ id: a.id, role: a.role, departmentId: a.departmentId });
 const clock = (view: CaseView, prefix: string) => view.clocks.find((c) => c.id.startsWith(prefix))!;
 /** Event types in order, without customer messages: those go out beside the case's own pace. */
+/** What Jane received about a case (the provisional-credit subject names the amount, not the case). */
+const subjects = (caseId: string) =>
+  bench.mail
+    .received('jane.morgan@example.com')
+    .filter((m) => m.text.includes(caseId))
+    .map((m) => m.subject);
 const types = (log: { type: string }[]) => log.map((e) => e.type).filter((type) => type !== 'customer_notified');
 
 async function takeCase(handle: DisputeHandle, agentId: string) {
@@ -228,6 +234,7 @@ test('Reg E grants provisional credit by itself on the tenth business day', asyn
   expect(await bench.readModel(caseId)).toMatchObject({ provisionalCreditCents: 8_250 });
   const booked = () => bench.db.cardTransaction.findMany({ where: { cardId: DEBIT_CARD, channel: 'adjustment', merchant: { contains: caseId } }, orderBy: { postedAt: 'asc' }, select: { amountCents: true, merchant: true } });
   expect(await booked()).toEqual([{ amountCents: -8_250, merchant: `PROVISIONAL CREDIT ${caseId}` }]);
+  expect(subjects(caseId)).toContain('We credited $82.50 to your account while we investigate');
 
   // Found for the merchant: the provisional credit is taken back.
   expect(after.departmentId).toBe('fraud');
@@ -304,6 +311,15 @@ test('reopen inside the window; after the window the case is closed for good', a
   await expect(handle.executeUpdate(reopenUpdate, { args: [{ actor: agent, reason: 'too late' }] })).rejects.toThrow();
   expect((await handle.describe()).status.name).toBe('COMPLETED');
   expect(types(await bench.auditLog(caseId)).slice(3)).toEqual(['assigned', 'resolved', 'reopened', 'resolved', 'closed']);
+  // Each resolution is followed by its survey; the reopen is announced.
+  expect(subjects(caseId)).toEqual([
+    `We have opened your dispute ${caseId}`,
+    `Your dispute ${caseId} is resolved`,
+    `How did we handle your dispute ${caseId}?`,
+    `We are looking at your dispute ${caseId} again`,
+    `Your dispute ${caseId} is resolved`,
+    `How did we handle your dispute ${caseId}?`,
+  ]);
   await bench.keepHistory('reopen', handle);
 });
 
@@ -320,6 +336,13 @@ test('a withdrawn case closes at once and gives back its provisional credit', as
   const booked = await bench.db.cardTransaction.findMany({ where: { channel: 'adjustment', merchant: { contains: caseId } }, orderBy: { amountCents: 'asc' }, select: { amountCents: true } });
   expect(booked).toEqual([{ amountCents: -3_000 }, { amountCents: 3_000 }]);
   expect(types(await bench.auditLog(caseId)).slice(3)).toEqual(['assigned', 'provisional_credit_granted', 'note', 'withdrawn', 'settled', 'closed']);
+  // She was told of the credit and of the withdrawal, the last message of the case.
+  expect(subjects(caseId)).toEqual([
+    `We have opened your dispute ${caseId}`,
+    'We credited $30.00 to your account while we investigate',
+    `Your dispute ${caseId} is withdrawn`,
+  ]);
+  expect(bench.mail.received('jane.morgan@example.com').at(-1)!.text).toContain('The provisional credit of $30.00 has been taken back');
   await bench.keepHistory('withdrawn', handle);
 });
 
