@@ -61,14 +61,14 @@ export function notificationActivities({ db, channels, settings }: NotificationD
       const markSent = async (providerMessageId: string) => {
         await db.notification.update({ where: { id: row.id }, data: { status: 'sent', providerMessageId, sentAt: new Date(), lastError: null } });
       };
-      await db.notification.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } });
+      // One write per attempt before anything leaves: from here on the message may be out.
+      await db.notification.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
       try {
         // `sending` means an earlier attempt got as far as handing the message over: ask first.
         if (row.status === 'sending' && (await channel.delivered(messageId))) {
           await markSent(messageId);
           return result(messageId, true);
         }
-        await db.notification.update({ where: { id: row.id }, data: { status: 'sending' } });
         const message = renderMessage(
           template,
           {
