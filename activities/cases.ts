@@ -5,7 +5,12 @@
  */
 import Holidays from 'date-holidays';
 import type { Db } from '../src/db/client';
-import { DEFAULT_CASE_SETTINGS, statusUpdateDays, type CaseSettings, type CustomerTier } from '../workflows/domain/policy';
+import {
+  DEFAULT_CASE_SETTINGS,
+  statusUpdateDays,
+  type CaseSettings,
+  type CustomerTier,
+} from '../workflows/domain/policy';
 import { matchRoute } from '../workflows/domain/routing';
 import type { CaseContext, TimelineEvent } from '../workflows/messages';
 
@@ -79,7 +84,10 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
     /** Everything the case is held to, read once at intake: tier, regulation facts, route, policy. */
     async loadCaseContext(input: LoadCaseContextInput): Promise<CaseContext> {
       const [customer, card, transaction, rules, slaPolicies, closures] = await Promise.all([
-        db.customer.findUniqueOrThrow({ where: { id: input.customerId }, select: { tier: true, statusUpdateIntervalDays: true } }),
+        db.customer.findUniqueOrThrow({
+          where: { id: input.customerId },
+          select: { tier: true, statusUpdateIntervalDays: true },
+        }),
         db.card.findUniqueOrThrow({ where: { id: input.cardId } }),
         db.cardTransaction.findUniqueOrThrow({ where: { id: input.transactionId } }),
         db.routingRule.findMany(),
@@ -87,12 +95,20 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
         db.holiday.findMany({ where: { calendar: holidayCalendar } }),
       ]);
       const tier = customer.tier as CustomerTier;
-      const rule = matchRoute(rules.map((r) => ({ ...r, tier: r.tier as CustomerTier | null })), { reasonCode: input.reasonCode, tier, amountCents: input.amountCents });
+      const rule = matchRoute(
+        rules.map((r) => ({ ...r, tier: r.tier as CustomerTier | null })),
+        { reasonCode: input.reasonCode, tier, amountCents: input.amountCents },
+      );
       const year = new Date(input.openedAt).getUTCFullYear();
       const library = new Holidays(holidayCalendar);
       // Two years covers the longest life of a case (90-day clocks plus the reopen window).
       const holidays = [year, year + 1]
-        .flatMap((y) => library.getHolidays(y).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)))
+        .flatMap((y) =>
+          library
+            .getHolidays(y)
+            .filter((h) => h.type === 'public')
+            .map((h) => h.date.slice(0, 10)),
+        )
         .concat(closures.map((c) => c.date.toISOString().slice(0, 10)));
       return {
         tier,
@@ -105,7 +121,11 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
         },
         route: rule
           ? { departmentId: rule.departmentId, ruleId: rule.id, description: rule.description }
-          : { departmentId: 'intake', ruleId: null, description: 'no routing rule matched; the case stays with intake' },
+          : {
+              departmentId: 'intake',
+              ruleId: null,
+              description: 'no routing rule matched; the case stays with intake',
+            },
         policy: {
           reopenWindowDays: settings.reopenWindowDays,
           directResolveLimitCents: settings.directResolveLimitCents,
@@ -113,14 +133,16 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
           statusUpdateDays: statusUpdateDays(customer.statusUpdateIntervalDays, settings),
           notificationAttempts: settings.notificationAttempts,
           surveyDelayHours: settings.surveyDelayHours,
-          slaPolicies: slaPolicies.map(({ stage, departmentId, tier, businessDays, warnBusinessDaysBefore, pausedWhileAwaitingCustomer }) => ({
-            stage,
-            departmentId,
-            tier: tier as CustomerTier | null,
-            businessDays,
-            warnBusinessDaysBefore,
-            pausedWhileAwaitingCustomer,
-          })),
+          slaPolicies: slaPolicies.map(
+            ({ stage, departmentId, tier, businessDays, warnBusinessDaysBefore, pausedWhileAwaitingCustomer }) => ({
+              stage,
+              departmentId,
+              tier: tier as CustomerTier | null,
+              businessDays,
+              warnBusinessDaysBefore,
+              pausedWhileAwaitingCustomer,
+            }),
+          ),
           holidays: [...new Set(holidays)].sort(),
         },
       };
@@ -134,7 +156,14 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
           db.caseEvent.upsert({
             where: { caseId_eventKey: { caseId, eventKey: String(e.seq) } },
             update: {},
-            create: { caseId, eventKey: String(e.seq), type: e.type, actor: e.actor, at: new Date(e.at), data: JSON.stringify(e.data) },
+            create: {
+              caseId,
+              eventKey: String(e.seq),
+              type: e.type,
+              actor: e.actor,
+              at: new Date(e.at),
+              data: JSON.stringify(e.data),
+            },
           }),
         ),
         db.case.updateMany({
@@ -153,7 +182,10 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
     /** Puts an alert in each recipient's work queue, once per key and recipient. */
     async alertStaff({ key, caseId, kind, message, staffIds, supervisorsOf }: AlertStaffInput): Promise<void> {
       const supervisors = supervisorsOf
-        ? await db.staff.findMany({ where: { departmentId: supervisorsOf, role: 'supervisor', active: true }, select: { id: true } })
+        ? await db.staff.findMany({
+            where: { departmentId: supervisorsOf, role: 'supervisor', active: true },
+            select: { id: true },
+          })
         : [];
       const recipients = [...new Set([...staffIds, ...supervisors.map((s) => s.id)])];
       for (const staffId of recipients) {
@@ -172,7 +204,15 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
       await db.cardTransaction.upsert({
         where: { id },
         update: {},
-        create: { id, cardId, postedAt: new Date(at), amountCents: -creditCents, merchant: description, mcc: '0000', channel: 'adjustment' },
+        create: {
+          id,
+          cardId,
+          postedAt: new Date(at),
+          amountCents: -creditCents,
+          merchant: description,
+          mcc: '0000',
+          channel: 'adjustment',
+        },
       });
     },
   };

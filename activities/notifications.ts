@@ -40,26 +40,47 @@ export interface SendNotificationResult {
 
 export function notificationActivities({ db, channels, settings }: NotificationDeps) {
   return {
-    async sendNotification({ key, caseId, template, data, followUpAt }: SendNotificationInput): Promise<SendNotificationResult> {
-      const found = await db.case.findUniqueOrThrow({ where: { id: caseId }, include: { customer: true, transaction: true } });
+    async sendNotification({
+      key,
+      caseId,
+      template,
+      data,
+      followUpAt,
+    }: SendNotificationInput): Promise<SendNotificationResult> {
+      const found = await db.case.findUniqueOrThrow({
+        where: { id: caseId },
+        include: { customer: true, transaction: true },
+      });
       const { customer, transaction } = found;
       const row = await db.notification.upsert({
         where: { idempotencyKey: key },
         update: {},
-        create: { id: randomUUID(), idempotencyKey: key, caseId, customerId: customer.id, channel: customer.preferredChannel, template },
+        create: {
+          id: randomUUID(),
+          idempotencyKey: key,
+          caseId,
+          customerId: customer.id,
+          channel: customer.preferredChannel,
+          template,
+        },
       });
       const channel = channels[row.channel];
       const result = (providerMessageId: string, reconciled: boolean): SendNotificationResult => ({
         channel: row.channel,
         providerMessageId,
         reconciled,
-        followUpAt: followUpAt ? new Date(outsideQuietHours(Date.parse(followUpAt), customer.timezone, settings.quietHours)).toISOString() : null,
+        followUpAt: followUpAt
+          ? new Date(outsideQuietHours(Date.parse(followUpAt), customer.timezone, settings.quietHours)).toISOString()
+          : null,
       });
       if (row.status === 'sent') return result(row.providerMessageId ?? '', false);
 
       const messageId = `<${row.id}@${settings.messageIdDomain}>`;
       const markSent = async (providerMessageId: string) => {
-        await db.notification.update({ where: { id: row.id }, data: { status: 'sent', providerMessageId, sentAt: new Date(), lastError: null } });
+        await db.notification.update({
+          where: { id: row.id },
+          data: { status: 'sent', providerMessageId, sentAt: new Date(), lastError: null },
+        });
       };
       // One write per attempt before anything leaves: from here on the message may be out.
       await db.notification.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
@@ -84,24 +105,37 @@ export function notificationActivities({ db, channels, settings }: NotificationD
           },
           customer.timezone,
         );
-        const { providerMessageId } = await channel.send({ ...message, messageId, to: { name: customer.name, email: customer.email, phone: customer.phone } });
+        const { providerMessageId } = await channel.send({
+          ...message,
+          messageId,
+          to: { name: customer.name, email: customer.email, phone: customer.phone },
+        });
         await markSent(providerMessageId);
         return result(providerMessageId, false);
       } catch (error) {
         // The status stays `sending`: the server may have taken the message before failing.
-        await db.notification.update({ where: { id: row.id }, data: { lastError: (error as Error).message.slice(0, 500) } });
+        await db.notification.update({
+          where: { id: row.id },
+          data: { lastError: (error as Error).message.slice(0, 500) },
+        });
         throw error;
       }
     },
 
     /** Gives a message up after the workflow's attempts ran out; the workflow raises a staff alert. */
     async markNotificationFailed({ key, error }: { key: string; error: string }): Promise<void> {
-      await db.notification.updateMany({ where: { idempotencyKey: key, status: { not: 'sent' } }, data: { status: 'failed', lastError: error.slice(0, 500) } });
+      await db.notification.updateMany({
+        where: { idempotencyKey: key, status: { not: 'sent' } },
+        data: { status: 'failed', lastError: error.slice(0, 500) },
+      });
     },
 
     /** When a message scheduled for `at` may go out: after the customer's quiet hours, in their time zone. */
     async quietHoursEnd({ caseId, at }: { caseId: string; at: string }): Promise<string> {
-      const { customer } = await db.case.findUniqueOrThrow({ where: { id: caseId }, select: { customer: { select: { timezone: true } } } });
+      const { customer } = await db.case.findUniqueOrThrow({
+        where: { id: caseId },
+        select: { customer: { select: { timezone: true } } },
+      });
       return new Date(outsideQuietHours(Date.parse(at), customer.timezone, settings.quietHours)).toISOString();
     },
   };

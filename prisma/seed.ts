@@ -4,7 +4,8 @@
  * in DESIGN.md. Deterministic for a given day; run by `npm start` when the database is empty.
  */
 import { faker } from '@faker-js/faker';
-import type { Db } from '../src/db/client';
+import { loadConfig } from '../src/config';
+import { createDb, type Db } from '../src/db/client';
 import { Prisma } from '../src/db/generated/sqlite/client';
 
 export const JANE = {
@@ -24,7 +25,14 @@ export const DEPARTMENTS = [
   { id: 'care', name: 'Customer Care' },
 ];
 
-type StaffRow = { id: string; name: string; email: string; role: 'agent' | 'supervisor' | 'care_agent' | 'admin'; departmentId: string; authorityLimitCents: number };
+type StaffRow = {
+  id: string;
+  name: string;
+  email: string;
+  role: 'agent' | 'supervisor' | 'care_agent' | 'admin';
+  departmentId: string;
+  authorityLimitCents: number;
+};
 
 function staffRows(): StaffRow[] {
   const rows: StaffRow[] = [];
@@ -32,12 +40,33 @@ function staffRows(): StaffRow[] {
     const agentRole = dept === 'care' ? 'care_agent' : 'agent';
     for (let i = 1; i <= 3; i++) {
       const name = faker.person.fullName();
-      rows.push({ id: `${dept}-agent-${i}`, name, email: faker.internet.email({ firstName: name, provider: 'bank.example' }).toLowerCase(), role: agentRole, departmentId: dept, authorityLimitCents: dept === 'care' ? 10_000 : 50_000 });
+      rows.push({
+        id: `${dept}-agent-${i}`,
+        name,
+        email: faker.internet.email({ firstName: name, provider: 'bank.example' }).toLowerCase(),
+        role: agentRole,
+        departmentId: dept,
+        authorityLimitCents: dept === 'care' ? 10_000 : 50_000,
+      });
     }
     const name = faker.person.fullName();
-    rows.push({ id: `${dept}-supervisor`, name, email: faker.internet.email({ firstName: name, provider: 'bank.example' }).toLowerCase(), role: 'supervisor', departmentId: dept, authorityLimitCents: 500_000 });
+    rows.push({
+      id: `${dept}-supervisor`,
+      name,
+      email: faker.internet.email({ firstName: name, provider: 'bank.example' }).toLowerCase(),
+      role: 'supervisor',
+      departmentId: dept,
+      authorityLimitCents: 500_000,
+    });
   }
-  rows.push({ id: 'admin', name: 'Operations Admin', email: 'ops-admin@bank.example', role: 'admin', departmentId: 'intake', authorityLimitCents: 10_000_000 });
+  rows.push({
+    id: 'admin',
+    name: 'Operations Admin',
+    email: 'ops-admin@bank.example',
+    role: 'admin',
+    departmentId: 'intake',
+    authorityLimitCents: 10_000_000,
+  });
   return rows;
 }
 
@@ -54,17 +83,61 @@ const SLA_POLICIES = [
 ];
 
 /** Initial routing: first match by priority wins; the last row catches everything else. */
-const ROUTING_RULES: { priority: number; departmentId: string; description: string; reasonCode?: string; tier?: 'standard' | 'gold' | 'platinum'; minAmountCents?: number; maxAmountCents?: number }[] = [
-  { priority: 10, minAmountCents: 500_000, departmentId: 'chargebacks', description: 'Disputes of 5,000.00 or more go straight to the network team' },
+const ROUTING_RULES: {
+  priority: number;
+  departmentId: string;
+  description: string;
+  reasonCode?: string;
+  tier?: 'standard' | 'gold' | 'platinum';
+  minAmountCents?: number;
+  maxAmountCents?: number;
+}[] = [
+  {
+    priority: 10,
+    minAmountCents: 500_000,
+    departmentId: 'chargebacks',
+    description: 'Disputes of 5,000.00 or more go straight to the network team',
+  },
   { priority: 20, reasonCode: 'fraud_card_absent', departmentId: 'fraud', description: 'Card-absent fraud' },
   { priority: 30, reasonCode: 'fraud_card_present', departmentId: 'fraud', description: 'Card-present fraud' },
-  { priority: 40, reasonCode: 'unrecognized', tier: 'platinum', departmentId: 'fraud', description: 'Unrecognised charges of platinum customers are treated as fraud' },
-  { priority: 50, reasonCode: 'unrecognized', maxAmountCents: 5_000, departmentId: 'merchant-disputes', description: 'Small unrecognised charges are mostly unfamiliar merchant descriptors' },
+  {
+    priority: 40,
+    reasonCode: 'unrecognized',
+    tier: 'platinum',
+    departmentId: 'fraud',
+    description: 'Unrecognised charges of platinum customers are treated as fraud',
+  },
+  {
+    priority: 50,
+    reasonCode: 'unrecognized',
+    maxAmountCents: 5_000,
+    departmentId: 'merchant-disputes',
+    description: 'Small unrecognised charges are mostly unfamiliar merchant descriptors',
+  },
   { priority: 60, reasonCode: 'unrecognized', departmentId: 'fraud', description: 'Other unrecognised charges' },
-  { priority: 70, reasonCode: 'duplicate_charge', departmentId: 'chargebacks', description: 'Processing errors: duplicate charge' },
-  { priority: 80, reasonCode: 'incorrect_amount', departmentId: 'chargebacks', description: 'Processing errors: incorrect amount' },
-  { priority: 90, reasonCode: 'credit_not_processed', departmentId: 'chargebacks', description: 'Processing errors: credit not processed' },
-  { priority: 1000, departmentId: 'merchant-disputes', description: 'Everything else: merchandise and service disputes' },
+  {
+    priority: 70,
+    reasonCode: 'duplicate_charge',
+    departmentId: 'chargebacks',
+    description: 'Processing errors: duplicate charge',
+  },
+  {
+    priority: 80,
+    reasonCode: 'incorrect_amount',
+    departmentId: 'chargebacks',
+    description: 'Processing errors: incorrect amount',
+  },
+  {
+    priority: 90,
+    reasonCode: 'credit_not_processed',
+    departmentId: 'chargebacks',
+    description: 'Processing errors: credit not processed',
+  },
+  {
+    priority: 1000,
+    departmentId: 'merchant-disputes',
+    description: 'Everything else: merchandise and service disputes',
+  },
 ];
 
 const MERCHANTS = [
@@ -78,7 +151,15 @@ const MERCHANTS = [
   { merchant: 'BISTRO 21', mcc: '5812', min: 2500, max: 16000, channel: 'pos' },
 ] as const;
 
-type TxnRow = { id: string; cardId: string; postedAt: Date; amountCents: number; merchant: string; mcc: string; channel: string };
+type TxnRow = {
+  id: string;
+  cardId: string;
+  postedAt: Date;
+  amountCents: number;
+  merchant: string;
+  mcc: string;
+  channel: string;
+};
 
 /** A year of everyday spending, `perWeek` transactions a week on average. */
 function yearOfTransactions(cardId: string, perWeek: number, now: Date): TxnRow[] {
@@ -123,7 +204,13 @@ async function seedReferenceData(db: Db, now: Date): Promise<void> {
   if (!(await db.routingRule.count())) await db.routingRule.createMany({ data: ROUTING_RULES });
   // Public holidays come from date-holidays at run time; the table holds the bank's own closures.
   if (!(await db.holiday.count())) {
-    await db.holiday.create({ data: { calendar: 'US', date: new Date(Date.UTC(now.getUTCFullYear(), 11, 24)), name: 'Christmas Eve (bank closed)' } });
+    await db.holiday.create({
+      data: {
+        calendar: 'US',
+        date: new Date(Date.UTC(now.getUTCFullYear(), 11, 24)),
+        name: 'Christmas Eve (bank closed)',
+      },
+    });
   }
 }
 
@@ -139,10 +226,36 @@ export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOp
   const customerRows = [];
   const cardRows = [];
   let transactions: TxnRow[] = [];
-  customerRows.push({ id: JANE.customerId, name: 'Jane Morgan', email: 'jane.morgan@example.com', phone: '+1-555-0100', preferredChannel: 'email' as const, tier: 'gold' as const, lifetimeValueCents: 1_250_000, timezone: 'America/Chicago', statusUpdateIntervalDays: 3 });
-  cardRows.push({ id: JANE.cardId, customerId: JANE.customerId, last4: '4242', product: 'Rewards Credit', type: 'credit' as const, statementDay: 15, openedAt: new Date(now.getTime() - 6 * 365 * DAY_MS) });
+  customerRows.push({
+    id: JANE.customerId,
+    name: 'Jane Morgan',
+    email: 'jane.morgan@example.com',
+    phone: '+1-555-0100',
+    preferredChannel: 'email' as const,
+    tier: 'gold' as const,
+    lifetimeValueCents: 1_250_000,
+    timezone: 'America/Chicago',
+    statusUpdateIntervalDays: 3,
+  });
+  cardRows.push({
+    id: JANE.cardId,
+    customerId: JANE.customerId,
+    last4: '4242',
+    product: 'Rewards Credit',
+    type: 'credit' as const,
+    statementDay: 15,
+    openedAt: new Date(now.getTime() - 6 * 365 * DAY_MS),
+  });
   transactions.push(...yearOfTransactions(JANE.cardId, 12, now));
-  transactions.push({ id: JANE.unrecognizedTransactionId, cardId: JANE.cardId, postedAt: new Date(now.getTime() - 4 * DAY_MS), amountCents: 1499, merchant: 'DGTL*SVCS 800-555-0199', mcc: '5817', channel: 'online' });
+  transactions.push({
+    id: JANE.unrecognizedTransactionId,
+    cardId: JANE.cardId,
+    postedAt: new Date(now.getTime() - 4 * DAY_MS),
+    amountCents: 1499,
+    merchant: 'DGTL*SVCS 800-555-0199',
+    mcc: '5817',
+    channel: 'online',
+  });
 
   for (let i = 1; i < customers; i++) {
     const id = `cust-${String(i).padStart(4, '0')}`;
@@ -153,16 +266,37 @@ export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOp
       name: `${firstName} ${lastName}`,
       email: faker.internet.email({ firstName, lastName, provider: 'example.com' }).toLowerCase(),
       phone: faker.phone.number({ style: 'national' }),
-      preferredChannel: faker.helpers.weightedArrayElement([{ weight: 7, value: 'email' as const }, { weight: 2, value: 'sms' as const }, { weight: 1, value: 'push' as const }]),
-      tier: faker.helpers.weightedArrayElement([{ weight: 7, value: 'standard' as const }, { weight: 2, value: 'gold' as const }, { weight: 1, value: 'platinum' as const }]),
+      preferredChannel: faker.helpers.weightedArrayElement([
+        { weight: 7, value: 'email' as const },
+        { weight: 2, value: 'sms' as const },
+        { weight: 1, value: 'push' as const },
+      ]),
+      tier: faker.helpers.weightedArrayElement([
+        { weight: 7, value: 'standard' as const },
+        { weight: 2, value: 'gold' as const },
+        { weight: 1, value: 'platinum' as const },
+      ]),
       lifetimeValueCents: faker.number.int({ min: 50_000, max: 5_000_000 }),
-      timezone: faker.helpers.arrayElement(['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles']),
+      timezone: faker.helpers.arrayElement([
+        'America/New_York',
+        'America/Chicago',
+        'America/Denver',
+        'America/Los_Angeles',
+      ]),
       statusUpdateIntervalDays: faker.helpers.arrayElement([null, 3, 7]),
     });
     const cardId = `card-${String(i).padStart(4, '0')}`;
     const product = faker.helpers.arrayElement(['Rewards Credit', 'Cash Back Credit', 'Everyday Debit']);
     const type = product.endsWith('Debit') ? ('debit' as const) : ('credit' as const);
-    cardRows.push({ id: cardId, customerId: id, last4: faker.finance.accountNumber(4), product, type, statementDay: faker.number.int({ min: 1, max: 28 }), openedAt: faker.date.past({ years: 8, refDate: now }) });
+    cardRows.push({
+      id: cardId,
+      customerId: id,
+      last4: faker.finance.accountNumber(4),
+      product,
+      type,
+      statementDay: faker.number.int({ min: 1, max: 28 }),
+      openedAt: faker.date.past({ years: 8, refDate: now }),
+    });
     transactions = transactions.concat(yearOfTransactions(cardId, faker.number.int({ min: 3, max: 15 }), now));
   }
 
@@ -170,19 +304,23 @@ export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOp
   await insertInBatches(cardRows, (data) => db.card.createMany({ data }));
   // A year of transactions is the bulk of the seed; one multi-row INSERT per batch is about
   // ten times faster than createMany, which binds every row through the query compiler.
-  await insertInBatches(transactions, (batch) =>
-    db.$executeRaw`INSERT INTO "CardTransaction" ("id", "cardId", "postedAt", "amountCents", "currency", "merchant", "mcc", "country", "channel") VALUES ${Prisma.join(
-      batch.map((t) => Prisma.sql`(${t.id}, ${t.cardId}, ${t.postedAt}, ${t.amountCents}, 'USD', ${t.merchant}, ${t.mcc}, 'US', ${t.channel})`),
-    )}`,
-  1000);
+  await insertInBatches(
+    transactions,
+    (batch) =>
+      db.$executeRaw`INSERT INTO "CardTransaction" ("id", "cardId", "postedAt", "amountCents", "currency", "merchant", "mcc", "country", "channel") VALUES ${Prisma.join(
+        batch.map(
+          (t) =>
+            Prisma.sql`(${t.id}, ${t.cardId}, ${t.postedAt}, ${t.amountCents}, 'USD', ${t.merchant}, ${t.mcc}, 'US', ${t.channel})`,
+        ),
+      )}`,
+    1000,
+  );
   return true;
 }
 
 // `prisma db seed` and `npm run db:seed` run this file directly.
 if (require.main === module) {
   void (async () => {
-    const { createDb } = require('../src/db/client') as typeof import('../src/db/client');
-    const { loadConfig } = require('../src/config') as typeof import('../src/config');
     const db = createDb(loadConfig().databaseUrl);
     const seeded = await seed(db);
     console.log(seeded ? 'Seeded the demo bank.' : 'The database has customers already; nothing seeded.');

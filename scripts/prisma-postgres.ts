@@ -16,7 +16,8 @@ export function derivePostgresSchema(source: string): string {
   ];
   let derived = source;
   for (const [pattern, replacement] of swaps) {
-    if (!pattern.test(derived)) throw new Error(`prisma/schema.prisma no longer matches ${pattern}; update scripts/prisma-postgres.ts`);
+    if (!pattern.test(derived))
+      throw new Error(`prisma/schema.prisma no longer matches ${pattern}; update scripts/prisma-postgres.ts`);
     derived = derived.replace(pattern, replacement);
   }
   return `// GENERATED from prisma/schema.prisma by scripts/prisma-postgres.ts. Do not edit.\n${derived}`;
@@ -27,7 +28,9 @@ if (require.main === module) {
   let current = '';
   try {
     current = readFileSync(DERIVED, 'utf8');
-  } catch {}
+  } catch {
+    // No derived schema yet: it is written below.
+  }
   if (process.argv.includes('--check')) {
     if (current !== derived) {
       console.error('prisma/postgres/schema.prisma is stale: run `npm run db:derive`.');

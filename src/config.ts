@@ -34,20 +34,26 @@ const Env = z.object({
   MAIL_FROM: z.string().default('Proactive Care <disputes@bank.example>'),
   MAIL_SINK_HTTP_PORT: port(8025),
   CASE_REOPEN_WINDOW_DAYS: z.coerce.number().positive().default(CASE.reopenWindowDays),
-  CASE_FOUR_EYES_ABOVE: z.coerce.number().nonnegative().default(CASE.directResolveLimitCents / 100),
+  CASE_FOUR_EYES_ABOVE: z.coerce
+    .number()
+    .nonnegative()
+    .default(CASE.directResolveLimitCents / 100),
   REGULATORY_LEAD_HOURS: z.coerce.number().nonnegative().default(CASE.regulatoryLeadHours),
   STATUS_UPDATE_DEFAULT_DAYS: z.coerce.number().int().min(1).default(CASE.statusUpdateDefaultDays),
   STATUS_UPDATE_MAX_DAYS: z.coerce.number().int().min(1).default(CASE.statusUpdateMaxDays),
   NOTIFICATION_ATTEMPTS: z.coerce.number().int().min(1).default(CASE.notificationAttempts),
   SURVEY_DELAY_HOURS: z.coerce.number().nonnegative().default(CASE.surveyDelayHours),
-  QUIET_HOURS: z.string().default(`${NOTIFY.quietHours.start}-${NOTIFY.quietHours.end}`).transform((text, ctx) => {
-    try {
-      return parseQuietHours(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  }),
+  QUIET_HOURS: z
+    .string()
+    .default(`${NOTIFY.quietHours.start}-${NOTIFY.quietHours.end}`)
+    .transform((text, ctx) => {
+      try {
+        return parseQuietHours(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   BANK_NAME: z.string().default(NOTIFY.bankName),
   BANK_PHONE: z.string().default(NOTIFY.bankPhone),
   SURVEY_URL: z.string().default(NOTIFY.surveyUrl),

@@ -56,14 +56,23 @@ async function main(): Promise<void> {
     if (role === 'all') {
       const applied = await migrate(db, config.databaseUrl);
       if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-      if (config.embeddedDatabase && (await seed(db))) console.log('Seeded the demo bank (Jane is customer cust-jane).');
+      if (config.embeddedDatabase && (await seed(db)))
+        console.log('Seeded the demo bank (Jane is customer cust-jane).');
     }
-    urls.push(`Database          ${config.embeddedDatabase ? config.databaseUrl : config.databaseUrl.replace(/\/\/[^@]*@/, '//…@')}`);
+    urls.push(
+      `Database          ${config.embeddedDatabase ? config.databaseUrl : config.databaseUrl.replace(/\/\/[^@]*@/, '//…@')}`,
+    );
 
     if (config.mail.embeddedSink && role === 'all') {
-      const sink = await startMailSink({ smtpPort: config.mail.port, httpPort: config.mail.sinkHttpPort, file: config.mail.sinkFile });
+      const sink = await startMailSink({
+        smtpPort: config.mail.port,
+        httpPort: config.mail.sinkHttpPort,
+        file: config.mail.sinkFile,
+      });
       stops.push(() => sink.close());
-      urls.push(`Mail sink         http://127.0.0.1:${config.mail.sinkHttpPort} (SMTP on 127.0.0.1:${config.mail.port})`);
+      urls.push(
+        `Mail sink         http://127.0.0.1:${config.mail.sinkHttpPort} (SMTP on 127.0.0.1:${config.mail.port})`,
+      );
     }
 
     const temporal = await connectClient(config.temporal);
@@ -90,10 +99,14 @@ async function main(): Promise<void> {
     if (role !== 'worker') {
       await assertPortFree(config.api.port, 'the admin API', 'API_PORT');
       const server: Server = await new Promise((resolve) => {
-        const s = createApp({ db, temporal, taskQueue: config.temporal.taskQueue }).listen(config.api.port, () => resolve(s));
+        const s = createApp({ db, temporal, taskQueue: config.temporal.taskQueue }).listen(config.api.port, () =>
+          resolve(s),
+        );
       });
       stops.push(() => new Promise((resolve) => server.close(resolve)));
-      urls.push(`Admin API         http://127.0.0.1:${config.api.port}  (cases, staff actions and alerts; X-Actor: a staff id such as intake-agent-1)`);
+      urls.push(
+        `Admin API         http://127.0.0.1:${config.api.port}  (cases, staff actions and alerts; X-Actor: a staff id such as intake-agent-1)`,
+      );
     }
 
     console.log(`\nProactive Care is running. Ctrl-C stops everything it started.\n\n  ${urls.join('\n  ')}\n`);

@@ -10,11 +10,19 @@ import { loggingChannel, smtpChannel } from './mail/channels';
 /** Email over the configured SMTP server; SMS and push are logged until a provider is wired in. */
 export function deliveryChannels(config: Config) {
   const { host, port, secure, user, pass, from, lookupUrl } = config.mail;
-  return { email: smtpChannel({ host, port, secure, user, pass, from, lookupUrl }), sms: loggingChannel('sms'), push: loggingChannel('push') };
+  return {
+    email: smtpChannel({ host, port, secure, user, pass, from, lookupUrl }),
+    sms: loggingChannel('sms'),
+    push: loggingChannel('push'),
+  };
 }
 
 /** A worker for the dispute task queue: every workflow and activity. Stateless; scale by replicas. */
-export async function createWorker(config: Config, db: Db, channels: ReturnType<typeof deliveryChannels>): Promise<Worker> {
+export async function createWorker(
+  config: Config,
+  db: Db,
+  channels: ReturnType<typeof deliveryChannels>,
+): Promise<Worker> {
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   return Worker.create({
     connection,

@@ -12,7 +12,18 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
-import { deadlineOf, dueEvents, endClock, nextEvent, pauseClock, resumeClock, startClock, viewClock, type Clock, type ClockEvent } from './domain/clocks';
+import {
+  deadlineOf,
+  dueEvents,
+  endClock,
+  nextEvent,
+  pauseClock,
+  resumeClock,
+  startClock,
+  viewClock,
+  type Clock,
+  type ClockEvent,
+} from './domain/clocks';
 import type { Holidays } from './domain/business-time';
 import { findSlaPolicy, holidaySet, slaClockSpec } from './domain/policy';
 import { regulatoryClockSpecs, REG_E_PROVISIONAL_CREDIT, REG_Z_ACKNOWLEDGEMENT } from './domain/regulations';
@@ -44,7 +55,16 @@ import {
   type ScheduledNotice,
   type TimelineEvent,
 } from './messages';
-import { AssignedAgent, AttritionRisk, CaseId, CaseStage as CaseStageKey, CustomerId, Department, DisputeAmount, SlaBreached } from './search-attributes';
+import {
+  AssignedAgent,
+  AttritionRisk,
+  CaseId,
+  CaseStage as CaseStageKey,
+  CustomerId,
+  Department,
+  DisputeAmount,
+  SlaBreached,
+} from './search-attributes';
 
 const activities = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
@@ -56,7 +76,13 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const NO_HOLIDAYS: Holidays = new Set();
 /** Stages in which the case is open and the customer gets periodic status updates. */
-const OPEN_STAGES: CaseStage[] = ['investigation', 'awaiting_customer', 'awaiting_merchant', 'awaiting_network', 'pending_approval'];
+const OPEN_STAGES: CaseStage[] = [
+  'investigation',
+  'awaiting_customer',
+  'awaiting_merchant',
+  'awaiting_network',
+  'pending_approval',
+];
 
 /** One dispute case, from intake to closed. Id: `dispute-<caseId>`. */
 export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
@@ -64,7 +90,8 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   const now = () => Date.now();
   // The calendar is fixed once the context is loaded; build its set once, not on every use.
   let calendar: Holidays | null = null;
-  const holidays = (): Holidays => (calendar ??= state.context ? holidaySet(state.context.policy) : null) ?? NO_HOLIDAYS;
+  const holidays = (): Holidays =>
+    (calendar ??= state.context ? holidaySet(state.context.policy) : null) ?? NO_HOLIDAYS;
   const unsynced: TimelineEvent[] = [];
 
   // --- recording, visibility and the read model ---------------------------------------------
@@ -158,7 +185,8 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
 
   // --- clocks -------------------------------------------------------------------------------
 
-  const liveSla = (stage: string) => state.clocks.find((c) => c.kind === 'sla' && c.endedAt === null && c.id.startsWith(`sla:${stage}:`));
+  const liveSla = (stage: string) =>
+    state.clocks.find((c) => c.kind === 'sla' && c.endedAt === null && c.id.startsWith(`sla:${stage}:`));
 
   function startSla(stage: CaseStage): void {
     const context = state.context!;
@@ -176,7 +204,12 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   function pauseInvestigation(forCustomer: boolean): void {
     const clock = liveSla('investigation');
     if (!clock) return;
-    const policy = findSlaPolicy(state.context!.policy.slaPolicies, 'investigation', state.departmentId, state.context!.tier);
+    const policy = findSlaPolicy(
+      state.context!.policy.slaPolicies,
+      'investigation',
+      state.departmentId,
+      state.context!.tier,
+    );
     if (!forCustomer || policy?.pausedWhileAwaitingCustomer) pauseClock(clock, now(), holidays());
   }
 
@@ -186,18 +219,33 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
 
   async function onClockEvent(clock: Clock, event: ClockEvent, at: number): Promise<void> {
     const deadline = deadlineOf(clock, holidays());
-    const data = { clock: clock.id, label: clock.label, deadline: deadline === null ? null : new Date(deadline).toISOString() };
+    const data = {
+      clock: clock.id,
+      label: clock.label,
+      deadline: deadline === null ? null : new Date(deadline).toISOString(),
+    };
     const system = `system:${clock.id}`;
     if (event === 'warn') {
       clock.warnedAt = at;
       const e = record('sla_warning', system, data, at);
-      await alert(e, 'sla_warning', `${clock.label} for case ${state.caseId} runs out at ${data.deadline}.`, state.assigneeId === null);
+      await alert(
+        e,
+        'sla_warning',
+        `${clock.label} for case ${state.caseId} runs out at ${data.deadline}.`,
+        state.assigneeId === null,
+      );
     } else if (event === 'breach') {
       clock.breachedAt = at;
       const e = record(clock.kind === 'sla' ? 'sla_breached' : 'regulatory_deadline_passed', system, data, at);
       const previous = state.assigneeId;
       if (clock.kind === 'sla') toSupervisorQueue();
-      await alert(e, e.type, `${clock.label} for case ${state.caseId} passed at ${data.deadline}; the case is in the supervisor queue.`, true, previous);
+      await alert(
+        e,
+        e.type,
+        `${clock.label} for case ${state.caseId} passed at ${data.deadline}; the case is in the supervisor queue.`,
+        true,
+        previous,
+      );
     } else {
       clock.actedAt = at;
       await act(clock, system, data, at);
@@ -214,14 +262,24 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
         // The intake acknowledgement has not gone out: try again before the deadline passes.
         if (state.acknowledged || state.notices.some((n) => n.template === 'acknowledgement')) break;
         const event = record('acknowledgement_resent', system, data, at);
-        notify('acknowledgement', { intervalDays: intervalDays(), resolveBy: resolveBy() }, `${state.caseId}:acknowledgement:${event.seq}`);
+        notify(
+          'acknowledgement',
+          { intervalDays: intervalDays(), resolveBy: resolveBy() },
+          `${state.caseId}:acknowledgement:${event.seq}`,
+        );
         break;
       }
       case 'escalate': {
         const e = record('regulatory_escalation', system, data, at);
         const previous = state.assigneeId;
         if (state.queue !== 'supervisors' || state.assigneeId !== null) toSupervisorQueue();
-        await alert(e, 'regulatory_escalation', `${clock.label} for case ${state.caseId} ends at ${data.deadline}; resolve it before then.`, true, previous);
+        await alert(
+          e,
+          'regulatory_escalation',
+          `${clock.label} for case ${state.caseId} ends at ${data.deadline}; resolve it before then.`,
+          true,
+          previous,
+        );
         break;
       }
     }
@@ -236,7 +294,13 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   }
 
   /** Tells the assignee (or, when asked, the department's supervisors) about an event. */
-  async function alert(event: TimelineEvent, kind: string, message: string, supervisors: boolean, previousAssignee = state.assigneeId): Promise<void> {
+  async function alert(
+    event: TimelineEvent,
+    kind: string,
+    message: string,
+    supervisors: boolean,
+    previousAssignee = state.assigneeId,
+  ): Promise<void> {
     await activities.alertStaff({
       key: `${state.caseId}:${event.seq}`,
       caseId: state.caseId,
@@ -253,11 +317,29 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     const regE = state.clocks.find((c) => c.id === REG_E_PROVISIONAL_CREDIT);
     if (regE) endClock(regE, at, 'met', holidays());
     notify('provisional_credit', { creditCents: amountCents }, `${state.caseId}:provisional_credit:${event.seq}`);
-    await activities.postAdjustment({ key: `${state.caseId}:${event.seq}`, cardId: state.cardId, creditCents: amountCents, description: `PROVISIONAL CREDIT ${state.caseId}`, at: event.at });
+    await activities.postAdjustment({
+      key: `${state.caseId}:${event.seq}`,
+      cardId: state.cardId,
+      creditCents: amountCents,
+      description: `PROVISIONAL CREDIT ${state.caseId}`,
+      at: event.at,
+    });
   }
 
-  async function resolve(outcome: Outcome, creditCents: number, resolvedBy: string, approvedBy: string | null, rationale: string): Promise<void> {
-    const event = record('resolved', approvedBy ?? resolvedBy, { outcome, amountCents: creditCents, resolvedBy, approvedBy, rationale });
+  async function resolve(
+    outcome: Outcome,
+    creditCents: number,
+    resolvedBy: string,
+    approvedBy: string | null,
+    rationale: string,
+  ): Promise<void> {
+    const event = record('resolved', approvedBy ?? resolvedBy, {
+      outcome,
+      amountCents: creditCents,
+      resolvedBy,
+      approvedBy,
+      rationale,
+    });
     state.stage = 'resolved';
     state.resolution = { outcome, amountCents: creditCents, resolvedBy, approvedBy, at: event.at };
     state.reopenUntil = new Date(now() + state.context!.policy.reopenWindowDays * DAY_MS).toISOString();
@@ -265,19 +347,38 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
     const adjustment = await settle(creditCents, event);
     unschedule('status_update');
-    notify('resolved', { outcome, creditCents, provisionalCreditCents, adjustmentCents: Math.abs(adjustment), reversal: adjustment < 0, reopenWindowDays: state.context!.policy.reopenWindowDays }, `${state.caseId}:resolved:${event.seq}`);
+    notify(
+      'resolved',
+      {
+        outcome,
+        creditCents,
+        provisionalCreditCents,
+        adjustmentCents: Math.abs(adjustment),
+        reversal: adjustment < 0,
+        reopenWindowDays: state.context!.policy.reopenWindowDays,
+      },
+      `${state.caseId}:resolved:${event.seq}`,
+    );
     schedule('survey', now() + state.context!.policy.surveyDelayHours * HOUR_MS, `${state.caseId}:survey:${event.seq}`);
   }
 
   /** Books the difference between what the customer was credited so far and what they keep; returns it. */
   async function settle(finalCreditCents: number, event: TimelineEvent): Promise<number> {
     const credited = state.provisionalCredit?.amountCents ?? 0;
-    const booked = state.timeline.filter((e) => e.type === 'settled').reduce((sum, e) => sum + (e.data.creditCents as number), 0);
+    const booked = state.timeline
+      .filter((e) => e.type === 'settled')
+      .reduce((sum, e) => sum + (e.data.creditCents as number), 0);
     const delta = finalCreditCents - credited - booked;
     if (delta === 0) return 0;
     record('settled', event.actor, { creditCents: delta });
     const description = delta > 0 ? `DISPUTE CREDIT ${state.caseId}` : `PROVISIONAL CREDIT REVERSAL ${state.caseId}`;
-    await activities.postAdjustment({ key: `${state.caseId}:${event.seq}`, cardId: state.cardId, creditCents: delta, description, at: event.at });
+    await activities.postAdjustment({
+      key: `${state.caseId}:${event.seq}`,
+      cardId: state.cardId,
+      creditCents: delta,
+      description,
+      at: event.at,
+    });
     return delta;
   }
 
@@ -301,7 +402,9 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
 
   /** The regulatory date by which the case must be resolved, for the customer's messages. */
   function resolveBy(): string | null {
-    const clock = state.clocks.find((c) => c.kind === 'regulatory' && c.id.endsWith(':resolution') && c.endedAt === null);
+    const clock = state.clocks.find(
+      (c) => c.kind === 'regulatory' && c.id.endsWith(':resolution') && c.endedAt === null,
+    );
     const deadline = clock ? deadlineOf(clock, holidays()) : null;
     return deadline === null ? null : new Date(deadline).toISOString();
   }
@@ -324,7 +427,12 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   async function mailer(): Promise<void> {
     const { sendNotification } = proxyActivities<CaseActivities>({
       startToCloseTimeout: '2 minutes',
-      retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: state.context!.policy.notificationAttempts },
+      retry: {
+        initialInterval: '30 seconds',
+        backoffCoefficient: 2,
+        maximumInterval: '1 hour',
+        maximumAttempts: state.context!.policy.notificationAttempts,
+      },
     });
     for (;;) {
       await condition(() => state.notices.length > 0 || mailerStopping);
@@ -343,15 +451,29 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
           data: notice.data,
           followUpAt: followUpAt === null ? undefined : new Date(followUpAt).toISOString(),
         });
-        record('customer_notified', 'system:notifications', { template: notice.template, key: notice.key, channel: sent.channel, reconciled: sent.reconciled });
+        record('customer_notified', 'system:notifications', {
+          template: notice.template,
+          key: notice.key,
+          channel: sent.channel,
+          reconciled: sent.reconciled,
+        });
         if (notice.template === 'acknowledgement') acknowledged();
         if (isOpen() && sent.followUpAt) schedule('status_update', Date.parse(sent.followUpAt), statusKey, true);
         followUpAt = null;
       } catch (error) {
         const reason = error instanceof ActivityFailure && error.cause ? error.cause.message : (error as Error).message;
-        const event = record('notification_failed', 'system:notifications', { template: notice.template, key: notice.key, error: reason });
+        const event = record('notification_failed', 'system:notifications', {
+          template: notice.template,
+          key: notice.key,
+          error: reason,
+        });
         await activities.markNotificationFailed({ key: notice.key, error: reason });
-        await alert(event, 'notification_failed', `The ${notice.template} message of case ${state.caseId} could not be delivered: ${reason}`, true);
+        await alert(
+          event,
+          'notification_failed',
+          `The ${notice.template} message of case ${state.caseId} could not be delivered: ${reason}`,
+          true,
+        );
       }
       state.notices.shift();
       if (followUpAt !== null && isOpen()) schedule('status_update', followUpAt, statusKey);
@@ -373,7 +495,16 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
       if (item.template === 'survey') notify('survey', {}, item.key);
       else if (isOpen()) {
         state.statusUpdates += 1;
-        notify('status_update', { stage: state.stage, provisionalCreditCents: state.provisionalCredit?.amountCents ?? null, resolveBy: resolveBy(), intervalDays: intervalDays() }, item.key);
+        notify(
+          'status_update',
+          {
+            stage: state.stage,
+            provisionalCreditCents: state.provisionalCredit?.amountCents ?? null,
+            resolveBy: resolveBy(),
+            intervalDays: intervalDays(),
+          },
+          item.key,
+        );
       }
     }
   }
@@ -394,9 +525,20 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
       },
       {
         validator: (req) => {
-          if (!req || typeof req.actor?.id !== 'string') throw ApplicationFailure.create({ type: 'InvalidArgument', message: 'actor: is required', details: ['actor'] });
+          if (!req || typeof req.actor?.id !== 'string')
+            throw ApplicationFailure.create({
+              type: 'InvalidArgument',
+              message: 'actor: is required',
+              details: ['actor'],
+            });
           const rejection = check(state, req, now());
-          if (rejection) throw ApplicationFailure.create({ type: rejection.code, message: rejection.message, details: [rejection.field ?? null], nonRetryable: true });
+          if (rejection)
+            throw ApplicationFailure.create({
+              type: rejection.code,
+              message: rejection.message,
+              details: [rejection.field ?? null],
+              nonRetryable: true,
+            });
         },
       },
     );
@@ -407,7 +549,8 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     state.assigneeId = assignee.id;
     state.queue = assignee.role === 'supervisor' ? 'supervisors' : 'agents';
     // Whoever is handed a case hears about it; taking one yourself needs no alert.
-    if (actor.id !== assignee.id) await alert(event, 'assigned', `${actor.id} assigned case ${state.caseId} to you.`, false);
+    if (actor.id !== assignee.id)
+      await alert(event, 'assigned', `${actor.id} assigned case ${state.caseId} to you.`, false);
   });
 
   action(transferUpdate, rules.transfer, ({ actor, departmentId, reason }) => {
@@ -448,8 +591,18 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
 
   action(proposeResolutionUpdate, rules.proposeResolution, (req) => {
     const amountCents = creditFor(state, req);
-    const event = record('resolution_proposed', req.actor.id, { outcome: req.outcome, amountCents, rationale: req.rationale });
-    state.proposal = { outcome: req.outcome, amountCents, rationale: req.rationale, proposedBy: req.actor.id, at: event.at };
+    const event = record('resolution_proposed', req.actor.id, {
+      outcome: req.outcome,
+      amountCents,
+      rationale: req.rationale,
+    });
+    state.proposal = {
+      outcome: req.outcome,
+      amountCents,
+      rationale: req.rationale,
+      proposedBy: req.actor.id,
+      at: event.at,
+    };
     pauseInvestigation(false);
     state.stage = 'pending_approval';
     startSla('pending_approval');
@@ -462,7 +615,11 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   });
 
   action(rejectResolutionUpdate, rules.rejectResolution, ({ actor, reason }) => {
-    record('resolution_rejected', actor.id, { proposedBy: state.proposal!.proposedBy, outcome: state.proposal!.outcome, reason });
+    record('resolution_rejected', actor.id, {
+      proposedBy: state.proposal!.proposedBy,
+      outcome: state.proposal!.outcome,
+      reason,
+    });
     state.proposal = null;
     endSla('pending_approval', 'met');
     state.stage = 'investigation';
@@ -470,7 +627,9 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     if (investigation) resumeClock(investigation, now());
   });
 
-  action(resolveUpdate, rules.resolve, (req) => resolve(req.outcome, creditFor(state, req), req.actor.id, null, req.rationale));
+  action(resolveUpdate, rules.resolve, (req) =>
+    resolve(req.outcome, creditFor(state, req), req.actor.id, null, req.rationale),
+  );
 
   action(reopenUpdate, rules.reopen, ({ actor, reason }) => {
     const event = record('reopened', actor.id, { reason, previousOutcome: state.resolution?.outcome ?? null });
@@ -495,7 +654,9 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     close(actor.id);
   });
 
-  action(grantProvisionalCreditUpdate, rules.grantProvisionalCredit, ({ actor, amountCents }) => grantProvisionalCredit(amountCents ?? state.amountCents, actor.id));
+  action(grantProvisionalCreditUpdate, rules.grantProvisionalCredit, ({ actor, amountCents }) =>
+    grantProvisionalCredit(amountCents ?? state.amountCents, actor.id),
+  );
 
   action(escalateUpdate, rules.escalate, async ({ actor, reason }) => {
     const previous = state.assigneeId;
@@ -516,7 +677,11 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   // --- intake -------------------------------------------------------------------------------
 
   if (!input.resume) {
-    record('opened', state.openedBy, { amountCents: state.amountCents, currency: state.currency, reasonCode: state.reasonCode });
+    record('opened', state.openedBy, {
+      amountCents: state.amountCents,
+      currency: state.currency,
+      reasonCode: state.reasonCode,
+    });
     const context = await activities.loadCaseContext({
       caseId: state.caseId,
       customerId: state.customerId,
@@ -528,15 +693,29 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
     });
     state.context = context;
     const openedAt = Date.parse(state.openedAt);
-    for (const spec of regulatoryClockSpecs(context.facts, openedAt, context.policy.regulatoryLeadHours)) state.clocks.push(startClock(spec, openedAt));
+    for (const spec of regulatoryClockSpecs(context.facts, openedAt, context.policy.regulatoryLeadHours))
+      state.clocks.push(startClock(spec, openedAt));
     record('regulatory_clocks_started', 'system:regulation', {
-      clocks: state.clocks.map((c) => ({ id: c.id, label: c.label, deadline: new Date(deadlineOf(c, holidays())!).toISOString() })),
+      clocks: state.clocks.map((c) => ({
+        id: c.id,
+        label: c.label,
+        deadline: new Date(deadlineOf(c, holidays())!).toISOString(),
+      })),
     });
-    record('routed', 'system:routing', { from: state.departmentId, to: context.route.departmentId, ruleId: context.route.ruleId, rule: context.route.description });
+    record('routed', 'system:routing', {
+      from: state.departmentId,
+      to: context.route.departmentId,
+      ruleId: context.route.ruleId,
+      rule: context.route.description,
+    });
     state.departmentId = context.route.departmentId;
     state.stage = 'investigation';
     startSla('investigation');
-    notify('acknowledgement', { intervalDays: intervalDays(), resolveBy: resolveBy() }, `${state.caseId}:acknowledgement`);
+    notify(
+      'acknowledgement',
+      { intervalDays: intervalDays(), resolveBy: resolveBy() },
+      `${state.caseId}:acknowledgement`,
+    );
     await commit();
   } else {
     publish();
@@ -547,10 +726,19 @@ export async function disputeWorkflow(input: DisputeInput): Promise<CaseView> {
   function nextWakeUp(): { at: number; summary: string } | null {
     const wakes = state.clocks.flatMap((clock) => {
       const next = nextEvent(clock, holidays());
-      return next ? [{ at: next.at, summary: `${clock.label}: ${next.event === 'act' ? clock.action : next.event === 'warn' ? 'warning' : 'deadline'}` }] : [];
+      return next
+        ? [
+            {
+              at: next.at,
+              summary: `${clock.label}: ${next.event === 'act' ? clock.action : next.event === 'warn' ? 'warning' : 'deadline'}`,
+            },
+          ]
+        : [];
     });
-    if (state.reopenUntil) wakes.push({ at: Date.parse(state.reopenUntil), summary: 'Reopen window ends: close the case' });
-    for (const item of state.scheduled) wakes.push({ at: Date.parse(item.at), summary: `Customer message due: ${item.template}` });
+    if (state.reopenUntil)
+      wakes.push({ at: Date.parse(state.reopenUntil), summary: 'Reopen window ends: close the case' });
+    for (const item of state.scheduled)
+      wakes.push({ at: Date.parse(item.at), summary: `Customer message due: ${item.template}` });
     return wakes.sort((a, b) => a.at - b.at)[0] ?? null;
   }
 
@@ -651,10 +839,16 @@ function describe(state: CaseState, view: CaseView): string {
   if (view.slaBreached) lines.push('**SLA breached**');
   if (view.pendingApproval) {
     const p = view.pendingApproval;
-    lines.push(`**Pending approval:** ${p.outcome}, ${money(p.amountCents, state.currency)}, proposed by ${p.proposedBy}`);
+    lines.push(
+      `**Pending approval:** ${p.outcome}, ${money(p.amountCents, state.currency)}, proposed by ${p.proposedBy}`,
+    );
   }
-  if (state.provisionalCredit) lines.push(`**Provisional credit:** ${money(state.provisionalCredit.amountCents, state.currency)} by ${state.provisionalCredit.grantedBy}`);
-  if (state.resolution) lines.push(`**Outcome:** ${state.resolution.outcome}, ${money(state.resolution.amountCents, state.currency)}`);
+  if (state.provisionalCredit)
+    lines.push(
+      `**Provisional credit:** ${money(state.provisionalCredit.amountCents, state.currency)} by ${state.provisionalCredit.grantedBy}`,
+    );
+  if (state.resolution)
+    lines.push(`**Outcome:** ${state.resolution.outcome}, ${money(state.resolution.amountCents, state.currency)}`);
   if (state.reopenUntil && state.stage === 'resolved') lines.push(`**Reopen until:** ${state.reopenUntil}`);
   const live = view.clocks.filter((c) => c.endedAt === null);
   if (live.length) {
@@ -664,6 +858,9 @@ function describe(state: CaseState, view: CaseView): string {
 }
 
 function table(clocks: CaseView['clocks']): string {
-  const rows = clocks.map((c) => `| ${c.label} | ${c.status} | ${c.deadline ?? `paused, ${(c.remainingMs! / DAY_MS).toFixed(1)} days left`} |`);
+  const rows = clocks.map(
+    (c) =>
+      `| ${c.label} | ${c.status} | ${c.deadline ?? `paused, ${(c.remainingMs! / DAY_MS).toFixed(1)} days left`} |`,
+  );
   return ['| Clock | Status | Deadline |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -96,7 +96,16 @@ export interface Resolution {
 }
 
 /** Every kind of message a customer may receive about a case; each has a template set in src/mail/templates. */
-export const MESSAGE_TEMPLATES = ['acknowledgement', 'status_update', 'info_requested', 'provisional_credit', 'resolved', 'reopened', 'withdrawn', 'survey'] as const;
+export const MESSAGE_TEMPLATES = [
+  'acknowledgement',
+  'status_update',
+  'info_requested',
+  'provisional_credit',
+  'resolved',
+  'reopened',
+  'withdrawn',
+  'survey',
+] as const;
 export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
 
 /** A customer message waiting to be sent. `key` names the logical message, so it goes out once. */
@@ -179,16 +188,53 @@ export interface CaseView {
 }
 
 // Staff actions. Every request carries its actor.
-export interface AssignRequest { actor: Actor; assignee: { id: string; role: StaffRole; departmentId: string }; reason?: string }
-export interface TransferRequest { actor: Actor; departmentId: string; reason: string }
-export interface NoteRequest { actor: Actor; text: string }
-export interface RequestInfoRequest { actor: Actor; question: string }
-export interface AwaitPartyRequest { actor: Actor; party: 'merchant' | 'network'; phase?: NetworkPhase; note?: string }
-export interface RecordResponseRequest { actor: Actor; party: 'customer' | 'merchant' | 'network'; summary: string }
-export interface ResolutionRequest { actor: Actor; outcome: Outcome; amountCents?: number; rationale: string }
-export interface DecisionRequest { actor: Actor; comment?: string }
-export interface ReasonRequest { actor: Actor; reason: string }
-export interface ProvisionalCreditRequest { actor: Actor; amountCents?: number }
+export interface AssignRequest {
+  actor: Actor;
+  assignee: { id: string; role: StaffRole; departmentId: string };
+  reason?: string;
+}
+export interface TransferRequest {
+  actor: Actor;
+  departmentId: string;
+  reason: string;
+}
+export interface NoteRequest {
+  actor: Actor;
+  text: string;
+}
+export interface RequestInfoRequest {
+  actor: Actor;
+  question: string;
+}
+export interface AwaitPartyRequest {
+  actor: Actor;
+  party: 'merchant' | 'network';
+  phase?: NetworkPhase;
+  note?: string;
+}
+export interface RecordResponseRequest {
+  actor: Actor;
+  party: 'customer' | 'merchant' | 'network';
+  summary: string;
+}
+export interface ResolutionRequest {
+  actor: Actor;
+  outcome: Outcome;
+  amountCents?: number;
+  rationale: string;
+}
+export interface DecisionRequest {
+  actor: Actor;
+  comment?: string;
+}
+export interface ReasonRequest {
+  actor: Actor;
+  reason: string;
+}
+export interface ProvisionalCreditRequest {
+  actor: Actor;
+  amountCents?: number;
+}
 
 export const assignUpdate = defineUpdate<CaseView, [AssignRequest]>('assign');
 export const transferUpdate = defineUpdate<CaseView, [TransferRequest]>('transfer');
@@ -202,7 +248,9 @@ export const rejectResolutionUpdate = defineUpdate<CaseView, [ReasonRequest]>('r
 export const resolveUpdate = defineUpdate<CaseView, [ResolutionRequest]>('resolve');
 export const reopenUpdate = defineUpdate<CaseView, [ReasonRequest]>('reopen');
 export const withdrawUpdate = defineUpdate<CaseView, [ReasonRequest]>('withdraw');
-export const grantProvisionalCreditUpdate = defineUpdate<CaseView, [ProvisionalCreditRequest]>('grantProvisionalCredit');
+export const grantProvisionalCreditUpdate = defineUpdate<CaseView, [ProvisionalCreditRequest]>(
+  'grantProvisionalCredit',
+);
 export const escalateUpdate = defineUpdate<CaseView, [ReasonRequest]>('escalate');
 
 export const getCaseQuery = defineQuery<CaseView>('getCase');

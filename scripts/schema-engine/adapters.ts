@@ -55,7 +55,9 @@ function withMultiStatementQueries(adapter: SqlDriverAdapter): SqlDriverAdapter 
     try {
       return await executeRaw(query);
     } catch (error) {
-      const message = String((error as { cause?: { originalMessage?: string } }).cause?.originalMessage ?? (error as Error).message);
+      const message = String(
+        (error as { cause?: { originalMessage?: string } }).cause?.originalMessage ?? (error as Error).message,
+      );
       if (query.args.length > 0 || !message.includes(MULTIPLE_STATEMENTS)) throw error;
       await adapter.executeScript(query.sql);
       return 0;
@@ -67,7 +69,10 @@ function withMultiStatementQueries(adapter: SqlDriverAdapter): SqlDriverAdapter 
 function sqliteFactory(url: string, shadowDatabaseUrl?: string): MigrationAdapterFactory {
   const file = sqliteFileOf(url);
   mkdirSync(path.dirname(file), { recursive: true });
-  const inner = new PrismaBetterSqlite3({ url: `file:${file}` }, { shadowDatabaseUrl: shadowDatabaseUrl ?? ':memory:' });
+  const inner = new PrismaBetterSqlite3(
+    { url: `file:${file}` },
+    { shadowDatabaseUrl: shadowDatabaseUrl ?? ':memory:' },
+  );
   return {
     provider: 'sqlite',
     adapterName: inner.adapterName,
@@ -240,11 +245,14 @@ export function resetSqlite(file: string): void {
   const db = new Database(file);
   try {
     const objects = db
-      .prepare("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger') AND name NOT LIKE 'sqlite_%'")
+      .prepare(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger') AND name NOT LIKE 'sqlite_%'",
+      )
       .all() as { type: string; name: string }[];
     db.pragma('foreign_keys = OFF');
     db.transaction(() => {
-      for (const { type, name } of objects) db.exec(`DROP ${type.toUpperCase()} IF EXISTS "${name.replace(/"/g, '""')}"`);
+      for (const { type, name } of objects)
+        db.exec(`DROP ${type.toUpperCase()} IF EXISTS "${name.replace(/"/g, '""')}"`);
     })();
     db.exec('VACUUM');
   } finally {

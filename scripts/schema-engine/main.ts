@@ -109,7 +109,13 @@ function rpcError(error: unknown, errors: ErrorRegistry) {
 }
 
 /** Calls the engine method named by the request, with the fixes some methods need. */
-async function dispatch(engine: WasmSchemaEngine, adapters: MigrationAdapterFactory, datasource: Datasource, method: string, params: Record<string, unknown>): Promise<unknown> {
+async function dispatch(
+  engine: WasmSchemaEngine,
+  adapters: MigrationAdapterFactory,
+  datasource: Datasource,
+  method: string,
+  params: Record<string, unknown>,
+): Promise<unknown> {
   switch (method) {
     case 'getDatabaseVersion':
       return engine.version(params as never);
@@ -137,7 +143,12 @@ function describeAdapterError(error: unknown): string {
   return [e.kind, e.originalMessage ?? e.message ?? JSON.stringify(error)].filter(Boolean).join(': ');
 }
 
-async function serve(engine: WasmSchemaEngine, adapters: MigrationAdapterFactory, errors: ErrorRegistry, datasource: Datasource) {
+async function serve(
+  engine: WasmSchemaEngine,
+  adapters: MigrationAdapterFactory,
+  errors: ErrorRegistry,
+  datasource: Datasource,
+) {
   const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   // Requests are handled one at a time, in order, as the native engine does.
   let queue = Promise.resolve();

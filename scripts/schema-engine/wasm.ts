@@ -8,7 +8,10 @@ const PACKAGE = '@prisma/schema-engine-wasm';
 
 /** The slice of the WebAssembly global used here (the project compiles without DOM types). */
 declare const WebAssembly: {
-  instantiate(bytes: Buffer, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(
+    bytes: Buffer,
+    imports: Record<string, unknown>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
 };
 
 /**
@@ -20,7 +23,9 @@ export async function loadWasmEngine(
   onLog: (message: string) => void,
   adapterFactory: object,
 ): Promise<SchemaEngine> {
-  const bindings = (await import(`${PACKAGE}/schema_engine_bg`)) as typeof import('@prisma/schema-engine-wasm/schema_engine_bg') & {
+  const bindings = (await import(
+    `${PACKAGE}/schema_engine_bg`
+  )) as typeof import('@prisma/schema-engine-wasm/schema_engine_bg') & {
     __wbg_set_wasm(exports: Record<string, unknown>): void;
   };
   const wasmPath = path.join(path.dirname(require.resolve(PACKAGE)), 'schema_engine_bg.wasm');

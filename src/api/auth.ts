@@ -33,7 +33,9 @@ const SEES_ALL_DEPARTMENTS = new Set(['intake', 'care']);
 
 /** The department an actor may see, or null for all of them. */
 export function visibleDepartment(actor: Actor): string | null {
-  return actor.role === 'admin' || actor.role === 'care_agent' || SEES_ALL_DEPARTMENTS.has(actor.departmentId) ? null : actor.departmentId;
+  return actor.role === 'admin' || actor.role === 'care_agent' || SEES_ALL_DEPARTMENTS.has(actor.departmentId)
+    ? null
+    : actor.departmentId;
 }
 
 export function assertMaySee(actor: Actor, caseDepartment: string, caseId: string): void {

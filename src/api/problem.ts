@@ -32,12 +32,22 @@ export function sendProblem(res: Response, problem: Problem): void {
   res
     .status(problem.status)
     .type('application/problem+json')
-    .json({ type: 'about:blank', title: problem.title, status: problem.status, detail: problem.detail, ...problem.extra });
+    .json({
+      type: 'about:blank',
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
+      ...problem.extra,
+    });
 }
 
 export function fieldErrors(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body',
+    field: issue.path.length
+      ? issue.path.join('.')
+      : issue.code === 'unrecognized_keys'
+        ? issue.keys.join(', ')
+        : 'body',
     message: issue.message,
   }));
 }
@@ -50,7 +60,10 @@ export const problemHandler: ErrorRequestHandler = (error, _req, res, _next) => 
   const status = (error as { status?: number }).status;
   if ((error as { type?: string }).type === 'entity.parse.failed') {
     const message = `not valid JSON (${(error as Error).message})`;
-    return sendProblem(res, new Problem(400, 'Malformed JSON', `body: ${message}`, { errors: [{ field: 'body', message }] }));
+    return sendProblem(
+      res,
+      new Problem(400, 'Malformed JSON', `body: ${message}`, { errors: [{ field: 'body', message }] }),
+    );
   }
   if (status && status >= 400 && status < 500) {
     return sendProblem(res, new Problem(status, 'Bad request', (error as Error).message));

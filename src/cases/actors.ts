@@ -5,5 +5,10 @@ import type { Actor } from '../../workflows/messages';
 export async function loadActor(db: Db, id: string): Promise<Actor | null> {
   const staff = await db.staff.findUnique({ where: { id } });
   if (!staff || !staff.active) return null;
-  return { id: staff.id, role: staff.role, departmentId: staff.departmentId, authorityLimitCents: staff.authorityLimitCents };
+  return {
+    id: staff.id,
+    role: staff.role,
+    departmentId: staff.departmentId,
+    authorityLimitCents: staff.authorityLimitCents,
+  };
 }

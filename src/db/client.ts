@@ -15,6 +15,7 @@ export function createDb(databaseUrl: string | undefined): Db {
   const target = prismaTarget(databaseUrl);
   if (target.provider === 'postgresql') {
     // Loaded lazily: a SQLite deployment need not have generated the PostgreSQL client.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PrismaClient } = require('./generated/postgres/client') as typeof import('./generated/postgres/client');
     return new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as Db;
   }

@@ -33,7 +33,7 @@ export async function prisma(databaseUrl: string, args: string[]): Promise<strin
     return stdout;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`prisma ${args.join(' ')} failed:\n${e.stderr || e.stdout || e.message}`);
+    throw new Error(`prisma ${args.join(' ')} failed:\n${e.stderr || e.stdout || e.message}`, { cause: error });
   }
 }
 

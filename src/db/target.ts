@@ -24,7 +24,9 @@ export function prismaTarget(databaseUrl: string | undefined): PrismaTarget {
     };
   }
   if (!url.startsWith('file:')) {
-    throw new Error(`DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL), got "${url.split(':')[0]}:…"`);
+    throw new Error(
+      `DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL), got "${url.split(':')[0]}:…"`,
+    );
   }
   return {
     provider: 'sqlite',

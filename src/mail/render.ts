@@ -22,7 +22,10 @@ const STAGE_TEXT: Record<string, [headline: string, text: string]> = {
   intake: ['received', 'we have received it and are passing it to the right team.'],
   investigation: ['being investigated', 'a specialist team is investigating the charge.'],
   awaiting_customer: ['waiting for your answer', 'we have asked you a question and are waiting for your answer.'],
-  awaiting_merchant: ['waiting for the merchant', 'we have asked the merchant for their side and are waiting for their answer.'],
+  awaiting_merchant: [
+    'waiting for the merchant',
+    'we have asked the merchant for their side and are waiting for their answer.',
+  ],
   awaiting_network: ['with the card network', 'the card network is reviewing the dispute with the merchant’s bank.'],
   pending_approval: ['being decided', 'our investigation is done and the outcome is being approved.'],
 };
@@ -37,8 +40,12 @@ const OUTCOME_TEXT: Record<string, string> = {
 /** A Handlebars environment for one customer: dates are shown in their time zone. */
 function environment(timezone: string, escape: boolean): typeof Handlebars {
   const hb = Handlebars.create();
-  hb.registerHelper('money', (cents: number, currency: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100));
-  hb.registerHelper('date', (iso: string) => DateTime.fromISO(iso, { zone: timezone }).toLocaleString(DateTime.DATE_FULL, { locale: 'en-US' }));
+  hb.registerHelper('money', (cents: number, currency: string) =>
+    new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100),
+  );
+  hb.registerHelper('date', (iso: string) =>
+    DateTime.fromISO(iso, { zone: timezone }).toLocaleString(DateTime.DATE_FULL, { locale: 'en-US' }),
+  );
   hb.registerHelper('stageHeadline', (stage: string) => STAGE_TEXT[stage]?.[0] ?? stage);
   hb.registerHelper('stageText', (stage: string) => STAGE_TEXT[stage]?.[1] ?? stage);
   hb.registerHelper('outcomeText', (outcome: string) => OUTCOME_TEXT[outcome] ?? outcome);

@@ -31,7 +31,9 @@ export interface MailSinkOptions {
 }
 
 const addresses = (field: AddressObject | AddressObject[] | undefined): string[] =>
-  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) =>
+    a.value.map((v) => (v.address ?? '').toLowerCase()),
+  );
 
 /**
  * The local SMTP sink `npm start` runs in place of a mail provider: it accepts every message,
@@ -42,7 +44,10 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
   await assertPortFree(httpPort, 'the mail sink page', 'MAIL_SINK_HTTP_PORT');
   mkdirSync(path.dirname(file), { recursive: true });
   const stored: SinkMessage[] = existsSync(file)
-    ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as SinkMessage)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as SinkMessage)
     : [];
 
   const smtp = new SMTPServer({
@@ -101,7 +106,10 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
       .join('');
     const rows = messages(to)
       .reverse()
-      .map((m) => `<tr><td>${escape(m.receivedAt)}</td><td>${escape(m.to.join(', '))}</td><td><a href="/messages/${m.id}.html">${escape(m.subject)}</a></td><td><pre>${escape(m.text)}</pre></td></tr>`)
+      .map(
+        (m) =>
+          `<tr><td>${escape(m.receivedAt)}</td><td>${escape(m.to.join(', '))}</td><td><a href="/messages/${m.id}.html">${escape(m.subject)}</a></td><td><pre>${escape(m.text)}</pre></td></tr>`,
+      )
       .join('');
     res.type('html').send(`<!doctype html><meta charset="utf-8"><title>Mail sink</title>
 <h1>Mail sink</h1><p>${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per recipient: <code>/messages?to=address</code>.</p>
@@ -116,7 +124,10 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
   return {
     messages,
     close: async () => {
-      await Promise.all([new Promise((r) => smtp.close(() => r(undefined))), new Promise((r) => http.close(() => r(undefined)))]);
+      await Promise.all([
+        new Promise((r) => smtp.close(() => r(undefined))),
+        new Promise((r) => http.close(() => r(undefined))),
+      ]);
     },
   };
 }

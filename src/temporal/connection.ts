@@ -31,7 +31,8 @@ export async function connectClient(t: TemporalConfig): Promise<Client> {
 }
 
 /** A search attribute's type as the Temporal CLI spells it (Keyword, Double, Bool…). */
-export const cliTypeName = (key: SearchAttributeKey<SearchAttributeType>): string => TypedSearchAttributes.toMetadataType(key.type);
+export const cliTypeName = (key: SearchAttributeKey<SearchAttributeType>): string =>
+  TypedSearchAttributes.toMetadataType(key.type);
 
 /**
  * Fails fast, with the command that fixes it, when the namespace lacks the search attributes
@@ -42,13 +43,20 @@ export async function assertSearchAttributes(client: Client, namespace: string):
   const missing = CASE_SEARCH_ATTRIBUTES.filter((key) => !customAttributes || !(key.name in customAttributes));
   if (missing.length === 0) return;
   const commands = missing
-    .map((key) => `temporal operator search-attribute create --namespace ${namespace} --name ${key.name} --type ${cliTypeName(key)}`)
+    .map(
+      (key) =>
+        `temporal operator search-attribute create --namespace ${namespace} --name ${key.name} --type ${cliTypeName(key)}`,
+    )
     .join('\n  ');
-  throw new Error(`Namespace "${namespace}" lacks search attributes ${missing.map((k) => k.name).join(', ')}. Create them:\n  ${commands}`);
+  throw new Error(
+    `Namespace "${namespace}" lacks search attributes ${missing.map((k) => k.name).join(', ')}. Create them:\n  ${commands}`,
+  );
 }
 
 /** Registers the case search attributes in a namespace (dev and test servers; self-hosted clusters). */
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
-  const searchAttributes = Object.fromEntries(CASE_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]));
+  const searchAttributes = Object.fromEntries(
+    CASE_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
+  );
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
 }

@@ -16,13 +16,20 @@ export async function startDevServer(t: Config['temporal']): Promise<ChildProces
   await assertPortFree(t.uiPort, 'the Temporal UI', 'TEMPORAL_UI_PORT');
   mkdirSync(path.dirname(t.dbFile), { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(t.port),
-    '--ui-port', String(t.uiPort),
-    '--db-filename', t.dbFile,
-    '--namespace', t.namespace,
-    '--log-level', 'error',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(t.port),
+    '--ui-port',
+    String(t.uiPort),
+    '--db-filename',
+    t.dbFile,
+    '--namespace',
+    t.namespace,
+    '--log-level',
+    'error',
     ...CASE_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeName(key)}`]),
   ];
   const child = spawn(temporalCli(t.cliPath), args, { stdio: ['ignore', 'ignore', 'inherit'] });

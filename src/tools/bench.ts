@@ -14,7 +14,8 @@ import { DisputeBench } from '../../test/helpers/disputes';
 import { addBusinessTime, DAY_MS } from '../../workflows/domain/business-time';
 import { addNoteUpdate, assignUpdate, getCaseQuery, resolveUpdate } from '../../workflows/messages';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
       await handle.executeUpdate(assignUpdate, { args: [{ actor: agent, assignee }] });
       await bench.env.sleep(89 * DAY_MS);
       const supervisor = await bench.actor('merchant-disputes-supervisor');
-      await handle.executeUpdate(resolveUpdate, { args: [{ actor: supervisor, outcome: 'customer_favour', rationale: 'bench' }] });
+      await handle.executeUpdate(resolveUpdate, {
+        args: [{ actor: supervisor, outcome: 'customer_favour', rationale: 'bench' }],
+      });
       await bench.env.sleep(61 * DAY_MS);
       const final = await handle.result();
       if (final.stage !== 'closed') throw new Error(`case ended in ${final.stage}`);
@@ -53,7 +56,10 @@ async function main(): Promise<void> {
       actionTimes.push(performance.now() - started);
     }
     actionTimes.sort((a, b) => a - b);
-    rows.push(['staff action round trip p50 / p95 (200 notes)', `${ms(percentile(actionTimes, 50))} / ${ms(percentile(actionTimes, 95))}`]);
+    rows.push([
+      'staff action round trip p50 / p95 (200 notes)',
+      `${ms(percentile(actionTimes, 50))} / ${ms(percentile(actionTimes, 95))}`,
+    ]);
     await handle.terminate('bench done');
 
     // Opening cases concurrently.
@@ -65,7 +71,10 @@ async function main(): Promise<void> {
     rows.push([`cases opened and routed, ${count} at once`, `${(count / seconds).toFixed(1)} cases/s`]);
     const views = await Promise.all(opened.map((c) => c.handle.query(getCaseQuery)));
     if (views.some((v) => v.stage !== 'investigation')) throw new Error('a case was not routed');
-    rows.push([`heap growth with ${count} open cases cached`, `${((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024).toFixed(1)} MB`]);
+    rows.push([
+      `heap growth with ${count} open cases cached`,
+      `${((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024).toFixed(1)} MB`,
+    ]);
     await Promise.all(opened.map((c) => c.handle.terminate('bench done')));
   } finally {
     await bench.stop();

@@ -12,7 +12,22 @@ import { prismaTarget } from '../../src/db/target';
 import { derivePostgresSchema, DERIVED, SOURCE } from '../../scripts/prisma-postgres';
 import { emptyPostgres, TEST_DATABASE_URL, tempDir } from '../helpers/db';
 
-const EXPECTED_TABLES = ['Card', 'CardTransaction', 'Case', 'CaseEvent', 'Customer', 'Department', 'Holiday', 'Notification', 'OutreachTask', 'RoutingRule', 'SlaPolicy', 'Staff', 'StaffAlert', '_prisma_migrations'];
+const EXPECTED_TABLES = [
+  'Card',
+  'CardTransaction',
+  'Case',
+  'CaseEvent',
+  'Customer',
+  'Department',
+  'Holiday',
+  'Notification',
+  'OutreachTask',
+  'RoutingRule',
+  'SlaPolicy',
+  'Staff',
+  'StaffAlert',
+  '_prisma_migrations',
+];
 
 test('the PostgreSQL schema is derived from the SQLite one and is current', () => {
   expect(readFileSync(DERIVED, 'utf8')).toBe(derivePostgresSchema(readFileSync(SOURCE, 'utf8')));
@@ -22,7 +37,11 @@ describe('on SQLite', () => {
   const file = path.join(tempDir(), 'fresh.db');
   const url = `file:${file}`;
   const tables = () =>
-    (new Database(file).prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    (
+      new Database(file)
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .all() as { name: string }[]
+    ).map((r) => r.name);
 
   test('migrate deploy creates every table on an empty file', async () => {
     expect(existsSync(file)).toBe(false);
@@ -57,7 +76,9 @@ describe('on SQLite', () => {
   const tables = async () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const { rows } = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename COLLATE \"C\"");
+    const { rows } = await client.query(
+      'SELECT tablename FROM pg_tables WHERE schemaname = \'public\' ORDER BY tablename COLLATE "C"',
+    );
     await client.end();
     return rows.map((r: { tablename: string }) => r.tablename);
   };
@@ -73,10 +94,20 @@ describe('on SQLite', () => {
 
   test('the migrations match the schema, through a shadow database that is dropped after', async () => {
     const { migrations, schema } = prismaTarget(database.url);
-    await prisma(database.url, ['migrate', 'diff', '--from-migrations', migrations, '--to-schema', schema, '--exit-code']);
+    await prisma(database.url, [
+      'migrate',
+      'diff',
+      '--from-migrations',
+      migrations,
+      '--to-schema',
+      schema,
+      '--exit-code',
+    ]);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const { rows } = await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'");
+    const { rows } = await client.query(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'",
+    );
     await client.end();
     expect(rows).toEqual([]);
   });

@@ -10,12 +10,17 @@ async function expectDemoBank(db: Db) {
   const charge = await db.cardTransaction.findUniqueOrThrow({ where: { id: JANE.unrecognizedTransactionId } });
   expect(charge.amountCents).toBeLessThan(5000);
   // A year of usage: her baseline for the attrition watch.
-  const first = await db.cardTransaction.findFirstOrThrow({ where: { cardId: JANE.cardId }, orderBy: { postedAt: 'asc' } });
+  const first = await db.cardTransaction.findFirstOrThrow({
+    where: { cardId: JANE.cardId },
+    orderBy: { postedAt: 'asc' },
+  });
   expect(Date.now() - first.postedAt.getTime()).toBeGreaterThan(360 * 86_400_000);
   expect(await db.customer.count()).toBe(12);
   expect(await db.department.count()).toBeGreaterThanOrEqual(4);
   expect(await db.staff.count({ where: { role: 'supervisor' } })).toBeGreaterThanOrEqual(4);
-  expect(await db.routingRule.count({ where: { reasonCode: null, tier: null, minAmountCents: null, maxAmountCents: null } })).toBe(1);
+  expect(
+    await db.routingRule.count({ where: { reasonCode: null, tier: null, minAmountCents: null, maxAmountCents: null } }),
+  ).toBe(1);
   expect(await db.card.count({ where: { type: 'debit' } })).toBeGreaterThan(0);
   // Seeding again changes nothing.
   const rules = await db.routingRule.count();

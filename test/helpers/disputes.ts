@@ -17,7 +17,15 @@ import type { Db } from '../../src/db/client';
 import { temporalCli, temporalTestServer } from '../../src/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/connection';
 import type { disputeWorkflow } from '../../workflows/dispute';
-import { disputeWorkflowId, getCaseQuery, getTimelineQuery, withdrawUpdate, type Actor, type CaseView, type ReasonCode } from '../../workflows/messages';
+import {
+  disputeWorkflowId,
+  getCaseQuery,
+  getTimelineQuery,
+  withdrawUpdate,
+  type Actor,
+  type CaseView,
+  type ReasonCode,
+} from '../../workflows/messages';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { CaseSettings } from '../../workflows/domain/policy';
 import { loggingChannel, type DeliveryChannel } from '../../src/mail/channels';
@@ -61,21 +69,44 @@ export class DisputeBench {
   static async start({ devServerArgs, policy, email = (smtp) => smtp }: BenchOptions = {}): Promise<DisputeBench> {
     const env = devServerArgs
       ? await TestWorkflowEnvironment.createLocal({
-          server: { executable: { type: 'existing-path', path: temporalCli() }, searchAttributes: [...CASE_SEARCH_ATTRIBUTES], extraArgs: ['--log-level', 'error', ...devServerArgs] },
+          server: {
+            executable: { type: 'existing-path', path: temporalCli() },
+            searchAttributes: [...CASE_SEARCH_ATTRIBUTES],
+            extraArgs: ['--log-level', 'error', ...devServerArgs],
+          },
         })
-      : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServer() } } });
+      : await TestWorkflowEnvironment.createTimeSkipping({
+          server: { executable: { type: 'existing-path', path: temporalTestServer() } },
+        });
     if (!devServerArgs) await registerSearchAttributes(env.connection, env.namespace ?? 'default');
     const { db } = migratedSqlite();
     const now = new Date(await env.currentTimeMs());
     await seed(db, { customers: 3, now });
-    await db.card.create({ data: { id: DEBIT_CARD, customerId: JANE.customerId, last4: '1881', product: 'Everyday Debit', type: 'debit', openedAt: new Date(now.getTime() - 3 * 365 * DAY_MS) } });
+    await db.card.create({
+      data: {
+        id: DEBIT_CARD,
+        customerId: JANE.customerId,
+        last4: '1881',
+        product: 'Everyday Debit',
+        type: 'debit',
+        openedAt: new Date(now.getTime() - 3 * 365 * DAY_MS),
+      },
+    });
     const mail = await LocalMail.start();
     const taskQueue = `disputes-${randomUUID()}`;
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../../workflows'),
-      activities: createActivities({ db, policy, channels: { email: email(mail.channel), sms: loggingChannel('sms', () => {}), push: loggingChannel('push', () => {}) } }),
+      activities: createActivities({
+        db,
+        policy,
+        channels: {
+          email: email(mail.channel),
+          sms: loggingChannel('sms', () => {}),
+          push: loggingChannel('push', () => {}),
+        },
+      }),
     });
     return new DisputeBench(env, db, mail, worker, worker.run(), taskQueue);
   }
@@ -98,13 +129,32 @@ export class DisputeBench {
   }
 
   /** Opens a case on one of Jane's cards for a fresh transaction, as the API would, and waits for routing. */
-  async open({ amountCents = 1499, reasonCode = 'unrecognized', card = 'credit', channel = 'online', acknowledged = true }: OpenCase = {}): Promise<{ caseId: string; handle: DisputeHandle; view: CaseView }> {
+  async open({
+    amountCents = 1499,
+    reasonCode = 'unrecognized',
+    card = 'credit',
+    channel = 'online',
+    acknowledged = true,
+  }: OpenCase = {}): Promise<{ caseId: string; handle: DisputeHandle; view: CaseView }> {
     const cardId = card === 'debit' ? DEBIT_CARD : JANE.cardId;
     const caseId = `DSP-${randomUUID().slice(0, 8).toUpperCase()}`;
     const postedAt = new Date((await this.env.currentTimeMs()) - 2 * DAY_MS);
-    await this.db.cardTransaction.create({ data: { id: `txn-${caseId}`, cardId, postedAt, amountCents, merchant: 'DGTL*SVCS', mcc: '5817', channel } });
+    await this.db.cardTransaction.create({
+      data: { id: `txn-${caseId}`, cardId, postedAt, amountCents, merchant: 'DGTL*SVCS', mcc: '5817', channel },
+    });
     const row = await this.db.case.create({
-      data: { id: caseId, workflowId: disputeWorkflowId(caseId), customerId: JANE.customerId, cardId, transactionId: `txn-${caseId}`, amountCents, reasonCode, stage: 'intake', departmentId: 'intake', openedBy: 'intake-agent-1' },
+      data: {
+        id: caseId,
+        workflowId: disputeWorkflowId(caseId),
+        customerId: JANE.customerId,
+        cardId,
+        transactionId: `txn-${caseId}`,
+        amountCents,
+        reasonCode,
+        stage: 'intake',
+        departmentId: 'intake',
+        openedBy: 'intake-agent-1',
+      },
     });
     await startDispute(this.env.client, this.taskQueue, row);
     const handle = this.env.client.workflow.getHandle<typeof disputeWorkflow>(row.workflowId);
@@ -115,7 +165,8 @@ export class DisputeBench {
     }
     if (acknowledged) {
       // Tests start from a quiet case: routed, and the customer's acknowledgement sent.
-      while (!(await handle.query(getTimelineQuery)).some((e) => e.type === 'customer_notified')) await new Promise((r) => setTimeout(r, 20));
+      while (!(await handle.query(getTimelineQuery)).some((e) => e.type === 'customer_notified'))
+        await new Promise((r) => setTimeout(r, 20));
       view = await this.settled(caseId, handle);
     }
     return { caseId, handle, view };
@@ -157,7 +208,12 @@ export class DisputeBench {
   /** The audit log of a case as the database holds it, oldest first. */
   async auditLog(caseId: string) {
     const rows = await this.db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
-    return rows.map((e) => ({ type: e.type, actor: e.actor, at: e.at.getTime(), data: JSON.parse(e.data) as Record<string, unknown> }));
+    return rows.map((e) => ({
+      type: e.type,
+      actor: e.actor,
+      at: e.at.getTime(),
+      data: JSON.parse(e.data) as Record<string, unknown>,
+    }));
   }
 
   async readModel(caseId: string) {

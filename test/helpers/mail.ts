@@ -22,7 +22,14 @@ export class LocalMail {
     const [smtpPort, httpPort] = [await freePort(), await freePort()];
     const file = path.join(tempDir('mail-'), 'sink.jsonl');
     const sink = await startMailSink({ smtpPort, httpPort, file });
-    const channel = smtpChannel({ host: '127.0.0.1', port: smtpPort, secure: false, from: 'Card Disputes <disputes@bank.example>', lookupUrl: `http://127.0.0.1:${httpPort}`, timeoutMs: 2000 });
+    const channel = smtpChannel({
+      host: '127.0.0.1',
+      port: smtpPort,
+      secure: false,
+      from: 'Card Disputes <disputes@bank.example>',
+      lookupUrl: `http://127.0.0.1:${httpPort}`,
+      timeoutMs: 2000,
+    });
     return new LocalMail(sink, smtpPort, httpPort, file, channel);
   }
 
@@ -39,7 +46,8 @@ export class LocalMail {
   }
 
   async up(): Promise<void> {
-    if (!this.sink) this.sink = await startMailSink({ smtpPort: this.smtpPort, httpPort: this.httpPort, file: this.file });
+    if (!this.sink)
+      this.sink = await startMailSink({ smtpPort: this.smtpPort, httpPort: this.httpPort, file: this.file });
   }
 
   async stop(): Promise<void> {

@@ -45,7 +45,11 @@ beforeAll(async () => {
     taskQueue: TASK_QUEUE,
     workflowBundle: { codePath: await workflowBundlePath(tempDir('bundle-')) },
     // A reopen window of two seconds lets a case reach `closed` within the test.
-    activities: createActivities({ db, policy: { reopenWindowDays: 2 / 86_400 }, channels: { email: mail.channel, sms: loggingChannel('sms', () => {}), push: loggingChannel('push', () => {}) } }),
+    activities: createActivities({
+      db,
+      policy: { reopenWindowDays: 2 / 86_400 },
+      channels: { email: mail.channel, sms: loggingChannel('sms', () => {}), push: loggingChannel('push', () => {}) },
+    }),
   });
   running = worker.run();
   server = createApp({ db, temporal: env.client, taskQueue: TASK_QUEUE }).listen(0);
@@ -73,7 +77,10 @@ const janesDispute = {
 function call(method: string, path: string, actor: string | undefined, body?: unknown) {
   return fetch(`${base}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(actor ? { 'X-Actor': actor } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(actor ? { 'X-Actor': actor } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
@@ -111,7 +118,12 @@ describe('bad input is refused with problem+json naming the field, creating noth
     ['amount not positive', { ...janesDispute, amount: 0 }, 422, 'amount'],
     ['negative amount', { ...janesDispute, amount: -5 }, 422, 'amount'],
     ['amount above the transaction', { ...janesDispute, amount: 99.99 }, 422, 'amount'],
-    ['missing field', { customerId: JANE.customerId, cardId: JANE.cardId, amount: 1, reasonCode: 'unrecognized' }, 422, 'transactionId'],
+    [
+      'missing field',
+      { customerId: JANE.customerId, cardId: JANE.cardId, amount: 1, reasonCode: 'unrecognized' },
+      422,
+      'transactionId',
+    ],
     ['unknown reason code', { ...janesDispute, reasonCode: 'because' }, 422, 'reasonCode'],
     ["someone else's card", { ...janesDispute, cardId: 'card-0001' }, 422, 'cardId'],
     ['unknown field', { ...janesDispute, note: 'x' }, 422, 'note'],
@@ -136,7 +148,8 @@ describe('bad input is refused with problem+json naming the field, creating noth
 
 describe("Jane's dispute, driven from intake to closed through the API alone", () => {
   let caseId: string;
-  const act = (name: string, actor: string, body: unknown = {}) => call('POST', `/cases/${caseId}/${name}`, actor, body);
+  const act = (name: string, actor: string, body: unknown = {}) =>
+    call('POST', `/cases/${caseId}/${name}`, actor, body);
 
   test('POST /cases writes the case and starts dispute-<caseId>, which routes it', async () => {
     const res = await post(janesDispute, { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' });
@@ -145,30 +158,60 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
     caseId = body.id;
     expect(body.workflowId).toBe(`dispute-${caseId}`);
     expect(res.headers.get('location')).toBe(`/cases/${caseId}`);
-    expect(await db.case.findUnique({ where: { id: caseId } })).toMatchObject({ amountCents: 1499, openedBy: 'intake-agent-1' });
+    expect(await db.case.findUnique({ where: { id: caseId } })).toMatchObject({
+      amountCents: 1499,
+      openedBy: 'intake-agent-1',
+    });
 
     // The routing table sends a small unrecognised charge to merchant disputes.
-    const routed = await eventually(() => db.case.findUniqueOrThrow({ where: { id: caseId } }), (row) => row.stage === 'investigation');
+    const routed = await eventually(
+      () => db.case.findUniqueOrThrow({ where: { id: caseId } }),
+      (row) => row.stage === 'investigation',
+    );
     expect(routed).toMatchObject({ stage: 'investigation', departmentId: 'merchant-disputes', queue: 'agents' });
     const query = `CaseStage="investigation" AND Department="merchant-disputes" AND CaseId="${caseId}" AND CustomerId="${JANE.customerId}"`;
-    expect(await eventually(() => countWorkflows(query), (n) => n === 1)).toBe(1);
+    expect(
+      await eventually(
+        () => countWorkflows(query),
+        (n) => n === 1,
+      ),
+    ).toBe(1);
     const description = await env.client.workflow.getHandle(`dispute-${caseId}`).describe();
     expect(description.status.name).toBe('RUNNING');
     expect(await description.staticSummary()).toContain(caseId);
     // Jane hears at once that her dispute is open.
-    const [ack] = await eventually(async () => mail.received(janesEmail), (m) => m.length > 0);
+    const [ack] = await eventually(
+      async () => mail.received(janesEmail),
+      (m) => m.length > 0,
+    );
     expect(ack.subject).toBe(`We have opened your dispute ${caseId}`);
     // …and the case records it, a moment after the server took the message.
-    const told = await eventually(() => db.caseEvent.count({ where: { caseId, type: 'customer_notified' } }), (n) => n === 1);
+    const told = await eventually(
+      () => db.caseEvent.count({ where: { caseId, type: 'customer_notified' } }),
+      (n) => n === 1,
+    );
     expect(told).toBe(1);
   });
 
   test('GET /cases/:id combines the read model, the audit log and the workflow query', async () => {
     const res = await call('GET', `/cases/${caseId}`, 'merchant-disputes-agent-1');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { timeline: { type: string }[]; workflow: { clocks: { id: string; status: string }[] } };
-    expect(body).toMatchObject({ id: caseId, amount: 14.99, stage: 'investigation', workflow: { status: 'RUNNING', stage: 'investigation', departmentId: 'merchant-disputes', amountCents: 1499 } });
-    expect(body.timeline.map((e) => e.type)).toEqual(['opened', 'regulatory_clocks_started', 'routed', 'customer_notified']);
+    const body = (await res.json()) as {
+      timeline: { type: string }[];
+      workflow: { clocks: { id: string; status: string }[] };
+    };
+    expect(body).toMatchObject({
+      id: caseId,
+      amount: 14.99,
+      stage: 'investigation',
+      workflow: { status: 'RUNNING', stage: 'investigation', departmentId: 'merchant-disputes', amountCents: 1499 },
+    });
+    expect(body.timeline.map((e) => e.type)).toEqual([
+      'opened',
+      'regulatory_clocks_started',
+      'routed',
+      'customer_notified',
+    ]);
     // Live clocks first; the acknowledgement she was sent met the Reg Z clock.
     expect(body.workflow.clocks.map((c) => [c.id, c.status])).toEqual([
       ['reg-z:resolution', 'running'],
@@ -186,7 +229,10 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
   });
 
   test('the same key with a different dispute is refused', async () => {
-    const res = await post({ ...janesDispute, amount: 10 }, { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' });
+    const res = await post(
+      { ...janesDispute, amount: 10 },
+      { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' },
+    );
     expect(res.status).toBe(422);
     expect(((await res.json()) as { errors: { field: string }[] }).errors[0].field).toBe('Idempotency-Key');
   });
@@ -211,15 +257,53 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
       expect(problem.detail).toMatch(detail);
       if (field) expect(problem.errors?.map((e) => e.field)).toContain(field);
     };
-    await expectProblem(await act('approve', 'merchant-disputes-supervisor'), 409, /Cannot approve a resolution for a case in stage investigation/);
-    await expectProblem(await act('resolve', 'merchant-disputes-agent-1', { outcome: 'customer_favour', rationale: 'x' }), 403, /assigned to the agents queue/);
-    await expectProblem(await act('assign', 'merchant-disputes-supervisor', { assigneeId: 'nobody' }), 422, /assigneeId: no active staff member nobody/, 'assigneeId');
-    await expectProblem(await act('assign', 'merchant-disputes-supervisor', { assigneeId: 'fraud-agent-1' }), 422, /not in department merchant-disputes/, 'assigneeId');
-    await expectProblem(await act('transfer', 'merchant-disputes-supervisor', { departmentId: 'fraud' }), 422, /reason: is required/, 'reason');
-    await expectProblem(await act('escalate', 'merchant-disputes-supervisor', { reason: 'x', urgent: true }), 422, /urgent/, 'urgent');
+    await expectProblem(
+      await act('approve', 'merchant-disputes-supervisor'),
+      409,
+      /Cannot approve a resolution for a case in stage investigation/,
+    );
+    await expectProblem(
+      await act('resolve', 'merchant-disputes-agent-1', { outcome: 'customer_favour', rationale: 'x' }),
+      403,
+      /assigned to the agents queue/,
+    );
+    await expectProblem(
+      await act('assign', 'merchant-disputes-supervisor', { assigneeId: 'nobody' }),
+      422,
+      /assigneeId: no active staff member nobody/,
+      'assigneeId',
+    );
+    await expectProblem(
+      await act('assign', 'merchant-disputes-supervisor', { assigneeId: 'fraud-agent-1' }),
+      422,
+      /not in department merchant-disputes/,
+      'assigneeId',
+    );
+    await expectProblem(
+      await act('transfer', 'merchant-disputes-supervisor', { departmentId: 'fraud' }),
+      422,
+      /reason: is required/,
+      'reason',
+    );
+    await expectProblem(
+      await act('escalate', 'merchant-disputes-supervisor', { reason: 'x', urgent: true }),
+      422,
+      /urgent/,
+      'urgent',
+    );
     await expectProblem(await act('teleport', 'merchant-disputes-supervisor'), 404, /No action teleport/);
-    await expectProblem(await call('POST', `/cases/${caseId}/notes`, undefined, { text: 'who am I' }), 401, /X-Actor: is required/, 'X-Actor');
-    await expectProblem(await call('POST', `/cases/${caseId}/notes`, 'ghost', { text: 'boo' }), 401, /no active staff member ghost/, 'X-Actor');
+    await expectProblem(
+      await call('POST', `/cases/${caseId}/notes`, undefined, { text: 'who am I' }),
+      401,
+      /X-Actor: is required/,
+      'X-Actor',
+    );
+    await expectProblem(
+      await call('POST', `/cases/${caseId}/notes`, 'ghost', { text: 'boo' }),
+      401,
+      /no active staff member ghost/,
+      'X-Actor',
+    );
     expect(await db.caseEvent.count({ where: { caseId } })).toBe(before);
   });
 
@@ -228,23 +312,60 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
       if (res.status !== 200) throw new Error(`${res.status}: ${await res.text()}`);
       return (await res.json()) as { stage: string; assigneeId: string | null; workflow: { stage: string } };
     };
-    expect(await ok(await act('assign', 'merchant-disputes-agent-1', { assigneeId: 'merchant-disputes-agent-1' }))).toMatchObject({ assigneeId: 'merchant-disputes-agent-1' });
-    await ok(await act('notes', 'merchant-disputes-agent-1', { text: 'Descriptor DGTL*SVCS belongs to a streaming reseller' }));
-    expect(await ok(await act('request-info', 'merchant-disputes-agent-1', { question: 'Do you subscribe to any streaming service?' }))).toMatchObject({ stage: 'awaiting_customer' });
-    expect(await ok(await act('responses', 'merchant-disputes-agent-1', { party: 'customer', summary: 'No subscriptions' }))).toMatchObject({ stage: 'investigation' });
+    expect(
+      await ok(await act('assign', 'merchant-disputes-agent-1', { assigneeId: 'merchant-disputes-agent-1' })),
+    ).toMatchObject({ assigneeId: 'merchant-disputes-agent-1' });
+    await ok(
+      await act('notes', 'merchant-disputes-agent-1', { text: 'Descriptor DGTL*SVCS belongs to a streaming reseller' }),
+    );
+    expect(
+      await ok(
+        await act('request-info', 'merchant-disputes-agent-1', {
+          question: 'Do you subscribe to any streaming service?',
+        }),
+      ),
+    ).toMatchObject({ stage: 'awaiting_customer' });
+    expect(
+      await ok(await act('responses', 'merchant-disputes-agent-1', { party: 'customer', summary: 'No subscriptions' })),
+    ).toMatchObject({ stage: 'investigation' });
     const partial = await act('resolve', 'merchant-disputes-agent-1', { outcome: 'partial', rationale: 'half' });
     expect(partial.status).toBe(422);
     expect(((await partial.json()) as { errors: { field: string }[] }).errors[0].field).toBe('amount');
-    expect(await ok(await act('resolve', 'merchant-disputes-agent-1', { outcome: 'customer_favour', rationale: 'Merchant gave no proof' }))).toMatchObject({ stage: 'resolved' });
+    expect(
+      await ok(
+        await act('resolve', 'merchant-disputes-agent-1', {
+          outcome: 'customer_favour',
+          rationale: 'Merchant gave no proof',
+        }),
+      ),
+    ).toMatchObject({ stage: 'resolved' });
 
-    const closed = await eventually(() => db.case.findUniqueOrThrow({ where: { id: caseId } }), (row) => row.stage === 'closed');
+    const closed = await eventually(
+      () => db.case.findUniqueOrThrow({ where: { id: caseId } }),
+      (row) => row.stage === 'closed',
+    );
     expect(closed).toMatchObject({ stage: 'closed', outcome: 'customer_favour', resolvedAmountCents: 1499 });
     // The read model is written just before the workflow completes.
-    const status = () => env.client.workflow.getHandle(`dispute-${caseId}`).describe().then((d) => d.status.name);
+    const status = () =>
+      env.client.workflow
+        .getHandle(`dispute-${caseId}`)
+        .describe()
+        .then((d) => d.status.name);
     expect(await eventually(status, (s) => s === 'COMPLETED')).toBe('COMPLETED');
     const events = await db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
     const staffAndClocks = events.filter((e) => e.type !== 'customer_notified');
-    expect(staffAndClocks.map((e) => e.type)).toEqual(['opened', 'regulatory_clocks_started', 'routed', 'assigned', 'note', 'info_requested', 'customer_responded', 'resolved', 'settled', 'closed']);
+    expect(staffAndClocks.map((e) => e.type)).toEqual([
+      'opened',
+      'regulatory_clocks_started',
+      'routed',
+      'assigned',
+      'note',
+      'info_requested',
+      'customer_responded',
+      'resolved',
+      'settled',
+      'closed',
+    ]);
     expect(events.filter((e) => e.actor === 'merchant-disputes-agent-1')).toHaveLength(6);
     // What Jane was told, once each, and nothing after the case closed.
     expect(mail.received(janesEmail).map((m) => m.subject)).toEqual([
@@ -252,7 +373,11 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
       `We need a little more information about your dispute ${caseId}`,
       `Your dispute ${caseId} is resolved`,
     ]);
-    expect(events.filter((e) => e.type === 'customer_notified').map((e) => JSON.parse(e.data).template)).toEqual(['acknowledgement', 'info_requested', 'resolved']);
+    expect(events.filter((e) => e.type === 'customer_notified').map((e) => JSON.parse(e.data).template)).toEqual([
+      'acknowledgement',
+      'info_requested',
+      'resolved',
+    ]);
 
     const late = await act('reopen', 'merchant-disputes-agent-1', { reason: 'She found another charge' });
     expect(late.status).toBe(409);
@@ -265,17 +390,38 @@ describe('finding late cases', () => {
 
   beforeAll(async () => {
     // Chargebacks gets a zero-day investigation SLA here, so its cases are late at once.
-    await db.slaPolicy.create({ data: { stage: 'investigation', departmentId: 'chargebacks', businessDays: 0, warnBusinessDaysBefore: 0 } });
-    const txn = await db.cardTransaction.findFirstOrThrow({ where: { cardId: JANE.cardId, id: { not: JANE.unrecognizedTransactionId }, amountCents: { gt: 100 } } });
-    const res = await post({ customerId: JANE.customerId, cardId: JANE.cardId, transactionId: txn.id, amount: 1, reasonCode: 'duplicate_charge' }, { 'X-Actor': 'intake-agent-2' });
+    await db.slaPolicy.create({
+      data: { stage: 'investigation', departmentId: 'chargebacks', businessDays: 0, warnBusinessDaysBefore: 0 },
+    });
+    const txn = await db.cardTransaction.findFirstOrThrow({
+      where: { cardId: JANE.cardId, id: { not: JANE.unrecognizedTransactionId }, amountCents: { gt: 100 } },
+    });
+    const res = await post(
+      {
+        customerId: JANE.customerId,
+        cardId: JANE.cardId,
+        transactionId: txn.id,
+        amount: 1,
+        reasonCode: 'duplicate_charge',
+      },
+      { 'X-Actor': 'intake-agent-2' },
+    );
     expect(res.status).toBe(201);
     lateCaseId = ((await res.json()) as { id: string }).id;
-    await eventually(() => db.case.findUniqueOrThrow({ where: { id: lateCaseId } }), (row) => row.slaBreached);
+    await eventually(
+      () => db.case.findUniqueOrThrow({ where: { id: lateCaseId } }),
+      (row) => row.slaBreached,
+    );
   });
 
   test('CaseStage="investigation" AND SlaBreached=true finds exactly the late case', async () => {
     const query = 'CaseStage="investigation" AND SlaBreached=true';
-    expect(await eventually(() => countWorkflows(query), (n) => n === 1)).toBe(1);
+    expect(
+      await eventually(
+        () => countWorkflows(query),
+        (n) => n === 1,
+      ),
+    ).toBe(1);
     const found = [];
     for await (const execution of env.client.workflow.list({ query })) found.push(execution);
     const [late] = found;
@@ -287,7 +433,10 @@ describe('finding late cases', () => {
     const list = async (params: string, actor = 'admin') => {
       const res = await call('GET', `/cases?${params}`, actor);
       expect(res.status).toBe(200);
-      return (await res.json()) as { items: { id: string; slaBreached: boolean; queue: string }[]; nextCursor: string | null };
+      return (await res.json()) as {
+        items: { id: string; slaBreached: boolean; queue: string }[];
+        nextCursor: string | null;
+      };
     };
     expect((await list('slaBreached=true')).items.map((c) => [c.id, c.queue])).toEqual([[lateCaseId, 'supervisors']]);
     expect((await list('stage=investigation&departmentId=chargebacks')).items.map((c) => c.id)).toEqual([lateCaseId]);
@@ -303,7 +452,13 @@ describe('finding late cases', () => {
   });
 
   test('GET /cases refuses bad filters naming the field', async () => {
-    for (const [params, field] of [['stage=lost', 'stage'], ['limit=0', 'limit'], ['slaBreached=maybe', 'slaBreached'], ['colour=red', 'colour'], ['cursor=xyz', 'cursor']]) {
+    for (const [params, field] of [
+      ['stage=lost', 'stage'],
+      ['limit=0', 'limit'],
+      ['slaBreached=maybe', 'slaBreached'],
+      ['colour=red', 'colour'],
+      ['cursor=xyz', 'cursor'],
+    ]) {
       const res = await call('GET', `/cases?${params}`, 'admin');
       expect(res.status).toBe(422);
       expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(field);
@@ -330,19 +485,31 @@ describe('when Temporal cannot be reached', () => {
   beforeAll(async () => {
     // A real client aimed at a closed port, without the default retries, so failures come fast.
     const port = await freePort();
-    const connection = Connection.lazy({ address: `127.0.0.1:${port}`, interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 1 }))] });
+    const connection = Connection.lazy({
+      address: `127.0.0.1:${port}`,
+      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 1 }))],
+    });
     outage = createApp({ db, temporal: new Client({ connection }), taskQueue: TASK_QUEUE }).listen(0);
     outageBase = `http://127.0.0.1:${(outage.address() as AddressInfo).port}`;
   });
   afterAll(() => outage?.close());
 
   test('POST /cases answers 503 and leaves no half-made case', async () => {
-    const txn = await db.cardTransaction.findFirstOrThrow({ where: { card: { customerId: { not: JANE.customerId } }, cases: { none: {} } }, include: { card: true } });
+    const txn = await db.cardTransaction.findFirstOrThrow({
+      where: { card: { customerId: { not: JANE.customerId } }, cases: { none: {} } },
+      include: { card: true },
+    });
     const before = await db.case.count();
     const res = await fetch(`${outageBase}/cases`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'X-Actor': 'intake-agent-1' },
-      body: JSON.stringify({ customerId: txn.card.customerId, cardId: txn.cardId, transactionId: txn.id, amount: 1, reasonCode: 'not_received' }),
+      body: JSON.stringify({
+        customerId: txn.card.customerId,
+        cardId: txn.cardId,
+        transactionId: txn.id,
+        amount: 1,
+        reasonCode: 'not_received',
+      }),
     });
     expect(res.status).toBe(503);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/could not be started and was not created/);
@@ -351,7 +518,11 @@ describe('when Temporal cannot be reached', () => {
 
   test('an action answers 503 and the read model is untouched', async () => {
     const row = await db.case.findFirstOrThrow({ where: { stage: 'investigation' } });
-    const res = await fetch(`${outageBase}/cases/${row.id}/notes`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Actor': 'admin' }, body: JSON.stringify({ text: 'x' }) });
+    const res = await fetch(`${outageBase}/cases/${row.id}/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Actor': 'admin' },
+      body: JSON.stringify({ text: 'x' }),
+    });
     expect(res.status).toBe(503);
     expect(await db.case.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
   });

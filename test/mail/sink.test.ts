@@ -29,9 +29,20 @@ test('keeps what it receives and lists it per recipient, as JSON and as a page',
   await transport.sendMail({ from: 'disputes@bank.example', to: 'someone@example.com', subject: 'Other', text: 'x' });
 
   const res = await fetch(`http://127.0.0.1:${httpPort}/messages?to=jane.morgan@example.com`);
-  const messages = (await res.json()) as { to: string[]; subject: string; text: string; html: string; messageId: string }[];
+  const messages = (await res.json()) as {
+    to: string[];
+    subject: string;
+    text: string;
+    html: string;
+    messageId: string;
+  }[];
   expect(messages).toEqual([
-    expect.objectContaining({ to: ['jane.morgan@example.com'], subject: 'We received your dispute', text: 'Case DSP-1 is open.', messageId: info.messageId }),
+    expect.objectContaining({
+      to: ['jane.morgan@example.com'],
+      subject: 'We received your dispute',
+      text: 'Case DSP-1 is open.',
+      messageId: info.messageId,
+    }),
   ]);
   expect(messages[0].html).toContain('<p>Case DSP-1 is open.</p>');
   const page = await (await fetch(`http://127.0.0.1:${httpPort}/`)).text();
@@ -44,7 +55,10 @@ test('keeps what it receives and lists it per recipient, as JSON and as a page',
   expect(html).toBe('<p>Case DSP-1 is open.</p>');
 
   // A sender that lost track of a message can ask for it by Message-ID.
-  const byId = async (id: string) => (await (await fetch(`http://127.0.0.1:${httpPort}/messages?messageId=${encodeURIComponent(id)}`)).json()) as unknown[];
+  const byId = async (id: string) =>
+    (await (
+      await fetch(`http://127.0.0.1:${httpPort}/messages?messageId=${encodeURIComponent(id)}`)
+    ).json()) as unknown[];
   expect(await byId(info.messageId)).toHaveLength(1);
   expect(await byId('<nothing@bank.example>')).toHaveLength(0);
 });

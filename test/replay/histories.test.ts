@@ -10,12 +10,17 @@ import { ROOT } from '../../src/db/target';
 import { workflowBundlePath } from '../../src/temporal/bundle';
 import { HISTORIES } from '../helpers/disputes';
 
-const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('every recorded history replays without nondeterminism', async () => {
   expect(files.length).toBeGreaterThanOrEqual(10);
   const bundle = { codePath: await workflowBundlePath(path.join(ROOT, '.data', 'test', 'cache')) };
-  const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')) }));
+  const histories = files.map((file) => ({
+    workflowId: file.replace(/\.json$/, ''),
+    history: JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')),
+  }));
   const failures: string[] = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

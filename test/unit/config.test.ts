@@ -3,24 +3,44 @@ import { prismaTarget } from '../../src/db/target';
 
 test('embedded defaults: dev server, SQLite under the data dir, SMTP sink', () => {
   const config = loadConfig({ DATA_DIR: '/tmp/care-data' });
-  expect(config.temporal).toMatchObject({ embedded: true, address: '127.0.0.1:7233', uiPort: 8233, namespace: 'default' });
+  expect(config.temporal).toMatchObject({
+    embedded: true,
+    address: '127.0.0.1:7233',
+    uiPort: 8233,
+    namespace: 'default',
+  });
   expect(config.databaseUrl).toBe('file:/tmp/care-data/proactive-care.db');
   expect(config.mail).toMatchObject({ embeddedSink: true, port: 2525 });
   expect(config.api.port).toBe(3000);
 });
 
 test('existing services: only worker and API', () => {
-  const config = loadConfig({ TEMPORAL_ADDRESS: 'care.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'care.a1b2c', TEMPORAL_API_KEY: 'k', DATABASE_URL: 'postgres://u:p@db/care', SMTP_HOST: 'smtp.bank.example' });
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: 'care.a1b2c.tmprl.cloud:7233',
+    TEMPORAL_NAMESPACE: 'care.a1b2c',
+    TEMPORAL_API_KEY: 'k',
+    DATABASE_URL: 'postgres://u:p@db/care',
+    SMTP_HOST: 'smtp.bank.example',
+  });
   expect(config.temporal).toMatchObject({ embedded: false, address: 'care.a1b2c.tmprl.cloud:7233', apiKey: 'k' });
   expect(config.embeddedDatabase).toBe(false);
   expect(config.mail.embeddedSink).toBe(false);
 });
 
 test('case policy settings: defaults, overrides, and a bad value names the variable', () => {
-  expect(loadConfig({}).casePolicy).toMatchObject({ reopenWindowDays: 60, directResolveLimitCents: 10_000, regulatoryLeadHours: 12, statusUpdateDefaultDays: 7, statusUpdateMaxDays: 14 });
+  expect(loadConfig({}).casePolicy).toMatchObject({
+    reopenWindowDays: 60,
+    directResolveLimitCents: 10_000,
+    regulatoryLeadHours: 12,
+    statusUpdateDefaultDays: 7,
+    statusUpdateMaxDays: 14,
+  });
   expect(loadConfig({ QUIET_HOURS: '22-7' }).notifications.quietHours).toEqual({ start: 22, end: 7 });
   expect(() => loadConfig({ QUIET_HOURS: 'night' })).toThrow(/QUIET_HOURS/);
-  expect(loadConfig({ CASE_FOUR_EYES_ABOVE: '250.50', CASE_REOPEN_WINDOW_DAYS: '30' }).casePolicy).toMatchObject({ directResolveLimitCents: 25_050, reopenWindowDays: 30 });
+  expect(loadConfig({ CASE_FOUR_EYES_ABOVE: '250.50', CASE_REOPEN_WINDOW_DAYS: '30' }).casePolicy).toMatchObject({
+    directResolveLimitCents: 25_050,
+    reopenWindowDays: 30,
+  });
   expect(() => loadConfig({ CASE_REOPEN_WINDOW_DAYS: '-1' })).toThrow(/CASE_REOPEN_WINDOW_DAYS/);
 });
 

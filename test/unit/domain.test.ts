@@ -1,8 +1,21 @@
 /** The pure domain logic the dispute workflow runs: calendars, clocks, regulations, routing, policy. */
 import { addBusinessTime, businessTimeBetween, DAY_MS } from '../../workflows/domain/business-time';
-import { clockStatus, deadlineOf, dueEvents, endClock, nextWake, pauseClock, resumeClock, startClock } from '../../workflows/domain/clocks';
+import {
+  clockStatus,
+  deadlineOf,
+  dueEvents,
+  endClock,
+  nextWake,
+  pauseClock,
+  resumeClock,
+  startClock,
+} from '../../workflows/domain/clocks';
 import { findSlaPolicy, type SlaPolicy } from '../../workflows/domain/policy';
-import { endOfSecondBillingCycle, regulatoryClockSpecs, type RegulationFacts } from '../../workflows/domain/regulations';
+import {
+  endOfSecondBillingCycle,
+  regulatoryClockSpecs,
+  type RegulationFacts,
+} from '../../workflows/domain/regulations';
 import { matchRoute, type RoutingRule } from '../../workflows/domain/routing';
 
 const at = (iso: string) => Date.parse(iso);
@@ -38,7 +51,18 @@ describe('business time', () => {
 
 describe('clocks', () => {
   const monday = at('2026-11-16T10:00:00Z');
-  const sla = () => startClock({ id: 'sla:investigation:1', kind: 'sla', label: 'Investigation', basis: 'business', budgetMs: 5 * DAY_MS, warnBeforeMs: DAY_MS }, monday);
+  const sla = () =>
+    startClock(
+      {
+        id: 'sla:investigation:1',
+        kind: 'sla',
+        label: 'Investigation',
+        basis: 'business',
+        budgetMs: 5 * DAY_MS,
+        warnBeforeMs: DAY_MS,
+      },
+      monday,
+    );
 
   test('warns one business day before the deadline, then breaches at it', () => {
     const clock = sla();
@@ -82,7 +106,14 @@ describe('clocks', () => {
   });
 });
 
-const debit = (facts: Partial<RegulationFacts>): RegulationFacts => ({ cardType: 'debit', pointOfSale: false, foreign: false, newAccount: false, statementDay: 1, ...facts });
+const debit = (facts: Partial<RegulationFacts>): RegulationFacts => ({
+  cardType: 'debit',
+  pointOfSale: false,
+  foreign: false,
+  newAccount: false,
+  statementDay: 1,
+  ...facts,
+});
 
 describe('regulatory clocks', () => {
   const opened = at('2026-01-15T12:00:00Z');
@@ -120,7 +151,15 @@ describe('regulatory clocks', () => {
 
 describe('routing', () => {
   const rule = (priority: number, departmentId: string, extra: Partial<RoutingRule> = {}): RoutingRule => ({
-    id: priority, priority, departmentId, description: '', reasonCode: null, tier: null, minAmountCents: null, maxAmountCents: null, ...extra,
+    id: priority,
+    priority,
+    departmentId,
+    description: '',
+    reasonCode: null,
+    tier: null,
+    minAmountCents: null,
+    maxAmountCents: null,
+    ...extra,
   });
   const rules = [
     rule(1000, 'merchant-disputes'),
@@ -146,8 +185,22 @@ describe('routing', () => {
 });
 
 describe('SLA policy', () => {
-  const policy = (businessDays: number, extra: Partial<SlaPolicy> = {}): SlaPolicy => ({ stage: 'investigation', departmentId: null, tier: null, businessDays, warnBusinessDaysBefore: 1, pausedWhileAwaitingCustomer: true, ...extra });
-  const policies = [policy(10), policy(5, { departmentId: 'fraud' }), policy(4, { tier: 'platinum' }), policy(3, { departmentId: 'fraud', tier: 'platinum' }), policy(2, { stage: 'pending_approval' })];
+  const policy = (businessDays: number, extra: Partial<SlaPolicy> = {}): SlaPolicy => ({
+    stage: 'investigation',
+    departmentId: null,
+    tier: null,
+    businessDays,
+    warnBusinessDaysBefore: 1,
+    pausedWhileAwaitingCustomer: true,
+    ...extra,
+  });
+  const policies = [
+    policy(10),
+    policy(5, { departmentId: 'fraud' }),
+    policy(4, { tier: 'platinum' }),
+    policy(3, { departmentId: 'fraud', tier: 'platinum' }),
+    policy(2, { stage: 'pending_approval' }),
+  ];
 
   test('the narrowest matching row wins', () => {
     expect(findSlaPolicy(policies, 'investigation', 'merchant-disputes', 'gold')?.businessDays).toBe(10);
@@ -157,4 +210,3 @@ describe('SLA policy', () => {
     expect(findSlaPolicy(policies, 'awaiting_network', 'fraud', 'platinum')).toBeNull();
   });
 });
-

@@ -18,10 +18,22 @@ const base = {
 /** The data the workflow sends with each template. */
 const DATA: Record<MessageTemplate, Record<string, unknown>> = {
   acknowledgement: { intervalDays: 3, resolveBy: '2027-02-15T00:00:00.000Z' },
-  status_update: { stage: 'awaiting_merchant', provisionalCreditCents: 1499, resolveBy: '2027-02-15T00:00:00.000Z', intervalDays: 3 },
+  status_update: {
+    stage: 'awaiting_merchant',
+    provisionalCreditCents: 1499,
+    resolveBy: '2027-02-15T00:00:00.000Z',
+    intervalDays: 3,
+  },
   info_requested: { question: "Do you have the merchant's receipt?" },
   provisional_credit: { creditCents: 1499 },
-  resolved: { outcome: 'partial', creditCents: 700, provisionalCreditCents: 1499, adjustmentCents: 799, reversal: true, reopenWindowDays: 60 },
+  resolved: {
+    outcome: 'partial',
+    creditCents: 700,
+    provisionalCreditCents: 1499,
+    adjustmentCents: 799,
+    reversal: true,
+    reopenWindowDays: 60,
+  },
   reopened: { intervalDays: 3 },
   withdrawn: { provisionalCreditCents: 1499 },
   survey: {},
@@ -59,23 +71,33 @@ describe('quiet hours', () => {
 
   test('outside quiet hours a message goes when due', () => {
     // 10:00 in Chicago (CST, UTC-6).
-    expect(iso(outsideQuietHours(at('2026-12-01T16:00:00Z'), 'America/Chicago', quiet))).toBe('2026-12-01T16:00:00.000Z');
+    expect(iso(outsideQuietHours(at('2026-12-01T16:00:00Z'), 'America/Chicago', quiet))).toBe(
+      '2026-12-01T16:00:00.000Z',
+    );
   });
 
   test('inside quiet hours it waits for 08:00 local, the same night or the next morning', () => {
     // 04:00 in Chicago: waits until 08:00 the same day.
-    expect(iso(outsideQuietHours(at('2026-12-01T10:00:00Z'), 'America/Chicago', quiet))).toBe('2026-12-01T14:00:00.000Z');
+    expect(iso(outsideQuietHours(at('2026-12-01T10:00:00Z'), 'America/Chicago', quiet))).toBe(
+      '2026-12-01T14:00:00.000Z',
+    );
     // 22:30 in Chicago: waits until 08:00 the next day.
-    expect(iso(outsideQuietHours(at('2026-12-02T04:30:00Z'), 'America/Chicago', quiet))).toBe('2026-12-02T14:00:00.000Z');
+    expect(iso(outsideQuietHours(at('2026-12-02T04:30:00Z'), 'America/Chicago', quiet))).toBe(
+      '2026-12-02T14:00:00.000Z',
+    );
   });
 
   test('follows daylight saving time', () => {
     // 2027-03-14 is the first day of CDT (UTC-5): 08:00 local is 13:00 UTC.
-    expect(iso(outsideQuietHours(at('2027-03-14T09:00:00Z'), 'America/Chicago', quiet))).toBe('2027-03-14T13:00:00.000Z');
+    expect(iso(outsideQuietHours(at('2027-03-14T09:00:00Z'), 'America/Chicago', quiet))).toBe(
+      '2027-03-14T13:00:00.000Z',
+    );
   });
 
   test('a window within one day works too, and bad settings name the problem', () => {
-    expect(iso(outsideQuietHours(at('2026-12-01T13:00:00Z'), 'UTC', { start: 12, end: 14 }))).toBe('2026-12-01T14:00:00.000Z');
+    expect(iso(outsideQuietHours(at('2026-12-01T13:00:00Z'), 'UTC', { start: 12, end: 14 }))).toBe(
+      '2026-12-01T14:00:00.000Z',
+    );
     expect(parseQuietHours('22-7')).toEqual({ start: 22, end: 7 });
     expect(() => parseQuietHours('8-8')).toThrow(/two different hours/);
     expect(() => parseQuietHours('night')).toThrow(/such as 21-8/);

@@ -8,7 +8,9 @@ test('a taken port is refused with a sentence naming it and its variable', async
   const server = net.createServer().listen(port, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   try {
-    await expect(assertPortFree(port, 'the admin API', 'API_PORT')).rejects.toThrow(`Port ${port} for the admin API is already taken; stop what uses it or set API_PORT.`);
+    await expect(assertPortFree(port, 'the admin API', 'API_PORT')).rejects.toThrow(
+      `Port ${port} for the admin API is already taken; stop what uses it or set API_PORT.`,
+    );
   } finally {
     server.close();
   }

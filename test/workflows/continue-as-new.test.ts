@@ -8,7 +8,9 @@ import { DisputeBench } from '../helpers/disputes';
 
 let bench: DisputeBench;
 beforeAll(async () => {
-  bench = await DisputeBench.start({ devServerArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60'] });
+  bench = await DisputeBench.start({
+    devServerArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60'],
+  });
 });
 afterAll(() => bench?.stop());
 
@@ -16,7 +18,9 @@ test('a busy case continues as new and loses nothing', async () => {
   const { caseId, handle } = await bench.open();
   const firstRun = (await handle.describe()).runId;
   const agent = await bench.actor('merchant-disputes-agent-1');
-  await handle.executeUpdate(assignUpdate, { args: [{ actor: agent, assignee: { id: agent.id, role: agent.role, departmentId: agent.departmentId } }] });
+  await handle.executeUpdate(assignUpdate, {
+    args: [{ actor: agent, assignee: { id: agent.id, role: agent.role, departmentId: agent.departmentId } }],
+  });
   for (let n = 1; n <= 20; n++) {
     const view = await handle.executeUpdate(addNoteUpdate, { args: [{ actor: agent, text: `note ${n}` }] });
     expect(view.assigneeId).toBe(agent.id);

@@ -62,7 +62,13 @@ async function holidaysOf(caseId: string): Promise<Set<string>> {
 test('straight resolution: routed, taken, resolved, closed after the reopen window', async () => {
   const { caseId, handle, view } = await bench.open();
   // A small unrecognised charge of a gold customer goes to merchant disputes (routing table).
-  expect(view).toMatchObject({ stage: 'investigation', departmentId: 'merchant-disputes', assigneeId: null, queue: 'agents', tier: 'gold' });
+  expect(view).toMatchObject({
+    stage: 'investigation',
+    departmentId: 'merchant-disputes',
+    assigneeId: null,
+    queue: 'agents',
+    tier: 'gold',
+  });
   // Live clocks first; her acknowledgement went out, which meets Reg Z's first requirement.
   expect(view.clocks.map((c) => [c.id, c.status])).toEqual([
     ['reg-z:resolution', 'running'],
@@ -71,12 +77,28 @@ test('straight resolution: routed, taken, resolved, closed after the reopen wind
   ]);
 
   const agent = await takeCase(handle, 'merchant-disputes-agent-1');
-  const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ actor: agent, outcome: 'customer_favour', rationale: 'Merchant could not show authorisation' }] });
-  expect(resolved).toMatchObject({ stage: 'resolved', resolution: { outcome: 'customer_favour', amountCents: 1499, resolvedBy: agent.id, approvedBy: null } });
+  const resolved = await handle.executeUpdate(resolveUpdate, {
+    args: [{ actor: agent, outcome: 'customer_favour', rationale: 'Merchant could not show authorisation' }],
+  });
+  expect(resolved).toMatchObject({
+    stage: 'resolved',
+    resolution: { outcome: 'customer_favour', amountCents: 1499, resolvedBy: agent.id, approvedBy: null },
+  });
   expect(resolved.clocks.every((c) => c.status === 'met')).toBe(true);
-  expect(await bench.readModel(caseId)).toMatchObject({ stage: 'resolved', outcome: 'customer_favour', resolvedAmountCents: 1499, assigneeId: agent.id, departmentId: 'merchant-disputes' });
+  expect(await bench.readModel(caseId)).toMatchObject({
+    stage: 'resolved',
+    outcome: 'customer_favour',
+    resolvedAmountCents: 1499,
+    assigneeId: agent.id,
+    departmentId: 'merchant-disputes',
+  });
   // The customer is credited once, on her card.
-  expect(await bench.db.cardTransaction.findMany({ where: { channel: 'adjustment', merchant: { contains: caseId } }, select: { amountCents: true } })).toEqual([{ amountCents: -1499 }]);
+  expect(
+    await bench.db.cardTransaction.findMany({
+      where: { channel: 'adjustment', merchant: { contains: caseId } },
+      select: { amountCents: true },
+    }),
+  ).toEqual([{ amountCents: -1499 }]);
 
   await bench.env.sleep('61 days');
   const final = await handle.result();
@@ -86,8 +108,19 @@ test('straight resolution: routed, taken, resolved, closed after the reopen wind
   expect(row.closedAt!.getTime() - row.resolvedAt!.getTime()).toBe(60 * DAY_MS);
 
   const log = await bench.auditLog(caseId);
-  expect(types(log)).toEqual(['opened', 'regulatory_clocks_started', 'routed', 'assigned', 'resolved', 'settled', 'closed']);
-  expect(log.find((e) => e.type === 'routed')).toMatchObject({ actor: 'system:routing', data: { from: 'intake', to: 'merchant-disputes' } });
+  expect(types(log)).toEqual([
+    'opened',
+    'regulatory_clocks_started',
+    'routed',
+    'assigned',
+    'resolved',
+    'settled',
+    'closed',
+  ]);
+  expect(log.find((e) => e.type === 'routed')).toMatchObject({
+    actor: 'system:routing',
+    data: { from: 'intake', to: 'merchant-disputes' },
+  });
   expect(log.find((e) => e.type === 'assigned')).toMatchObject({ actor: agent.id, data: { from: null, to: agent.id } });
   expect(log.at(-1)).toMatchObject({ actor: 'system:reopen-window' });
   expect(types(await handle.query(getTimelineQuery))).toEqual(types(log));
@@ -98,16 +131,33 @@ test('transfer chain across three departments keeps one owner and restarts the S
   const { caseId, handle } = await bench.open();
   const merchantLead = await bench.actor('merchant-disputes-supervisor');
   const outsider = await bench.actor('merchant-disputes-agent-2');
-  expect(await refusal(handle.executeUpdate(transferUpdate, { args: [{ actor: outsider, departmentId: 'fraud', reason: 'looks like fraud' }] }))).toEqual({
+  expect(
+    await refusal(
+      handle.executeUpdate(transferUpdate, {
+        args: [{ actor: outsider, departmentId: 'fraud', reason: 'looks like fraud' }],
+      }),
+    ),
+  ).toEqual({
     type: 'Forbidden',
     message: 'merchant-disputes-agent-2 may not transfer this case: it is assigned to the agents queue.',
   });
 
-  await handle.executeUpdate(transferUpdate, { args: [{ actor: merchantLead, departmentId: 'fraud', reason: 'Descriptor matches a known fraud ring' }] });
+  await handle.executeUpdate(transferUpdate, {
+    args: [{ actor: merchantLead, departmentId: 'fraud', reason: 'Descriptor matches a known fraud ring' }],
+  });
   const fraudAgent = await takeCase(handle, 'fraud-agent-1');
-  const view = await handle.executeUpdate(transferUpdate, { args: [{ actor: fraudAgent, departmentId: 'chargebacks', reason: 'Not fraud: merchant must refund via the network' }] });
+  const view = await handle.executeUpdate(transferUpdate, {
+    args: [
+      { actor: fraudAgent, departmentId: 'chargebacks', reason: 'Not fraud: merchant must refund via the network' },
+    ],
+  });
 
-  expect(view).toMatchObject({ stage: 'investigation', departmentId: 'chargebacks', assigneeId: null, queue: 'agents' });
+  expect(view).toMatchObject({
+    stage: 'investigation',
+    departmentId: 'chargebacks',
+    assigneeId: null,
+    queue: 'agents',
+  });
   expect(view.clocks.filter((c) => c.id.startsWith('sla:')).map((c) => [c.id, c.status])).toEqual([
     ['sla:investigation:3', 'running'],
     ['sla:investigation:1', 'ended'],
@@ -124,9 +174,14 @@ test('transfer chain across three departments keeps one owner and restarts the S
   expect(currentDetails).toMatch(/\| Investigation SLA \(chargebacks, 10 business days\) \| running \| \d{4}-/);
   // Each timer says what it waits for.
   const timers = ((await handle.fetchHistory()).events ?? []).filter((e) => e.timerStartedEventAttributes);
-  const summaries = timers.map((e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString('utf8')) as string);
+  const summaries = timers.map(
+    (e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString('utf8')) as string,
+  );
   expect(summaries.length).toBeGreaterThan(0);
-  for (const summary of summaries) expect(summary).toMatch(/(SLA|Reg [EZ]) .*: (warning|deadline|grant_provisional_credit|acknowledge|escalate)$|^Customer message due: |^Reopen window ends/);
+  for (const summary of summaries)
+    expect(summary).toMatch(
+      /(SLA|Reg [EZ]) .*: (warning|deadline|grant_provisional_credit|acknowledge|escalate)$|^Customer message due: |^Reopen window ends/,
+    );
   expect(await bench.readModel(caseId)).toMatchObject({ departmentId: 'chargebacks', assigneeId: null });
 
   const transfers = (await bench.auditLog(caseId)).filter((e) => e.type === 'transferred');
@@ -145,7 +200,9 @@ test('an information request pauses the investigation SLA until the customer ans
   const before = clock(await handle.query(getCaseQuery), 'sla:investigation');
   await bench.env.sleep('1 day');
 
-  const waiting = await handle.executeUpdate(requestInfoUpdate, { args: [{ actor: agent, question: 'Do you have a receipt?' }] });
+  const waiting = await handle.executeUpdate(requestInfoUpdate, {
+    args: [{ actor: agent, question: 'Do you have a receipt?' }],
+  });
   expect(waiting.stage).toBe('awaiting_customer');
   const paused = clock(waiting, 'sla:investigation');
   expect(paused).toMatchObject({ status: 'paused', deadline: null });
@@ -155,7 +212,9 @@ test('an information request pauses the investigation SLA until the customer ans
   expect((await bench.readModel(caseId)).stage).toBe('awaiting_customer');
 
   await bench.env.sleep('7 days');
-  const resumed = await handle.executeUpdate(recordResponseUpdate, { args: [{ actor: agent, party: 'customer', summary: 'No receipt; she never ordered' }] });
+  const resumed = await handle.executeUpdate(recordResponseUpdate, {
+    args: [{ actor: agent, party: 'customer', summary: 'No receipt; she never ordered' }],
+  });
   expect(resumed.stage).toBe('investigation');
   expect(clock(resumed, 'sla:awaiting_customer')).toMatchObject({ status: 'met' });
   const after = clock(resumed, 'sla:investigation');
@@ -181,8 +240,17 @@ test('an SLA warns before its deadline, then breaches and escalates to the super
 
   await bench.env.sleep(deadline - (await bench.env.currentTimeMs()) + HOUR_MS);
   const view = await bench.settled(caseId, handle);
-  expect(view).toMatchObject({ stage: 'investigation', assigneeId: null, queue: 'supervisors', escalated: true, slaBreached: true });
-  expect(clock(view, 'sla:investigation')).toMatchObject({ status: 'breached', breachedAt: new Date(deadline).toISOString() });
+  expect(view).toMatchObject({
+    stage: 'investigation',
+    assigneeId: null,
+    queue: 'supervisors',
+    escalated: true,
+    slaBreached: true,
+  });
+  expect(clock(view, 'sla:investigation')).toMatchObject({
+    status: 'breached',
+    breachedAt: new Date(deadline).toISOString(),
+  });
 
   const log = await bench.auditLog(caseId);
   const warning = log.find((e) => e.type === 'sla_warning')!;
@@ -199,18 +267,30 @@ test('an SLA warns before its deadline, then breaches and escalates to the super
   const attributes = (await handle.describe()).typedSearchAttributes;
   expect(attributes.get(SlaBreached)).toBe(true);
   expect(attributes.get(CaseStage)).toBe('investigation');
-  expect(await bench.readModel(caseId)).toMatchObject({ slaBreached: true, queue: 'supervisors', assigneeId: null, escalated: true });
+  expect(await bench.readModel(caseId)).toMatchObject({
+    slaBreached: true,
+    queue: 'supervisors',
+    assigneeId: null,
+    escalated: true,
+  });
 
   // The supervisor hands the case on; the new assignee hears about it.
   const supervisor = await bench.actor('merchant-disputes-supervisor');
   const colleague = await bench.actor('merchant-disputes-agent-2');
-  await handle.executeUpdate(assignUpdate, { args: [{ actor: supervisor, assignee: assignee(colleague), reason: 'Cover while agent-1 is out' }] });
-  expect(await bench.db.staffAlert.findMany({ where: { caseId, staffId: colleague.id }, select: { kind: true, message: true } })).toEqual([
-    { kind: 'assigned', message: `merchant-disputes-supervisor assigned case ${caseId} to you.` },
-  ]);
+  await handle.executeUpdate(assignUpdate, {
+    args: [{ actor: supervisor, assignee: assignee(colleague), reason: 'Cover while agent-1 is out' }],
+  });
+  expect(
+    await bench.db.staffAlert.findMany({
+      where: { caseId, staffId: colleague.id },
+      select: { kind: true, message: true },
+    }),
+  ).toEqual([{ kind: 'assigned', message: `merchant-disputes-supervisor assigned case ${caseId} to you.` }]);
 
   // Once the late stage is worked off, the case is no longer late.
-  const resolved = await handle.executeUpdate(resolveUpdate, { args: [{ actor: supervisor, outcome: 'merchant_favour', rationale: 'Customer recognised the subscription' }] });
+  const resolved = await handle.executeUpdate(resolveUpdate, {
+    args: [{ actor: supervisor, outcome: 'merchant_favour', rationale: 'Customer recognised the subscription' }],
+  });
   expect(resolved).toMatchObject({ slaBreached: false, stage: 'resolved' });
   expect(clock(resolved, 'sla:investigation').status).toBe('met_late');
   expect((await handle.describe()).typedSearchAttributes.get(SlaBreached)).toBe(false);
@@ -221,7 +301,9 @@ test('an SLA warns before its deadline, then breaches and escalates to the super
 
 test('Reg E grants provisional credit by itself on the tenth business day', async () => {
   const { caseId, handle, view } = await bench.open({ card: 'debit', amountCents: 8_250 });
-  expect(view.clocks.map((c) => c.label)).toEqual(expect.arrayContaining(['Reg E provisional credit (10 business days)', 'Reg E resolution (45 days)']));
+  expect(view.clocks.map((c) => c.label)).toEqual(
+    expect.arrayContaining(['Reg E provisional credit (10 business days)', 'Reg E resolution (45 days)']),
+  );
   const opened = Date.parse(view.openedAt);
 
   await bench.env.sleep('16 days');
@@ -232,14 +314,21 @@ test('Reg E grants provisional credit by itself on the tenth business day', asyn
   // Half a day before the tenth business day runs out: never late.
   expect(businessTimeBetween(opened, granted.at, await holidaysOf(caseId))).toBe(10 * DAY_MS - 12 * HOUR_MS);
   expect(await bench.readModel(caseId)).toMatchObject({ provisionalCreditCents: 8_250 });
-  const booked = () => bench.db.cardTransaction.findMany({ where: { cardId: DEBIT_CARD, channel: 'adjustment', merchant: { contains: caseId } }, orderBy: { postedAt: 'asc' }, select: { amountCents: true, merchant: true } });
+  const booked = () =>
+    bench.db.cardTransaction.findMany({
+      where: { cardId: DEBIT_CARD, channel: 'adjustment', merchant: { contains: caseId } },
+      orderBy: { postedAt: 'asc' },
+      select: { amountCents: true, merchant: true },
+    });
   expect(await booked()).toEqual([{ amountCents: -8_250, merchant: `PROVISIONAL CREDIT ${caseId}` }]);
   expect(subjects(caseId)).toContain('We credited $82.50 to your account while we investigate');
 
   // Found for the merchant: the provisional credit is taken back.
   expect(after.departmentId).toBe('fraud');
   const supervisor = await bench.actor('fraud-supervisor');
-  await handle.executeUpdate(resolveUpdate, { args: [{ actor: supervisor, outcome: 'merchant_favour', rationale: 'Signed delivery receipt' }] });
+  await handle.executeUpdate(resolveUpdate, {
+    args: [{ actor: supervisor, outcome: 'merchant_favour', rationale: 'Signed delivery receipt' }],
+  });
   expect((await booked()).map((t) => t.amountCents)).toEqual([-8_250, 8_250]);
   await bench.finish(handle);
   await bench.keepHistory('reg-e-provisional-credit', handle);
@@ -249,8 +338,15 @@ test('four-eyes: the proposer cannot approve, nor can anyone without the role or
   const { caseId, handle } = await bench.open({ amountCents: 600_000, reasonCode: 'not_as_described' });
   expect((await handle.query(getCaseQuery)).departmentId).toBe('chargebacks');
   const agent = await takeCase(handle, 'chargebacks-agent-1');
-  const resolveRequest = { actor: agent, outcome: 'customer_favour' as const, rationale: 'Goods never matched the listing' };
-  expect(await refusal(handle.executeUpdate(resolveUpdate, { args: [resolveRequest] }))).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('propose it instead') });
+  const resolveRequest = {
+    actor: agent,
+    outcome: 'customer_favour' as const,
+    rationale: 'Goods never matched the listing',
+  };
+  expect(await refusal(handle.executeUpdate(resolveUpdate, { args: [resolveRequest] }))).toMatchObject({
+    type: 'Forbidden',
+    message: expect.stringContaining('propose it instead'),
+  });
   await handle.executeUpdate(proposeResolutionUpdate, { args: [resolveRequest] });
 
   const stateBefore = await bench.settled(caseId, handle);
@@ -258,10 +354,22 @@ test('four-eyes: the proposer cannot approve, nor can anyone without the role or
   const updatesBefore = await bench.acceptedUpdates(handle);
   const approve = (actor: Actor) => handle.executeUpdate(approveResolutionUpdate, { args: [{ actor, comment: 'ok' }] });
 
-  expect(await refusal(approve(agent))).toEqual({ type: 'Forbidden', message: 'chargebacks-agent-1 proposed this resolution; a different person must approve it (four-eyes).' });
-  expect(await refusal(approve(await bench.actor('chargebacks-agent-2')))).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('approvals need a supervisor or admin') });
-  expect(await refusal(approve(await bench.actor('fraud-supervisor')))).toMatchObject({ type: 'Forbidden', message: 'fraud-supervisor is not a supervisor of chargebacks.' });
-  expect(await refusal(approve(await bench.actor('chargebacks-supervisor')))).toEqual({ type: 'Forbidden', message: 'chargebacks-supervisor may approve up to 5000.00; this needs 6000.00.' });
+  expect(await refusal(approve(agent))).toEqual({
+    type: 'Forbidden',
+    message: 'chargebacks-agent-1 proposed this resolution; a different person must approve it (four-eyes).',
+  });
+  expect(await refusal(approve(await bench.actor('chargebacks-agent-2')))).toMatchObject({
+    type: 'Forbidden',
+    message: expect.stringContaining('approvals need a supervisor or admin'),
+  });
+  expect(await refusal(approve(await bench.actor('fraud-supervisor')))).toMatchObject({
+    type: 'Forbidden',
+    message: 'fraud-supervisor is not a supervisor of chargebacks.',
+  });
+  expect(await refusal(approve(await bench.actor('chargebacks-supervisor')))).toEqual({
+    type: 'Forbidden',
+    message: 'chargebacks-supervisor may approve up to 5000.00; this needs 6000.00.',
+  });
 
   // The refusals left no trace: same state, same audit log, no update in the history.
   expect(await handle.query(getCaseQuery)).toEqual(stateBefore);
@@ -270,8 +378,16 @@ test('four-eyes: the proposer cannot approve, nor can anyone without the role or
   expect((await bench.readModel(caseId)).stage).toBe('pending_approval');
 
   const view = await approve(await bench.actor('admin'));
-  expect(view).toMatchObject({ stage: 'resolved', resolution: { outcome: 'customer_favour', amountCents: 600_000, resolvedBy: agent.id, approvedBy: 'admin' } });
-  expect(types(await bench.auditLog(caseId)).slice(-4)).toEqual(['resolution_proposed', 'resolution_approved', 'resolved', 'settled']);
+  expect(view).toMatchObject({
+    stage: 'resolved',
+    resolution: { outcome: 'customer_favour', amountCents: 600_000, resolvedBy: agent.id, approvedBy: 'admin' },
+  });
+  expect(types(await bench.auditLog(caseId)).slice(-4)).toEqual([
+    'resolution_proposed',
+    'resolution_approved',
+    'resolved',
+    'settled',
+  ]);
   await bench.finish(handle);
   await bench.keepHistory('four-eyes', handle);
 });
@@ -279,14 +395,26 @@ test('four-eyes: the proposer cannot approve, nor can anyone without the role or
 test('a rejected proposal goes back to investigation', async () => {
   const { caseId, handle } = await bench.open({ amountCents: 45_000, reasonCode: 'not_received' });
   const agent = await takeCase(handle, 'merchant-disputes-agent-1');
-  await handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: agent, outcome: 'partial', amountCents: 20_000, rationale: 'Half the order arrived' }] });
-  expect((await handle.query(getCaseQuery)).pendingApproval).toMatchObject({ outcome: 'partial', amountCents: 20_000, proposedBy: agent.id });
+  await handle.executeUpdate(proposeResolutionUpdate, {
+    args: [{ actor: agent, outcome: 'partial', amountCents: 20_000, rationale: 'Half the order arrived' }],
+  });
+  expect((await handle.query(getCaseQuery)).pendingApproval).toMatchObject({
+    outcome: 'partial',
+    amountCents: 20_000,
+    proposedBy: agent.id,
+  });
   const supervisor = await bench.actor('merchant-disputes-supervisor');
-  const view = await handle.executeUpdate(rejectResolutionUpdate, { args: [{ actor: supervisor, reason: 'Ask the merchant for tracking first' }] });
+  const view = await handle.executeUpdate(rejectResolutionUpdate, {
+    args: [{ actor: supervisor, reason: 'Ask the merchant for tracking first' }],
+  });
   expect(view).toMatchObject({ stage: 'investigation', pendingApproval: null });
   expect(clock(view, 'sla:investigation').status).toBe('running');
   expect(clock(view, 'sla:pending_approval').status).toBe('met');
-  expect((await bench.auditLog(caseId)).at(-1)).toMatchObject({ type: 'resolution_rejected', actor: supervisor.id, data: { reason: 'Ask the merchant for tracking first' } });
+  expect((await bench.auditLog(caseId)).at(-1)).toMatchObject({
+    type: 'resolution_rejected',
+    actor: supervisor.id,
+    data: { reason: 'Ask the merchant for tracking first' },
+  });
   await bench.finish(handle);
   await bench.keepHistory('rejected-proposal', handle);
 });
@@ -294,11 +422,16 @@ test('a rejected proposal goes back to investigation', async () => {
 test('reopen inside the window; after the window the case is closed for good', async () => {
   const { caseId, handle } = await bench.open();
   const agent = await takeCase(handle, 'merchant-disputes-agent-1');
-  const resolve = () => handle.executeUpdate(resolveUpdate, { args: [{ actor: agent, outcome: 'merchant_favour', rationale: 'Customer recognised it' }] });
+  const resolve = () =>
+    handle.executeUpdate(resolveUpdate, {
+      args: [{ actor: agent, outcome: 'merchant_favour', rationale: 'Customer recognised it' }],
+    });
   await resolve();
   await bench.env.sleep('10 days');
 
-  const reopened = await handle.executeUpdate(reopenUpdate, { args: [{ actor: agent, reason: 'Customer found a second identical charge' }] });
+  const reopened = await handle.executeUpdate(reopenUpdate, {
+    args: [{ actor: agent, reason: 'Customer found a second identical charge' }],
+  });
   expect(reopened).toMatchObject({ stage: 'investigation', resolution: null, reopenUntil: null });
   expect(clock(reopened, 'sla:investigation:2').status).toBe('running');
   expect((await bench.readModel(caseId)).stage).toBe('investigation');
@@ -310,7 +443,13 @@ test('reopen inside the window; after the window the case is closed for good', a
   // The workflow has completed: no update reaches it any more (the API answers 409 from the read model).
   await expect(handle.executeUpdate(reopenUpdate, { args: [{ actor: agent, reason: 'too late' }] })).rejects.toThrow();
   expect((await handle.describe()).status.name).toBe('COMPLETED');
-  expect(types(await bench.auditLog(caseId)).slice(3)).toEqual(['assigned', 'resolved', 'reopened', 'resolved', 'closed']);
+  expect(types(await bench.auditLog(caseId)).slice(3)).toEqual([
+    'assigned',
+    'resolved',
+    'reopened',
+    'resolved',
+    'closed',
+  ]);
   // Each resolution is followed by its survey; the reopen is announced.
   expect(subjects(caseId)).toEqual([
     `We have opened your dispute ${caseId}`,
@@ -328,21 +467,45 @@ test('a withdrawn case closes at once and gives back its provisional credit', as
   const agent = await takeCase(handle, 'merchant-disputes-agent-1');
   await handle.executeUpdate(grantProvisionalCreditUpdate, { args: [{ actor: agent }] });
   await handle.executeUpdate(addNoteUpdate, { args: [{ actor: agent, text: 'Customer will check with her partner' }] });
-  const view = await handle.executeUpdate(withdrawUpdate, { args: [{ actor: agent, reason: 'Partner made the purchase' }] });
+  const view = await handle.executeUpdate(withdrawUpdate, {
+    args: [{ actor: agent, reason: 'Partner made the purchase' }],
+  });
   expect(view).toMatchObject({ stage: 'closed', resolution: { outcome: 'withdrawn', amountCents: 0 } });
-  expect(view.clocks.map((c) => [c.id, c.status])).toEqual([['reg-z:acknowledgement', 'met'], ['reg-z:resolution', 'ended'], ['sla:investigation:1', 'ended']]);
+  expect(view.clocks.map((c) => [c.id, c.status])).toEqual([
+    ['reg-z:acknowledgement', 'met'],
+    ['reg-z:resolution', 'ended'],
+    ['sla:investigation:1', 'ended'],
+  ]);
   expect((await handle.result()).stage).toBe('closed');
-  expect(await bench.readModel(caseId)).toMatchObject({ stage: 'closed', outcome: 'withdrawn', provisionalCreditCents: 3_000, resolvedAmountCents: 0 });
-  const booked = await bench.db.cardTransaction.findMany({ where: { channel: 'adjustment', merchant: { contains: caseId } }, orderBy: { amountCents: 'asc' }, select: { amountCents: true } });
+  expect(await bench.readModel(caseId)).toMatchObject({
+    stage: 'closed',
+    outcome: 'withdrawn',
+    provisionalCreditCents: 3_000,
+    resolvedAmountCents: 0,
+  });
+  const booked = await bench.db.cardTransaction.findMany({
+    where: { channel: 'adjustment', merchant: { contains: caseId } },
+    orderBy: { amountCents: 'asc' },
+    select: { amountCents: true },
+  });
   expect(booked).toEqual([{ amountCents: -3_000 }, { amountCents: 3_000 }]);
-  expect(types(await bench.auditLog(caseId)).slice(3)).toEqual(['assigned', 'provisional_credit_granted', 'note', 'withdrawn', 'settled', 'closed']);
+  expect(types(await bench.auditLog(caseId)).slice(3)).toEqual([
+    'assigned',
+    'provisional_credit_granted',
+    'note',
+    'withdrawn',
+    'settled',
+    'closed',
+  ]);
   // She was told of the credit and of the withdrawal, the last message of the case.
   expect(subjects(caseId)).toEqual([
     `We have opened your dispute ${caseId}`,
     'We credited $30.00 to your account while we investigate',
     `Your dispute ${caseId} is withdrawn`,
   ]);
-  expect(bench.mail.received('jane.morgan@example.com').at(-1)!.text).toContain('The provisional credit of $30.00 has been taken back');
+  expect(bench.mail.received('jane.morgan@example.com').at(-1)!.text).toContain(
+    'The provisional credit of $30.00 has been taken back',
+  );
   await bench.keepHistory('withdrawn', handle);
 });
 
@@ -350,30 +513,64 @@ test('actions invalid for the stage are refused with a reason and change nothing
   const { caseId, handle } = await bench.open({ amountCents: 20_000, reasonCode: 'not_received' });
   const agent = await takeCase(handle, 'merchant-disputes-agent-1');
   const supervisor = await bench.actor('merchant-disputes-supervisor');
-  const before = { view: await bench.settled(caseId, handle), log: await bench.auditLog(caseId), updates: await bench.acceptedUpdates(handle) };
+  const before = {
+    view: await bench.settled(caseId, handle),
+    log: await bench.auditLog(caseId),
+    updates: await bench.acceptedUpdates(handle),
+  };
 
   expect(await refusal(handle.executeUpdate(approveResolutionUpdate, { args: [{ actor: supervisor }] }))).toEqual({
     type: 'StageConflict',
     message: 'Cannot approve a resolution for a case in stage investigation; allowed in: pending_approval.',
   });
-  expect(await refusal(handle.executeUpdate(recordResponseUpdate, { args: [{ actor: agent, party: 'customer', summary: 'x' }] }))).toMatchObject({ type: 'StageConflict' });
-  expect(await refusal(handle.executeUpdate(reopenUpdate, { args: [{ actor: agent, reason: 'x' }] }))).toMatchObject({ type: 'StageConflict' });
-  expect(await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: agent, outcome: 'partial', rationale: 'x' }] }))).toEqual({ type: 'InvalidArgument', message: 'is required for a partial resolution' });
-  expect(await refusal(handle.executeUpdate(awaitPartyUpdate, { args: [{ actor: agent, party: 'merchant', phase: 'chargeback' }] }))).toMatchObject({ type: 'InvalidArgument' });
-  expect(await refusal(handle.executeUpdate(grantProvisionalCreditUpdate, { args: [{ actor: await bench.actor('fraud-agent-1') }] }))).toMatchObject({ type: 'Forbidden' });
+  expect(
+    await refusal(
+      handle.executeUpdate(recordResponseUpdate, { args: [{ actor: agent, party: 'customer', summary: 'x' }] }),
+    ),
+  ).toMatchObject({ type: 'StageConflict' });
+  expect(await refusal(handle.executeUpdate(reopenUpdate, { args: [{ actor: agent, reason: 'x' }] }))).toMatchObject({
+    type: 'StageConflict',
+  });
+  expect(
+    await refusal(
+      handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: agent, outcome: 'partial', rationale: 'x' }] }),
+    ),
+  ).toEqual({ type: 'InvalidArgument', message: 'is required for a partial resolution' });
+  expect(
+    await refusal(
+      handle.executeUpdate(awaitPartyUpdate, { args: [{ actor: agent, party: 'merchant', phase: 'chargeback' }] }),
+    ),
+  ).toMatchObject({ type: 'InvalidArgument' });
+  expect(
+    await refusal(
+      handle.executeUpdate(grantProvisionalCreditUpdate, { args: [{ actor: await bench.actor('fraud-agent-1') }] }),
+    ),
+  ).toMatchObject({ type: 'Forbidden' });
 
   expect(await handle.query(getCaseQuery)).toEqual(before.view);
   expect(await bench.auditLog(caseId)).toEqual(before.log);
   expect(await bench.acceptedUpdates(handle)).toBe(before.updates);
 
   // Waiting on the network: the investigation clock pauses, and the stage refuses proposals.
-  const waiting = await handle.executeUpdate(awaitPartyUpdate, { args: [{ actor: agent, party: 'network', phase: 'chargeback', note: 'Filed chargeback 4837' }] });
+  const waiting = await handle.executeUpdate(awaitPartyUpdate, {
+    args: [{ actor: agent, party: 'network', phase: 'chargeback', note: 'Filed chargeback 4837' }],
+  });
   expect(waiting).toMatchObject({ stage: 'awaiting_network', networkPhase: 'chargeback' });
   expect(clock(waiting, 'sla:investigation').status).toBe('paused');
-  expect(await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: agent, outcome: 'customer_favour', rationale: 'x' }] }))).toMatchObject({ type: 'StageConflict' });
-  const escalated = await handle.executeUpdate(escalateUpdate, { args: [{ actor: agent, reason: 'Merchant is unresponsive' }] });
+  expect(
+    await refusal(
+      handle.executeUpdate(proposeResolutionUpdate, {
+        args: [{ actor: agent, outcome: 'customer_favour', rationale: 'x' }],
+      }),
+    ),
+  ).toMatchObject({ type: 'StageConflict' });
+  const escalated = await handle.executeUpdate(escalateUpdate, {
+    args: [{ actor: agent, reason: 'Merchant is unresponsive' }],
+  });
   expect(escalated).toMatchObject({ queue: 'supervisors', assigneeId: null, escalated: true });
-  expect(await refusal(handle.executeUpdate(escalateUpdate, { args: [{ actor: agent, reason: 'again' }] }))).toMatchObject({ type: 'StageConflict' });
+  expect(
+    await refusal(handle.executeUpdate(escalateUpdate, { args: [{ actor: agent, reason: 'again' }] })),
+  ).toMatchObject({ type: 'StageConflict' });
   await bench.finish(handle);
   await bench.keepHistory('invalid-actions', handle);
 });

@@ -39,21 +39,31 @@ beforeAll(async () => {
 afterAll(() => bench?.stop());
 beforeEach(() => bench.toMondayMorning());
 
-const forCase = (caseId: string) => bench.mail.received(JANE).filter((m) => m.subject.includes(caseId) || m.text.includes(caseId));
-const localHour = (t: number) => Number(new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: 'numeric', hourCycle: 'h23' }).format(t));
+const forCase = (caseId: string) =>
+  bench.mail.received(JANE).filter((m) => m.subject.includes(caseId) || m.text.includes(caseId));
+const localHour = (t: number) =>
+  Number(
+    new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: 'numeric', hourCycle: 'h23' }).format(t),
+  );
 
 async function notified(caseId: string) {
-  return (await bench.auditLog(caseId)).filter((e) => e.type === 'customer_notified').map((e) => ({ at: e.at, template: e.data.template as string, reconciled: e.data.reconciled }));
+  return (await bench.auditLog(caseId))
+    .filter((e) => e.type === 'customer_notified')
+    .map((e) => ({ at: e.at, template: e.data.template as string, reconciled: e.data.reconciled }));
 }
 
 test('a 60-day case: acknowledgement, an update every 3 days outside quiet hours, the outcome, a survey, then silence', async () => {
   const { caseId, handle } = await bench.open();
   const agent = await bench.actor('merchant-disputes-agent-1');
-  await handle.executeUpdate(assignUpdate, { args: [{ actor: agent, assignee: { id: agent.id, role: agent.role, departmentId: agent.departmentId } }] });
+  await handle.executeUpdate(assignUpdate, {
+    args: [{ actor: agent, assignee: { id: agent.id, role: agent.role, departmentId: agent.departmentId } }],
+  });
   await bench.env.sleep(60 * DAY_MS);
   await bench.settled(caseId, handle);
   const supervisor = await bench.actor('merchant-disputes-supervisor');
-  await handle.executeUpdate(resolveUpdate, { args: [{ actor: supervisor, outcome: 'customer_favour', rationale: 'No proof from the merchant' }] });
+  await handle.executeUpdate(resolveUpdate, {
+    args: [{ actor: supervisor, outcome: 'customer_favour', rationale: 'No proof from the merchant' }],
+  });
   const resolvedAt = (await bench.auditLog(caseId)).find((e) => e.type === 'resolved')!.at;
   // Past the survey and the whole reopen window: the case closes.
   await bench.env.sleep(61 * DAY_MS);
@@ -131,7 +141,11 @@ test('an SMTP outage delays the message; it is delivered once the server is back
   await bench.env.sleep('5 minutes');
   await bench.settled(caseId, handle);
   expect(forCase(caseId).map((m) => m.subject)).toEqual([`We have opened your dispute ${caseId}`]);
-  expect(await bench.db.notification.findFirstOrThrow({ where: { caseId } })).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
+  expect(await bench.db.notification.findFirstOrThrow({ where: { caseId } })).toMatchObject({
+    status: 'sent',
+    attempts: 3,
+    lastError: null,
+  });
   expect((await handle.query(getCaseQuery)).clocks.find((c) => c.id === 'reg-z:acknowledgement')?.status).toBe('met');
   await bench.finish(handle);
 });
@@ -141,7 +155,11 @@ test('a message that cannot be delivered is marked failed and raises a staff ale
   const { caseId, handle } = await bench.open({ acknowledged: false });
   await bench.env.sleep('10 minutes');
   await bench.settled(caseId, handle);
-  expect(await bench.db.notification.findFirstOrThrow({ where: { caseId } })).toMatchObject({ template: 'acknowledgement', status: 'failed', attempts: 3 });
+  expect(await bench.db.notification.findFirstOrThrow({ where: { caseId } })).toMatchObject({
+    template: 'acknowledgement',
+    status: 'failed',
+    attempts: 3,
+  });
   const failure = (await bench.auditLog(caseId)).find((e) => e.type === 'notification_failed')!;
   expect(failure.data).toMatchObject({ template: 'acknowledgement' });
   const alerts = await bench.db.staffAlert.findMany({ where: { caseId, kind: 'notification_failed' } });
@@ -151,15 +169,23 @@ test('a message that cannot be delivered is marked failed and raises a staff ale
   // The case carries on, and the next message goes out once mail works again.
   await bench.mail.up();
   const agent = await bench.actor('merchant-disputes-agent-1');
-  await handle.executeUpdate(assignUpdate, { args: [{ actor: agent, assignee: { id: agent.id, role: agent.role, departmentId: agent.departmentId } }] });
-  await handle.executeUpdate(requestInfoUpdate, { args: [{ actor: agent, question: 'Did you sign up for a free trial?' }] });
+  await handle.executeUpdate(assignUpdate, {
+    args: [{ actor: agent, assignee: { id: agent.id, role: agent.role, departmentId: agent.departmentId } }],
+  });
+  await handle.executeUpdate(requestInfoUpdate, {
+    args: [{ actor: agent, question: 'Did you sign up for a free trial?' }],
+  });
   await bench.settled(caseId, handle);
-  expect(forCase(caseId).map((m) => m.subject)).toEqual([`We need a little more information about your dispute ${caseId}`]);
+  expect(forCase(caseId).map((m) => m.subject)).toEqual([
+    `We need a little more information about your dispute ${caseId}`,
+  ]);
   // Reg Z still wants an acknowledgement: the clock sends it again before its deadline.
   await bench.env.sleep('30 days');
   await bench.settled(caseId, handle);
   expect(forCase(caseId).map((m) => m.subject)).toContain(`We have opened your dispute ${caseId}`);
   expect((await handle.query(getCaseQuery)).clocks.find((c) => c.id === 'reg-z:acknowledgement')?.status).toBe('met');
-  expect(await refusal(handle.executeUpdate(requestInfoUpdate, { args: [{ actor: agent, question: 'again?' }] }))).toMatchObject({ type: 'StageConflict' });
+  expect(
+    await refusal(handle.executeUpdate(requestInfoUpdate, { args: [{ actor: agent, question: 'again?' }] })),
+  ).toMatchObject({ type: 'StageConflict' });
   await bench.finish(handle);
 });

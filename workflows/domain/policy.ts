@@ -55,11 +55,18 @@ export function statusUpdateDays(preference: number | null, settings: CaseSettin
   return Math.min(Math.max(1, preference ?? settings.statusUpdateDefaultDays), settings.statusUpdateMaxDays);
 }
 
-export function findSlaPolicy(policies: SlaPolicy[], stage: string, departmentId: string, tier: CustomerTier): SlaPolicy | null {
+export function findSlaPolicy(
+  policies: SlaPolicy[],
+  stage: string,
+  departmentId: string,
+  tier: CustomerTier,
+): SlaPolicy | null {
   const specificity = (p: SlaPolicy) => (p.departmentId ? 2 : 0) + (p.tier ? 1 : 0);
   return (
     policies
-      .filter((p) => p.stage === stage && (p.departmentId ?? departmentId) === departmentId && (p.tier ?? tier) === tier)
+      .filter(
+        (p) => p.stage === stage && (p.departmentId ?? departmentId) === departmentId && (p.tier ?? tier) === tier,
+      )
       .sort((a, b) => specificity(b) - specificity(a))[0] ?? null
   );
 }
@@ -74,7 +81,12 @@ const STAGE_LABELS: Record<string, string> = {
 };
 
 /** The SLA clock for a stage in a department, or null when no policy covers the stage. */
-export function slaClockSpec(policy: SlaPolicy | null, stage: string, departmentId: string, serial: number): NewClock | null {
+export function slaClockSpec(
+  policy: SlaPolicy | null,
+  stage: string,
+  departmentId: string,
+  serial: number,
+): NewClock | null {
   if (!policy) return null;
   return {
     id: `sla:${stage}:${serial}`,

@@ -31,14 +31,46 @@ export function regulatoryClockSpecs(facts: RegulationFacts, openedAt: number, l
   if (facts.cardType === 'debit') {
     const extended = facts.pointOfSale || facts.foreign || facts.newAccount;
     return [
-      { id: REG_E_PROVISIONAL_CREDIT, kind: 'regulatory', label: 'Reg E provisional credit (10 business days)', basis: 'business', budgetMs: 10 * DAY_MS, action: 'grant_provisional_credit', actBeforeMs },
-      { id: REG_E_RESOLUTION, kind: 'regulatory', label: `Reg E resolution (${extended ? 90 : 45} days)`, basis: 'calendar', budgetMs: (extended ? 90 : 45) * DAY_MS, action: 'escalate', actBeforeMs: 5 * DAY_MS },
+      {
+        id: REG_E_PROVISIONAL_CREDIT,
+        kind: 'regulatory',
+        label: 'Reg E provisional credit (10 business days)',
+        basis: 'business',
+        budgetMs: 10 * DAY_MS,
+        action: 'grant_provisional_credit',
+        actBeforeMs,
+      },
+      {
+        id: REG_E_RESOLUTION,
+        kind: 'regulatory',
+        label: `Reg E resolution (${extended ? 90 : 45} days)`,
+        basis: 'calendar',
+        budgetMs: (extended ? 90 : 45) * DAY_MS,
+        action: 'escalate',
+        actBeforeMs: 5 * DAY_MS,
+      },
     ];
   }
   const resolveBy = Math.min(endOfSecondBillingCycle(openedAt, facts.statementDay), openedAt + 90 * DAY_MS);
   return [
-    { id: REG_Z_ACKNOWLEDGEMENT, kind: 'regulatory', label: 'Reg Z acknowledgement (30 days)', basis: 'calendar', budgetMs: 30 * DAY_MS, action: 'acknowledge', actBeforeMs },
-    { id: REG_Z_RESOLUTION, kind: 'regulatory', label: 'Reg Z resolution (two billing cycles, at most 90 days)', basis: 'calendar', budgetMs: resolveBy - openedAt, action: 'escalate', actBeforeMs: 5 * DAY_MS },
+    {
+      id: REG_Z_ACKNOWLEDGEMENT,
+      kind: 'regulatory',
+      label: 'Reg Z acknowledgement (30 days)',
+      basis: 'calendar',
+      budgetMs: 30 * DAY_MS,
+      action: 'acknowledge',
+      actBeforeMs,
+    },
+    {
+      id: REG_Z_RESOLUTION,
+      kind: 'regulatory',
+      label: 'Reg Z resolution (two billing cycles, at most 90 days)',
+      basis: 'calendar',
+      budgetMs: resolveBy - openedAt,
+      action: 'escalate',
+      actBeforeMs: 5 * DAY_MS,
+    },
   ];
 }
 

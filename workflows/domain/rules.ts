@@ -28,12 +28,21 @@ export interface Rejection {
 
 type Check = Rejection | null;
 
-const OPEN: CaseStage[] = ['investigation', 'awaiting_customer', 'awaiting_merchant', 'awaiting_network', 'pending_approval'];
+const OPEN: CaseStage[] = [
+  'investigation',
+  'awaiting_customer',
+  'awaiting_merchant',
+  'awaiting_network',
+  'pending_approval',
+];
 
 const stageConflict = (state: CaseState, action: string, allowed: CaseStage[]): Check =>
   allowed.includes(state.stage)
     ? null
-    : { code: 'StageConflict', message: `Cannot ${action} a case in stage ${state.stage}; allowed in: ${allowed.join(', ')}.` };
+    : {
+        code: 'StageConflict',
+        message: `Cannot ${action} a case in stage ${state.stage}; allowed in: ${allowed.join(', ')}.`,
+      };
 
 const forbidden = (message: string): Rejection => ({ code: 'Forbidden', message });
 const invalid = (field: string, message: string): Rejection => ({ code: 'InvalidArgument', field, message });
@@ -43,17 +52,23 @@ const money = (cents: number) => (cents / 100).toFixed(2);
 function mayWork(actor: Actor, state: CaseState, action: string): Check {
   if (actor.role === 'admin') return null;
   if (actor.departmentId !== state.departmentId) {
-    return forbidden(`${actor.id} is in department ${actor.departmentId}; only ${state.departmentId} may ${action} this case.`);
+    return forbidden(
+      `${actor.id} is in department ${actor.departmentId}; only ${state.departmentId} may ${action} this case.`,
+    );
   }
   if (actor.role === 'supervisor') return null;
   if (actor.role === 'agent' && state.assigneeId === actor.id) return null;
-  return forbidden(`${actor.id} may not ${action} this case: it is assigned to ${state.assigneeId ?? `the ${state.queue} queue`}.`);
+  return forbidden(
+    `${actor.id} may not ${action} this case: it is assigned to ${state.assigneeId ?? `the ${state.queue} queue`}.`,
+  );
 }
 
 function withinAuthority(actor: Actor, amountCents: number, action: string): Check {
   return amountCents <= actor.authorityLimitCents
     ? null
-    : forbidden(`${actor.id} may ${action} up to ${money(actor.authorityLimitCents)}; this needs ${money(amountCents)}.`);
+    : forbidden(
+        `${actor.id} may ${action} up to ${money(actor.authorityLimitCents)}; this needs ${money(amountCents)}.`,
+      );
 }
 
 function amountFor(state: CaseState, req: ResolutionRequest): Check {
@@ -93,14 +108,33 @@ export const rules = {
   assign(state: CaseState, { actor, assignee }: AssignRequest): Check {
     return first(
       () => stageConflict(state, 'assign', OPEN),
-      () => (assignee.departmentId === state.departmentId ? null : invalid('assigneeId', `${assignee.id} is not in department ${state.departmentId}`)),
-      () => (assignee.role === 'agent' || assignee.role === 'supervisor' ? null : invalid('assigneeId', `${assignee.id} is a ${assignee.role}, not an agent or supervisor`)),
-      () => (assignee.id === state.assigneeId ? invalid('assigneeId', `the case is already assigned to ${assignee.id}`) : null),
+      () =>
+        assignee.departmentId === state.departmentId
+          ? null
+          : invalid('assigneeId', `${assignee.id} is not in department ${state.departmentId}`),
+      () =>
+        assignee.role === 'agent' || assignee.role === 'supervisor'
+          ? null
+          : invalid('assigneeId', `${assignee.id} is a ${assignee.role}, not an agent or supervisor`),
+      () =>
+        assignee.id === state.assigneeId
+          ? invalid('assigneeId', `the case is already assigned to ${assignee.id}`)
+          : null,
       () => {
-        if (actor.role === 'admin' || (actor.role === 'supervisor' && actor.departmentId === state.departmentId)) return null;
+        if (actor.role === 'admin' || (actor.role === 'supervisor' && actor.departmentId === state.departmentId))
+          return null;
         // Agents take unassigned work from their own department's queue, and nothing else.
-        const takesFromQueue = actor.role === 'agent' && assignee.id === actor.id && actor.departmentId === state.departmentId && state.assigneeId === null && state.queue === 'agents';
-        return takesFromQueue ? null : forbidden(`${actor.id} may only take unassigned cases of their own department's agent queue; supervisors assign.`);
+        const takesFromQueue =
+          actor.role === 'agent' &&
+          assignee.id === actor.id &&
+          actor.departmentId === state.departmentId &&
+          state.assigneeId === null &&
+          state.queue === 'agents';
+        return takesFromQueue
+          ? null
+          : forbidden(
+              `${actor.id} may only take unassigned cases of their own department's agent queue; supervisors assign.`,
+            );
       },
     );
   },
@@ -108,7 +142,8 @@ export const rules = {
   transfer(state: CaseState, { actor, departmentId }: TransferRequest): Check {
     return first(
       () => stageConflict(state, 'transfer', ['investigation']),
-      () => (departmentId === state.departmentId ? invalid('departmentId', `the case is already in ${departmentId}`) : null),
+      () =>
+        departmentId === state.departmentId ? invalid('departmentId', `the case is already in ${departmentId}`) : null,
       () => mayWork(actor, state, 'transfer'),
     );
   },
@@ -116,12 +151,18 @@ export const rules = {
   addNote(state: CaseState, { actor }: NoteRequest): Check {
     return first(
       () => stageConflict(state, 'add a note to', [...OPEN, 'resolved']),
-      () => (actor.role === 'admin' || actor.role === 'care_agent' || actor.departmentId === state.departmentId ? null : forbidden(`${actor.id} is not in department ${state.departmentId} or the care team.`)),
+      () =>
+        actor.role === 'admin' || actor.role === 'care_agent' || actor.departmentId === state.departmentId
+          ? null
+          : forbidden(`${actor.id} is not in department ${state.departmentId} or the care team.`),
     );
   },
 
   requestInfo(state: CaseState, { actor }: RequestInfoRequest): Check {
-    return first(() => stageConflict(state, 'request information on', ['investigation']), () => mayWork(actor, state, 'request information on'));
+    return first(
+      () => stageConflict(state, 'request information on', ['investigation']),
+      () => mayWork(actor, state, 'request information on'),
+    );
   },
 
   awaitParty(state: CaseState, { actor, party, phase }: AwaitPartyRequest): Check {
@@ -140,15 +181,28 @@ export const rules = {
   },
 
   proposeResolution(state: CaseState, req: ResolutionRequest): Check {
-    return first(() => stageConflict(state, 'propose a resolution for', ['investigation']), () => amountFor(state, req), () => mayWork(req.actor, state, 'propose a resolution for'));
+    return first(
+      () => stageConflict(state, 'propose a resolution for', ['investigation']),
+      () => amountFor(state, req),
+      () => mayWork(req.actor, state, 'propose a resolution for'),
+    );
   },
 
   approveResolution(state: CaseState, { actor }: DecisionRequest): Check {
     return first(
       () => stageConflict(state, 'approve a resolution for', ['pending_approval']),
-      () => (state.proposal?.proposedBy === actor.id ? forbidden(`${actor.id} proposed this resolution; a different person must approve it (four-eyes).`) : null),
-      () => (actor.role === 'supervisor' || actor.role === 'admin' ? null : forbidden(`${actor.id} is a ${actor.role}; approvals need a supervisor or admin.`)),
-      () => (actor.role === 'admin' || actor.departmentId === state.departmentId ? null : forbidden(`${actor.id} is not a supervisor of ${state.departmentId}.`)),
+      () =>
+        state.proposal?.proposedBy === actor.id
+          ? forbidden(`${actor.id} proposed this resolution; a different person must approve it (four-eyes).`)
+          : null,
+      () =>
+        actor.role === 'supervisor' || actor.role === 'admin'
+          ? null
+          : forbidden(`${actor.id} is a ${actor.role}; approvals need a supervisor or admin.`),
+      () =>
+        actor.role === 'admin' || actor.departmentId === state.departmentId
+          ? null
+          : forbidden(`${actor.id} is not a supervisor of ${state.departmentId}.`),
       () => withinAuthority(actor, state.proposal!.amountCents, 'approve'),
     );
   },
@@ -156,9 +210,18 @@ export const rules = {
   rejectResolution(state: CaseState, { actor }: ReasonRequest): Check {
     return first(
       () => stageConflict(state, 'reject a resolution for', ['pending_approval']),
-      () => (state.proposal?.proposedBy === actor.id ? forbidden(`${actor.id} proposed this resolution; a different person must decide on it (four-eyes).`) : null),
-      () => (actor.role === 'supervisor' || actor.role === 'admin' ? null : forbidden(`${actor.id} is a ${actor.role}; decisions on resolutions need a supervisor or admin.`)),
-      () => (actor.role === 'admin' || actor.departmentId === state.departmentId ? null : forbidden(`${actor.id} is not a supervisor of ${state.departmentId}.`)),
+      () =>
+        state.proposal?.proposedBy === actor.id
+          ? forbidden(`${actor.id} proposed this resolution; a different person must decide on it (four-eyes).`)
+          : null,
+      () =>
+        actor.role === 'supervisor' || actor.role === 'admin'
+          ? null
+          : forbidden(`${actor.id} is a ${actor.role}; decisions on resolutions need a supervisor or admin.`),
+      () =>
+        actor.role === 'admin' || actor.departmentId === state.departmentId
+          ? null
+          : forbidden(`${actor.id} is not a supervisor of ${state.departmentId}.`),
     );
   },
 
@@ -170,7 +233,8 @@ export const rules = {
       () => mayWork(req.actor, state, 'resolve'),
       () => {
         const credit = creditFor(state, req);
-        if (credit > limit) return forbidden(`Resolutions above ${money(limit)} need a second person's approval: propose it instead.`);
+        if (credit > limit)
+          return forbidden(`Resolutions above ${money(limit)} need a second person's approval: propose it instead.`);
         return withinAuthority(req.actor, credit, 'resolve');
       },
     );
@@ -179,23 +243,47 @@ export const rules = {
   reopen(state: CaseState, { actor }: ReasonRequest, now: number): Check {
     return first(
       () => stageConflict(state, 'reopen', ['resolved']),
-      () => (state.resolution?.outcome === 'withdrawn' ? { code: 'StageConflict', message: 'A withdrawn case cannot be reopened.' } : null),
-      () => (state.reopenUntil && now > Date.parse(state.reopenUntil) ? { code: 'StageConflict', message: `The reopen window closed at ${state.reopenUntil}.` } : null),
-      () => (actor.role === 'admin' || actor.departmentId === state.departmentId ? null : forbidden(`${actor.id} is not in department ${state.departmentId}.`)),
-      () => (actor.role === 'care_agent' ? forbidden(`${actor.id} is a care agent; reopening needs an agent or supervisor.`) : null),
+      () =>
+        state.resolution?.outcome === 'withdrawn'
+          ? { code: 'StageConflict', message: 'A withdrawn case cannot be reopened.' }
+          : null,
+      () =>
+        state.reopenUntil && now > Date.parse(state.reopenUntil)
+          ? { code: 'StageConflict', message: `The reopen window closed at ${state.reopenUntil}.` }
+          : null,
+      () =>
+        actor.role === 'admin' || actor.departmentId === state.departmentId
+          ? null
+          : forbidden(`${actor.id} is not in department ${state.departmentId}.`),
+      () =>
+        actor.role === 'care_agent'
+          ? forbidden(`${actor.id} is a care agent; reopening needs an agent or supervisor.`)
+          : null,
     );
   },
 
   withdraw(state: CaseState, { actor }: ReasonRequest): Check {
-    return first(() => stageConflict(state, 'withdraw', OPEN), () => mayWork(actor, state, 'record a withdrawal on'));
+    return first(
+      () => stageConflict(state, 'withdraw', OPEN),
+      () => mayWork(actor, state, 'record a withdrawal on'),
+    );
   },
 
   grantProvisionalCredit(state: CaseState, { actor, amountCents }: ProvisionalCreditRequest): Check {
     const amount = amountCents ?? state.amountCents;
     return first(
       () => stageConflict(state, 'grant provisional credit on', OPEN),
-      () => (state.provisionalCredit ? { code: 'StageConflict', message: `Provisional credit of ${money(state.provisionalCredit.amountCents)} was already granted at ${state.provisionalCredit.at}.` } : null),
-      () => (amount > 0 && amount <= state.amountCents ? null : invalid('amount', `must be above 0 and at most the disputed ${money(state.amountCents)}`)),
+      () =>
+        state.provisionalCredit
+          ? {
+              code: 'StageConflict',
+              message: `Provisional credit of ${money(state.provisionalCredit.amountCents)} was already granted at ${state.provisionalCredit.at}.`,
+            }
+          : null,
+      () =>
+        amount > 0 && amount <= state.amountCents
+          ? null
+          : invalid('amount', `must be above 0 and at most the disputed ${money(state.amountCents)}`),
       () => mayWork(actor, state, 'grant provisional credit on'),
       () => withinAuthority(actor, amount, 'grant credit'),
     );
@@ -204,8 +292,14 @@ export const rules = {
   escalate(state: CaseState, { actor }: ReasonRequest): Check {
     return first(
       () => stageConflict(state, 'escalate', OPEN),
-      () => (state.queue === 'supervisors' && state.assigneeId === null ? { code: 'StageConflict', message: 'The case is already waiting in the supervisor queue.' } : null),
-      () => (actor.role === 'admin' || actor.departmentId === state.departmentId || actor.role === 'care_agent' ? null : forbidden(`${actor.id} is not in department ${state.departmentId} or the care team.`)),
+      () =>
+        state.queue === 'supervisors' && state.assigneeId === null
+          ? { code: 'StageConflict', message: 'The case is already waiting in the supervisor queue.' }
+          : null,
+      () =>
+        actor.role === 'admin' || actor.departmentId === state.departmentId || actor.role === 'care_agent'
+          ? null
+          : forbidden(`${actor.id} is not in department ${state.departmentId} or the care team.`),
     );
   },
 };

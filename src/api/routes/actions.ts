@@ -47,7 +47,12 @@ const action = <Body, Req>(spec: ActionSpec<Body, Req>) => spec;
 
 const reason = z.strictObject({ reason: text(2000) });
 const resolution = z.strictObject({ outcome: z.enum(OUTCOMES), amount: amountCents.optional(), rationale: text(2000) });
-const toResolution = ({ outcome, amount, rationale }: z.infer<typeof resolution>, actor: Actor) => ({ actor, outcome, amountCents: amount, rationale });
+const toResolution = ({ outcome, amount, rationale }: z.infer<typeof resolution>, actor: Actor) => ({
+  actor,
+  outcome,
+  amountCents: amount,
+  rationale,
+});
 
 /** Every action, by the last segment of its path. */
 const ACTIONS = {
@@ -56,7 +61,8 @@ const ACTIONS = {
     update: assignUpdate,
     request: async ({ assigneeId, reason }, actor, db) => {
       const staff = await db.staff.findUnique({ where: { id: assigneeId } });
-      if (!staff || !staff.active) throw Problem.invalid([{ field: 'assigneeId', message: `no active staff member ${assigneeId}` }]);
+      if (!staff || !staff.active)
+        throw Problem.invalid([{ field: 'assigneeId', message: `no active staff member ${assigneeId}` }]);
       return { actor, assignee: { id: staff.id, role: staff.role, departmentId: staff.departmentId }, reason };
     },
   }),
@@ -64,14 +70,27 @@ const ACTIONS = {
     body: z.strictObject({ departmentId: id(), reason: text(2000) }),
     update: transferUpdate,
     request: async ({ departmentId, reason }, actor, db) => {
-      if (!(await db.department.findUnique({ where: { id: departmentId } }))) throw Problem.invalid([{ field: 'departmentId', message: `no department ${departmentId}` }]);
+      if (!(await db.department.findUnique({ where: { id: departmentId } })))
+        throw Problem.invalid([{ field: 'departmentId', message: `no department ${departmentId}` }]);
       return { actor, departmentId, reason };
     },
   }),
-  notes: action({ body: z.strictObject({ text: text(4000) }), update: addNoteUpdate, request: ({ text }, actor) => ({ actor, text }) }),
-  'request-info': action({ body: z.strictObject({ question: text(2000) }), update: requestInfoUpdate, request: ({ question }, actor) => ({ actor, question }) }),
+  notes: action({
+    body: z.strictObject({ text: text(4000) }),
+    update: addNoteUpdate,
+    request: ({ text }, actor) => ({ actor, text }),
+  }),
+  'request-info': action({
+    body: z.strictObject({ question: text(2000) }),
+    update: requestInfoUpdate,
+    request: ({ question }, actor) => ({ actor, question }),
+  }),
   await: action({
-    body: z.strictObject({ party: z.enum(['merchant', 'network']), phase: z.enum(NETWORK_PHASES).optional(), note: text(2000).optional() }),
+    body: z.strictObject({
+      party: z.enum(['merchant', 'network']),
+      phase: z.enum(NETWORK_PHASES).optional(),
+      note: text(2000).optional(),
+    }),
     update: awaitPartyUpdate,
     request: (body, actor) => ({ actor, ...body }),
   }),
@@ -81,7 +100,11 @@ const ACTIONS = {
     request: (body, actor) => ({ actor, ...body }),
   }),
   propose: action({ body: resolution, update: proposeResolutionUpdate, request: toResolution }),
-  approve: action({ body: z.strictObject({ comment: text(2000).optional() }), update: approveResolutionUpdate, request: ({ comment }, actor) => ({ actor, comment }) }),
+  approve: action({
+    body: z.strictObject({ comment: text(2000).optional() }),
+    update: approveResolutionUpdate,
+    request: ({ comment }, actor) => ({ actor, comment }),
+  }),
   reject: action({ body: reason, update: rejectResolutionUpdate, request: ({ reason }, actor) => ({ actor, reason }) }),
   resolve: action({ body: resolution, update: resolveUpdate, request: toResolution }),
   reopen: action({ body: reason, update: reopenUpdate, request: ({ reason }, actor) => ({ actor, reason }) }),
@@ -113,7 +136,8 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
   router.post('/cases/:id/:action', async (req, res) => {
     const caseId = String(req.params.id);
     const name = String(req.params.action);
-    if (!Object.hasOwn(ACTIONS, name)) throw Problem.notFound(`No action ${name}; actions are: ${ACTION_NAMES.join(', ')}.`);
+    if (!Object.hasOwn(ACTIONS, name))
+      throw Problem.notFound(`No action ${name}; actions are: ${ACTION_NAMES.join(', ')}.`);
     const spec = ACTIONS[name as keyof typeof ACTIONS] as unknown as ActionSpec<unknown, unknown>;
     requireJson(req);
     const actor = actorOf(res);
@@ -122,13 +146,21 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
     const row = await db.case.findUnique({ where: { id: caseId } });
     if (!row) throw Problem.notFound(`No case ${caseId}.`);
     assertMaySee(actor, row.departmentId, row.id);
-    if (row.stage === 'closed') throw new Problem(409, 'Case closed', `Case ${caseId} closed at ${row.closedAt?.toISOString()}; it takes no more actions.`, { code: 'StageConflict' });
+    if (row.stage === 'closed')
+      throw new Problem(
+        409,
+        'Case closed',
+        `Case ${caseId} closed at ${row.closedAt?.toISOString()}; it takes no more actions.`,
+        { code: 'StageConflict' },
+      );
 
     const body = spec.body.parse(req.body ?? {});
     const request = await spec.request(body, actor, db);
     try {
       // The Idempotency-Key becomes the update id: Temporal runs a repeated update once.
-      await temporal.workflow.getHandle(row.workflowId).executeUpdate(spec.update, { args: [request], updateId: key ?? randomUUID() });
+      await temporal.workflow
+        .getHandle(row.workflowId)
+        .executeUpdate(spec.update, { args: [request], updateId: key ?? randomUUID() });
     } catch (error) {
       throw refusal(error, caseId);
     }
@@ -146,10 +178,21 @@ function refusal(error: unknown, caseId: string): Problem {
     const field = error.cause.details?.[0];
     const extra: Record<string, unknown> = { code };
     if (typeof field === 'string') extra.errors = [{ field, message: error.cause.message }];
-    return new Problem(status, title, typeof field === 'string' ? `${field}: ${error.cause.message}` : error.cause.message, extra);
+    return new Problem(
+      status,
+      title,
+      typeof field === 'string' ? `${field}: ${error.cause.message}` : error.cause.message,
+      extra,
+    );
   }
   if (error instanceof WorkflowNotFoundError) {
-    return new Problem(409, 'Case closed', `Case ${caseId} has finished; it takes no more actions.`, { code: 'StageConflict' });
+    return new Problem(409, 'Case closed', `Case ${caseId} has finished; it takes no more actions.`, {
+      code: 'StageConflict',
+    });
   }
-  return new Problem(503, 'Temporal unavailable', `The action could not be delivered to case ${caseId}: ${(error as Error).message}`);
+  return new Problem(
+    503,
+    'Temporal unavailable',
+    `The action could not be delivered to case ${caseId}: ${(error as Error).message}`,
+  );
 }

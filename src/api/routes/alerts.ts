@@ -4,7 +4,9 @@ import type { Db } from '../../db/client';
 import { actorOf } from '../auth';
 import { Problem } from '../problem';
 
-const AlertFilter = z.strictObject({ unread: z.enum(['true', 'false'], { error: 'must be true or false' }).optional() });
+const AlertFilter = z.strictObject({
+  unread: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+});
 
 /** The caller's own work-queue alerts: SLA warnings and breaches, escalations. */
 export function alertRoutes({ db }: { db: Db }): Router {
@@ -17,13 +19,24 @@ export function alertRoutes({ db }: { db: Db }): Router {
       orderBy: { createdAt: 'desc' },
       take: 200,
     });
-    res.json({ items: alerts.map(({ id, caseId, kind, message, createdAt, readAt }) => ({ id, caseId, kind, message, createdAt, readAt })) });
+    res.json({
+      items: alerts.map(({ id, caseId, kind, message, createdAt, readAt }) => ({
+        id,
+        caseId,
+        kind,
+        message,
+        createdAt,
+        readAt,
+      })),
+    });
   });
 
   router.post('/alerts/:id/read', async (req, res) => {
     const alert = await db.staffAlert.findUnique({ where: { id: String(req.params.id) } });
     if (!alert || alert.staffId !== actorOf(res).id) throw Problem.notFound(`No alert ${req.params.id}.`);
-    const updated = alert.readAt ? alert : await db.staffAlert.update({ where: { id: alert.id }, data: { readAt: new Date() } });
+    const updated = alert.readAt
+      ? alert
+      : await db.staffAlert.update({ where: { id: alert.id }, data: { readAt: new Date() } });
     res.json({ id: updated.id, readAt: updated.readAt });
   });
 

@@ -31,13 +31,19 @@ const CaseFilter = z.strictObject({
   assigneeId: id().optional(),
   customerId: id().optional(),
   slaBreached: flag.optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(25),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(25),
   cursor: z.string().optional(),
 });
 
 /** Keyset pagination over (openedAt, id), newest first: stable while cases are being opened. */
 const Cursor = z.object({ openedAt: z.iso.datetime(), id: z.string() });
-const encodeCursor = (row: CaseRow) => Buffer.from(JSON.stringify({ openedAt: row.openedAt.toISOString(), id: row.id })).toString('base64url');
+const encodeCursor = (row: CaseRow) =>
+  Buffer.from(JSON.stringify({ openedAt: row.openedAt.toISOString(), id: row.id })).toString('base64url');
 function decodeCursor(cursor: string): z.infer<typeof Cursor> {
   try {
     return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
@@ -97,7 +103,11 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
     } catch (error) {
       // No half-done case: without its workflow the row would be a case nobody works.
       await db.case.delete({ where: { id: row.id } });
-      throw new Problem(503, 'Temporal unavailable', `The case could not be started and was not created: ${(error as Error).message}`);
+      throw new Problem(
+        503,
+        'Temporal unavailable',
+        `The case could not be started and was not created: ${(error as Error).message}`,
+      );
     }
     res.status(201).location(`/cases/${row.id}`).json(present(row));
   });
@@ -107,7 +117,9 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
     const actor = actorOf(res);
     const visible = visibleDepartment(actor);
     if (visible !== null && filter.departmentId !== undefined && filter.departmentId !== visible) {
-      throw new Problem(403, 'Forbidden', `${actor.id} sees only cases of department ${visible}.`, { errors: [{ field: 'departmentId', message: `must be ${visible}` }] });
+      throw new Problem(403, 'Forbidden', `${actor.id} sees only cases of department ${visible}.`, {
+        errors: [{ field: 'departmentId', message: `must be ${visible}` }],
+      });
     }
     const where: Prisma.CaseWhereInput = {
       stage: filter.stage,
@@ -121,7 +133,11 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
       const openedAt = new Date(after.openedAt);
       where.OR = [{ openedAt: { lt: openedAt } }, { openedAt, id: { lt: after.id } }];
     }
-    const rows = await db.case.findMany({ where, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }], take: filter.limit + 1 });
+    const rows = await db.case.findMany({
+      where,
+      orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit + 1,
+    });
     const page = rows.slice(0, filter.limit);
     res.json({ items: page.map(present), nextCursor: rows.length > filter.limit ? encodeCursor(page.at(-1)!) : null });
   });
@@ -146,7 +162,12 @@ export async function caseDetail(db: Db, temporal: Client, id: string, actor: Pa
   } catch (error) {
     workflow = { status: 'UNREACHABLE', error: (error as Error).message };
   }
-  const timeline = row.events.map((e) => ({ type: e.type, actor: e.actor, at: e.at.toISOString(), data: JSON.parse(e.data) }));
+  const timeline = row.events.map((e) => ({
+    type: e.type,
+    actor: e.actor,
+    at: e.at.toISOString(),
+    data: JSON.parse(e.data),
+  }));
   return { ...present(row), timeline, workflow };
 }
 
@@ -189,9 +210,14 @@ function assertSameRequest(existing: CaseRow, body: NewCase): void {
     existing.amountCents === body.amount &&
     existing.reasonCode === body.reasonCode;
   if (!same) {
-    throw new Problem(422, 'Idempotency-Key reused', `Idempotency-Key was already used for case ${existing.id} with a different dispute.`, {
-      errors: [{ field: 'Idempotency-Key', message: 'already used with a different request body' }],
-    });
+    throw new Problem(
+      422,
+      'Idempotency-Key reused',
+      `Idempotency-Key was already used for case ${existing.id} with a different dispute.`,
+      {
+        errors: [{ field: 'Idempotency-Key', message: 'already used with a different request body' }],
+      },
+    );
   }
 }
 
@@ -205,13 +231,25 @@ async function validateAgainstAccount(db: Db, body: NewCase): Promise<void> {
   }
   const transaction = await db.cardTransaction.findUnique({ where: { id: body.transactionId } });
   if (!transaction || transaction.cardId !== body.cardId) {
-    throw Problem.invalid([{ field: 'transactionId', message: `no transaction ${body.transactionId} on card ${body.cardId}` }]);
+    throw Problem.invalid([
+      { field: 'transactionId', message: `no transaction ${body.transactionId} on card ${body.cardId}` },
+    ]);
   }
   if (body.amount > transaction.amountCents) {
-    throw Problem.invalid([{ field: 'amount', message: `exceeds the transaction amount ${(transaction.amountCents / 100).toFixed(2)}` }]);
+    throw Problem.invalid([
+      { field: 'amount', message: `exceeds the transaction amount ${(transaction.amountCents / 100).toFixed(2)}` },
+    ]);
   }
-  const open = await db.case.findFirst({ where: { transactionId: body.transactionId, closedAt: null }, select: { id: true } });
+  const open = await db.case.findFirst({
+    where: { transactionId: body.transactionId, closedAt: null },
+    select: { id: true },
+  });
   if (open) {
-    throw new Problem(409, 'Already disputed', `Transaction ${body.transactionId} is already disputed in case ${open.id}.`, { caseId: open.id });
+    throw new Problem(
+      409,
+      'Already disputed',
+      `Transaction ${body.transactionId} is already disputed in case ${open.id}.`,
+      { caseId: open.id },
+    );
   }
 }

@@ -6,7 +6,12 @@ const TIMEOUT_MS = 2000;
 
 async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
   try {
-    await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref())]);
+    await Promise.race([
+      check(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer in ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref(),
+      ),
+    ]);
     return { ok: true };
   } catch (error) {
     return { ok: false, error: (error as Error).message };

@@ -1,0 +1,65 @@
+// Lint rules that keep the code safe to run on Temporal; formatting is Prettier's job.
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+// Workflow code is replayed: it may not reach the outside world. Types may still cross.
+const sideEffectModules = [
+  ...builtinModules,
+  ...builtinModules.map((name) => `node:${name}`),
+  '@temporalio/activity',
+  '@temporalio/client',
+  '@temporalio/worker',
+  'better-sqlite3',
+  'pg',
+  'nodemailer',
+  'express',
+  'date-holidays',
+  'luxon',
+];
+
+export default defineConfig(
+  { ignores: ['node_modules/', '.data/', '.venv/', 'coverage/', 'dist/', 'src/db/generated/'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // A promise nobody awaits is a step that may never happen, or happen out of order.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: sideEffectModules.map((name) => ({
+            name,
+            message: 'Workflow code must be deterministic: do this in an activity.',
+            allowTypeImports: true,
+          })),
+          patterns: [
+            {
+              group: ['**/src/**', '**/activities', '**/activities/**', '**/prisma/**', '@prisma/*'],
+              message: 'Workflow code must be deterministic: import only types from outside workflows/.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  prettier,
+);
