@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ROOT } from '../db/target';
@@ -25,7 +25,10 @@ export async function workflowBundlePath(cacheDir: string): Promise<string> {
   if (!existsSync(file)) {
     const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_DIR), logger: quietLogger });
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(file, code);
+    // Written aside and renamed, so a worker starting beside us never reads half a bundle.
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, code);
+    renameSync(partial, file);
   }
   return file;
 }

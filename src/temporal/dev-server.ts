@@ -10,8 +10,9 @@ import { cliTypeName } from './connection';
 /**
  * Starts `temporal server start-dev` with its state in a SQLite file under the data dir, the web
  * UI, and the case search attributes registered. Resolves once the frontend accepts connections.
+ * Tests pass `extraArgs` (dynamic config, say).
  */
-export async function startDevServer(t: Config['temporal']): Promise<ChildProcess> {
+export async function startDevServer(t: Config['temporal'], extraArgs: string[] = []): Promise<ChildProcess> {
   await assertPortFree(t.port, 'the Temporal server', 'TEMPORAL_PORT');
   await assertPortFree(t.uiPort, 'the Temporal UI', 'TEMPORAL_UI_PORT');
   mkdirSync(path.dirname(t.dbFile), { recursive: true });
@@ -31,6 +32,7 @@ export async function startDevServer(t: Config['temporal']): Promise<ChildProces
     '--log-level',
     'error',
     ...CASE_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeName(key)}`]),
+    ...extraArgs,
   ];
   const child = spawn(temporalCli(t.cliPath), args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<never>((_, reject) =>

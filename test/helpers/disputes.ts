@@ -7,15 +7,13 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { JANE, seed } from '../../prisma/seed';
 import { loadActor } from '../../src/cases/actors';
 import { startDispute } from '../../src/cases/start';
 import type { Db } from '../../src/db/client';
-import { temporalCli, temporalTestServer } from '../../src/temporal/binaries';
-import { registerSearchAttributes } from '../../src/temporal/connection';
 import type { disputeWorkflow } from '../../workflows/dispute';
 import {
   disputeWorkflowId,
@@ -26,11 +24,11 @@ import {
   type CaseView,
   type ReasonCode,
 } from '../../workflows/messages';
-import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { CaseSettings } from '../../workflows/domain/policy';
 import { loggingChannel, type DeliveryChannel } from '../../src/mail/channels';
 import { LocalMail } from './mail';
 import { migratedSqlite } from './db';
+import { devServerTemporal, testWorkflowBundle, timeSkippingTemporal, type TestTemporal } from './temporal';
 
 export type DisputeHandle = WorkflowHandle<typeof disputeWorkflow>;
 
@@ -56,29 +54,23 @@ export interface BenchOptions {
 }
 
 export class DisputeBench {
+  readonly env: TestWorkflowEnvironment;
+
   private constructor(
-    readonly env: TestWorkflowEnvironment,
+    private readonly temporal: TestTemporal,
     readonly db: Db,
     readonly mail: LocalMail,
     private readonly worker: Worker,
     private readonly running: Promise<void>,
     readonly taskQueue: string,
-  ) {}
+  ) {
+    this.env = temporal.env;
+  }
 
   /** On the time-skipping server (or the dev server), with a real SMTP sink for customer mail. */
   static async start({ devServerArgs, policy, email = (smtp) => smtp }: BenchOptions = {}): Promise<DisputeBench> {
-    const env = devServerArgs
-      ? await TestWorkflowEnvironment.createLocal({
-          server: {
-            executable: { type: 'existing-path', path: temporalCli() },
-            searchAttributes: [...CASE_SEARCH_ATTRIBUTES],
-            extraArgs: ['--log-level', 'error', ...devServerArgs],
-          },
-        })
-      : await TestWorkflowEnvironment.createTimeSkipping({
-          server: { executable: { type: 'existing-path', path: temporalTestServer() } },
-        });
-    if (!devServerArgs) await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+    const temporal = devServerArgs ? await devServerTemporal(devServerArgs) : await timeSkippingTemporal();
+    const { env } = temporal;
     const { db } = migratedSqlite();
     const now = new Date(await env.currentTimeMs());
     await seed(db, { customers: 3, now });
@@ -97,7 +89,7 @@ export class DisputeBench {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
+      workflowBundle: await testWorkflowBundle(),
       activities: createActivities({
         db,
         policy,
@@ -108,13 +100,13 @@ export class DisputeBench {
         },
       }),
     });
-    return new DisputeBench(env, db, mail, worker, worker.run(), taskQueue);
+    return new DisputeBench(temporal, db, mail, worker, worker.run(), taskQueue);
   }
 
   async stop(): Promise<void> {
     this.worker.shutdown();
     await this.running;
-    await this.env.teardown();
+    await this.temporal.stop();
     await this.db.$disconnect();
     await this.mail.stop();
   }

@@ -6,21 +6,21 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { JANE, seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
 import type { Db } from '../../src/db/client';
-import { temporalCli } from '../../src/temporal/binaries';
-import { workflowBundlePath } from '../../src/temporal/bundle';
-import { AssignedAgent, CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { migratedSqlite, tempDir } from '../helpers/db';
+import { AssignedAgent } from '../../workflows/search-attributes';
+import { migratedSqlite } from '../helpers/db';
+import { devServerTemporal, testWorkflowBundle, type TestTemporal } from '../helpers/temporal';
 import { freePort } from '../helpers/ports';
 import { LocalMail } from '../helpers/mail';
 import { loggingChannel } from '../../src/mail/channels';
 
 const TASK_QUEUE = 'api-test';
+let temporal: TestTemporal;
 let env: TestWorkflowEnvironment;
 let db: Db;
 let worker: Worker;
@@ -30,20 +30,15 @@ let base: string;
 let mail: LocalMail;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalCli() },
-      searchAttributes: [...CASE_SEARCH_ATTRIBUTES],
-      extraArgs: ['--log-level', 'error'],
-    },
-  });
+  temporal = await devServerTemporal();
+  env = temporal.env;
   ({ db } = migratedSqlite());
   mail = await LocalMail.start();
   await seed(db, { customers: 5 });
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
-    workflowBundle: { codePath: await workflowBundlePath(tempDir('bundle-')) },
+    workflowBundle: await testWorkflowBundle(),
     // A reopen window of two seconds lets a case reach `closed` within the test.
     activities: createActivities({
       db,
@@ -61,7 +56,7 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await db?.$disconnect();
-  await env?.teardown();
+  await temporal?.stop();
   await mail?.stop();
 });
 

@@ -6,9 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { ROOT } from '../../src/db/target';
-import { workflowBundlePath } from '../../src/temporal/bundle';
 import { HISTORIES } from '../helpers/disputes';
+import { testWorkflowBundle } from '../helpers/temporal';
 
 const files = readdirSync(HISTORIES)
   .filter((f) => f.endsWith('.json'))
@@ -16,13 +15,12 @@ const files = readdirSync(HISTORIES)
 
 test('every recorded history replays without nondeterminism', async () => {
   expect(files.length).toBeGreaterThanOrEqual(10);
-  const bundle = { codePath: await workflowBundlePath(path.join(ROOT, '.data', 'test', 'cache')) };
   const histories = files.map((file) => ({
     workflowId: file.replace(/\.json$/, ''),
     history: JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')),
   }));
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await testWorkflowBundle() }, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   expect(failures).toEqual([]);

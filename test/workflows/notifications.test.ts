@@ -8,6 +8,10 @@ import { outsideQuietHours } from '../../src/mail/quiet-hours';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/business-time';
 import { assignUpdate, getCaseQuery, requestInfoUpdate, resolveUpdate } from '../../workflows/messages';
 import { DisputeBench, refusal } from '../helpers/disputes';
+import { expectActivityFailures } from '../helpers/quiet-runtime';
+
+// SMTP outages, crashes and undeliverable messages are staged here on purpose.
+expectActivityFailures();
 
 const JANE = 'jane.morgan@example.com';
 const QUIET = { start: 21, end: 8 };

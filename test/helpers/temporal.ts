@@ -1,0 +1,56 @@
+/**
+ * The Temporal servers tests run on, kept quiet: the time-skipping test server, or the real dev
+ * server started the way `npm start` starts it (its banner goes nowhere), each with the case
+ * search attributes registered.
+ */
+import { once } from 'node:events';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadConfig } from '../../src/config';
+import { ROOT } from '../../src/db/target';
+import { workflowBundlePath } from '../../src/temporal/bundle';
+import { temporalTestServer } from '../../src/temporal/binaries';
+import { registerSearchAttributes } from '../../src/temporal/connection';
+import { startDevServer } from '../../src/temporal/dev-server';
+import { tempDir } from './db';
+import { freePort } from './ports';
+
+export interface TestTemporal {
+  env: TestWorkflowEnvironment;
+  stop(): Promise<void>;
+}
+
+export async function timeSkippingTemporal(): Promise<TestTemporal> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServer() } },
+  });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return { env, stop: () => env.teardown() };
+}
+
+/** The dev server on free ports with its state in a temp dir; `extraArgs` go to `start-dev`. */
+export async function devServerTemporal(extraArgs: string[] = []): Promise<TestTemporal> {
+  const defaults = loadConfig({ TEMPORAL_CLI_PATH: process.env.TEMPORAL_CLI_PATH }).temporal;
+  const port = await freePort();
+  const temporal = {
+    ...defaults,
+    port,
+    uiPort: await freePort(),
+    dbFile: path.join(tempDir('temporal-'), 'temporal.db'),
+  };
+  const server = await startDevServer(temporal, ['--headless', ...extraArgs]);
+  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: `127.0.0.1:${port}` });
+  return {
+    env,
+    async stop() {
+      await env.teardown();
+      server.kill();
+      await once(server, 'exit');
+    },
+  };
+}
+
+/** The workflow bundle every test worker and replay uses, built once per source version. */
+export async function testWorkflowBundle(): Promise<{ codePath: string }> {
+  return { codePath: await workflowBundlePath(path.join(ROOT, '.data', 'test', 'cache')) };
+}
