@@ -48,7 +48,8 @@ export default defineConfig(
           })),
           patterns: [
             {
-              group: ['**/src/**', '**/activities', '**/activities/**', '**/prisma/**', '@prisma/*'],
+              // The project's own side-effecting layers, reached from anywhere under workflows/.
+              regex: '^(\\.\\./)+(src|activities|prisma)(/|$)|^@prisma/',
               message: 'Workflow code must be deterministic: import only types from outside workflows/.',
               allowTypeImports: true,
             },

@@ -8,11 +8,12 @@ import type { Db } from '../src/db/client';
 import {
   DEFAULT_CASE_SETTINGS,
   statusUpdateDays,
+  type CaseContext,
   type CaseSettings,
   type CustomerTier,
 } from '../workflows/domain/policy';
 import { matchRoute } from '../workflows/domain/routing';
-import type { CaseContext, TimelineEvent } from '../workflows/messages';
+import type { TimelineEvent } from '../workflows/dispute/messages';
 
 export interface CaseActivityDeps {
   db: Db;

@@ -6,7 +6,7 @@
 import type { RequestHandler, Response } from 'express';
 import type { Db } from '../db/client';
 import { loadActor } from '../cases/actors';
-import type { Actor } from '../../workflows/messages';
+import type { Actor } from '../../workflows/dispute/messages';
 import { Problem } from './problem';
 
 export function identifyByHeader(db: Db): RequestHandler {

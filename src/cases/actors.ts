@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import type { Actor } from '../../workflows/messages';
+import type { Actor } from '../../workflows/dispute/messages';
 
 /** The staff member behind an id, as the workflow's validators need them; null if unknown or inactive. */
 export async function loadActor(db: Db, id: string): Promise<Actor | null> {

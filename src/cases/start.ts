@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client';
-import type { disputeWorkflow } from '../../workflows/dispute';
-import type { DisputeInput } from '../../workflows/messages';
+import type { disputeWorkflow } from '../../workflows/dispute/workflow';
+import type { DisputeInput } from '../../workflows/dispute/messages';
 import { CaseId, CaseStage, CustomerId, Department } from '../../workflows/search-attributes';
 
 export type CaseRow = Awaited<ReturnType<Db['case']['create']>>;

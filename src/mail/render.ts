@@ -6,11 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
-import type { MessageTemplate } from '../../workflows/messages';
+import type { MessageTemplate } from '../../workflows/dispute/messages';
 
 const TEMPLATES = path.join(__dirname, 'templates');
 
-export { MESSAGE_TEMPLATES, type MessageTemplate } from '../../workflows/messages';
+export { MESSAGE_TEMPLATES, type MessageTemplate } from '../../workflows/dispute/messages';
 
 export interface RenderedMessage {
   subject: string;

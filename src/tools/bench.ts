@@ -12,7 +12,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import globalSetup from '../../test/helpers/global-setup';
 import { DisputeBench } from '../../test/helpers/disputes';
 import { addBusinessTime, DAY_MS } from '../../workflows/domain/business-time';
-import { addNoteUpdate, assignUpdate, getCaseQuery, resolveUpdate } from '../../workflows/messages';
+import { addNoteUpdate, assignUpdate, getCaseQuery, resolveUpdate } from '../../workflows/dispute/messages';
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

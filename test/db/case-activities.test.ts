@@ -7,6 +7,7 @@ import { JANE, seed } from '../../prisma/seed';
 import { createDb, type Db } from '../../src/db/client';
 import { migrate } from '../../src/db/migrate';
 import { emptyPostgres, migratedSqlite, TEST_DATABASE_URL } from '../helpers/db';
+import type { TimelineEvent } from '../../workflows/dispute/messages';
 
 const CASE_ID = 'DSP-ACTIVITIES';
 
@@ -68,7 +69,7 @@ async function expectIdempotentActivities(db: Db) {
   );
   expect(context.policy.slaPolicies.length).toBeGreaterThan(5);
 
-  const events = [
+  const events: TimelineEvent[] = [
     { seq: 1, type: 'opened', actor: 'intake-agent-1', at: '2026-11-20T10:00:00.000Z', data: {} },
     {
       seq: 2,

@@ -14,7 +14,7 @@ import { JANE, seed } from '../../prisma/seed';
 import { loadActor } from '../../src/cases/actors';
 import { startDispute } from '../../src/cases/start';
 import type { Db } from '../../src/db/client';
-import type { disputeWorkflow } from '../../workflows/dispute';
+import type { disputeWorkflow } from '../../workflows/dispute/workflow';
 import {
   disputeWorkflowId,
   getCaseQuery,
@@ -23,7 +23,7 @@ import {
   type Actor,
   type CaseView,
   type ReasonCode,
-} from '../../workflows/messages';
+} from '../../workflows/dispute/messages';
 import type { CaseSettings } from '../../workflows/domain/policy';
 import { loggingChannel, type DeliveryChannel } from '../../src/mail/channels';
 import { LocalMail } from './mail';
@@ -201,6 +201,7 @@ export class DisputeBench {
   async auditLog(caseId: string) {
     const rows = await this.db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
     return rows.map((e) => ({
+      seq: Number(e.eventKey),
       type: e.type,
       actor: e.actor,
       at: e.at.getTime(),

@@ -1,5 +1,5 @@
 /** Message templates, quiet hours and the status-update interval. */
-import { MESSAGE_TEMPLATES } from '../../workflows/messages';
+import { MESSAGE_TEMPLATES } from '../../workflows/dispute/messages';
 import { DEFAULT_CASE_SETTINGS, statusUpdateDays } from '../../workflows/domain/policy';
 import { outsideQuietHours, parseQuietHours } from '../../src/mail/quiet-hours';
 import { renderMessage, type MessageTemplate } from '../../src/mail/render';

@@ -23,7 +23,7 @@ import {
   withdrawUpdate,
   type Actor,
   type CaseView,
-} from '../../workflows/messages';
+} from '../../workflows/dispute/messages';
 import { CaseStage, Department, SlaBreached } from '../../workflows/search-attributes';
 import { DEBIT_CARD, DisputeBench, refusal, type DisputeHandle } from '../helpers/disputes';
 

@@ -12,6 +12,8 @@ export interface Clock {
   /** Unique within the case, e.g. `sla:investigation:3` or `reg-e:provisional-credit`. */
   id: string;
   kind: 'sla' | 'regulatory';
+  /** The stage an SLA clock times; null for regulatory clocks, which time the whole case. */
+  stage: string | null;
   /** What a person reads in the UI and the timeline, e.g. "Investigation SLA (fraud)". */
   label: string;
   basis: 'business' | 'calendar';
@@ -39,6 +41,7 @@ export type ClockEvent = 'warn' | 'act' | 'breach';
 export interface NewClock {
   id: string;
   kind: Clock['kind'];
+  stage?: string | null;
   label: string;
   basis: Clock['basis'];
   budgetMs: number;
@@ -49,6 +52,7 @@ export interface NewClock {
 
 export function startClock(spec: NewClock, now: number): Clock {
   return {
+    stage: null,
     warnBeforeMs: null,
     action: null,
     actBeforeMs: 0,

@@ -5,6 +5,7 @@
  */
 import { DAY_MS, type Holidays } from './business-time';
 import type { NewClock } from './clocks';
+import type { RegulationFacts } from './regulations';
 
 export type CustomerTier = 'standard' | 'gold' | 'platinum';
 
@@ -34,6 +35,14 @@ export interface CasePolicy {
   slaPolicies: SlaPolicy[];
   /** Business-day calendar: `YYYY-MM-DD` holidays for the case's lifetime. */
   holidays: string[];
+}
+
+/** What an activity learns about a case at intake; fixed for the case's life. */
+export interface CaseContext {
+  tier: CustomerTier;
+  facts: RegulationFacts;
+  route: { departmentId: string; ruleId: number | null; description: string };
+  policy: CasePolicy;
 }
 
 /** Defaults for the settings that do not live in tables; the worker's environment overrides them. */
@@ -91,6 +100,7 @@ export function slaClockSpec(
   return {
     id: `sla:${stage}:${serial}`,
     kind: 'sla',
+    stage,
     label: `${STAGE_LABELS[stage] ?? stage} SLA (${departmentId}, ${policy.businessDays} business days)`,
     basis: 'business',
     budgetMs: policy.businessDays * DAY_MS,

@@ -25,6 +25,8 @@ export const REG_E_PROVISIONAL_CREDIT = 'reg-e:provisional-credit';
 export const REG_E_RESOLUTION = 'reg-e:resolution';
 export const REG_Z_ACKNOWLEDGEMENT = 'reg-z:acknowledgement';
 export const REG_Z_RESOLUTION = 'reg-z:resolution';
+/** The clocks that say by when the case must be resolved. */
+export const RESOLUTION_CLOCKS: readonly string[] = [REG_E_RESOLUTION, REG_Z_RESOLUTION];
 
 export function regulatoryClockSpecs(facts: RegulationFacts, openedAt: number, leadHours: number): NewClock[] {
   const actBeforeMs = leadHours * HOUR_MS;

@@ -2,22 +2,34 @@
  * Who may do what to a case, and when. Pure functions of the case and the request: the
  * workflow runs them as Update validators, so a refused action never reaches the history.
  */
-import type {
-  Actor,
-  AssignRequest,
-  AwaitPartyRequest,
-  CaseStage,
-  CaseState,
-  DecisionRequest,
-  NoteRequest,
-  ProvisionalCreditRequest,
-  ReasonRequest,
-  RecordResponseRequest,
-  RejectionCode,
-  RequestInfoRequest,
-  ResolutionRequest,
-  TransferRequest,
-} from '../messages';
+import {
+  OPEN_STAGES,
+  type Actor,
+  type CaseStage,
+  type Proposal,
+  type ProvisionalCredit,
+  type RejectionCode,
+  type Resolution,
+  type ResolutionRequest,
+  type StaffActionName,
+  type StaffRequest,
+} from '../dispute/messages';
+import { formatMoney as money } from './money';
+
+/** What the rules read of a case. */
+export interface CaseFacts {
+  stage: CaseStage;
+  departmentId: string;
+  assigneeId: string | null;
+  queue: 'agents' | 'supervisors';
+  amountCents: number;
+  proposal: Proposal | null;
+  provisionalCredit: ProvisionalCredit | null;
+  resolution: Resolution | null;
+  reopenUntil: string | null;
+  /** The policy captured at intake; null until then. */
+  context: { policy: { directResolveLimitCents: number } } | null;
+}
 
 export interface Rejection {
   code: RejectionCode;
@@ -28,15 +40,7 @@ export interface Rejection {
 
 type Check = Rejection | null;
 
-const OPEN: CaseStage[] = [
-  'investigation',
-  'awaiting_customer',
-  'awaiting_merchant',
-  'awaiting_network',
-  'pending_approval',
-];
-
-const stageConflict = (state: CaseState, action: string, allowed: CaseStage[]): Check =>
+const stageConflict = (state: CaseFacts, action: string, allowed: readonly CaseStage[]): Check =>
   allowed.includes(state.stage)
     ? null
     : {
@@ -46,10 +50,9 @@ const stageConflict = (state: CaseState, action: string, allowed: CaseStage[]): 
 
 const forbidden = (message: string): Rejection => ({ code: 'Forbidden', message });
 const invalid = (field: string, message: string): Rejection => ({ code: 'InvalidArgument', field, message });
-const money = (cents: number) => (cents / 100).toFixed(2);
 
 /** Admins anywhere; supervisors in the owning department; agents on cases assigned to them. */
-function mayWork(actor: Actor, state: CaseState, action: string): Check {
+function mayWork(actor: Actor, state: CaseFacts, action: string): Check {
   if (actor.role === 'admin') return null;
   if (actor.departmentId !== state.departmentId) {
     return forbidden(
@@ -71,7 +74,7 @@ function withinAuthority(actor: Actor, amountCents: number, action: string): Che
       );
 }
 
-function amountFor(state: CaseState, req: ResolutionRequest): Check {
+function amountFor(state: CaseFacts, req: ResolutionRequest): Check {
   if (req.outcome === 'partial') {
     if (req.amountCents === undefined) return invalid('amount', 'is required for a partial resolution');
     if (req.amountCents <= 0 || req.amountCents >= state.amountCents) {
@@ -84,7 +87,10 @@ function amountFor(state: CaseState, req: ResolutionRequest): Check {
 }
 
 /** What the customer is credited in the end for an outcome. */
-export function creditFor(state: CaseState, req: Pick<ResolutionRequest, 'outcome' | 'amountCents'>): number {
+export function creditFor(
+  state: Pick<CaseFacts, 'amountCents'>,
+  req: Pick<ResolutionRequest, 'outcome' | 'amountCents'>,
+): number {
   switch (req.outcome) {
     case 'customer_favour':
     case 'write_off':
@@ -104,10 +110,14 @@ const first = (...checks: (() => Check)[]): Check => {
   return null;
 };
 
-export const rules = {
-  assign(state: CaseState, { actor, assignee }: AssignRequest): Check {
+/** A validator: null accepts the request, a rejection refuses it and says why. */
+export type Rule<Req> = (state: CaseFacts, req: Req, now: number) => Check;
+
+/** One rule per staff action, under the action's name. */
+export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
+  assign(state, { actor, assignee }) {
     return first(
-      () => stageConflict(state, 'assign', OPEN),
+      () => stageConflict(state, 'assign', OPEN_STAGES),
       () =>
         assignee.departmentId === state.departmentId
           ? null
@@ -139,7 +149,7 @@ export const rules = {
     );
   },
 
-  transfer(state: CaseState, { actor, departmentId }: TransferRequest): Check {
+  transfer(state, { actor, departmentId }) {
     return first(
       () => stageConflict(state, 'transfer', ['investigation']),
       () =>
@@ -148,9 +158,9 @@ export const rules = {
     );
   },
 
-  addNote(state: CaseState, { actor }: NoteRequest): Check {
+  addNote(state, { actor }) {
     return first(
-      () => stageConflict(state, 'add a note to', [...OPEN, 'resolved']),
+      () => stageConflict(state, 'add a note to', [...OPEN_STAGES, 'resolved']),
       () =>
         actor.role === 'admin' || actor.role === 'care_agent' || actor.departmentId === state.departmentId
           ? null
@@ -158,14 +168,14 @@ export const rules = {
     );
   },
 
-  requestInfo(state: CaseState, { actor }: RequestInfoRequest): Check {
+  requestInfo(state, { actor }) {
     return first(
       () => stageConflict(state, 'request information on', ['investigation']),
       () => mayWork(actor, state, 'request information on'),
     );
   },
 
-  awaitParty(state: CaseState, { actor, party, phase }: AwaitPartyRequest): Check {
+  awaitParty(state, { actor, party, phase }) {
     return first(
       () => stageConflict(state, `wait on the ${party} for`, ['investigation']),
       () => (party === 'merchant' && phase !== undefined ? invalid('phase', 'applies only to the card network') : null),
@@ -173,14 +183,14 @@ export const rules = {
     );
   },
 
-  recordResponse(state: CaseState, { actor, party }: RecordResponseRequest): Check {
+  recordResponse(state, { actor, party }) {
     return first(
       () => stageConflict(state, `record a ${party} response on`, [`awaiting_${party}`]),
       () => mayWork(actor, state, `record a response on`),
     );
   },
 
-  proposeResolution(state: CaseState, req: ResolutionRequest): Check {
+  proposeResolution(state, req) {
     return first(
       () => stageConflict(state, 'propose a resolution for', ['investigation']),
       () => amountFor(state, req),
@@ -188,7 +198,7 @@ export const rules = {
     );
   },
 
-  approveResolution(state: CaseState, { actor }: DecisionRequest): Check {
+  approveResolution(state, { actor }) {
     return first(
       () => stageConflict(state, 'approve a resolution for', ['pending_approval']),
       () =>
@@ -207,7 +217,7 @@ export const rules = {
     );
   },
 
-  rejectResolution(state: CaseState, { actor }: ReasonRequest): Check {
+  rejectResolution(state, { actor }) {
     return first(
       () => stageConflict(state, 'reject a resolution for', ['pending_approval']),
       () =>
@@ -225,7 +235,7 @@ export const rules = {
     );
   },
 
-  resolve(state: CaseState, req: ResolutionRequest): Check {
+  resolve(state, req) {
     const limit = state.context?.policy.directResolveLimitCents ?? 0;
     return first(
       () => stageConflict(state, 'resolve', ['investigation']),
@@ -240,7 +250,7 @@ export const rules = {
     );
   },
 
-  reopen(state: CaseState, { actor }: ReasonRequest, now: number): Check {
+  reopen(state, { actor }, now) {
     return first(
       () => stageConflict(state, 'reopen', ['resolved']),
       () =>
@@ -262,17 +272,17 @@ export const rules = {
     );
   },
 
-  withdraw(state: CaseState, { actor }: ReasonRequest): Check {
+  withdraw(state, { actor }) {
     return first(
-      () => stageConflict(state, 'withdraw', OPEN),
+      () => stageConflict(state, 'withdraw', OPEN_STAGES),
       () => mayWork(actor, state, 'record a withdrawal on'),
     );
   },
 
-  grantProvisionalCredit(state: CaseState, { actor, amountCents }: ProvisionalCreditRequest): Check {
+  grantProvisionalCredit(state, { actor, amountCents }) {
     const amount = amountCents ?? state.amountCents;
     return first(
-      () => stageConflict(state, 'grant provisional credit on', OPEN),
+      () => stageConflict(state, 'grant provisional credit on', OPEN_STAGES),
       () =>
         state.provisionalCredit
           ? {
@@ -289,9 +299,9 @@ export const rules = {
     );
   },
 
-  escalate(state: CaseState, { actor }: ReasonRequest): Check {
+  escalate(state, { actor }) {
     return first(
-      () => stageConflict(state, 'escalate', OPEN),
+      () => stageConflict(state, 'escalate', OPEN_STAGES),
       () =>
         state.queue === 'supervisors' && state.assigneeId === null
           ? { code: 'StageConflict', message: 'The case is already waiting in the supervisor queue.' }

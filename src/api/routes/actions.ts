@@ -30,7 +30,7 @@ import {
   type Actor,
   type CaseView,
   type RejectionCode,
-} from '../../../workflows/messages';
+} from '../../../workflows/dispute/messages';
 import { actorOf, assertMaySee } from '../auth';
 import { Problem } from '../problem';
 import { amountCents, id, idempotencyKey, requireJson, text } from '../validation';

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/sqlite/client';
-import { disputeWorkflowId, getCaseQuery, REASON_CODES, STAGES } from '../../../workflows/messages';
+import { disputeWorkflowId, getCaseQuery, REASON_CODES, STAGES } from '../../../workflows/dispute/messages';
 import { startDispute, type CaseRow } from '../../cases/start';
 import { actorOf, assertMaySee, visibleDepartment } from '../auth';
 import { Problem } from '../problem';

@@ -1,0 +1,249 @@
+/**
+ * One dispute case inside its workflow: the state, the timeline it records, the read model it
+ * keeps in step, and the steps that staff actions and clocks share (queueing for supervisors,
+ * alerting staff, crediting, resolving, closing). The workflow, the staff-action handlers, the
+ * clocks and the mailer all work on this one object, as the entity-workflow samples do.
+ */
+import type { CaseSnapshot } from '../../activities/cases';
+import type { Holidays } from '../domain/business-time';
+import { DAY_MS, HOUR_MS } from '../domain/business-time';
+import { holidaySet } from '../domain/policy';
+import { REG_E_PROVISIONAL_CREDIT } from '../domain/regulations';
+import { activities } from './activities';
+import { CaseClocks } from './clocks';
+import { Mailer } from './mailer';
+import { OPEN_STAGES, type CaseView, type Outcome, type TimelineEvent, type TimelineEventType } from './messages';
+import type { CaseState } from './state';
+import { Visibility } from './visibility';
+
+const NO_HOLIDAYS: Holidays = new Set();
+
+export class DisputeCase {
+  /** The events recorded in this run; earlier runs' events are in the audit log. */
+  readonly timeline: TimelineEvent[] = [];
+  readonly clocks: CaseClocks;
+  readonly mail: Mailer;
+  private readonly visibility = new Visibility();
+  private readonly unsynced: TimelineEvent[] = [];
+  // One read-model write at a time, in order, so the read model never moves backwards.
+  private syncing: Promise<void> = Promise.resolve();
+  // The calendar is fixed once the context is loaded; build its set once, not on every use.
+  private calendar: Holidays | null = null;
+
+  constructor(readonly state: CaseState) {
+    this.clocks = new CaseClocks(this);
+    this.mail = new Mailer(this);
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  holidays(): Holidays {
+    this.calendar ??= this.state.context ? holidaySet(this.state.context.policy) : null;
+    return this.calendar ?? NO_HOLIDAYS;
+  }
+
+  isOpen(): boolean {
+    return OPEN_STAGES.includes(this.state.stage);
+  }
+
+  // Handlers change the stage behind TypeScript's back, so callers ask rather than narrow.
+  isClosed(): boolean {
+    return this.state.stage === 'closed';
+  }
+
+  // --- the timeline, the read model and what the Temporal UI shows --------------------------
+
+  /** Adds an event to the timeline; clock events pass the instant they fell due (`at`). */
+  record(type: TimelineEventType, actor: string, data: Record<string, unknown> = {}, at = this.now()): TimelineEvent {
+    const event = { seq: ++this.state.eventSeq, type, actor, at: new Date(at).toISOString(), data };
+    this.timeline.push(event);
+    this.unsynced.push(event);
+    return event;
+  }
+
+  /** Search attributes and the case cover in the Temporal UI. */
+  publish(): void {
+    this.visibility.publish(this.state, this.view());
+  }
+
+  /** A change is done: show it, and write it to the read model and the audit log (in order). */
+  commit(): Promise<void> {
+    this.state.version += 1;
+    this.publish();
+    this.syncing = this.syncing.then(async () => {
+      const events = this.unsynced.splice(0);
+      await activities.syncCase({
+        caseId: this.state.caseId,
+        version: this.state.version,
+        snapshot: this.snapshot(),
+        events,
+      });
+    });
+    return this.syncing;
+  }
+
+  /** Settles once every commit so far is written. */
+  synced(): Promise<void> {
+    return this.syncing;
+  }
+
+  view(): CaseView {
+    const s = this.state;
+    return {
+      caseId: s.caseId,
+      customerId: s.customerId,
+      stage: s.stage,
+      departmentId: s.departmentId,
+      assigneeId: s.assigneeId,
+      queue: s.queue,
+      escalated: s.escalated,
+      slaBreached: this.clocks.slaBreached(),
+      attritionRisk: s.attritionRisk,
+      networkPhase: s.networkPhase,
+      amountCents: s.amountCents,
+      currency: s.currency,
+      reasonCode: s.reasonCode,
+      openedBy: s.openedBy,
+      openedAt: s.openedAt,
+      tier: s.context?.tier ?? null,
+      pendingApproval: s.stage === 'pending_approval' ? s.proposal : null,
+      provisionalCredit: s.provisionalCredit,
+      resolution: s.resolution,
+      reopenUntil: s.reopenUntil,
+      closedAt: s.closedAt,
+      nextDeadlineAt: this.clocks.nextDeadline(),
+      clocks: this.clocks.views(),
+      version: s.version,
+    };
+  }
+
+  /** The read-model columns the workflow owns. */
+  private snapshot(): CaseSnapshot {
+    const view = this.view();
+    return {
+      stage: view.stage,
+      departmentId: view.departmentId,
+      assigneeId: view.assigneeId,
+      queue: view.queue,
+      escalated: view.escalated,
+      slaBreached: view.slaBreached,
+      attritionRisk: view.attritionRisk,
+      nextDeadlineAt: view.nextDeadlineAt,
+      provisionalCreditCents: view.provisionalCredit?.amountCents ?? null,
+      resolvedAmountCents: view.resolution?.amountCents ?? null,
+      outcome: view.resolution?.outcome ?? null,
+      resolvedAt: view.resolution?.at ?? null,
+      closedAt: view.closedAt,
+    };
+  }
+
+  // --- steps that staff actions and clocks share -------------------------------------------
+
+  toSupervisorQueue(): void {
+    this.state.assigneeId = null;
+    this.state.queue = 'supervisors';
+    this.state.escalated = true;
+  }
+
+  /** Tells the assignee (or, when asked, the department's supervisors) about an event. */
+  async alert(
+    event: TimelineEvent,
+    kind: string,
+    message: string,
+    supervisors: boolean,
+    previousAssignee = this.state.assigneeId,
+  ): Promise<void> {
+    await activities.alertStaff({
+      key: `${this.state.caseId}:${event.seq}`,
+      caseId: this.state.caseId,
+      kind,
+      message,
+      staffIds: previousAssignee ? [previousAssignee] : [],
+      supervisorsOf: supervisors || !previousAssignee ? this.state.departmentId : null,
+    });
+  }
+
+  async grantProvisionalCredit(amountCents: number, actor: string, at = this.now()): Promise<void> {
+    const { state } = this;
+    const event = this.record('provisional_credit_granted', actor, { amountCents }, at);
+    state.provisionalCredit = { amountCents, grantedBy: actor, at: event.at };
+    this.clocks.meet(REG_E_PROVISIONAL_CREDIT, at);
+    this.mail.notify(
+      'provisional_credit',
+      { creditCents: amountCents },
+      `${state.caseId}:provisional_credit:${event.seq}`,
+    );
+    await activities.postAdjustment({
+      key: `${state.caseId}:${event.seq}`,
+      cardId: state.cardId,
+      creditCents: amountCents,
+      description: `PROVISIONAL CREDIT ${state.caseId}`,
+      at: event.at,
+    });
+  }
+
+  async resolve(
+    outcome: Outcome,
+    creditCents: number,
+    resolvedBy: string,
+    approvedBy: string | null,
+    rationale: string,
+  ): Promise<void> {
+    const { state } = this;
+    const policy = state.context!.policy;
+    const event = this.record('resolved', approvedBy ?? resolvedBy, {
+      outcome,
+      amountCents: creditCents,
+      resolvedBy,
+      approvedBy,
+      rationale,
+    });
+    state.stage = 'resolved';
+    state.resolution = { outcome, amountCents: creditCents, resolvedBy, approvedBy, at: event.at };
+    state.reopenUntil = new Date(this.now() + policy.reopenWindowDays * DAY_MS).toISOString();
+    this.clocks.endAll('met');
+    const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
+    const adjustment = await this.settle(creditCents, event);
+    this.mail.unschedule('status_update');
+    this.mail.notify(
+      'resolved',
+      {
+        outcome,
+        creditCents,
+        provisionalCreditCents,
+        adjustmentCents: Math.abs(adjustment),
+        reversal: adjustment < 0,
+        reopenWindowDays: policy.reopenWindowDays,
+      },
+      `${state.caseId}:resolved:${event.seq}`,
+    );
+    this.mail.schedule('survey', this.now() + policy.surveyDelayHours * HOUR_MS, `${state.caseId}:survey:${event.seq}`);
+  }
+
+  /** Books the difference between what the customer was credited so far and what they keep; returns it. */
+  async settle(finalCreditCents: number, event: TimelineEvent): Promise<number> {
+    const { state } = this;
+    const credited = state.provisionalCredit?.amountCents ?? 0;
+    const delta = finalCreditCents - credited - state.settledCents;
+    if (delta === 0) return 0;
+    this.record('settled', event.actor, { creditCents: delta });
+    state.settledCents += delta;
+    const description = delta > 0 ? `DISPUTE CREDIT ${state.caseId}` : `PROVISIONAL CREDIT REVERSAL ${state.caseId}`;
+    await activities.postAdjustment({
+      key: `${state.caseId}:${event.seq}`,
+      cardId: state.cardId,
+      creditCents: delta,
+      description,
+      at: event.at,
+    });
+    return delta;
+  }
+
+  close(actor: string, at = this.now()): void {
+    this.state.stage = 'closed';
+    this.state.closedAt = new Date(at).toISOString();
+    this.record('closed', actor, { outcome: this.state.resolution?.outcome ?? null }, at);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * What staff do to a case: one Update handler per action, each behind its rule from
+ * domain/rules.ts as the validator, so a refused action never reaches the history. An accepted
+ * action records its events, is committed to the read model, and returns the case as it now is.
+ */
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { creditFor, rules } from '../domain/rules';
+import type { DisputeCase } from './case';
+import {
+  getCaseQuery,
+  getTimelineQuery,
+  STAFF_ACTIONS,
+  type CaseView,
+  type StaffActionName,
+  type StaffRequest,
+} from './messages';
+
+export function handleStaffActions(c: DisputeCase): void {
+  const { state, clocks, mail } = c;
+
+  /** Registers the Update of the action `name`, validated by the rule of the same name. */
+  function action<Name extends StaffActionName>(
+    name: Name,
+    apply: (req: StaffRequest<Name>) => void | Promise<void>,
+  ): void {
+    const check = rules[name];
+    const update: UpdateDefinition<CaseView, [StaffRequest<Name>]> = STAFF_ACTIONS[name].update;
+    setHandler<CaseView, [StaffRequest<Name>], typeof update>(
+      update,
+      async (req) => {
+        await apply(req);
+        await c.commit();
+        return c.view();
+      },
+      {
+        validator: (req) => {
+          if (!req || typeof req.actor?.id !== 'string') {
+            throw ApplicationFailure.create({
+              type: 'InvalidArgument',
+              message: 'actor: is required',
+              details: ['actor'],
+            });
+          }
+          const rejection = check(state, req, c.now());
+          if (rejection) {
+            throw ApplicationFailure.create({
+              type: rejection.code,
+              message: rejection.message,
+              details: [rejection.field ?? null],
+              nonRetryable: true,
+            });
+          }
+        },
+      },
+    );
+  }
+
+  action('assign', async ({ actor, assignee, reason }) => {
+    const event = c.record('assigned', actor.id, { from: state.assigneeId, to: assignee.id, reason: reason ?? null });
+    state.assigneeId = assignee.id;
+    state.queue = assignee.role === 'supervisor' ? 'supervisors' : 'agents';
+    // Whoever is handed a case hears about it; taking one yourself needs no alert.
+    if (actor.id !== assignee.id) {
+      await c.alert(event, 'assigned', `${actor.id} assigned case ${state.caseId} to you.`, false);
+    }
+  });
+
+  action('transfer', ({ actor, departmentId, reason }) => {
+    c.record('transferred', actor.id, { from: state.departmentId, to: departmentId, reason });
+    clocks.endSla('investigation', 'transferred');
+    state.departmentId = departmentId;
+    state.assigneeId = null;
+    state.queue = 'agents';
+    state.escalated = false;
+    clocks.startSla('investigation');
+  });
+
+  action('addNote', ({ actor, text }) => void c.record('note', actor.id, { text }));
+
+  action('requestInfo', ({ actor, question }) => {
+    const event = c.record('info_requested', actor.id, { question });
+    mail.notify('info_requested', { question }, `${state.caseId}:info_requested:${event.seq}`);
+    clocks.pauseInvestigation(true);
+    state.stage = 'awaiting_customer';
+    clocks.startSla('awaiting_customer');
+  });
+
+  action('awaitParty', ({ actor, party, phase, note }) => {
+    state.networkPhase = party === 'network' ? (phase ?? 'chargeback') : null;
+    c.record(`awaiting_${party}`, actor.id, { phase: state.networkPhase, note: note ?? null });
+    clocks.pauseInvestigation(false);
+    state.stage = `awaiting_${party}`;
+    clocks.startSla(state.stage);
+  });
+
+  action('recordResponse', ({ actor, party, summary }) => {
+    c.record(`${party}_responded`, actor.id, { summary, phase: state.networkPhase });
+    clocks.endSla(`awaiting_${party}`, 'met');
+    state.stage = 'investigation';
+    clocks.resumeInvestigation();
+  });
+
+  action('proposeResolution', (req) => {
+    const amountCents = creditFor(state, req);
+    const { outcome, rationale } = req;
+    const event = c.record('resolution_proposed', req.actor.id, { outcome, amountCents, rationale });
+    state.proposal = { outcome, amountCents, rationale, proposedBy: req.actor.id, at: event.at };
+    clocks.pauseInvestigation(false);
+    state.stage = 'pending_approval';
+    clocks.startSla('pending_approval');
+  });
+
+  action('approveResolution', async ({ actor, comment }) => {
+    const proposal = state.proposal!;
+    c.record('resolution_approved', actor.id, { proposedBy: proposal.proposedBy, comment: comment ?? null });
+    await c.resolve(proposal.outcome, proposal.amountCents, proposal.proposedBy, actor.id, proposal.rationale);
+  });
+
+  action('rejectResolution', ({ actor, reason }) => {
+    const proposal = state.proposal!;
+    c.record('resolution_rejected', actor.id, { proposedBy: proposal.proposedBy, outcome: proposal.outcome, reason });
+    state.proposal = null;
+    clocks.endSla('pending_approval', 'met');
+    state.stage = 'investigation';
+    clocks.resumeInvestigation();
+  });
+
+  action('resolve', (req) => c.resolve(req.outcome, creditFor(state, req), req.actor.id, null, req.rationale));
+
+  action('reopen', ({ actor, reason }) => {
+    const event = c.record('reopened', actor.id, { reason, previousOutcome: state.resolution?.outcome ?? null });
+    mail.unschedule('survey');
+    mail.notify('reopened', { intervalDays: mail.intervalDays() }, `${state.caseId}:reopened:${event.seq}`);
+    state.stage = 'investigation';
+    state.resolution = null;
+    state.proposal = null;
+    state.reopenUntil = null;
+    clocks.startSla('investigation');
+  });
+
+  action('withdraw', async ({ actor, reason }) => {
+    const event = c.record('withdrawn', actor.id, { reason });
+    state.stage = 'resolved';
+    state.resolution = { outcome: 'withdrawn', amountCents: 0, resolvedBy: actor.id, approvedBy: null, at: event.at };
+    clocks.endAll('withdrawn');
+    const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
+    await c.settle(0, event);
+    state.scheduled = [];
+    mail.notify('withdrawn', { provisionalCreditCents }, `${state.caseId}:withdrawn:${event.seq}`);
+    c.close(actor.id);
+  });
+
+  action('grantProvisionalCredit', ({ actor, amountCents }) =>
+    c.grantProvisionalCredit(amountCents ?? state.amountCents, actor.id),
+  );
+
+  action('escalate', async ({ actor, reason }) => {
+    const previous = state.assigneeId;
+    const event = c.record('escalated', actor.id, { from: previous, reason });
+    c.toSupervisorQueue();
+    await c.alert(event, 'escalated', `Case ${state.caseId} was escalated by ${actor.id}: ${reason}`, true, previous);
+  });
+
+  setHandler(getCaseQuery, () => c.view());
+  setHandler(getTimelineQuery, () => c.timeline);
+}

@@ -1,0 +1,140 @@
+/**
+ * The case as the dispute workflow holds it, and the form in which it is carried across
+ * continue-as-new. It stays bounded: the timeline lives in the audit log, and the run keeps only
+ * counters (event sequence, settled credit) derived from what was written there. Every change
+ * to its shape bumps CASE_STATE_VERSION and teaches `resumeCase` to upgrade the older form.
+ */
+import type { AttritionRisk } from '../attrition-watch/messages';
+import type { Clock } from '../domain/clocks';
+import type { CaseContext } from '../domain/policy';
+import type {
+  CaseStage,
+  DisputeInput,
+  MessageTemplate,
+  NetworkPhase,
+  Proposal,
+  ProvisionalCredit,
+  Resolution,
+  TimelineEvent,
+} from './messages';
+
+export const CASE_STATE_VERSION = 2;
+
+/** A customer message waiting to be sent. `key` names the logical message, so it goes out once. */
+export interface Notice {
+  key: string;
+  template: MessageTemplate;
+  /** Case facts the template shows (amounts, stage, dates); never names or addresses. */
+  data: Record<string, unknown>;
+}
+
+/** A message due later (status updates, the survey); quiet hours are checked when it falls due. */
+export interface ScheduledNotice {
+  key: string;
+  template: 'status_update' | 'survey';
+  at: string;
+  quietChecked: boolean;
+}
+
+export interface CaseState extends Omit<DisputeInput, 'departmentId'> {
+  schemaVersion: typeof CASE_STATE_VERSION;
+  openedAt: string;
+  context: CaseContext | null;
+  stage: CaseStage;
+  departmentId: string;
+  assigneeId: string | null;
+  queue: 'agents' | 'supervisors';
+  escalated: boolean;
+  networkPhase: NetworkPhase | null;
+  proposal: Proposal | null;
+  provisionalCredit: ProvisionalCredit | null;
+  resolution: Resolution | null;
+  reopenUntil: string | null;
+  closedAt: string | null;
+  acknowledged: boolean;
+  notices: Notice[];
+  scheduled: ScheduledNotice[];
+  statusUpdates: number;
+  attritionRisk: AttritionRisk;
+  clocks: Clock[];
+  /** Serial for clock ids, so every started clock has an id of its own. */
+  clockSerial: number;
+  /** Sequence number of the latest timeline event; the events are in the audit log. */
+  eventSeq: number;
+  /** Credit booked at settlement so far, beyond the provisional credit (negative takes it back). */
+  settledCents: number;
+  /** Changes so far; the read model only moves forward. */
+  version: number;
+}
+
+/**
+ * The state carried by runs before CASE_STATE_VERSION 2: the whole timeline, and SLA clocks that
+ * named their stage only in their id.
+ */
+type CaseStateV1 = Omit<CaseState, 'schemaVersion' | 'eventSeq' | 'settledCents' | 'clocks' | 'attritionRisk'> & {
+  schemaVersion?: undefined;
+  timeline: TimelineEvent[];
+  clocks: Omit<Clock, 'stage'>[];
+  attritionRisk: string;
+};
+
+export type CarriedCase = CaseState | CaseStateV1;
+
+/** The workflow's argument: a new case's input, or (after continue-as-new) the case so far. */
+export interface DisputeRun extends DisputeInput {
+  resume?: CarriedCase;
+}
+
+export function newCase(input: DisputeInput, openedAt: Date): CaseState {
+  return {
+    schemaVersion: CASE_STATE_VERSION,
+    caseId: input.caseId,
+    customerId: input.customerId,
+    cardId: input.cardId,
+    transactionId: input.transactionId,
+    amountCents: input.amountCents,
+    currency: input.currency,
+    reasonCode: input.reasonCode,
+    openedBy: input.openedBy,
+    openedAt: openedAt.toISOString(),
+    context: null,
+    stage: 'intake',
+    departmentId: input.departmentId,
+    assigneeId: null,
+    queue: 'agents',
+    escalated: false,
+    networkPhase: null,
+    proposal: null,
+    provisionalCredit: null,
+    resolution: null,
+    reopenUntil: null,
+    closedAt: null,
+    acknowledged: false,
+    notices: [],
+    scheduled: [],
+    statusUpdates: 0,
+    attritionRisk: 'none',
+    clocks: [],
+    clockSerial: 0,
+    eventSeq: 0,
+    settledCents: 0,
+    version: 0,
+  };
+}
+
+/** The carried case in today's form, whichever version carried it. */
+export function resumeCase(carried: CarriedCase): CaseState {
+  if (carried.schemaVersion === CASE_STATE_VERSION) return carried;
+  const { timeline, clocks, attritionRisk, ...rest } = carried;
+  return {
+    ...rest,
+    schemaVersion: CASE_STATE_VERSION,
+    // Every event was in the audit log before the run continued as new.
+    eventSeq: timeline.at(-1)?.seq ?? 0,
+    settledCents: timeline
+      .filter((e) => e.type === 'settled')
+      .reduce((sum, e) => sum + (e.data.creditCents as number), 0),
+    clocks: clocks.map((clock) => ({ ...clock, stage: clock.kind === 'sla' ? clock.id.split(':')[1] : null })),
+    attritionRisk: attritionRisk === 'watch' || attritionRisk === 'high' ? attritionRisk : 'none',
+  };
+}

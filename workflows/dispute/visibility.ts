@@ -1,0 +1,75 @@
+/**
+ * What engineers see of a case in the Temporal UI: typed search attributes to find it by, and
+ * current details that read like the cover of a case file.
+ */
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
+import { DAY_MS } from '../domain/business-time';
+import { formatMoney, toUnits } from '../domain/money';
+import {
+  AssignedAgent,
+  AttritionRisk,
+  CaseId,
+  CaseStage,
+  CustomerId,
+  Department,
+  DisputeAmount,
+  SlaBreached,
+} from '../search-attributes';
+import type { CaseView } from './messages';
+import type { CaseState } from './state';
+
+export class Visibility {
+  private readonly published: Record<string, unknown> = {};
+
+  /** Upserts the search attributes that changed, and the case cover. */
+  publish(state: CaseState, view: CaseView): void {
+    const attributes: SearchAttributePair[] = [
+      { key: CaseId, value: state.caseId },
+      { key: CustomerId, value: state.customerId },
+      { key: Department, value: state.departmentId },
+      { key: CaseStage, value: state.stage },
+      { key: DisputeAmount, value: toUnits(state.amountCents) },
+      { key: SlaBreached, value: view.slaBreached },
+      { key: AttritionRisk, value: state.attritionRisk },
+      { key: AssignedAgent, value: state.assigneeId ?? `${state.departmentId}/${state.queue}` },
+    ];
+    const changed = attributes.filter((a) => this.published[a.key.name] !== a.value);
+    if (changed.length) upsertSearchAttributes(changed);
+    for (const a of changed) this.published[a.key.name] = a.value;
+    setCurrentDetails(caseCover(state, view));
+  }
+}
+
+/** Markdown shown as the workflow's current details in the Temporal UI: the case file's cover. */
+function caseCover(state: CaseState, view: CaseView): string {
+  const money = (cents: number) => formatMoney(cents, state.currency);
+  const phase = state.networkPhase && state.stage === 'awaiting_network' ? ` (${state.networkPhase})` : '';
+  const lines = [
+    `**Stage:** ${state.stage}${phase}`,
+    `**Department:** ${state.departmentId}`,
+    `**Assignee:** ${state.assigneeId ?? `unassigned (${state.queue} queue)`}${state.escalated ? ' · escalated' : ''}`,
+    `**Disputed:** ${money(state.amountCents)} (${state.reasonCode})`,
+  ];
+  if (view.slaBreached) lines.push('**SLA breached**');
+  if (view.pendingApproval) {
+    const p = view.pendingApproval;
+    lines.push(`**Pending approval:** ${p.outcome}, ${money(p.amountCents)}, proposed by ${p.proposedBy}`);
+  }
+  if (state.provisionalCredit) {
+    const credit = state.provisionalCredit;
+    lines.push(`**Provisional credit:** ${money(credit.amountCents)} by ${credit.grantedBy}`);
+  }
+  if (state.resolution) lines.push(`**Outcome:** ${state.resolution.outcome}, ${money(state.resolution.amountCents)}`);
+  if (state.reopenUntil && state.stage === 'resolved') lines.push(`**Reopen until:** ${state.reopenUntil}`);
+  const live = view.clocks.filter((c) => c.endedAt === null);
+  return live.length ? `${lines.join('  \n')}\n\n${deadlineTable(live)}` : lines.join('  \n');
+}
+
+function deadlineTable(clocks: CaseView['clocks']): string {
+  const rows = clocks.map((c) => {
+    const deadline = c.deadline ?? `paused, ${(c.remainingMs! / DAY_MS).toFixed(1)} days left`;
+    return `| ${c.label} | ${c.status} | ${deadline} |`;
+  });
+  return ['| Clock | Status | Deadline |', '| --- | --- | --- |', ...rows].join('\n');
+}

@@ -1,0 +1,109 @@
+/**
+ * The dispute process, one workflow per case (id `dispute-<caseId>`): intake routes the case and
+ * starts its clocks; then it waits for staff actions and fires its clocks until it closes, after
+ * the reopen window or at once on a withdrawal. Long cases continue as new with bounded state.
+ */
+import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { activities } from './activities';
+import { DisputeCase } from './case';
+import type { WakeUp } from './clocks';
+import type { CaseView } from './messages';
+import { handleStaffActions } from './staff-actions';
+import { newCase, resumeCase, type DisputeRun } from './state';
+
+export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
+  const c = new DisputeCase(run.resume ? resumeCase(run.resume) : newCase(run, workflowInfo().startTime));
+  handleStaffActions(c);
+  if (run.resume) c.publish();
+  else await intake(c);
+  const mailing = c.mail.run();
+
+  while (!c.isClosed()) {
+    await actionOrWakeUp(c);
+    if (c.isClosed()) break;
+
+    let changed = false;
+    for (const due of c.clocks.dueEvents()) {
+      await c.clocks.fire(due);
+      changed = true;
+    }
+    await c.mail.releaseScheduled();
+    const { state } = c;
+    if (state.stage === 'resolved' && state.reopenUntil && c.now() >= Date.parse(state.reopenUntil)) {
+      c.close('system:reopen-window', Date.parse(state.reopenUntil));
+      changed = true;
+    }
+    if (changed) await c.commit();
+
+    if (workflowInfo().continueAsNewSuggested && !c.isClosed()) {
+      // Idle means no handler running, no message being sent and the read model written; an
+      // update may slip in while we wait for the write, so check again before leaving.
+      const idle = () => allHandlersFinished() && !c.mail.busy;
+      do {
+        await condition(idle);
+        await c.synced();
+      } while (!idle());
+      await continueAsNew<typeof disputeWorkflow>({ ...run, resume: c.state });
+    }
+  }
+
+  // Messages about the closing (a withdrawal, say) still go out; nothing is sent after that.
+  c.mail.stop();
+  await mailing;
+  await condition(allHandlersFinished);
+  await c.synced();
+  return c.view();
+}
+
+/** Opens the case: loads what it is held to, starts the regulatory clocks, routes it, tells the customer. */
+async function intake(c: DisputeCase): Promise<void> {
+  const { state } = c;
+  c.record('opened', state.openedBy, {
+    amountCents: state.amountCents,
+    currency: state.currency,
+    reasonCode: state.reasonCode,
+  });
+  const context = await activities.loadCaseContext({
+    caseId: state.caseId,
+    customerId: state.customerId,
+    cardId: state.cardId,
+    transactionId: state.transactionId,
+    reasonCode: state.reasonCode,
+    amountCents: state.amountCents,
+    openedAt: state.openedAt,
+  });
+  state.context = context;
+  c.clocks.startRegulatory(context, Date.parse(state.openedAt));
+  c.record('regulatory_clocks_started', 'system:regulation', {
+    clocks: c.clocks.views().map(({ id, label, deadline }) => ({ id, label, deadline })),
+  });
+  const { route } = context;
+  c.record('routed', 'system:routing', {
+    from: state.departmentId,
+    to: route.departmentId,
+    ruleId: route.ruleId,
+    rule: route.description,
+  });
+  state.departmentId = route.departmentId;
+  state.stage = 'investigation';
+  c.clocks.startSla('investigation');
+  c.mail.notifyAcknowledgement(`${state.caseId}:acknowledgement`);
+  await c.commit();
+}
+
+/** Waits for a staff action, or until the case must do something by itself. */
+function actionOrWakeUp(c: DisputeCase): Promise<unknown> {
+  const seen = c.state.version;
+  const changed = () => c.state.version !== seen || c.isClosed();
+  const wake = nextWakeUp(c);
+  return wake ? condition(changed, Math.max(0, wake.at - c.now()), { summary: wake.summary }) : condition(changed);
+}
+
+/** The earliest thing the case must do by itself: a clock, the end of the reopen window, a message due. */
+function nextWakeUp(c: DisputeCase): WakeUp | null {
+  const wakes = c.clocks.wakeUps();
+  const { reopenUntil } = c.state;
+  if (reopenUntil) wakes.push({ at: Date.parse(reopenUntil), summary: 'Reopen window ends: close the case' });
+  wakes.push(...c.mail.wakeUps());
+  return wakes.sort((a, b) => a.at - b.at)[0] ?? null;
+}
