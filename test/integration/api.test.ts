@@ -223,13 +223,16 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
     expect(await countWorkflows(`CustomerId="${JANE.customerId}"`)).toBe(1);
   });
 
-  test('the same key with a different dispute is refused', async () => {
-    const res = await post(
-      { ...janesDispute, amount: 10 },
-      { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' },
-    );
-    expect(res.status).toBe(422);
-    expect(((await res.json()) as { errors: { field: string }[] }).errors[0].field).toBe('Idempotency-Key');
+  test('the same key with a different dispute is refused, down to the description', async () => {
+    for (const changed of [{ amount: 10 }, { description: 'I never ordered from them' }]) {
+      const res = await post(
+        { ...janesDispute, ...changed },
+        { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' },
+      );
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { errors: { field: string }[] }).errors[0].field).toBe('Idempotency-Key');
+    }
+    expect((await db.case.findUniqueOrThrow({ where: { id: caseId } })).description).toBeNull();
   });
 
   test('a second dispute of the same transaction is a conflict', async () => {
@@ -378,7 +381,158 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
     expect(late.status).toBe(409);
     expect(((await late.json()) as { detail: string }).detail).toMatch(/closed at/);
   });
+
+  test('the opening request repeated after the case closed returns it and starts no second dispute', async () => {
+    const handle = env.client.workflow.getHandle(`dispute-${caseId}`);
+    const closedRun = (await handle.describe()).runId;
+    const res = await post(janesDispute, { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: caseId, stage: 'closed' });
+    const latest = await handle.describe();
+    expect([latest.runId, latest.status.name]).toEqual([closedRun, 'COMPLETED']);
+  });
 });
+
+describe('staff actions answer from the case as the action left it', () => {
+  let caseId: string;
+  const act = (name: string, actor: string, body: unknown, key?: string) =>
+    fetch(`${base}/cases/${caseId}/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Actor': actor, ...(key ? { 'Idempotency-Key': key } : {}) },
+      body: JSON.stringify(body),
+    });
+  const events = (type: string) => db.caseEvent.count({ where: { caseId, type } });
+
+  beforeAll(async () => {
+    const txn = await db.cardTransaction.findFirstOrThrow({
+      where: { card: { customerId: { not: JANE.customerId } }, cases: { none: {} }, amountCents: { gt: 100 } },
+      include: { card: true },
+    });
+    const res = await post(
+      {
+        customerId: txn.card.customerId,
+        cardId: txn.cardId,
+        transactionId: txn.id,
+        amount: 1,
+        reasonCode: 'unrecognized',
+      },
+      { 'X-Actor': 'intake-agent-1' },
+    );
+    caseId = ((await res.json()) as { id: string }).id;
+    await eventually(
+      () => db.case.findUniqueOrThrow({ where: { id: caseId } }),
+      (row) => row.stage === 'investigation',
+    );
+  });
+
+  test('an agent who transfers the case away gets it back as transferred, not a 404', async () => {
+    const agent = 'merchant-disputes-agent-2';
+    expect((await act('assign', agent, { assigneeId: agent })).status).toBe(200);
+    const res = await act('transfer', agent, { departmentId: 'fraud', reason: 'Card used in two countries at once' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      id: caseId,
+      departmentId: 'fraud',
+      assigneeId: null,
+      workflow: { departmentId: 'fraud', stage: 'investigation' },
+    });
+  });
+
+  test('an Idempotency-Key acts once, and is refused for another action, body or actor', async () => {
+    const first = await act('notes', 'fraud-agent-1', { text: 'Asked the card team for the chip log' }, 'note-1');
+    expect(first.status).toBe(200);
+    const again = await act('notes', 'fraud-agent-1', { text: 'Asked the card team for the chip log' }, 'note-1');
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(await first.json());
+    expect(await events('note')).toBe(1);
+
+    const reuses: [string, string, unknown][] = [
+      ['escalate', 'fraud-agent-1', { reason: 'Customer called twice' }],
+      ['notes', 'fraud-agent-1', { text: 'Another note' }],
+      ['notes', 'fraud-supervisor', { text: 'Asked the card team for the chip log' }],
+    ];
+    for (const [name, actor, body] of reuses) {
+      const res = await act(name, actor, body, 'note-1');
+      expect(res.status).toBe(422);
+      const problem = (await res.json()) as { errors: { field: string }[] };
+      expect(problem.errors.map((e) => e.field)).toEqual(['Idempotency-Key']);
+    }
+    expect(await events('escalated')).toBe(0);
+    expect(await events('note')).toBe(1);
+    expect((await db.case.findUniqueOrThrow({ where: { id: caseId } })).escalated).toBe(false);
+  });
+
+  test('a database that fails just after an action was applied does not turn the answer into a 500', async () => {
+    const outage = { down: false };
+    const app = createApp({
+      db: failingAfter(db, outage),
+      temporal: downAfterUpdates(env.client, outage),
+      taskQueue: TASK_QUEUE,
+    });
+    const flaky = app.listen(0);
+    try {
+      const port = (flaky.address() as AddressInfo).port;
+      const res = await fetch(`http://127.0.0.1:${port}/cases/${caseId}/notes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'X-Actor': 'fraud-agent-1', 'Idempotency-Key': 'note-2' },
+        body: JSON.stringify({ text: 'Chip log shows a cloned card' }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ id: caseId, departmentId: 'fraud' });
+    } finally {
+      flaky.close();
+    }
+    expect(
+      await eventually(
+        () => events('note'),
+        (n) => n === 2,
+      ),
+    ).toBe(2);
+  });
+});
+
+/** The database, with every call failing once `outage.down` is set. */
+function failingAfter(database: Db, outage: { down: boolean }): Db {
+  return new Proxy(database, {
+    get(target, property, receiver) {
+      const model: unknown = Reflect.get(target, property, receiver);
+      if (typeof model !== 'object' || model === null) return model;
+      return new Proxy(model, {
+        get(delegate, operation) {
+          const call: unknown = Reflect.get(delegate, operation);
+          if (typeof call !== 'function') return call;
+          return (...args: unknown[]) =>
+            outage.down ? Promise.reject(new Error('database went away')) : call.apply(delegate, args);
+        },
+      });
+    },
+  });
+}
+
+/** The Temporal client, taking the database down as soon as an update has been applied. */
+function downAfterUpdates(client: Client, outage: { down: boolean }): Client {
+  const workflow = new Proxy(client.workflow, {
+    get(target, property, receiver) {
+      if (property !== 'getHandle') return Reflect.get(target, property, receiver);
+      return (...args: Parameters<Client['workflow']['getHandle']>) => {
+        const handle = target.getHandle(...args);
+        return new Proxy(handle, {
+          get(h, name, r) {
+            if (name !== 'executeUpdate') return Reflect.get(h, name, r);
+            return async (...updateArgs: Parameters<typeof handle.executeUpdate>) => {
+              const result: unknown = await handle.executeUpdate(...updateArgs);
+              outage.down = true;
+              return result;
+            };
+          },
+        });
+      };
+    },
+  });
+  return new Proxy(client, {
+    get: (target, property, receiver) => (property === 'workflow' ? workflow : Reflect.get(target, property, receiver)),
+  });
+}
 
 describe('finding late cases', () => {
   let lateCaseId: string;
