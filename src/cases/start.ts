@@ -2,11 +2,15 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Db } from '../db/client';
 import type { disputeWorkflow } from '../../workflows/dispute/workflow';
 import type { DisputeInput } from '../../workflows/dispute/messages';
+import { formatMoney } from '../../workflows/domain/money';
 import { CaseId, CaseStage, CustomerId, Department } from '../../workflows/search-attributes';
 
 export type CaseRow = Awaited<ReturnType<Db['case']['create']>>;
 
-/** Starts the case's workflow; a no-op when it runs already, so a retried request is safe. */
+/**
+ * Starts the case's workflow; a no-op when it runs already or has finished, so a retried request
+ * is safe and a case never gets a second dispute.
+ */
 export async function startDispute(temporal: Client, taskQueue: string, row: CaseRow): Promise<void> {
   const input: DisputeInput = {
     caseId: row.id,
@@ -23,6 +27,7 @@ export async function startDispute(temporal: Client, taskQueue: string, row: Cas
     await temporal.workflow.start<typeof disputeWorkflow>('disputeWorkflow', {
       workflowId: row.workflowId,
       taskQueue,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [input],
       // Set at start too, so the case is findable before the first workflow task runs.
       typedSearchAttributes: [
@@ -31,7 +36,7 @@ export async function startDispute(temporal: Client, taskQueue: string, row: Cas
         { key: CaseStage, value: row.stage },
         { key: Department, value: row.departmentId },
       ],
-      staticSummary: `Dispute ${row.id}: ${(row.amountCents / 100).toFixed(2)} ${row.currency}, ${row.reasonCode}`,
+      staticSummary: `Dispute ${row.id}: ${formatMoney(row.amountCents, row.currency)}, ${row.reasonCode}`,
       staticDetails: `Customer \`${row.customerId}\`, card \`${row.cardId}\`, transaction \`${row.transactionId}\`. Opened by ${row.openedBy}.`,
     });
   } catch (error) {

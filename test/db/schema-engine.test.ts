@@ -13,6 +13,7 @@ import { derivePostgresSchema, DERIVED, SOURCE } from '../../scripts/prisma-post
 import { emptyPostgres, TEST_DATABASE_URL, tempDir } from '../helpers/db';
 
 const EXPECTED_TABLES = [
+  'ActionRequest',
   'Card',
   'CardTransaction',
   'Case',

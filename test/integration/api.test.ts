@@ -470,6 +470,7 @@ describe('staff actions answer from the case as the action left it', () => {
       taskQueue: TASK_QUEUE,
     });
     const flaky = app.listen(0);
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const port = (flaky.address() as AddressInfo).port;
       const res = await fetch(`http://127.0.0.1:${port}/cases/${caseId}/notes`, {
@@ -479,7 +480,10 @@ describe('staff actions answer from the case as the action left it', () => {
       });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ id: caseId, departmentId: 'fraud' });
+      // The answer could not be kept for retries; that is said, and nothing else fails.
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining('Idempotency-Key note-2'), expect.any(Error));
     } finally {
+      logged.mockRestore();
       flaky.close();
     }
     expect(

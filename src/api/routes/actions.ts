@@ -1,123 +1,106 @@
 /**
- * Staff actions on a case: `POST /cases/:id/<action>`. Each validates its body here (shape, and
- * that the staff or department it names exists), then sends a workflow Update; the workflow's
- * validator decides what depends on the case (stage, role, department, authority, four-eyes).
- * A refusal comes back as problem+json with the workflow's reason and changes nothing.
+ * Staff actions on a case: `POST /cases/:id/<path>`, one route per action of STAFF_ACTIONS. Each
+ * checks its body here (shape, and that the staff or department it names exists), then sends
+ * the action's Update; the workflow's validator decides what depends on the case (stage, role,
+ * department, authority, four-eyes). The answer is the case as the Update left it; a refusal is
+ * problem+json with the workflow's reason and changes nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
 import { z, type ZodType } from 'zod';
 import type { Db } from '../../db/client';
 import {
-  addNoteUpdate,
-  approveResolutionUpdate,
-  assignUpdate,
-  awaitPartyUpdate,
-  escalateUpdate,
-  grantProvisionalCreditUpdate,
   NETWORK_PHASES,
   OUTCOMES,
-  proposeResolutionUpdate,
-  recordResponseUpdate,
-  rejectResolutionUpdate,
-  reopenUpdate,
-  requestInfoUpdate,
-  resolveUpdate,
-  transferUpdate,
-  withdrawUpdate,
+  STAFF_ACTIONS,
   type Actor,
-  type CaseView,
   type RejectionCode,
+  type ResolutionRequest,
+  type StaffActionName,
+  type StaffRequest,
 } from '../../../workflows/dispute/messages';
 import { actorOf, assertMaySee } from '../auth';
+import { claimKey, fingerprint, releaseKey, rememberAnswer } from '../idempotency';
 import { Problem } from '../problem';
 import { amountCents, id, idempotencyKey, requireJson, text } from '../validation';
-import { caseDetail } from './cases';
+import { presentAfterAction } from './cases';
 
-interface ActionSpec<Body, Req> {
-  body: ZodType<Body>;
-  update: UpdateDefinition<CaseView, [Req]>;
-  /** Turns the checked body into the Update's request; may look things up and refuse with 422. */
-  request: (body: Body, actor: Actor, db: Db) => Req | Promise<Req>;
+/** A request body checked, and how it becomes the action's Update request. */
+interface CheckedBody<Name extends StaffActionName> {
+  body: unknown;
+  /** May look things up, and refuse with 422 naming the field. */
+  request(actor: Actor, db: Db): Promise<StaffRequest<Name>>;
 }
 
-const action = <Body, Req>(spec: ActionSpec<Body, Req>) => spec;
+interface ActionRoute<Name extends StaffActionName> {
+  check(input: unknown): CheckedBody<Name>;
+}
 
-const reason = z.strictObject({ reason: text(2000) });
+function route<Name extends StaffActionName, Body>(
+  schema: ZodType<Body>,
+  request: (body: Body, actor: Actor, db: Db) => StaffRequest<Name> | Promise<StaffRequest<Name>>,
+): ActionRoute<Name> {
+  return {
+    check(input) {
+      const body = schema.parse(input);
+      return { body, request: async (actor, db) => request(body, actor, db) };
+    },
+  };
+}
+
+const withReason = z.strictObject({ reason: text(2000) });
+const byReason = ({ reason }: z.infer<typeof withReason>, actor: Actor) => ({ actor, reason });
 const resolution = z.strictObject({ outcome: z.enum(OUTCOMES), amount: amountCents.optional(), rationale: text(2000) });
-const toResolution = ({ outcome, amount, rationale }: z.infer<typeof resolution>, actor: Actor) => ({
+const toResolution = ({ outcome, amount, rationale }: z.infer<typeof resolution>, actor: Actor): ResolutionRequest => ({
   actor,
   outcome,
   amountCents: amount,
   rationale,
 });
 
-/** Every action, by the last segment of its path. */
-const ACTIONS = {
-  assign: action({
-    body: z.strictObject({ assigneeId: id(), reason: text(2000).optional() }),
-    update: assignUpdate,
-    request: async ({ assigneeId, reason }, actor, db) => {
-      const staff = await db.staff.findUnique({ where: { id: assigneeId } });
-      if (!staff || !staff.active)
-        throw Problem.invalid([{ field: 'assigneeId', message: `no active staff member ${assigneeId}` }]);
-      return { actor, assignee: { id: staff.id, role: staff.role, departmentId: staff.departmentId }, reason };
-    },
+/** The body each action takes, under the action's name. */
+const ROUTES: { [Name in StaffActionName]: ActionRoute<Name> } = {
+  assign: route(z.strictObject({ assigneeId: id(), reason: text(2000).optional() }), async (body, actor, db) => {
+    const staff = await db.staff.findUnique({ where: { id: body.assigneeId } });
+    if (!staff || !staff.active) {
+      throw Problem.invalid([{ field: 'assigneeId', message: `no active staff member ${body.assigneeId}` }]);
+    }
+    const assignee = { id: staff.id, role: staff.role, departmentId: staff.departmentId };
+    return { actor, assignee, reason: body.reason };
   }),
-  transfer: action({
-    body: z.strictObject({ departmentId: id(), reason: text(2000) }),
-    update: transferUpdate,
-    request: async ({ departmentId, reason }, actor, db) => {
-      if (!(await db.department.findUnique({ where: { id: departmentId } })))
-        throw Problem.invalid([{ field: 'departmentId', message: `no department ${departmentId}` }]);
-      return { actor, departmentId, reason };
-    },
+  transfer: route(z.strictObject({ departmentId: id(), reason: text(2000) }), async (body, actor, db) => {
+    if (!(await db.department.findUnique({ where: { id: body.departmentId } }))) {
+      throw Problem.invalid([{ field: 'departmentId', message: `no department ${body.departmentId}` }]);
+    }
+    return { actor, ...body };
   }),
-  notes: action({
-    body: z.strictObject({ text: text(4000) }),
-    update: addNoteUpdate,
-    request: ({ text }, actor) => ({ actor, text }),
-  }),
-  'request-info': action({
-    body: z.strictObject({ question: text(2000) }),
-    update: requestInfoUpdate,
-    request: ({ question }, actor) => ({ actor, question }),
-  }),
-  await: action({
-    body: z.strictObject({
+  addNote: route(z.strictObject({ text: text(4000) }), (body, actor) => ({ actor, ...body })),
+  requestInfo: route(z.strictObject({ question: text(2000) }), (body, actor) => ({ actor, ...body })),
+  awaitParty: route(
+    z.strictObject({
       party: z.enum(['merchant', 'network']),
       phase: z.enum(NETWORK_PHASES).optional(),
       note: text(2000).optional(),
     }),
-    update: awaitPartyUpdate,
-    request: (body, actor) => ({ actor, ...body }),
-  }),
-  responses: action({
-    body: z.strictObject({ party: z.enum(['customer', 'merchant', 'network']), summary: text(4000) }),
-    update: recordResponseUpdate,
-    request: (body, actor) => ({ actor, ...body }),
-  }),
-  propose: action({ body: resolution, update: proposeResolutionUpdate, request: toResolution }),
-  approve: action({
-    body: z.strictObject({ comment: text(2000).optional() }),
-    update: approveResolutionUpdate,
-    request: ({ comment }, actor) => ({ actor, comment }),
-  }),
-  reject: action({ body: reason, update: rejectResolutionUpdate, request: ({ reason }, actor) => ({ actor, reason }) }),
-  resolve: action({ body: resolution, update: resolveUpdate, request: toResolution }),
-  reopen: action({ body: reason, update: reopenUpdate, request: ({ reason }, actor) => ({ actor, reason }) }),
-  withdraw: action({ body: reason, update: withdrawUpdate, request: ({ reason }, actor) => ({ actor, reason }) }),
-  'provisional-credit': action({
-    body: z.strictObject({ amount: amountCents.optional() }),
-    update: grantProvisionalCreditUpdate,
-    request: ({ amount }, actor) => ({ actor, amountCents: amount }),
-  }),
-  escalate: action({ body: reason, update: escalateUpdate, request: ({ reason }, actor) => ({ actor, reason }) }),
+    (body, actor) => ({ actor, ...body }),
+  ),
+  recordResponse: route(
+    z.strictObject({ party: z.enum(['customer', 'merchant', 'network']), summary: text(4000) }),
+    (body, actor) => ({ actor, ...body }),
+  ),
+  proposeResolution: route(resolution, toResolution),
+  approveResolution: route(z.strictObject({ comment: text(2000).optional() }), (body, actor) => ({ actor, ...body })),
+  rejectResolution: route(withReason, byReason),
+  resolve: route(resolution, toResolution),
+  reopen: route(withReason, byReason),
+  withdraw: route(withReason, byReason),
+  grantProvisionalCredit: route(z.strictObject({ amount: amountCents.optional() }), ({ amount }, actor) => ({
+    actor,
+    amountCents: amount,
+  })),
+  escalate: route(withReason, byReason),
 };
-
-export const ACTION_NAMES = Object.keys(ACTIONS);
 
 const STATUS: Record<RejectionCode, [number, string]> = {
   StageConflict: [409, 'Not allowed in this stage'],
@@ -133,48 +116,65 @@ export interface ActionRouteDeps {
 export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
   const router = Router();
 
-  router.post('/cases/:id/:action', async (req, res) => {
-    const caseId = String(req.params.id);
-    const name = String(req.params.action);
-    if (!Object.hasOwn(ACTIONS, name))
-      throw Problem.notFound(`No action ${name}; actions are: ${ACTION_NAMES.join(', ')}.`);
-    const spec = ACTIONS[name as keyof typeof ACTIONS] as unknown as ActionSpec<unknown, unknown>;
-    requireJson(req);
-    const actor = actorOf(res);
-    const key = idempotencyKey(req);
+  function handle<Name extends StaffActionName>(name: Name): void {
+    const { update, path } = STAFF_ACTIONS[name];
+    router.post(`/cases/:id/${path}`, async (req, res) => {
+      const caseId = String(req.params.id);
+      requireJson(req);
+      const actor = actorOf(res);
+      const key = idempotencyKey(req);
 
-    const row = await db.case.findUnique({ where: { id: caseId } });
-    if (!row) throw Problem.notFound(`No case ${caseId}.`);
-    assertMaySee(actor, row.departmentId, row.id);
-    if (row.stage === 'closed')
-      throw new Problem(
-        409,
-        'Case closed',
-        `Case ${caseId} closed at ${row.closedAt?.toISOString()}; it takes no more actions.`,
-        { code: 'StageConflict' },
-      );
+      const row = await db.case.findUnique({ where: { id: caseId } });
+      if (!row) throw Problem.notFound(`No case ${caseId}.`);
+      assertMaySee(actor, row.departmentId, row.id);
+      const checked = ROUTES[name].check(req.body ?? {});
+      const keyed = key ? { key, caseId, action: name, fingerprint: fingerprint(actor, checked.body) } : null;
+      // A retry of a request already answered gets that answer, even if the case has closed since.
+      const earlier = keyed ? await claimKey(db, keyed) : null;
+      if (earlier) {
+        res.json(earlier);
+        return;
+      }
 
-    const body = spec.body.parse(req.body ?? {});
-    const request = await spec.request(body, actor, db);
-    try {
-      // The Idempotency-Key becomes the update id: Temporal runs a repeated update once.
-      await temporal.workflow
-        .getHandle(row.workflowId)
-        .executeUpdate(spec.update, { args: [request], updateId: key ?? randomUUID() });
-    } catch (error) {
-      throw refusal(error, caseId);
-    }
-    res.json(await caseDetail(db, temporal, caseId, actor));
+      let view;
+      try {
+        if (row.stage === 'closed') {
+          const detail = `Case ${caseId} closed at ${row.closedAt?.toISOString()}; it takes no more actions.`;
+          throw new Problem(409, 'Case closed', detail, { code: 'StageConflict' });
+        }
+        const request = await checked.request(actor, db);
+        // The key is the update id too: Temporal runs a repeated update once.
+        view = await temporal.workflow
+          .getHandle(row.workflowId)
+          .executeUpdate(update, { args: [request], updateId: key ?? randomUUID() });
+      } catch (error) {
+        const problem = error instanceof Problem ? error : refusal(error, caseId);
+        // A refused action leaves no trace; one that may not have arrived keeps its key for the retry.
+        if (keyed && problem.status !== 503) await releaseKey(db, keyed.key);
+        throw problem;
+      }
+      const answer = presentAfterAction(row, view);
+      if (keyed) await rememberAnswer(db, keyed.key, answer);
+      res.json(answer);
+    });
+  }
+
+  for (const { update } of Object.values(STAFF_ACTIONS)) handle(update.name);
+  router.post('/cases/:id/:action', (req) => {
+    const paths = Object.values(STAFF_ACTIONS).map((a) => a.path);
+    throw Problem.notFound(`No action ${String(req.params.action)}; actions are: ${paths.join(', ')}.`);
   });
-
   return router;
 }
+
+const isRejectionCode = (code: string | null | undefined): code is RejectionCode =>
+  typeof code === 'string' && Object.hasOwn(STATUS, code);
 
 /** The workflow's refusal as problem+json; anything else means Temporal could not be asked. */
 function refusal(error: unknown, caseId: string): Problem {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const code = error.cause.type as RejectionCode;
-    const [status, title] = STATUS[code] ?? [422, 'Refused'];
+    const code = error.cause.type;
+    const [status, title] = isRejectionCode(code) ? STATUS[code] : [422, 'Refused'];
     const field = error.cause.details?.[0];
     const extra: Record<string, unknown> = { code };
     if (typeof field === 'string') extra.errors = [{ field, message: error.cause.message }];

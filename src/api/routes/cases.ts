@@ -4,9 +4,18 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/sqlite/client';
-import { disputeWorkflowId, getCaseQuery, REASON_CODES, STAGES } from '../../../workflows/dispute/messages';
+import {
+  disputeWorkflowId,
+  getCaseQuery,
+  REASON_CODES,
+  STAGES,
+  type Actor,
+  type CaseView,
+} from '../../../workflows/dispute/messages';
+import { formatMoney, toUnits } from '../../../workflows/domain/money';
 import { startDispute, type CaseRow } from '../../cases/start';
 import { actorOf, assertMaySee, visibleDepartment } from '../auth';
+import { assertNotUsedForAction } from '../idempotency';
 import { Problem } from '../problem';
 import { amountCents, id, idempotencyKey } from '../validation';
 
@@ -70,6 +79,7 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
     const actor = actorOf(res);
 
     if (key) {
+      await assertNotUsedForAction(db, key);
       const existing = await db.case.findUnique({ where: { idempotencyKey: key } });
       if (existing) {
         assertSameRequest(existing, body);
@@ -149,8 +159,8 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
   return router;
 }
 
-/** A case as GET /cases/:id and every action answer it: read model, timeline and live workflow state. */
-export async function caseDetail(db: Db, temporal: Client, id: string, actor: Parameters<typeof assertMaySee>[0]) {
+/** A case as GET /cases/:id shows it: read model, timeline and live workflow state. */
+async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
   const row = await db.case.findUnique({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
   if (!row) throw Problem.notFound(`No case ${id}.`);
   assertMaySee(actor, row.departmentId, row.id);
@@ -171,7 +181,7 @@ export async function caseDetail(db: Db, temporal: Client, id: string, actor: Pa
   return { ...present(row), timeline, workflow };
 }
 
-const money = (cents: number | null) => (cents === null ? null : cents / 100);
+const units = (cents: number | null) => (cents === null ? null : toUnits(cents));
 
 function present(row: CaseRow) {
   return {
@@ -180,7 +190,7 @@ function present(row: CaseRow) {
     customerId: row.customerId,
     cardId: row.cardId,
     transactionId: row.transactionId,
-    amount: row.amountCents / 100,
+    amount: toUnits(row.amountCents),
     currency: row.currency,
     reasonCode: row.reasonCode,
     description: row.description,
@@ -192,13 +202,37 @@ function present(row: CaseRow) {
     slaBreached: row.slaBreached,
     nextDeadlineAt: row.nextDeadlineAt?.toISOString() ?? null,
     attritionRisk: row.attritionRisk,
-    provisionalCredit: money(row.provisionalCreditCents),
+    provisionalCredit: units(row.provisionalCreditCents),
     outcome: row.outcome,
-    resolvedAmount: money(row.resolvedAmountCents),
+    resolvedAmount: units(row.resolvedAmountCents),
     openedBy: row.openedBy,
     openedAt: row.openedAt.toISOString(),
     resolvedAt: row.resolvedAt?.toISOString() ?? null,
     closedAt: row.closedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * A case as an action answers it: what GET /cases/:id shows but the timeline, taken from the case
+ * as the action's Update returned it (the row supplies only what never changes).
+ */
+export function presentAfterAction(row: CaseRow, view: CaseView) {
+  return {
+    ...present(row),
+    stage: view.stage,
+    departmentId: view.departmentId,
+    assigneeId: view.assigneeId,
+    queue: view.queue,
+    escalated: view.escalated,
+    slaBreached: view.slaBreached,
+    nextDeadlineAt: view.nextDeadlineAt,
+    attritionRisk: view.attritionRisk,
+    provisionalCredit: units(view.provisionalCredit?.amountCents ?? null),
+    outcome: view.resolution?.outcome ?? null,
+    resolvedAmount: units(view.resolution?.amountCents ?? null),
+    resolvedAt: view.resolution?.at ?? null,
+    closedAt: view.closedAt,
+    workflow: { status: 'RUNNING', ...view },
   };
 }
 
@@ -208,7 +242,8 @@ function assertSameRequest(existing: CaseRow, body: NewCase): void {
     existing.cardId === body.cardId &&
     existing.transactionId === body.transactionId &&
     existing.amountCents === body.amount &&
-    existing.reasonCode === body.reasonCode;
+    existing.reasonCode === body.reasonCode &&
+    existing.description === (body.description ?? null);
   if (!same) {
     throw new Problem(
       422,
@@ -237,7 +272,7 @@ async function validateAgainstAccount(db: Db, body: NewCase): Promise<void> {
   }
   if (body.amount > transaction.amountCents) {
     throw Problem.invalid([
-      { field: 'amount', message: `exceeds the transaction amount ${(transaction.amountCents / 100).toFixed(2)}` },
+      { field: 'amount', message: `exceeds the transaction amount ${formatMoney(transaction.amountCents)}` },
     ]);
   }
   const open = await db.case.findFirst({

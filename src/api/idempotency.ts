@@ -1,0 +1,83 @@
+/**
+ * Idempotency-Key on staff actions. A key names one request: the same action on the same case by
+ * the same person with the same body. A retry of it gets the answer the action first gave (and,
+ * while that is unknown, sends the same Update id, which Temporal runs once); any other use of
+ * the key is refused with 422, so a reused key never silently swallows a different action.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/client';
+import type { Actor, StaffActionName } from '../../workflows/dispute/messages';
+import { Problem } from './problem';
+
+export interface KeyedAction {
+  key: string;
+  caseId: string;
+  action: StaffActionName;
+  fingerprint: string;
+}
+
+/** What identifies a request beyond its case and action: who sends it, and its checked body. */
+export function fingerprint(actor: Actor, body: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ actor: actor.id, body }))
+    .digest('hex');
+}
+
+/**
+ * Claims the key for this request. Returns the answer already given to it, if any; null when
+ * the action is to be sent. Refuses a key that was used for anything else.
+ */
+export async function claimKey(db: Db, request: KeyedAction): Promise<unknown> {
+  const opened = await db.case.findUnique({ where: { idempotencyKey: request.key }, select: { id: true } });
+  if (opened) throw reused(`it opened case ${opened.id}`);
+  const earlier =
+    (await db.actionRequest.findUnique({ where: { idempotencyKey: request.key } })) ??
+    (await db.actionRequest
+      .create({
+        data: {
+          idempotencyKey: request.key,
+          caseId: request.caseId,
+          action: request.action,
+          fingerprint: request.fingerprint,
+        },
+      })
+      // Another request with this key got in first: compare with that one.
+      .then(() => null)
+      .catch(() => db.actionRequest.findUniqueOrThrow({ where: { idempotencyKey: request.key } })));
+  if (!earlier) return null;
+  if (earlier.caseId !== request.caseId || earlier.action !== request.action) {
+    throw reused(`it was sent with ${earlier.action} on case ${earlier.caseId}`);
+  }
+  if (earlier.fingerprint !== request.fingerprint) throw reused('it was sent with a different body or by someone else');
+  return earlier.response === null ? null : JSON.parse(earlier.response);
+}
+
+/** The case refused the action: it leaves no trace, and the key is free again. */
+export async function releaseKey(db: Db, key: string): Promise<void> {
+  await db.actionRequest.deleteMany({ where: { idempotencyKey: key, response: null } });
+}
+
+/** Keeps the answer for retries. The action is applied already, so a failure here is only logged. */
+export async function rememberAnswer(db: Db, key: string, answer: unknown): Promise<void> {
+  try {
+    await db.actionRequest.update({ where: { idempotencyKey: key }, data: { response: JSON.stringify(answer) } });
+  } catch (error) {
+    console.error(
+      `Idempotency-Key ${key}: the answer could not be kept; a retry repeats the Update under the same id`,
+      error,
+    );
+  }
+}
+
+/** A key that opens a case must not have been used for a staff action. */
+export async function assertNotUsedForAction(db: Db, key: string): Promise<void> {
+  const earlier = await db.actionRequest.findUnique({ where: { idempotencyKey: key } });
+  if (earlier) throw reused(`it was sent with ${earlier.action} on case ${earlier.caseId}`);
+}
+
+function reused(why: string): Problem {
+  const message = `was already used for another request: ${why}`;
+  return new Problem(422, 'Idempotency-Key reused', `Idempotency-Key ${message}.`, {
+    errors: [{ field: 'Idempotency-Key', message }],
+  });
+}
