@@ -13,7 +13,9 @@ import {
   type CustomerTier,
 } from '../workflows/domain/policy';
 import { matchRoute } from '../workflows/domain/routing';
-import type { TimelineEvent } from '../workflows/dispute/messages';
+import { DAY_MS } from '../workflows/domain/time';
+import type { AttritionRisk } from '../workflows/attrition-watch/messages';
+import type { CaseStage, TimelineEvent } from '../workflows/dispute/messages';
 
 export interface CaseActivityDeps {
   db: Db;
@@ -35,13 +37,13 @@ export interface LoadCaseContextInput {
 
 /** The read-model columns the workflow owns. */
 export interface CaseSnapshot {
-  stage: string;
+  stage: CaseStage;
   departmentId: string;
   assigneeId: string | null;
   queue: string;
   escalated: boolean;
   slaBreached: boolean;
-  attritionRisk: string;
+  attritionRisk: AttritionRisk;
   nextDeadlineAt: string | null;
   provisionalCreditCents: number | null;
   resolvedAmountCents: number | null;
@@ -77,7 +79,7 @@ export interface PostAdjustmentInput {
   at: string;
 }
 
-const NEW_ACCOUNT_MS = 30 * 86_400_000;
+const NEW_ACCOUNT_MS = 30 * DAY_MS;
 
 export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: CaseActivityDeps) {
   const settings: CaseSettings = { ...DEFAULT_CASE_SETTINGS, ...policy };

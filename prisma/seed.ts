@@ -6,6 +6,7 @@
 import { faker } from '@faker-js/faker';
 import { loadConfig } from '../src/config';
 import { createDb, type Db } from '../src/db/client';
+import { DAY_MS, HOUR_MS } from '../workflows/domain/time';
 import { Prisma } from '../src/db/generated/sqlite/client';
 
 export const JANE = {
@@ -14,8 +15,6 @@ export const JANE = {
   /** The small charge she does not recognise. */
   unrecognizedTransactionId: 'txn-jane-unrecognized',
 };
-
-const DAY_MS = 86_400_000;
 
 export const DEPARTMENTS = [
   { id: 'intake', name: 'Dispute Intake' },
@@ -172,7 +171,7 @@ function yearOfTransactions(cardId: string, perWeek: number, now: Date): TxnRow[
       rows.push({
         id: `txn-${cardId}-${day}-${n}`,
         cardId,
-        postedAt: new Date(start + day * DAY_MS + faker.number.int({ min: 7, max: 22 }) * 3_600_000),
+        postedAt: new Date(start + day * DAY_MS + faker.number.int({ min: 7, max: 22 }) * HOUR_MS),
         amountCents: faker.number.int({ min: m.min, max: m.max }),
         merchant: m.merchant,
         mcc: m.mcc,

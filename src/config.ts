@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CASE_SETTINGS as CASE } from '../workflows/domain/policy';
+import { toUnits } from '../workflows/domain/money';
 import { DEFAULT_NOTIFICATION_SETTINGS as NOTIFY } from './mail/settings';
 import { parseQuietHours } from './mail/quiet-hours';
 import { ROOT } from './db/target';
@@ -34,10 +35,7 @@ const Env = z.object({
   MAIL_FROM: z.string().default('Proactive Care <disputes@bank.example>'),
   MAIL_SINK_HTTP_PORT: port(8025),
   CASE_REOPEN_WINDOW_DAYS: z.coerce.number().positive().default(CASE.reopenWindowDays),
-  CASE_FOUR_EYES_ABOVE: z.coerce
-    .number()
-    .nonnegative()
-    .default(CASE.directResolveLimitCents / 100),
+  CASE_FOUR_EYES_ABOVE: z.coerce.number().nonnegative().default(toUnits(CASE.directResolveLimitCents)),
   REGULATORY_LEAD_HOURS: z.coerce.number().nonnegative().default(CASE.regulatoryLeadHours),
   STATUS_UPDATE_DEFAULT_DAYS: z.coerce.number().int().min(1).default(CASE.statusUpdateDefaultDays),
   STATUS_UPDATE_MAX_DAYS: z.coerce.number().int().min(1).default(CASE.statusUpdateMaxDays),

@@ -7,6 +7,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import type { MessageTemplate } from '../../workflows/dispute/messages';
+import { toUnits } from '../../workflows/domain/money';
 
 const TEMPLATES = path.join(__dirname, 'templates');
 
@@ -41,7 +42,7 @@ const OUTCOME_TEXT: Record<string, string> = {
 function environment(timezone: string, escape: boolean): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper('money', (cents: number, currency: string) =>
-    new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100),
+    new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(toUnits(cents)),
   );
   hb.registerHelper('date', (iso: string) =>
     DateTime.fromISO(iso, { zone: timezone }).toLocaleString(DateTime.DATE_FULL, { locale: 'en-US' }),

@@ -11,7 +11,8 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import globalSetup from '../../test/helpers/global-setup';
 import { DisputeBench } from '../../test/helpers/disputes';
-import { addBusinessTime, DAY_MS } from '../../workflows/domain/business-time';
+import { addBusinessTime } from '../../workflows/domain/business-time';
+import { DAY_MS } from '../../workflows/domain/time';
 import { addNoteUpdate, assignUpdate, getCaseQuery, resolveUpdate } from '../../workflows/dispute/messages';
 
 const percentile = (sorted: number[], p: number) =>

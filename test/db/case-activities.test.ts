@@ -30,7 +30,7 @@ async function withCase(db: Db) {
   return caseActivities({ db });
 }
 
-const snapshot = (stage: string, extra: Partial<CaseSnapshot> = {}): CaseSnapshot => ({
+const snapshot = (stage: CaseSnapshot['stage'], extra: Partial<CaseSnapshot> = {}): CaseSnapshot => ({
   stage,
   departmentId: 'merchant-disputes',
   assigneeId: null,

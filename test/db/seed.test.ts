@@ -2,6 +2,7 @@ import { JANE, seed } from '../../prisma/seed';
 import { createDb, type Db } from '../../src/db/client';
 import { migrate, prisma } from '../../src/db/migrate';
 import { emptyPostgres, migratedSqlite, tempDir, TEST_DATABASE_URL } from '../helpers/db';
+import { DAY_MS } from '../../workflows/domain/time';
 
 async function expectDemoBank(db: Db) {
   expect(await seed(db, { customers: 12 })).toBe(true);
@@ -14,7 +15,7 @@ async function expectDemoBank(db: Db) {
     where: { cardId: JANE.cardId },
     orderBy: { postedAt: 'asc' },
   });
-  expect(Date.now() - first.postedAt.getTime()).toBeGreaterThan(360 * 86_400_000);
+  expect(Date.now() - first.postedAt.getTime()).toBeGreaterThan(360 * DAY_MS);
   expect(await db.customer.count()).toBe(12);
   expect(await db.department.count()).toBeGreaterThanOrEqual(4);
   expect(await db.staff.count({ where: { role: 'supervisor' } })).toBeGreaterThanOrEqual(4);

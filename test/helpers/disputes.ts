@@ -25,6 +25,7 @@ import {
   type ReasonCode,
 } from '../../workflows/dispute/messages';
 import type { CaseSettings } from '../../workflows/domain/policy';
+import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import { loggingChannel, type DeliveryChannel } from '../../src/mail/channels';
 import { LocalMail } from './mail';
 import { migratedSqlite } from './db';
@@ -43,7 +44,6 @@ export interface OpenCase {
 
 export const DEBIT_CARD = 'card-jane-debit';
 export const HISTORIES = path.join(__dirname, '..', 'histories');
-const DAY_MS = 86_400_000;
 
 export interface BenchOptions {
   /** Run on the real dev server with these extra arguments instead of the time-skipping server. */
@@ -115,7 +115,7 @@ export class DisputeBench {
   async toMondayMorning(): Promise<void> {
     const now = await this.env.currentTimeMs();
     const day = new Date(now).getUTCDay();
-    let target = Math.floor(now / DAY_MS) * DAY_MS + 10 * 3_600_000 + ((8 - day) % 7) * DAY_MS;
+    let target = Math.floor(now / DAY_MS) * DAY_MS + 10 * HOUR_MS + ((8 - day) % 7) * DAY_MS;
     if (target <= now) target += 7 * DAY_MS;
     await this.env.sleep(target - now);
   }

@@ -1,5 +1,6 @@
 /** The pure domain logic the dispute workflow runs: calendars, clocks, regulations, routing, policy. */
-import { addBusinessTime, businessTimeBetween, DAY_MS } from '../../workflows/domain/business-time';
+import { addBusinessTime, businessTimeBetween } from '../../workflows/domain/business-time';
+import { DAY_MS } from '../../workflows/domain/time';
 import {
   clockStatus,
   deadlineOf,

@@ -3,7 +3,8 @@
  * SQLite: each test checks the workflow's own state, the read model and the audit log.
  */
 import { caseActivities } from '../../activities/cases';
-import { businessTimeBetween, DAY_MS, HOUR_MS } from '../../workflows/domain/business-time';
+import { businessTimeBetween } from '../../workflows/domain/business-time';
+import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import {
   addNoteUpdate,
   approveResolutionUpdate,

@@ -5,7 +5,7 @@
  */
 import type { DeliveryChannel } from '../../src/mail/channels';
 import { outsideQuietHours } from '../../src/mail/quiet-hours';
-import { DAY_MS, HOUR_MS } from '../../workflows/domain/business-time';
+import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import { assignUpdate, getCaseQuery, requestInfoUpdate, resolveUpdate } from '../../workflows/dispute/messages';
 import { DisputeBench, refusal } from '../helpers/disputes';
 import { expectActivityFailures } from '../helpers/quiet-runtime';

@@ -6,7 +6,7 @@
  */
 import type { CaseSnapshot } from '../../activities/cases';
 import type { Holidays } from '../domain/business-time';
-import { DAY_MS, HOUR_MS } from '../domain/business-time';
+import { DAY_MS, HOUR_MS } from '../domain/time';
 import { holidaySet } from '../domain/policy';
 import { REG_E_PROVISIONAL_CREDIT } from '../domain/regulations';
 import { activities } from './activities';

@@ -5,7 +5,7 @@
  */
 import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities';
-import { DAY_MS } from '../domain/business-time';
+import { DAY_MS } from '../domain/time';
 import { REG_Z_ACKNOWLEDGEMENT } from '../domain/regulations';
 import { activities } from './activities';
 import type { DisputeCase } from './case';

@@ -4,7 +4,7 @@
  */
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
-import { DAY_MS } from '../domain/business-time';
+import { DAY_MS } from '../domain/time';
 import { formatMoney, toUnits } from '../domain/money';
 import {
   AssignedAgent,

@@ -4,8 +4,7 @@
  * days" is N × 24 hours of business time, so a clock started on Monday at 10:00 with one business
  * day runs out on Tuesday at 10:00, and one started on Saturday runs out at the end of Monday.
  */
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
+import { DAY_MS } from './time';
 
 /** Holidays as `YYYY-MM-DD` dates (UTC). */
 export type Holidays = ReadonlySet<string>;

@@ -3,7 +3,8 @@
  * configuration) and kept in workflow state, so later edits to policy data or code defaults
  * never change the timers of a case already running.
  */
-import { DAY_MS, type Holidays } from './business-time';
+import type { Holidays } from './business-time';
+import { DAY_MS } from './time';
 import type { NewClock } from './clocks';
 import type { RegulationFacts } from './regulations';
 

@@ -8,7 +8,7 @@
  * - Reg Z (credit cards, 12 CFR 1026.13): written acknowledgement within 30 days; resolution
  *   within two complete billing cycles and never more than 90 days.
  */
-import { DAY_MS, HOUR_MS } from './business-time';
+import { DAY_MS, HOUR_MS } from './time';
 import type { NewClock } from './clocks';
 
 /** What the card and transaction say about which rules apply; loaded by an activity at intake. */
