@@ -8,7 +8,8 @@
  * - opening cases: how many cases per second are opened and routed, and the worker's heap
  * - business-time arithmetic: the pure deadline computation the workflow repeats on every wake
  */
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+// Installs a Temporal runtime that logs at WARN, as the tests do; first, before any connection.
+import '../../test/helpers/quiet-runtime';
 import globalSetup from '../../test/helpers/global-setup';
 import { DisputeBench } from '../../test/helpers/disputes';
 import { addBusinessTime } from '../../workflows/domain/business-time';
@@ -20,7 +21,6 @@ const percentile = (sorted: number[], p: number) =>
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   await globalSetup();
   const bench = await DisputeBench.start();
   const rows: [string, string][] = [];

@@ -1,7 +1,8 @@
 /**
  * Recorded case histories replay on today's workflow code. A failure here means a change would
  * break running cases: put it behind `patched()` instead of re-recording the history.
- * Record new ones with `npm run histories:record`.
+ * Record new ones with `npm run histories:record`. `resumed-run-v1.json` was recorded by the
+ * release before the carried state was versioned: it proves today's code upgrades such a run.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
