@@ -40,7 +40,9 @@ if ! stamp_ok src/db/generated/.setup-stamp "$want"; then
   export CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
   # generate needs no schema engine, but the CLI insists one is named.
   export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$PWD/scripts/schema-engine/schema-engine}"
-  node node_modules/prisma/build/index.js generate --schema prisma/schema.prisma >/dev/null
-  node node_modules/prisma/build/index.js generate --schema prisma/postgres/schema.prisma >/dev/null
+  # Quiet unless it fails.
+  for schema in prisma/schema.prisma prisma/postgres/schema.prisma; do
+    out=$(node node_modules/prisma/build/index.js generate --schema "$schema" 2>&1) || { echo "$out" >&2; exit 1; }
+  done
   echo "$want" > src/db/generated/.setup-stamp
 fi
