@@ -28,23 +28,14 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
       changed = true;
     }
     await c.mail.releaseScheduled();
-    const { state } = c;
-    if (state.stage === 'resolved' && state.reopenUntil && c.now() >= Date.parse(state.reopenUntil)) {
-      c.close('system:reopen-window', Date.parse(state.reopenUntil));
+    const windowEnd = reopenWindowEnded(c);
+    if (windowEnd !== null) {
+      c.close('system:reopen-window', windowEnd);
       changed = true;
     }
     if (changed) await c.commit();
 
-    if (workflowInfo().continueAsNewSuggested && !c.isClosed()) {
-      // Idle means no handler running, no message being sent and the read model written; an
-      // update may slip in while we wait for the write, so check again before leaving.
-      const idle = () => allHandlersFinished() && !c.mail.busy;
-      do {
-        await condition(idle);
-        await c.synced();
-      } while (!idle());
-      await continueAsNew<typeof disputeWorkflow>({ ...run, resume: c.state });
-    }
+    if (workflowInfo().continueAsNewSuggested && !c.isClosed()) await continueAsNewWhenIdle(c, run);
   }
 
   // Messages about the closing (a withdrawal, say) still go out; nothing is sent after that.
@@ -89,6 +80,28 @@ async function intake(c: DisputeCase): Promise<void> {
   c.clocks.startSla('investigation');
   c.mail.notifyAcknowledgement(`${state.caseId}:acknowledgement`);
   await c.commit();
+}
+
+/** When a resolved case's reopen window ended, if it has. */
+function reopenWindowEnded(c: DisputeCase): number | null {
+  const { stage, reopenUntil } = c.state;
+  if (stage !== 'resolved' || !reopenUntil) return null;
+  const end = Date.parse(reopenUntil);
+  return c.now() >= end ? end : null;
+}
+
+/**
+ * Hands the case to a new run, so its history stays bounded. Idle first: no handler running, no
+ * message being sent and the read model written; an update may slip in while we wait for the
+ * write, so check again before leaving.
+ */
+async function continueAsNewWhenIdle(c: DisputeCase, run: DisputeRun): Promise<never> {
+  const idle = () => allHandlersFinished() && !c.mail.busy;
+  do {
+    await condition(idle);
+    await c.synced();
+  } while (!idle());
+  return continueAsNew<typeof disputeWorkflow>({ ...run, resume: c.state });
 }
 
 /** Waits for a staff action, or until the case must do something by itself. */
