@@ -1,7 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client';
-import type { disputeWorkflow } from '../../workflows/dispute/workflow';
-import type { DisputeInput } from '../../workflows/dispute/messages';
+import { DISPUTE_WORKFLOW_TYPE, type DisputeInput, type DisputeWorkflow } from '../../workflows/dispute/messages';
 import { formatMoney } from '../../workflows/domain/money';
 import { CaseId, CaseStage, CustomerId, Department } from '../../workflows/search-attributes';
 
@@ -24,7 +23,7 @@ export async function startDispute(temporal: Client, taskQueue: string, row: Cas
     openedBy: row.openedBy,
   };
   try {
-    await temporal.workflow.start<typeof disputeWorkflow>('disputeWorkflow', {
+    await temporal.workflow.start<DisputeWorkflow>(DISPUTE_WORKFLOW_TYPE, {
       workflowId: row.workflowId,
       taskQueue,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -14,7 +14,6 @@ import { JANE, seed } from '../../prisma/seed';
 import { loadActor } from '../../src/cases/actors';
 import { startDispute } from '../../src/cases/start';
 import type { Db } from '../../src/db/client';
-import type { disputeWorkflow } from '../../workflows/dispute/workflow';
 import {
   disputeWorkflowId,
   getCaseQuery,
@@ -22,6 +21,7 @@ import {
   withdrawUpdate,
   type Actor,
   type CaseView,
+  type DisputeWorkflow,
   type ReasonCode,
 } from '../../workflows/dispute/messages';
 import type { CaseSettings } from '../../workflows/domain/policy';
@@ -31,7 +31,7 @@ import { LocalMail } from './mail';
 import { migratedSqlite } from './db';
 import { devServerTemporal, testWorkflowBundle, timeSkippingTemporal, type TestTemporal } from './temporal';
 
-export type DisputeHandle = WorkflowHandle<typeof disputeWorkflow>;
+export type DisputeHandle = WorkflowHandle<DisputeWorkflow>;
 
 export interface OpenCase {
   amountCents?: number;
@@ -149,7 +149,7 @@ export class DisputeBench {
       },
     });
     await startDispute(this.env.client, this.taskQueue, row);
-    const handle = this.env.client.workflow.getHandle<typeof disputeWorkflow>(row.workflowId);
+    const handle = this.env.client.workflow.getHandle<DisputeWorkflow>(row.workflowId);
     let view = await handle.query(getCaseQuery);
     while (view.stage === 'intake') {
       await new Promise((r) => setTimeout(r, 20));

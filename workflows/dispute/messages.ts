@@ -316,6 +316,10 @@ export const getCaseQuery = defineQuery<CaseView>('getCase');
 /** The events of the current run; the audit log in the database holds the whole timeline. */
 export const getTimelineQuery = defineQuery<TimelineEvent[]>('getTimeline');
 
+/** The workflow as its callers start it: the type name the worker registers, and its signature. */
+export const DISPUTE_WORKFLOW_TYPE = 'disputeWorkflow';
+export type DisputeWorkflow = (input: DisputeInput) => Promise<CaseView>;
+
 export const disputeWorkflowId = (caseId: string): string => `dispute-${caseId}`;
 
 /** The `type` of the ApplicationFailure a validator throws; the API maps it to a status. */

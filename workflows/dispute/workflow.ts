@@ -7,7 +7,7 @@ import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@te
 import { activities } from './activities';
 import { DisputeCase } from './case';
 import type { WakeUp } from './clocks';
-import type { CaseView } from './messages';
+import type { CaseView, DisputeWorkflow } from './messages';
 import { handleStaffActions } from './staff-actions';
 import { newCase, resumeCase, type DisputeRun } from './state';
 
@@ -45,6 +45,8 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
   await c.synced();
   return c.view();
 }
+// Callers start it by its public signature; the run's own argument only adds what it carries over.
+disputeWorkflow satisfies DisputeWorkflow;
 
 /** Opens the case: loads what it is held to, starts the regulatory clocks, routes it, tells the customer. */
 async function intake(c: DisputeCase): Promise<void> {
