@@ -24,32 +24,33 @@ export function fingerprint(actor: Actor, body: unknown): string {
 }
 
 /**
- * Claims the key for this request. Returns the answer already given to it, if any; null when
- * the action is to be sent. Refuses a key that was used for anything else.
+ * The answer this request was given already, if any; null when it has none yet (never sent, or
+ * still on its way). Refuses a key that was used for anything else.
  */
-export async function claimKey(db: Db, request: KeyedAction): Promise<unknown> {
+export async function previousAnswer(db: Db, request: KeyedAction): Promise<unknown> {
   const opened = await db.case.findUnique({ where: { idempotencyKey: request.key }, select: { id: true } });
   if (opened) throw reused(`it opened case ${opened.id}`);
-  const earlier =
-    (await db.actionRequest.findUnique({ where: { idempotencyKey: request.key } })) ??
-    (await db.actionRequest
-      .create({
-        data: {
-          idempotencyKey: request.key,
-          caseId: request.caseId,
-          action: request.action,
-          fingerprint: request.fingerprint,
-        },
-      })
-      // Another request with this key got in first: compare with that one.
-      .then(() => null)
-      .catch(() => db.actionRequest.findUniqueOrThrow({ where: { idempotencyKey: request.key } })));
+  const earlier = await db.actionRequest.findUnique({ where: { idempotencyKey: request.key } });
   if (!earlier) return null;
   if (earlier.caseId !== request.caseId || earlier.action !== request.action) {
     throw reused(`it was sent with ${earlier.action} on case ${earlier.caseId}`);
   }
   if (earlier.fingerprint !== request.fingerprint) throw reused('it was sent with a different body or by someone else');
   return earlier.response === null ? null : JSON.parse(earlier.response);
+}
+
+/**
+ * Claims the key just before the action is sent. When the same request got in first, returns
+ * its answer (or null while it is on its way: both send the same Update id, which runs once).
+ */
+export async function claimKey(db: Db, request: KeyedAction): Promise<unknown> {
+  const { key, caseId, action, fingerprint } = request;
+  try {
+    await db.actionRequest.create({ data: { idempotencyKey: key, caseId, action, fingerprint } });
+    return null;
+  } catch {
+    return previousAnswer(db, request);
+  }
 }
 
 /** The case refused the action: it leaves no trace, and the key is free again. */

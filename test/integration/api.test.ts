@@ -428,14 +428,20 @@ describe('staff actions answer from the case as the action left it', () => {
   test('an agent who transfers the case away gets it back as transferred, not a 404', async () => {
     const agent = 'merchant-disputes-agent-2';
     expect((await act('assign', agent, { assigneeId: agent })).status).toBe(200);
-    const res = await act('transfer', agent, { departmentId: 'fraud', reason: 'Card used in two countries at once' });
+    const transfer = { departmentId: 'fraud', reason: 'Card used in two countries at once' };
+    const res = await act('transfer', agent, transfer, 'transfer-1');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
+    const answer: unknown = await res.json();
+    expect(answer).toMatchObject({
       id: caseId,
       departmentId: 'fraud',
       assigneeId: null,
       workflow: { departmentId: 'fraud', stage: 'investigation' },
     });
+    // Its retry gets the same answer, though the case has left the agent's department.
+    const retry = await act('transfer', agent, transfer, 'transfer-1');
+    expect([retry.status, await retry.json()]).toEqual([200, answer]);
+    expect(await events('transferred')).toBe(1);
   });
 
   test('an Idempotency-Key acts once, and is refused for another action, body or actor', async () => {

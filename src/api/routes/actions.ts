@@ -21,7 +21,7 @@ import {
   type StaffRequest,
 } from '../../../workflows/dispute/messages';
 import { actorOf, assertMaySee } from '../auth';
-import { claimKey, fingerprint, releaseKey, rememberAnswer } from '../idempotency';
+import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer } from '../idempotency';
 import { Problem } from '../problem';
 import { amountCents, id, idempotencyKey, requireJson, text } from '../validation';
 import { presentAfterAction } from './cases';
@@ -126,29 +126,36 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
 
       const row = await db.case.findUnique({ where: { id: caseId } });
       if (!row) throw Problem.notFound(`No case ${caseId}.`);
-      assertMaySee(actor, row.departmentId, row.id);
+      // A retry of a request that was answered is answered again, even if the case has since left
+      // the caller's sight or closed: that answer went to this caller already (the fingerprint says).
+      const stored = key ? await db.actionRequest.findUnique({ where: { idempotencyKey: key } }) : null;
+      if (!stored?.response) assertMaySee(actor, row.departmentId, row.id);
       const checked = ROUTES[name].check(req.body ?? {});
       const keyed = key ? { key, caseId, action: name, fingerprint: fingerprint(actor, checked.body) } : null;
-      // A retry of a request already answered gets that answer, even if the case has closed since.
-      const earlier = keyed ? await claimKey(db, keyed) : null;
-      if (earlier) {
-        res.json(earlier);
+      const answered = keyed ? await previousAnswer(db, keyed) : null;
+      if (answered) {
+        res.json(answered);
+        return;
+      }
+      if (row.stage === 'closed') {
+        const detail = `Case ${caseId} closed at ${row.closedAt?.toISOString()}; it takes no more actions.`;
+        throw new Problem(409, 'Case closed', detail, { code: 'StageConflict' });
+      }
+      const request = await checked.request(actor, db);
+      const raced = keyed ? await claimKey(db, keyed) : null;
+      if (raced) {
+        res.json(raced);
         return;
       }
 
       let view;
       try {
-        if (row.stage === 'closed') {
-          const detail = `Case ${caseId} closed at ${row.closedAt?.toISOString()}; it takes no more actions.`;
-          throw new Problem(409, 'Case closed', detail, { code: 'StageConflict' });
-        }
-        const request = await checked.request(actor, db);
         // The key is the update id too: Temporal runs a repeated update once.
         view = await temporal.workflow
           .getHandle(row.workflowId)
           .executeUpdate(update, { args: [request], updateId: key ?? randomUUID() });
       } catch (error) {
-        const problem = error instanceof Problem ? error : refusal(error, caseId);
+        const problem = refusal(error, caseId);
         // A refused action leaves no trace; one that may not have arrived keeps its key for the retry.
         if (keyed && problem.status !== 503) await releaseKey(db, keyed.key);
         throw problem;
