@@ -3,6 +3,7 @@ import type { DeliveryChannel } from '../src/mail/channels';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src/mail/settings';
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { notificationActivities } from './notifications';
+import { usageActivities } from './usage';
 
 export interface ActivityDeps {
   db: Db;
@@ -18,6 +19,7 @@ export interface ActivityDeps {
 export function createActivities({ db, channels, notifications, policy, holidayCalendar }: ActivityDeps) {
   return {
     ...caseActivities({ db, policy, holidayCalendar }),
+    ...usageActivities({ db }),
     ...notificationActivities({ db, channels, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...notifications } }),
   };
 }

@@ -6,6 +6,7 @@ import { identifyByHeader } from './auth';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
+import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 
 export interface ApiDeps {
@@ -20,6 +21,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRoutes(deps));
+  // The card processor's feed: a system calls it, not a member of staff, so it names no X-Actor.
+  app.use(feedRoutes(deps));
   // Everything but health needs to know who acts; a token check replaces this one line.
   app.use(['/cases', '/alerts'], identifyByHeader(deps.db));
   app.use(caseRoutes(deps));

@@ -15,6 +15,7 @@ import { emptyPostgres, TEST_DATABASE_URL, tempDir } from '../helpers/db';
 const EXPECTED_TABLES = [
   'ActionRequest',
   'Card',
+  'CardEvent',
   'CardTransaction',
   'Case',
   'CaseEvent',
