@@ -21,7 +21,13 @@ const input = {
 
 test('a case carried by version 1 (whole timeline, clock stage in the id) resumes as today', () => {
   const today = newCase(input, new Date('2026-11-02T10:00:00Z'));
-  const { schemaVersion: _version, eventSeq: _seq, settledCents: _settled, ...rest } = today;
+  const {
+    schemaVersion: _version,
+    eventSeq: _seq,
+    settledCents: _settled,
+    customerContacts: _contacts,
+    ...rest
+  } = today;
   const event = (seq: number, type: string, data: Record<string, unknown> = {}) => ({
     seq,
     type,
@@ -59,8 +65,15 @@ test('a case carried by version 1 (whole timeline, clock stage in the id) resume
     ['sla:awaiting_customer:4', 'awaiting_customer'],
     ['reg-z:resolution', null],
   ]);
+  expect(resumed.customerContacts).toBe(0);
   // Today's form passes through untouched.
   expect(resumeCase(resumed)).toBe(resumed);
+});
+
+test('a case carried by version 2 resumes with no customer contacts counted yet', () => {
+  const { customerContacts: _contacts, ...v2 } = newCase(input, new Date('2026-11-02T10:00:00Z'));
+  const resumed = resumeCase({ ...v2, schemaVersion: 2, eventSeq: 7 });
+  expect(resumed).toMatchObject({ schemaVersion: CASE_STATE_VERSION, eventSeq: 7, customerContacts: 0 });
 });
 
 test('every staff action has one name for its Update and its rule, and a URL segment of its own', () => {

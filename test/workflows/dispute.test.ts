@@ -17,6 +17,7 @@ import {
   proposeResolutionUpdate,
   recordResponseUpdate,
   rejectResolutionUpdate,
+  recordContactUpdate,
   reopenUpdate,
   requestInfoUpdate,
   resolveUpdate,
@@ -508,6 +509,30 @@ test('a withdrawn case closes at once and gives back its provisional credit', as
     'The provisional credit of $30.00 has been taken back',
   );
   await bench.keepHistory('withdrawn', handle);
+});
+
+test('each time the customer chases the bank it is recorded and counted, by whoever took the call', async () => {
+  const { caseId, handle } = await bench.open();
+  const contactCentre = await bench.actor('intake-agent-1');
+  await handle.executeUpdate(recordContactUpdate, {
+    args: [{ actor: contactCentre, channel: 'phone', note: 'Asked where her case stands' }],
+  });
+  const view = await handle.executeUpdate(recordContactUpdate, { args: [{ actor: contactCentre, channel: 'email' }] });
+  expect(view.customerContacts).toBe(2);
+  const outsider = await bench.actor('fraud-agent-1');
+  expect(
+    await refusal(handle.executeUpdate(recordContactUpdate, { args: [{ actor: outsider, channel: 'chat' }] })),
+  ).toEqual({
+    type: 'Forbidden',
+    message: 'fraud-agent-1 is not in department merchant-disputes, the contact centre or the care team.',
+  });
+  await bench.settled(caseId, handle);
+  const contacts = (await bench.auditLog(caseId)).filter((e) => e.type === 'customer_contacted');
+  expect(contacts.map((e) => [e.actor, e.data])).toEqual([
+    ['intake-agent-1', { channel: 'phone', note: 'Asked where her case stands' }],
+    ['intake-agent-1', { channel: 'email', note: null }],
+  ]);
+  await bench.finish(handle);
 });
 
 test('actions invalid for the stage are refused with a reason and change nothing', async () => {

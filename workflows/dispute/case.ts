@@ -113,6 +113,7 @@ export class DisputeCase {
       resolution: s.resolution,
       reopenUntil: s.reopenUntil,
       closedAt: s.closedAt,
+      customerContacts: s.customerContacts,
       nextDeadlineAt: this.clocks.nextDeadline(),
       clocks: this.clocks.views(),
       version: s.version,

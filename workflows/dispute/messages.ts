@@ -143,6 +143,7 @@ export const TIMELINE_EVENT_TYPES = [
   'regulatory_deadline_passed',
   'regulatory_escalation',
   'acknowledgement_resent',
+  'customer_contacted',
   'customer_notified',
   'notification_failed',
   'closed',
@@ -181,6 +182,8 @@ export interface CaseView {
   resolution: Resolution | null;
   reopenUntil: string | null;
   closedAt: string | null;
+  /** How often the customer chased the bank about the case. */
+  customerContacts: number;
   /** The earliest deadline of a running clock. */
   nextDeadlineAt: string | null;
   /** Every clock of the case, live ones first. */
@@ -232,6 +235,12 @@ export interface ReasonRequest {
   actor: Actor;
   reason: string;
 }
+export const CONTACT_CHANNELS = ['phone', 'email', 'chat', 'branch'] as const;
+export interface RecordContactRequest {
+  actor: Actor;
+  channel: (typeof CONTACT_CHANNELS)[number];
+  note?: string;
+}
 export interface ProvisionalCreditRequest {
   actor: Actor;
   amountCents?: number;
@@ -260,6 +269,7 @@ export const grantProvisionalCreditUpdate = defineUpdate<
   'grantProvisionalCredit'
 >('grantProvisionalCredit');
 export const escalateUpdate = defineUpdate<CaseView, [ReasonRequest], 'escalate'>('escalate');
+export const recordContactUpdate = defineUpdate<CaseView, [RecordContactRequest], 'recordContact'>('recordContact');
 
 /** A staff action: its Update, the URL segment it is posted to, and the timeline events it may record. */
 export interface StaffAction<Name extends string, Req> {
@@ -300,6 +310,7 @@ const table = staffActions({
     records: ['provisional_credit_granted'],
   },
   escalate: { update: escalateUpdate, path: 'escalate', records: ['escalated'] },
+  recordContact: { update: recordContactUpdate, path: 'contacts', records: ['customer_contacted'] },
 });
 
 export type StaffActionName = keyof typeof table;

@@ -162,6 +162,11 @@ export function handleStaffActions(c: DisputeCase): void {
     await c.alert(event, 'escalated', `Case ${state.caseId} was escalated by ${actor.id}: ${reason}`, true, previous);
   });
 
+  action('recordContact', ({ actor, channel, note }) => {
+    c.record('customer_contacted', actor.id, { channel, note: note ?? null });
+    state.customerContacts += 1;
+  });
+
   setHandler(getCaseQuery, () => c.view());
   setHandler(getTimelineQuery, () => c.timeline);
 }

@@ -18,7 +18,7 @@ import type {
   TimelineEvent,
 } from './messages';
 
-export const CASE_STATE_VERSION = 2;
+export const CASE_STATE_VERSION = 3;
 
 /** A customer message waiting to be sent. `key` names the logical message, so it goes out once. */
 export interface Notice {
@@ -63,22 +63,24 @@ export interface CaseState extends Omit<DisputeInput, 'departmentId'> {
   eventSeq: number;
   /** Credit booked at settlement so far, beyond the provisional credit (negative takes it back). */
   settledCents: number;
+  /** How often the customer chased the bank about this case. */
+  customerContacts: number;
   /** Changes so far; the read model only moves forward. */
   version: number;
 }
 
-/**
- * The state carried by runs before CASE_STATE_VERSION 2: the whole timeline, and SLA clocks that
- * named their stage only in their id.
- */
-type CaseStateV1 = Omit<CaseState, 'schemaVersion' | 'eventSeq' | 'settledCents' | 'clocks' | 'attritionRisk'> & {
+/** Version 2: before customer contacts were counted. */
+type CaseStateV2 = Omit<CaseState, 'schemaVersion' | 'customerContacts'> & { schemaVersion: 2 };
+
+/** Version 1: the whole timeline carried, and SLA clocks that named their stage only in their id. */
+type CaseStateV1 = Omit<CaseStateV2, 'schemaVersion' | 'eventSeq' | 'settledCents' | 'clocks' | 'attritionRisk'> & {
   schemaVersion?: undefined;
   timeline: TimelineEvent[];
   clocks: Omit<Clock, 'stage'>[];
   attritionRisk: string;
 };
 
-export type CarriedCase = CaseState | CaseStateV1;
+export type CarriedCase = CaseState | CaseStateV2 | CaseStateV1;
 
 /** The workflow's argument: a new case's input, or (after continue-as-new) the case so far. */
 export interface DisputeRun extends DisputeInput {
@@ -118,6 +120,7 @@ export function newCase(input: DisputeInput, openedAt: Date): CaseState {
     clockSerial: 0,
     eventSeq: 0,
     settledCents: 0,
+    customerContacts: 0,
     version: 0,
   };
 }
@@ -125,10 +128,15 @@ export function newCase(input: DisputeInput, openedAt: Date): CaseState {
 /** The carried case in today's form, whichever version carried it. */
 export function resumeCase(carried: CarriedCase): CaseState {
   if (carried.schemaVersion === CASE_STATE_VERSION) return carried;
+  const v2 = carried.schemaVersion === 2 ? carried : fromV1(carried);
+  return { ...v2, schemaVersion: CASE_STATE_VERSION, customerContacts: 0 };
+}
+
+function fromV1(carried: CaseStateV1): CaseStateV2 {
   const { timeline, clocks, attritionRisk, ...rest } = carried;
   return {
     ...rest,
-    schemaVersion: CASE_STATE_VERSION,
+    schemaVersion: 2,
     // Every event was in the audit log before the run continued as new.
     eventSeq: timeline.at(-1)?.seq ?? 0,
     settledCents: timeline

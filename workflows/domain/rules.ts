@@ -299,6 +299,19 @@ export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
     );
   },
 
+  recordContact(state, { actor }) {
+    return first(
+      () => stageConflict(state, 'record a customer contact on', [...OPEN_STAGES, 'resolved']),
+      () =>
+        actor.role === 'admin' ||
+        actor.role === 'care_agent' ||
+        actor.departmentId === state.departmentId ||
+        actor.departmentId === 'intake'
+          ? null
+          : forbidden(`${actor.id} is not in department ${state.departmentId}, the contact centre or the care team.`),
+    );
+  },
+
   escalate(state, { actor }) {
     return first(
       () => stageConflict(state, 'escalate', OPEN_STAGES),

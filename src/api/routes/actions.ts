@@ -11,6 +11,7 @@ import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, t
 import { z, type ZodType } from 'zod';
 import type { Db } from '../../db/client';
 import {
+  CONTACT_CHANNELS,
   NETWORK_PHASES,
   OUTCOMES,
   STAFF_ACTIONS,
@@ -100,6 +101,13 @@ const ROUTES: { [Name in StaffActionName]: ActionRoute<Name> } = {
     amountCents: amount,
   })),
   escalate: route(withReason, byReason),
+  recordContact: route(
+    z.strictObject({ channel: z.enum(CONTACT_CHANNELS), note: text(2000).optional() }),
+    (body, actor) => ({
+      actor,
+      ...body,
+    }),
+  ),
 };
 
 const STATUS: Record<RejectionCode, [number, string]> = {
