@@ -136,6 +136,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
           statusUpdateDays: statusUpdateDays(customer.statusUpdateIntervalDays, settings),
           notificationAttempts: settings.notificationAttempts,
           surveyDelayHours: settings.surveyDelayHours,
+          attritionWatch: settings.attritionWatch,
           slaPolicies: slaPolicies.map(
             ({ stage, departmentId, tier, businessDays, warnBusinessDaysBefore, pausedWhileAwaitingCustomer }) => ({
               stage,

@@ -1,3 +1,4 @@
+import type { WatchSettings } from '../src/care/settings';
 import type { Db } from '../src/db/client';
 import type { DeliveryChannel } from '../src/mail/channels';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src/mail/settings';
@@ -13,13 +14,15 @@ export interface ActivityDeps {
   /** Case settings; tests shorten the reopen window, for one. */
   policy?: CaseActivityDeps['policy'];
   holidayCalendar?: string;
+  /** How the attrition watch follows a customer; tests shorten it. */
+  watch?: Partial<WatchSettings>;
 }
 
 /** Builds every activity from its dependencies, so tests can pass real or fake ones. */
-export function createActivities({ db, channels, notifications, policy, holidayCalendar }: ActivityDeps) {
+export function createActivities({ db, channels, notifications, policy, holidayCalendar, watch }: ActivityDeps) {
   return {
     ...caseActivities({ db, policy, holidayCalendar }),
-    ...usageActivities({ db }),
+    ...usageActivities({ db, watch }),
     ...notificationActivities({ db, channels, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...notifications } }),
   };
 }

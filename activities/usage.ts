@@ -3,9 +3,18 @@
  * the customer's cards, up to an instant the workflow passes in, so the same code runs on real
  * time and on the time-skipping server. Read-only, so retries are harmless.
  */
+import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../src/care/settings';
 import { Prisma } from '../src/db/generated/sqlite/client';
 import type { Db } from '../src/db/client';
+import type { DisputeProgress, RetentionOutcome } from '../workflows/attrition-watch/messages';
 import { DAY_MS } from '../workflows/domain/time';
+import {
+  retentionOutcome,
+  riskFacts,
+  type CaseFacts,
+  type RiskFacts,
+  type UsageHistory,
+} from '../workflows/domain/usage-facts';
 
 export interface UsageQuery {
   customerId: string;
@@ -35,47 +44,110 @@ export interface Usage {
   events: CardEventFact[];
 }
 
+export interface WatchQuery {
+  customerId: string;
+  openedAt: string;
+  progress: DisputeProgress;
+  /** Facts are for the whole days before this instant's day. */
+  asOf: string;
+}
+
+/** Usage before the dispute opened that makes up the customer's baseline. */
+const BASELINE_DAYS = 91;
+
 const dayStart = (iso: string) => Math.floor(Date.parse(iso) / DAY_MS) * DAY_MS;
 const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
+/** Days numbered since the epoch, as the usage facts count them. */
+const dayNumber = (iso: string) => Math.floor(Date.parse(iso) / DAY_MS);
 
-export function usageActivities({ db }: { db: Db }) {
-  return {
-    async loadUsage({ customerId, from, asOf }: UsageQuery): Promise<Usage> {
-      const start = dayStart(from);
-      const end = dayStart(asOf);
-      // Purchases only: adjustments are the bank's own bookings, and refunds are not spending.
-      // `CAST(... AS TEXT)` starts with the UTC date on SQLite (ISO text) and PostgreSQL (timestamp).
-      const rows = await db.$queryRaw<{ day: string; count: number | bigint; spend: number | bigint | null }[]>(
-        Prisma.sql`
+export function usageActivities({ db, watch = {} }: { db: Db; watch?: Partial<WatchSettings> }) {
+  const settings: WatchSettings = { ...DEFAULT_WATCH_SETTINGS, ...watch };
+
+  /** The customer's usage and case facts in the form the usage facts take. */
+  async function history({ customerId, openedAt, progress, asOf }: WatchQuery): Promise<[UsageHistory, CaseFacts]> {
+    const from = new Date(Date.parse(openedAt) - BASELINE_DAYS * DAY_MS).toISOString();
+    const [usage, customer] = await Promise.all([
+      loadUsage({ customerId, from, asOf }),
+      db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { tier: true, lifetimeValueCents: true } }),
+    ]);
+    const days: UsageHistory = { firstDay: dayNumber(from), counts: usage.days.map((d) => d.count) };
+    const facts: CaseFacts = {
+      disputeOpenDay: dayNumber(openedAt),
+      disputeResolveDay: progress.resolvedAt ? dayNumber(progress.resolvedAt) : null,
+      events: usage.events.map((e) => ({
+        day: dayNumber(e.at),
+        type: e.type,
+        untilDay: e.until ? dayNumber(e.until) : null,
+      })),
+      tier: customer.tier,
+      lifetimeValueCents: customer.lifetimeValueCents,
+      slaBreaches: progress.slaBreaches,
+      customerContacts: progress.customerContacts,
+    };
+    return [days, facts];
+  }
+
+  async function loadUsage({ customerId, from, asOf }: UsageQuery): Promise<Usage> {
+    const start = dayStart(from);
+    const end = dayStart(asOf);
+    // Purchases only: adjustments are the bank's own bookings, and refunds are not spending.
+    // `CAST(... AS TEXT)` starts with the UTC date on SQLite (ISO text) and PostgreSQL (timestamp).
+    const rows = await db.$queryRaw<{ day: string; count: number | bigint; spend: number | bigint | null }[]>(
+      Prisma.sql`
           SELECT substr(CAST(t."postedAt" AS TEXT), 1, 10) AS day, COUNT(*) AS count, SUM(t."amountCents") AS spend
           FROM "CardTransaction" t JOIN "Card" c ON c."id" = t."cardId"
           WHERE c."customerId" = ${customerId}
             AND t."postedAt" >= ${new Date(start)} AND t."postedAt" < ${new Date(end)}
             AND t."channel" <> 'adjustment' AND t."amountCents" > 0
           GROUP BY 1`,
-      );
-      const byDay = new Map(rows.map((r) => [r.day, r]));
-      const days: DailyUsage[] = [];
-      for (let t = start; t < end; t += DAY_MS) {
-        const row = byDay.get(dayOf(t));
-        days.push({ day: dayOf(t), count: Number(row?.count ?? 0), spendCents: Number(row?.spend ?? 0) });
-      }
-      const events = await db.cardEvent.findMany({
-        where: {
-          card: { customerId },
-          at: { lt: new Date(asOf) },
-          OR: [{ at: { gte: new Date(start) } }, { until: { gte: new Date(start) } }],
-        },
-        orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    );
+    const byDay = new Map(rows.map((r) => [r.day, r]));
+    const days: DailyUsage[] = [];
+    for (let t = start; t < end; t += DAY_MS) {
+      const row = byDay.get(dayOf(t));
+      days.push({ day: dayOf(t), count: Number(row?.count ?? 0), spendCents: Number(row?.spend ?? 0) });
+    }
+    const events = await db.cardEvent.findMany({
+      where: {
+        card: { customerId },
+        at: { lt: new Date(asOf) },
+        OR: [{ at: { gte: new Date(start) } }, { until: { gte: new Date(start) } }],
+      },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    });
+    return {
+      days,
+      events: events.map((e) => ({
+        type: e.type,
+        at: e.at.toISOString(),
+        until: e.until?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  return {
+    loadUsage,
+
+    /** How often the watch looks, and how long it watches after the resolution. */
+    async watchSettings(): Promise<WatchSettings> {
+      return settings;
+    },
+
+    /** The risk facts of the customer's usage and case, as of the whole days before `asOf`. */
+    async usageRiskFacts(query: WatchQuery): Promise<RiskFacts | null> {
+      const [days, facts] = await history(query);
+      return riskFacts(days, facts, dayNumber(query.asOf) - 1);
+    },
+
+    /** Decides whether the customer stayed, and keeps it on the case's read model. */
+    async settleRetention(query: WatchQuery & { caseId: string }): Promise<RetentionOutcome> {
+      const [days, facts] = await history(query);
+      const outcome = retentionOutcome(days, facts, dayNumber(query.asOf) - 1);
+      await db.case.update({
+        where: { id: query.caseId },
+        data: { retentionOutcome: outcome, retentionDecidedAt: new Date(query.asOf) },
       });
-      return {
-        days,
-        events: events.map((e) => ({
-          type: e.type,
-          at: e.at.toISOString(),
-          until: e.until?.toISOString() ?? null,
-        })),
-      };
+      return outcome;
     },
   };
 }

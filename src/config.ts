@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CASE_SETTINGS as CASE } from '../workflows/domain/policy';
 import { toUnits } from '../workflows/domain/money';
+import { DEFAULT_WATCH_SETTINGS as WATCH } from './care/settings';
 import { DEFAULT_NOTIFICATION_SETTINGS as NOTIFY } from './mail/settings';
 import { parseQuietHours } from './mail/quiet-hours';
 import { ROOT } from './db/target';
@@ -41,6 +42,12 @@ const Env = z.object({
   STATUS_UPDATE_MAX_DAYS: z.coerce.number().int().min(1).default(CASE.statusUpdateMaxDays),
   NOTIFICATION_ATTEMPTS: z.coerce.number().int().min(1).default(CASE.notificationAttempts),
   SURVEY_DELAY_HOURS: z.coerce.number().nonnegative().default(CASE.surveyDelayHours),
+  ATTRITION_WATCH: z
+    .enum(['on', 'off'])
+    .default('on')
+    .transform((v) => v === 'on'),
+  WATCH_POLL_HOURS: z.coerce.number().positive().default(WATCH.pollHours),
+  WATCH_OBSERVE_DAYS: z.coerce.number().positive().default(WATCH.observeDays),
   QUIET_HOURS: z
     .string()
     .default(`${NOTIFY.quietHours.start}-${NOTIFY.quietHours.end}`)
@@ -101,7 +108,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       statusUpdateMaxDays: e.STATUS_UPDATE_MAX_DAYS,
       notificationAttempts: e.NOTIFICATION_ATTEMPTS,
       surveyDelayHours: e.SURVEY_DELAY_HOURS,
+      attritionWatch: e.ATTRITION_WATCH,
     },
+    /** How the attrition watch follows a customer. */
+    watch: { pollHours: e.WATCH_POLL_HOURS, observeDays: e.WATCH_OBSERVE_DAYS },
     notifications: {
       bankName: e.BANK_NAME,
       bankPhone: e.BANK_PHONE,

@@ -35,6 +35,7 @@ export async function createWorker(
       notifications: config.notifications,
       policy: config.casePolicy,
       holidayCalendar: config.holidayCalendar,
+      watch: config.watch,
     }),
   });
 }

@@ -24,6 +24,7 @@ import {
   type DisputeWorkflow,
   type ReasonCode,
 } from '../../workflows/dispute/messages';
+import type { WatchSettings } from '../../src/care/settings';
 import type { CaseSettings } from '../../workflows/domain/policy';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import { loggingChannel, type DeliveryChannel } from '../../src/mail/channels';
@@ -40,6 +41,8 @@ export interface OpenCase {
   channel?: 'pos' | 'online';
   /** Wait for the acknowledgement to reach the customer (false when mail is down on purpose). */
   acknowledged?: boolean;
+  /** Another customer than Jane (see `newCustomer`), disputing on this card. */
+  customer?: { customerId: string; cardId: string };
 }
 
 export const DEBIT_CARD = 'card-jane-debit';
@@ -51,6 +54,45 @@ export interface BenchOptions {
   policy?: Partial<CaseSettings>;
   /** Wraps the real SMTP channel, e.g. to make it fail at a chosen moment. */
   email?: (smtp: DeliveryChannel) => DeliveryChannel;
+  watch?: Partial<WatchSettings>;
+}
+
+/** How far ahead Jane's everyday usage is written (invisible until the server's clock gets there). */
+const FUTURE_DAYS = 400;
+/** Transactions per day of the week: about 1.6 a day, Jane's habit in the seed. */
+const HABIT = [2, 1, 2, 2, 3, 1, 0];
+
+/**
+ * Writes a card's transactions for `days` days from `from`, at the habit's rate scaled by
+ * `share(day)` (a day number from `from`), as the card processor's feed would deliver them.
+ */
+export async function feedUsage(db: Db, cardId: string, from: number, days: number, share = (_day: number) => 1) {
+  const rows = [];
+  for (let day = 0; day < days; day++) {
+    const start = Math.floor(from / DAY_MS) * DAY_MS + day * DAY_MS;
+    const count = Math.round(HABIT[new Date(start).getUTCDay()] * share(day));
+    for (let n = 0; n < count; n++) {
+      rows.push({
+        id: `feed-${cardId}-${start}-${n}`,
+        cardId,
+        postedAt: new Date(start + (10 + 3 * n) * HOUR_MS),
+        amountCents: 1250 + 100 * n,
+        merchant: 'FRESHMART GROCERY',
+        mcc: '5411',
+        channel: 'pos',
+      });
+    }
+  }
+  // What an earlier feed wrote for these days is replaced.
+  const first = Math.floor(from / DAY_MS) * DAY_MS;
+  await db.cardTransaction.deleteMany({
+    where: {
+      cardId,
+      id: { startsWith: 'feed-' },
+      postedAt: { gte: new Date(first), lt: new Date(first + days * DAY_MS) },
+    },
+  });
+  for (let i = 0; i < rows.length; i += 500) await db.cardTransaction.createMany({ data: rows.slice(i, i + 500) });
 }
 
 export class DisputeBench {
@@ -68,7 +110,12 @@ export class DisputeBench {
   }
 
   /** On the time-skipping server (or the dev server), with a real SMTP sink for customer mail. */
-  static async start({ devServerArgs, policy, email = (smtp) => smtp }: BenchOptions = {}): Promise<DisputeBench> {
+  static async start({
+    devServerArgs,
+    policy,
+    watch,
+    email = (smtp) => smtp,
+  }: BenchOptions = {}): Promise<DisputeBench> {
     const temporal = devServerArgs ? await devServerTemporal(devServerArgs) : await timeSkippingTemporal();
     const { env } = temporal;
     const { db } = migratedSqlite();
@@ -84,6 +131,8 @@ export class DisputeBench {
         openedAt: new Date(now.getTime() - 3 * 365 * DAY_MS),
       },
     });
+    // Jane keeps using her card as she always has while time passes on the test server.
+    await feedUsage(db, JANE.cardId, now.getTime(), FUTURE_DAYS);
     const mail = await LocalMail.start();
     const taskQueue = `disputes-${randomUUID()}`;
     const worker = await Worker.create({
@@ -92,7 +141,9 @@ export class DisputeBench {
       workflowBundle: await testWorkflowBundle(),
       activities: createActivities({
         db,
-        policy,
+        // The attrition watch polls every simulated day; only the tests about it switch it on.
+        policy: { attritionWatch: false, ...policy },
+        watch,
         channels: {
           email: email(mail.channel),
           sms: loggingChannel('sms', () => {}),
@@ -127,8 +178,9 @@ export class DisputeBench {
     card = 'credit',
     channel = 'online',
     acknowledged = true,
+    customer,
   }: OpenCase = {}): Promise<{ caseId: string; handle: DisputeHandle; view: CaseView }> {
-    const cardId = card === 'debit' ? DEBIT_CARD : JANE.cardId;
+    const cardId = customer?.cardId ?? (card === 'debit' ? DEBIT_CARD : JANE.cardId);
     const caseId = `DSP-${randomUUID().slice(0, 8).toUpperCase()}`;
     const postedAt = new Date((await this.env.currentTimeMs()) - 2 * DAY_MS);
     await this.db.cardTransaction.create({
@@ -138,7 +190,7 @@ export class DisputeBench {
       data: {
         id: caseId,
         workflowId: disputeWorkflowId(caseId),
-        customerId: JANE.customerId,
+        customerId: customer?.customerId ?? JANE.customerId,
         cardId,
         transactionId: `txn-${caseId}`,
         amountCents,
@@ -191,6 +243,29 @@ export class DisputeBench {
     await handle.result();
   }
 
+  /** A customer of their own with 120 days of everyday usage behind them, and `future` days ahead. */
+  async newCustomer(name: string, future = (_day: number) => 1, futureDays = 200) {
+    const now = await this.env.currentTimeMs();
+    const customerId = `cust-${name}`;
+    const cardId = `card-${name}`;
+    await this.db.customer.create({
+      data: {
+        id: customerId,
+        name: `Test ${name}`,
+        email: `${name}@example.com`,
+        phone: '+1 555 0100',
+        tier: 'gold',
+        lifetimeValueCents: 900_000,
+        cards: {
+          create: { id: cardId, last4: '4242', product: 'Everyday Credit', openedAt: new Date(now - 900 * DAY_MS) },
+        },
+      },
+    });
+    await feedUsage(this.db, cardId, now - 120 * DAY_MS, 120);
+    await feedUsage(this.db, cardId, now, futureDays, future);
+    return { customerId, cardId };
+  }
+
   async actor(id: string): Promise<Actor> {
     const actor = await loadActor(this.db, id);
     if (!actor) throw new Error(`no staff ${id}`);
@@ -217,7 +292,7 @@ export class DisputeBench {
    * With RECORD_HISTORIES=1, writes the case's history to test/histories/<name>.json for the
    * replay test, unless one is there: a recorded history is never overwritten to make replay pass.
    */
-  async keepHistory(name: string, handle: DisputeHandle): Promise<void> {
+  async keepHistory(name: string, handle: Pick<DisputeHandle, 'fetchHistory'>): Promise<void> {
     const file = path.join(HISTORIES, `${name}.json`);
     if (!process.env.RECORD_HISTORIES || existsSync(file)) return;
     mkdirSync(HISTORIES, { recursive: true });

@@ -220,7 +220,7 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
     expect(res.status).toBe(200);
     expect(((await res.json()) as { id: string }).id).toBe(caseId);
     expect(await db.case.count({ where: { customerId: JANE.customerId } })).toBe(1);
-    expect(await countWorkflows(`CustomerId="${JANE.customerId}"`)).toBe(1);
+    expect(await countWorkflows(`CustomerId="${JANE.customerId}" AND WorkflowType="disputeWorkflow"`)).toBe(1);
   });
 
   test('the same key with a different dispute is refused, down to the description', async () => {

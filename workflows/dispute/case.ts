@@ -10,6 +10,7 @@ import { DAY_MS, HOUR_MS } from '../domain/time';
 import { holidaySet } from '../domain/policy';
 import { REG_E_PROVISIONAL_CREDIT } from '../domain/regulations';
 import { activities } from './activities';
+import { tellWatch } from './attrition';
 import { CaseClocks } from './clocks';
 import { Mailer } from './mailer';
 import { OPEN_STAGES, type CaseView, type Outcome, type TimelineEvent, type TimelineEventType } from './messages';
@@ -72,6 +73,7 @@ export class DisputeCase {
   commit(): Promise<void> {
     this.state.version += 1;
     this.publish();
+    tellWatch(this);
     this.syncing = this.syncing.then(async () => {
       const events = this.unsynced.splice(0);
       await activities.syncCase({

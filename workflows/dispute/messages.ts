@@ -5,8 +5,8 @@
  * own business (state.ts) and is not exported from here.
  */
 import type { UpdateDefinition } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AttritionRisk } from '../attrition-watch/messages';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AttritionRisk, RiskReport } from '../attrition-watch/messages';
 import type { ClockView } from '../domain/clocks';
 import type { CustomerTier } from '../domain/policy';
 
@@ -144,6 +144,7 @@ export const TIMELINE_EVENT_TYPES = [
   'regulatory_escalation',
   'acknowledgement_resent',
   'customer_contacted',
+  'attrition_risk_changed',
   'customer_notified',
   'notification_failed',
   'closed',
@@ -322,6 +323,9 @@ export type StaffRequest<Name extends StaffActionName> = RequestOf<(typeof table
  * `POST /cases/:id/<path>` takes; the audit log records facts in the past tense (`records`).
  */
 export const STAFF_ACTIONS: { [Name in StaffActionName]: StaffAction<Name, StaffRequest<Name>> } = table;
+
+/** The attrition watch's word on the customer: sent whenever its level changes. */
+export const attritionRiskSignal = defineSignal<[RiskReport]>('attritionRisk');
 
 export const getCaseQuery = defineQuery<CaseView>('getCase');
 /** The events of the current run; the audit log in the database holds the whole timeline. */

@@ -18,7 +18,7 @@ import type {
   TimelineEvent,
 } from './messages';
 
-export const CASE_STATE_VERSION = 3;
+export const CASE_STATE_VERSION = 4;
 
 /** A customer message waiting to be sent. `key` names the logical message, so it goes out once. */
 export interface Notice {
@@ -65,12 +65,19 @@ export interface CaseState extends Omit<DisputeInput, 'departmentId'> {
   settledCents: number;
   /** How often the customer chased the bank about this case. */
   customerContacts: number;
+  /** The attrition watch was started for this case. */
+  watching: boolean;
+  /** What the watch was last told of the case (JSON), so it is told only of changes. */
+  progressSent: string | null;
   /** Changes so far; the read model only moves forward. */
   version: number;
 }
 
+/** Version 3: before the attrition watch. */
+type CaseStateV3 = Omit<CaseState, 'schemaVersion' | 'watching' | 'progressSent'> & { schemaVersion: 3 };
+
 /** Version 2: before customer contacts were counted. */
-type CaseStateV2 = Omit<CaseState, 'schemaVersion' | 'customerContacts'> & { schemaVersion: 2 };
+type CaseStateV2 = Omit<CaseStateV3, 'schemaVersion' | 'customerContacts'> & { schemaVersion: 2 };
 
 /** Version 1: the whole timeline carried, and SLA clocks that named their stage only in their id. */
 type CaseStateV1 = Omit<CaseStateV2, 'schemaVersion' | 'eventSeq' | 'settledCents' | 'clocks' | 'attritionRisk'> & {
@@ -80,7 +87,7 @@ type CaseStateV1 = Omit<CaseStateV2, 'schemaVersion' | 'eventSeq' | 'settledCent
   attritionRisk: string;
 };
 
-export type CarriedCase = CaseState | CaseStateV2 | CaseStateV1;
+export type CarriedCase = CaseState | CaseStateV3 | CaseStateV2 | CaseStateV1;
 
 /** The workflow's argument: a new case's input, or (after continue-as-new) the case so far. */
 export interface DisputeRun extends DisputeInput {
@@ -121,6 +128,8 @@ export function newCase(input: DisputeInput, openedAt: Date): CaseState {
     eventSeq: 0,
     settledCents: 0,
     customerContacts: 0,
+    watching: false,
+    progressSent: null,
     version: 0,
   };
 }
@@ -128,8 +137,13 @@ export function newCase(input: DisputeInput, openedAt: Date): CaseState {
 /** The carried case in today's form, whichever version carried it. */
 export function resumeCase(carried: CarriedCase): CaseState {
   if (carried.schemaVersion === CASE_STATE_VERSION) return carried;
-  const v2 = carried.schemaVersion === 2 ? carried : fromV1(carried);
-  return { ...v2, schemaVersion: CASE_STATE_VERSION, customerContacts: 0 };
+  const v3 = carried.schemaVersion === 3 ? carried : fromV2(carried.schemaVersion === 2 ? carried : fromV1(carried));
+  // Cases opened before the attrition watch existed get one when they next continue as new.
+  return { ...v3, schemaVersion: CASE_STATE_VERSION, watching: false, progressSent: null };
+}
+
+function fromV2(carried: CaseStateV2): CaseStateV3 {
+  return { ...carried, schemaVersion: 3, customerContacts: 0 };
 }
 
 function fromV1(carried: CaseStateV1): CaseStateV2 {

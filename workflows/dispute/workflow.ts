@@ -3,8 +3,9 @@
  * starts its clocks; then it waits for staff actions and fires its clocks until it closes, after
  * the reopen window or at once on a withdrawal. Long cases continue as new with bounded state.
  */
-import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { activities } from './activities';
+import { handleRiskReports, startWatch, WATCH_PATCH } from './attrition';
 import { DisputeCase } from './case';
 import type { WakeUp } from './clocks';
 import type { CaseView, DisputeWorkflow } from './messages';
@@ -14,8 +15,14 @@ import { newCase, resumeCase, type DisputeRun } from './state';
 export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
   const c = new DisputeCase(run.resume ? resumeCase(run.resume) : newCase(run, workflowInfo().startTime));
   handleStaffActions(c);
+  handleRiskReports(c);
   if (run.resume) c.publish();
   else await intake(c);
+  const watched = c.state.context?.policy.attritionWatch !== false;
+  if (watched && !c.state.watching && !c.isClosed() && patched(WATCH_PATCH)) {
+    await startWatch(c);
+    await c.commit();
+  }
   const mailing = c.mail.run();
 
   while (!c.isClosed()) {

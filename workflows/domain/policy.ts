@@ -33,6 +33,8 @@ export interface CasePolicy {
   notificationAttempts: number;
   /** How long after resolution the satisfaction survey goes out. */
   surveyDelayHours: number;
+  /** Whether an attrition watch follows the customer during the case (absent before it existed). */
+  attritionWatch?: boolean;
   slaPolicies: SlaPolicy[];
   /** Business-day calendar: `YYYY-MM-DD` holidays for the case's lifetime. */
   holidays: string[];
@@ -57,6 +59,7 @@ export const DEFAULT_CASE_SETTINGS = {
   statusUpdateMaxDays: 14,
   notificationAttempts: 10,
   surveyDelayHours: 24,
+  attritionWatch: true,
 };
 export type CaseSettings = typeof DEFAULT_CASE_SETTINGS;
 

@@ -9,6 +9,8 @@
  * could still be. Days are numbered consecutively; day `n`'s weekday is `n mod 7`.
  */
 
+import type { RetentionOutcome } from '../attrition-watch/messages';
+
 /** Usage per day: `counts[i]` transactions on day `firstDay + i`. */
 export interface UsageHistory {
   firstDay: number;
@@ -230,6 +232,21 @@ export function riskFacts(history: UsageHistory, facts: CaseFacts, today: number
     slaBreaches: facts.slaBreaches ?? 0,
     customerContacts: facts.customerContacts ?? 0,
   };
+}
+
+/**
+ * Whether the customer stayed, judged at `today` after watching since the resolution: a card
+ * returned, or usage in the last four weeks all but gone, is `lost`; at least half the usual
+ * usage is `retained`; anything between is `unknown`.
+ */
+export function retentionOutcome(history: UsageHistory, facts: CaseFacts, today: number): RetentionOutcome {
+  if (facts.events.some((e) => e.type === 'card_closed' && e.day >= facts.disputeOpenDay && e.day <= today)) {
+    return 'lost';
+  }
+  const rates = weekdayRates(history, facts.disputeOpenDay);
+  if (!rates) return 'unknown';
+  const share = observedShare(history, rates, today - 27, today);
+  return share >= 0.5 ? 'retained' : share <= 0.1 ? 'lost' : 'unknown';
 }
 
 const round = (v: number) => Math.round(v * 100) / 100;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Case" ADD COLUMN "retentionDecidedAt" DATETIME;
+ALTER TABLE "Case" ADD COLUMN "retentionOutcome" TEXT;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Case" ADD COLUMN     "retentionDecidedAt" TIMESTAMP(3),
+ADD COLUMN     "retentionOutcome" TEXT;

@@ -1,0 +1,96 @@
+/**
+ * The attrition watch on the time-skipping server, with the real activities reading usage that
+ * the card processor's feed has written ahead of the server's clock: each customer's usage is
+ * known in advance, and the watch sees it only as the days pass. Cases are left open here: on
+ * the time-skipping server a closed parent with a running abandoned child stalls the clock, so a
+ * closing case is tested on the dev server (attrition-watch-close.test.ts).
+ */
+import { attritionWatchWorkflowId, getWatchQuery, type WatchView } from '../../workflows/attrition-watch/messages';
+import { assignUpdate, getCaseQuery, resolveUpdate } from '../../workflows/dispute/messages';
+import { DAY_MS } from '../../workflows/domain/time';
+import { AttritionRisk } from '../../workflows/search-attributes';
+import { DisputeBench } from '../helpers/disputes';
+
+let bench: DisputeBench;
+beforeAll(async () => {
+  bench = await DisputeBench.start({ policy: { attritionWatch: true }, watch: { observeDays: 30 } });
+});
+afterAll(() => bench?.stop());
+
+/** Usage falling steadily to nothing, from `start` days ahead over `length` days. */
+const ramp = (start: number, length: number) => (day: number) =>
+  day < start ? 1 : Math.max(0, 1 - (day - start) / length);
+
+const watchOf = (caseId: string) => bench.env.client.workflow.getHandle(attritionWatchWorkflowId(caseId));
+const riskEvents = async (caseId: string) =>
+  (await bench.auditLog(caseId)).filter((e) => e.type === 'attrition_risk_changed').map((e) => e.data.to);
+/** What the watch made of the customer: the rules that fired at its latest look. */
+const firedRules = async (caseId: string) =>
+  ((await watchOf(caseId).query(getWatchQuery)).latest?.rules ?? []).map((r) => r.name);
+/** Nobody works these cases, so their SLA breaches: friction, worth watching, not a usage signal. */
+const FRICTION = 'the dispute is causing friction';
+
+test('steady usage raises no risk from usage', async () => {
+  const customer = await bench.newCustomer('steady');
+  const { caseId, handle } = await bench.open({ customer });
+  await bench.env.sleep(40 * DAY_MS);
+  await bench.settled(caseId, handle);
+  expect(await firedRules(caseId)).toEqual([FRICTION]);
+  expect(await riskEvents(caseId)).toEqual(['watch']);
+  expect((await watchOf(caseId).query(getWatchQuery)).polls).toBeGreaterThanOrEqual(40);
+});
+
+test('usage ramping down during an open dispute raises high risk once, with the rules behind it', async () => {
+  const customer = await bench.newCustomer('leaving', ramp(5, 28));
+  const { caseId, handle } = await bench.open({ customer });
+  await bench.env.sleep(45 * DAY_MS);
+  await bench.settled(caseId, handle);
+  const risks = await riskEvents(caseId);
+  expect(risks.at(-1)).toBe('high');
+  expect(risks.filter((level) => level === 'high')).toHaveLength(1);
+  expect((await handle.query(getCaseQuery)).attritionRisk).toBe('high');
+  expect((await handle.describe()).typedSearchAttributes.get(AttritionRisk)).toBe('high');
+  expect((await bench.readModel(caseId)).attritionRisk).toBe('high');
+  const watch = await watchOf(caseId).query(getWatchQuery);
+  expect(watch.latest?.rules.map((r) => r.level)).toContain('high');
+  expect(watch.latest?.facts).toMatchObject({ disputeOpen: true, gapExplained: false });
+  await bench.keepHistory('attrition-high', handle);
+  await bench.keepHistory('attrition-watch-high', watchOf(caseId));
+});
+
+test('a gap with a travel notice raises no risk from usage', async () => {
+  const away = (day: number) => (day >= 5 && day < 30 ? 0 : 1);
+  const customer = await bench.newCustomer('travelling', away);
+  const now = await bench.env.currentTimeMs();
+  await bench.db.cardEvent.create({
+    data: {
+      id: 'trip-1',
+      cardId: customer.cardId,
+      type: 'travel_notice',
+      at: new Date(now + 4 * DAY_MS),
+      until: new Date(now + 30 * DAY_MS),
+    },
+  });
+  const { caseId, handle } = await bench.open({ customer });
+  await bench.env.sleep(35 * DAY_MS);
+  await bench.settled(caseId, handle);
+  expect(await firedRules(caseId)).toEqual([FRICTION]);
+  expect(await riskEvents(caseId)).toEqual(['watch']);
+});
+
+test('a fall after the resolution is watched but raises no risk, and the customer is reported lost', async () => {
+  const customer = await bench.newCustomer('later', ramp(1, 5));
+  const { caseId, handle } = await bench.open({ customer });
+  const agent = await bench.actor('merchant-disputes-agent-1');
+  await handle.executeUpdate(assignUpdate, {
+    args: [{ actor: agent, assignee: { id: agent.id, role: agent.role, departmentId: agent.departmentId } }],
+  });
+  await handle.executeUpdate(resolveUpdate, {
+    args: [{ actor: agent, outcome: 'customer_favour', rationale: 'Merchant gave no proof' }],
+  });
+  const outcome = (await watchOf(caseId).result()) as WatchView;
+  expect(outcome).toMatchObject({ outcome: 'lost', level: 'none' });
+  expect(await riskEvents(caseId)).toEqual([]);
+  expect(await bench.readModel(caseId)).toMatchObject({ retentionOutcome: 'lost' });
+  await bench.keepHistory('attrition-watch-lost', watchOf(caseId));
+});

@@ -1,0 +1,156 @@
+/**
+ * The attrition watch, one per case (id `attrition-watch-<caseId>`), started by the dispute at
+ * intake and left running when the dispute closes or continues as new. Every poll it reads the
+ * customer's usage facts through an activity and judges them with the risk rules; each change
+ * of level goes to the dispute by its workflow id. After the resolution it keeps watching for a
+ * while, then says whether the customer stayed.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CaseActivities } from '../../activities';
+import { attritionRiskSignal } from '../dispute/messages';
+import { assessRisk } from '../domain/risk';
+import { DAY_MS, HOUR_MS } from '../domain/time';
+import { AttritionRisk } from '../search-attributes';
+import {
+  disputeProgressSignal,
+  getWatchQuery,
+  type DisputeProgress,
+  type RetentionOutcome,
+  type RiskReport,
+  type WatchInput,
+  type WatchView,
+} from './messages';
+
+const activities = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '1 minute',
+  // A database outage delays a poll; the watch never gives up on its customer.
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
+});
+
+/** A run hands over to a new one after this many polls, so its history stays small. */
+const POLLS_PER_RUN = 60;
+
+/** What the watch carries across continue-as-new. */
+export interface WatchState {
+  schemaVersion: 1;
+  progress: DisputeProgress;
+  latest: RiskReport | null;
+  polls: number;
+}
+
+export interface WatchRun extends WatchInput {
+  resume?: WatchState;
+}
+
+export async function attritionWatchWorkflow(run: WatchRun): Promise<WatchView> {
+  const state: WatchState = run.resume ?? {
+    schemaVersion: 1,
+    progress: { resolvedAt: null, closed: false, slaBreaches: 0, customerContacts: 0 },
+    latest: null,
+    polls: 0,
+  };
+  let outcome: RetentionOutcome | null = null;
+  let heard = 0;
+  setHandler(disputeProgressSignal, (progress) => {
+    state.progress = progress;
+    heard += 1;
+  });
+  const view = (): WatchView => ({
+    caseId: run.caseId,
+    level: state.latest?.level ?? 'none',
+    latest: state.latest,
+    progress: state.progress,
+    outcome,
+    polls: state.polls,
+  });
+  setHandler(getWatchQuery, view);
+
+  const settings = await activities.watchSettings();
+  const pollMs = settings.pollHours * HOUR_MS;
+  const polledAtStart = state.polls;
+  for (;;) {
+    await assess(run, state);
+    const { resolvedAt } = state.progress;
+    const observedUntil = resolvedAt ? Date.parse(resolvedAt) + settings.observeDays * DAY_MS : null;
+    if (observedUntil !== null && Date.now() >= observedUntil) break;
+
+    const seen = heard;
+    const nextPoll = Math.min(pollMs, observedUntil === null ? pollMs : observedUntil - Date.now());
+    await condition(() => heard !== seen, nextPoll, { summary: 'Next look at the customer’s card usage' });
+
+    if (workflowInfo().continueAsNewSuggested || state.polls - polledAtStart >= POLLS_PER_RUN) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof attritionWatchWorkflow>({ ...run, resume: state });
+    }
+  }
+
+  outcome = await activities.settleRetention({
+    caseId: run.caseId,
+    customerId: run.customerId,
+    openedAt: run.openedAt,
+    progress: state.progress,
+    asOf: new Date().toISOString(),
+  });
+  setCurrentDetails(details(state, outcome));
+  return view();
+}
+
+/** One look at the customer: facts from the activity, the level from the rules. */
+async function assess(run: WatchRun, state: WatchState): Promise<void> {
+  const assessedAt = new Date().toISOString();
+  const facts = await activities.usageRiskFacts({
+    customerId: run.customerId,
+    openedAt: run.openedAt,
+    progress: state.progress,
+    asOf: assessedAt,
+  });
+  const risk = facts ? await assessRisk(facts) : { level: 'none' as const, recommendation: null, rules: [] };
+  const report: RiskReport = { ...risk, facts, assessedAt };
+  const changed = report.level !== (state.latest?.level ?? 'none');
+  state.latest = report;
+  state.polls += 1;
+  if (changed) {
+    upsertSearchAttributes([{ key: AttritionRisk, value: report.level }]);
+    // A closed dispute has nobody left to tell; the read model keeps what it was told.
+    if (!state.progress.closed) await tellDispute(run, report);
+  }
+  setCurrentDetails(details(state, null));
+}
+
+async function tellDispute(run: WatchRun, report: RiskReport): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(run.disputeWorkflowId).signal(attritionRiskSignal, report);
+  } catch {
+    // The dispute finished between its last word and ours.
+  }
+}
+
+/** The watch as the Temporal UI shows it: baseline, recent usage, risk and the rules behind it. */
+function details(state: WatchState, outcome: RetentionOutcome | null): string {
+  const latest = state.latest;
+  const f = latest?.facts;
+  const lines = [
+    `**Attrition risk:** ${latest?.level ?? 'none'}${latest?.recommendation ? ` (${latest.recommendation})` : ''}`,
+    f
+      ? `**Usage:** ${f.recentCount} transactions in the last 14 days, ${f.recentExpected} expected ` +
+        `(baseline ${f.baselinePerWeek} a week); ${f.daysSinceLastTransaction} days since the last; ${f.shape}`
+      : '**Usage:** no baseline yet (under four weeks of history before the dispute)',
+    `**Dispute:** ${state.progress.closed ? 'closed' : state.progress.resolvedAt ? `resolved ${state.progress.resolvedAt}` : 'open'}` +
+      `, ${state.progress.slaBreaches} SLA breaches, ${state.progress.customerContacts} customer contacts`,
+  ];
+  if (outcome) lines.push(`**Retention:** ${outcome}`);
+  const rules = latest?.rules ?? [];
+  if (rules.length) lines.push('', ...rules.map((r) => `- ${r.level}: ${r.name}`));
+  lines.push('', `Last looked ${latest?.assessedAt ?? 'never'}, ${state.polls} looks so far.`);
+  return lines.join('  \n');
+}

@@ -1,0 +1,81 @@
+/**
+ * The dispute's side of the attrition watch: it starts the watch, tells it how the case is
+ * going, and takes its word on the customer's risk. Parent and child talk by workflow id, so
+ * either may continue as new, and the watch outlives the case to see whether the customer stayed.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { getExternalWorkflowHandle, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { attritionWatchWorkflowId, disputeProgressSignal, type DisputeProgress } from '../attrition-watch/messages';
+import { attritionWatchWorkflow } from '../attrition-watch/workflow';
+import { AttritionRisk, CaseId, CustomerId } from '../search-attributes';
+import type { DisputeCase } from './case';
+import { attritionRiskSignal } from './messages';
+
+/** Cases started before this code have no watch; `patched` keeps their histories replaying. */
+export const WATCH_PATCH = 'attrition-watch';
+
+export async function startWatch(c: DisputeCase): Promise<void> {
+  const { state } = c;
+  try {
+    await startChild(attritionWatchWorkflow, {
+      workflowId: attritionWatchWorkflowId(state.caseId),
+      args: [
+        {
+          caseId: state.caseId,
+          customerId: state.customerId,
+          disputeWorkflowId: workflowInfo().workflowId,
+          openedAt: state.openedAt,
+        },
+      ],
+      // The watch must outlive this run (continue-as-new) and the case itself, to see whether
+      // the customer stayed: it is abandoned, not cancelled, when its parent closes.
+      parentClosePolicy: 'ABANDON',
+      typedSearchAttributes: [
+        { key: CaseId, value: state.caseId },
+        { key: CustomerId, value: state.customerId },
+        { key: AttritionRisk, value: 'none' },
+      ],
+      staticSummary: `Attrition watch for dispute ${state.caseId}`,
+    });
+  } catch (error) {
+    // A watch of this case runs already: the one we would have started.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  state.watching = true;
+}
+
+/** Each change of the watch's level is recorded and shown; a closed case takes no more. */
+export function handleRiskReports(c: DisputeCase): void {
+  setHandler(attritionRiskSignal, async (report) => {
+    const { state } = c;
+    if (c.isClosed() || report.level === state.attritionRisk) return;
+    c.record('attrition_risk_changed', 'system:attrition-watch', {
+      from: state.attritionRisk,
+      to: report.level,
+      recommendation: report.recommendation,
+      rules: report.rules.map((r) => r.name),
+      facts: report.facts,
+      assessedAt: report.assessedAt,
+    });
+    state.attritionRisk = report.level;
+    await c.commit();
+  });
+}
+
+/** Tells the watch of what changed in the case that it weighs: the resolution, breaches, contacts. */
+export function tellWatch(c: DisputeCase): void {
+  const { state } = c;
+  if (!state.watching) return;
+  const progress: DisputeProgress = {
+    resolvedAt: state.resolution?.at ?? null,
+    closed: state.stage === 'closed',
+    slaBreaches: state.clocks.filter((clock) => clock.kind === 'sla' && clock.breachedAt !== null).length,
+    customerContacts: state.customerContacts,
+  };
+  const json = JSON.stringify(progress);
+  if (json === state.progressSent) return;
+  state.progressSent = json;
+  const watch = getExternalWorkflowHandle(attritionWatchWorkflowId(state.caseId));
+  // The watch may have finished already (a reopened case long after); nothing is lost then.
+  void watch.signal(disputeProgressSignal, progress).catch(() => undefined);
+}
