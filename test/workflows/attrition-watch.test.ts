@@ -11,11 +11,12 @@ import { DAY_MS } from '../../workflows/domain/time';
 import { AttritionRisk } from '../../workflows/search-attributes';
 import { DisputeBench } from '../helpers/disputes';
 
+// A server of its own for each test: watches left polling by one test would slow the next one's clock.
 let bench: DisputeBench;
-beforeAll(async () => {
+beforeEach(async () => {
   bench = await DisputeBench.start({ policy: { attritionWatch: true }, watch: { observeDays: 30 } });
 });
-afterAll(() => bench?.stop());
+afterEach(() => bench?.stop());
 
 /** Usage falling steadily to nothing, from `start` days ahead over `length` days. */
 const ramp = (start: number, length: number) => (day: number) =>
