@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { AttritionRisk } from '../../workflows/attrition-watch/messages';
-import { assessRisk } from '../../workflows/domain/risk';
+import { assessRisk, RISK_RANK } from '../../workflows/domain/risk';
 import { riskFacts, type CaseFacts, type UsageHistory } from '../../workflows/domain/usage-facts';
 import type { Cohort, CohortCustomer } from './cohort';
 
@@ -28,7 +28,6 @@ export interface Scores {
   medianLeadDays: number | null;
 }
 
-const RANK: Record<AttritionRisk, number> = { none: 0, watch: 1, high: 2 };
 /** A travel notice without an end is taken to cover two weeks. */
 const DEFAULT_TRIP_DAYS = 14;
 
@@ -66,7 +65,7 @@ export async function alertsFor(customer: CohortCustomer): Promise<Alert[]> {
     const seen = { firstDay: usage.firstDay, counts: usage.counts.slice(0, today - usage.firstDay + 1) };
     const current = riskFacts(seen, facts, today);
     const assessed = current ? await assessRisk(current) : { level: 'none' as const, rules: [] };
-    if (RANK[assessed.level] > RANK[level] && assessed.level !== 'none') {
+    if (RISK_RANK[assessed.level] > RISK_RANK[level] && assessed.level !== 'none') {
       const fired = assessed.rules.filter((r) => r.level === assessed.level).map((r) => r.name);
       alerts.push({ customerId: customer.id, day: today, level: assessed.level, rules: fired });
     }

@@ -4,9 +4,8 @@
  */
 import { caseActivities, type CaseSnapshot } from '../../activities/cases';
 import { JANE, seed } from '../../prisma/seed';
-import { createDb, type Db } from '../../src/db/client';
-import { migrate } from '../../src/db/migrate';
-import { emptyPostgres, migratedSqlite, TEST_DATABASE_URL } from '../helpers/db';
+import type { Db } from '../../src/db/client';
+import { testOnBothDatabases } from '../helpers/db';
 import type { TimelineEvent } from '../../workflows/dispute/messages';
 
 const CASE_ID = 'DSP-ACTIVITIES';
@@ -128,20 +127,4 @@ async function expectIdempotentActivities(db: Db) {
   ).toEqual([{ amountCents: -1499, merchant: `PROVISIONAL CREDIT ${CASE_ID}` }]);
 }
 
-test('on SQLite', async () => {
-  const { db } = migratedSqlite();
-  await expectIdempotentActivities(db);
-  await db.$disconnect();
-});
-
-(TEST_DATABASE_URL ? test : test.skip)('on PostgreSQL', async () => {
-  const { url, drop } = await emptyPostgres(TEST_DATABASE_URL!);
-  const db = createDb(url);
-  try {
-    await migrate(db, url);
-    await expectIdempotentActivities(db);
-  } finally {
-    await db.$disconnect();
-    await drop();
-  }
-});
+testOnBothDatabases(expectIdempotentActivities);

@@ -8,9 +8,8 @@ import { Client, Connection } from '@temporalio/client';
 import { usageActivities } from '../../activities/usage';
 import { seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
-import { createDb, type Db } from '../../src/db/client';
-import { migrate } from '../../src/db/migrate';
-import { emptyPostgres, migratedSqlite, TEST_DATABASE_URL } from '../helpers/db';
+import type { Db } from '../../src/db/client';
+import { testOnBothDatabases } from '../helpers/db';
 
 const CUSTOMER = 'cust-feed';
 const txn = (id: string, cardId: string, postedAt: string, amount: number) => ({
@@ -142,20 +141,4 @@ async function expectFeedAndUsage(db: Db): Promise<void> {
   ]);
 }
 
-test('on SQLite', async () => {
-  const { db } = migratedSqlite();
-  await expectFeedAndUsage(db);
-  await db.$disconnect();
-});
-
-(TEST_DATABASE_URL ? test : test.skip)('on PostgreSQL', async () => {
-  const { url, drop } = await emptyPostgres(TEST_DATABASE_URL!);
-  const db = createDb(url);
-  try {
-    await migrate(db, url);
-    await expectFeedAndUsage(db);
-  } finally {
-    await db.$disconnect();
-    await drop();
-  }
-});
+testOnBothDatabases(expectFeedAndUsage);

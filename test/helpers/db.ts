@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type Db } from '../../src/db/client';
+import { migrate } from '../../src/db/migrate';
 import { ROOT } from '../../src/db/target';
 import { withDatabase } from '../../scripts/schema-engine/adapters';
 
@@ -40,4 +41,25 @@ export async function emptyPostgres(baseUrl: string): Promise<{ url: string; dro
   };
   await admin(`CREATE DATABASE "${name}"`);
   return { url: withDatabase(baseUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+/** Runs `check` on a fresh SQLite database, and on a fresh PostgreSQL one when TEST_DATABASE_URL is set. */
+export function testOnBothDatabases(check: (db: Db) => Promise<void>): void {
+  test('on SQLite', async () => {
+    const { db } = migratedSqlite();
+    await check(db);
+    await db.$disconnect();
+  });
+
+  (TEST_DATABASE_URL ? test : test.skip)('on PostgreSQL', async () => {
+    const { url, drop } = await emptyPostgres(TEST_DATABASE_URL!);
+    const db = createDb(url);
+    try {
+      await migrate(db, url);
+      await check(db);
+    } finally {
+      await db.$disconnect();
+      await drop();
+    }
+  });
 }

@@ -24,7 +24,8 @@ export interface RiskAssessment {
   rules: FiredRule[];
 }
 
-const RANK: Record<AttritionRisk, number> = { none: 0, watch: 1, high: 2 };
+/** Levels in order, so the higher of two can be told. */
+export const RISK_RANK: Record<AttritionRisk, number> = { none: 0, watch: 1, high: 2 };
 
 export const RISK_RULES = RULES as RuleProperties[];
 
@@ -42,7 +43,7 @@ export async function assessRisk(facts: RiskFacts, rules: RuleProperties[] = RIS
     return { name: result.name as string, ...params, facts: factsRead(result.conditions, facts) };
   });
   const top = fired.reduce<FiredRule | null>(
-    (best, rule) => (!best || RANK[rule.level] > RANK[best.level] ? rule : best),
+    (best, rule) => (!best || RISK_RANK[rule.level] > RISK_RANK[best.level] ? rule : best),
     null,
   );
   return { level: top?.level ?? 'none', recommendation: top?.recommendation ?? null, rules: fired };
