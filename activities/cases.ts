@@ -15,7 +15,7 @@ import {
 import { matchRoute } from '../workflows/domain/routing';
 import { DAY_MS } from '../workflows/domain/time';
 import type { AttritionRisk } from '../workflows/attrition-watch/messages';
-import type { CaseStage, TimelineEvent } from '../workflows/dispute/messages';
+import type { CasePriority, CaseStage, Outreach, TimelineEvent } from '../workflows/dispute/messages';
 
 export interface CaseActivityDeps {
   db: Db;
@@ -44,6 +44,7 @@ export interface CaseSnapshot {
   escalated: boolean;
   slaBreached: boolean;
   attritionRisk: AttritionRisk;
+  priority: CasePriority;
   nextDeadlineAt: string | null;
   provisionalCreditCents: number | null;
   resolvedAmountCents: number | null;
@@ -52,10 +53,15 @@ export interface CaseSnapshot {
   closedAt: string | null;
 }
 
+/** The outreach columns the workflow owns. */
+export type OutreachSnapshot = Pick<Outreach, 'id' | 'status' | 'assigneeId' | 'offerRequest' | 'outcome'>;
+
 export interface SyncCaseInput {
   caseId: string;
   version: number;
   snapshot: CaseSnapshot;
+  /** Absent in activities scheduled before care outreach existed. */
+  outreach?: OutreachSnapshot[];
   events: TimelineEvent[];
 }
 
@@ -153,8 +159,9 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
     },
 
     /** Appends timeline events to the audit log and moves the read model to `version`. */
-    async syncCase({ caseId, version, snapshot, events }: SyncCaseInput): Promise<void> {
+    async syncCase({ caseId, version, snapshot, outreach = [], events }: SyncCaseInput): Promise<void> {
       const date = (iso: string | null) => (iso === null ? null : new Date(iso));
+      const ended = (o: OutreachSnapshot) => o.status === 'done' || o.status === 'expired';
       await db.$transaction([
         ...events.map((e) =>
           db.caseEvent.upsert({
@@ -174,12 +181,26 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
           where: { id: caseId, version: { lt: version } },
           data: {
             ...snapshot,
+            priority: snapshot.priority === 'high' ? 1 : 0,
             nextDeadlineAt: date(snapshot.nextDeadlineAt),
             resolvedAt: date(snapshot.resolvedAt),
             closedAt: date(snapshot.closedAt),
             version,
           },
         }),
+        ...outreach.map((o) =>
+          db.outreachTask.updateMany({
+            where: { id: o.id, version: { lt: version } },
+            data: {
+              status: o.status,
+              assigneeId: o.assigneeId,
+              offerRequest: o.offerRequest && JSON.stringify(o.offerRequest),
+              outcome: o.outcome && JSON.stringify(o.outcome),
+              closedAt: ended(o) ? (o.outcome ? new Date(o.outcome.at) : new Date()) : null,
+              version,
+            },
+          }),
+        ),
       ]);
     },
 

@@ -4,6 +4,8 @@ import type { DeliveryChannel } from '../src/mail/channels';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src/mail/settings';
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { notificationActivities } from './notifications';
+import { outreachActivities } from './outreach';
+import type { CarePolicy } from '../src/care/outreach-policy';
 import { usageActivities } from './usage';
 
 export interface ActivityDeps {
@@ -16,14 +18,23 @@ export interface ActivityDeps {
   holidayCalendar?: string;
   /** How the attrition watch follows a customer; tests shorten it. */
   watch?: Partial<WatchSettings>;
+  /** The care team's outreach policy: deadlines, pre-approved concessions, the queue's address. */
+  care?: Partial<CarePolicy>;
 }
 
 /** Builds every activity from its dependencies, so tests can pass real or fake ones. */
-export function createActivities({ db, channels, notifications, policy, holidayCalendar, watch }: ActivityDeps) {
+export function createActivities({ db, channels, notifications, policy, holidayCalendar, watch, care }: ActivityDeps) {
+  const notificationSettings = { ...DEFAULT_NOTIFICATION_SETTINGS, ...notifications };
   return {
     ...caseActivities({ db, policy, holidayCalendar }),
     ...usageActivities({ db, watch }),
-    ...notificationActivities({ db, channels, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...notifications } }),
+    ...notificationActivities({ db, channels, settings: notificationSettings }),
+    ...outreachActivities({
+      db,
+      email: channels.email,
+      care,
+      messageIdDomain: notificationSettings.messageIdDomain,
+    }),
   };
 }
 

@@ -3,6 +3,7 @@
  * the customer's cards, up to an instant the workflow passes in, so the same code runs on real
  * time and on the time-skipping server. Read-only, so retries are harmless.
  */
+import { careVerdict } from '../src/care/outreach-policy';
 import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../src/care/settings';
 import { Prisma } from '../src/db/generated/sqlite/client';
 import type { Db } from '../src/db/client';
@@ -139,13 +140,20 @@ export function usageActivities({ db, watch = {} }: { db: Db; watch?: Partial<Wa
       return riskFacts(days, facts, dayNumber(query.asOf) - 1);
     },
 
-    /** Decides whether the customer stayed, and keeps it on the case's read model. */
+    /** Decides whether the customer stayed and, with the care team's record, whether they were saved. */
     async settleRetention(query: WatchQuery & { caseId: string }): Promise<RetentionOutcome> {
       const [days, facts] = await history(query);
       const outcome = retentionOutcome(days, facts, dayNumber(query.asOf) - 1);
+      const reached = await db.outreachTask.count({
+        where: { caseId: query.caseId, outcome: { contains: '"reached":true' } },
+      });
       await db.case.update({
         where: { id: query.caseId },
-        data: { retentionOutcome: outcome, retentionDecidedAt: new Date(query.asOf) },
+        data: {
+          retentionOutcome: outcome,
+          retentionDecidedAt: new Date(query.asOf),
+          careVerdict: careVerdict(outcome, reached > 0),
+        },
       });
       return outcome;
     },

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CASE_SETTINGS as CASE } from '../workflows/domain/policy';
 import { toUnits } from '../workflows/domain/money';
+import { DEFAULT_CARE_POLICY as CARE } from './care/outreach-policy';
 import { DEFAULT_WATCH_SETTINGS as WATCH } from './care/settings';
 import { DEFAULT_NOTIFICATION_SETTINGS as NOTIFY } from './mail/settings';
 import { parseQuietHours } from './mail/quiet-hours';
@@ -48,6 +49,7 @@ const Env = z.object({
     .transform((v) => v === 'on'),
   WATCH_POLL_HOURS: z.coerce.number().positive().default(WATCH.pollHours),
   WATCH_OBSERVE_DAYS: z.coerce.number().positive().default(WATCH.observeDays),
+  CARE_QUEUE_EMAIL: z.email().default(CARE.careQueueEmail),
   QUIET_HOURS: z
     .string()
     .default(`${NOTIFY.quietHours.start}-${NOTIFY.quietHours.end}`)
@@ -112,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     /** How the attrition watch follows a customer. */
     watch: { pollHours: e.WATCH_POLL_HOURS, observeDays: e.WATCH_OBSERVE_DAYS },
+    /** The care team's outreach policy; deadlines and concessions are the documented defaults. */
+    care: { careQueueEmail: e.CARE_QUEUE_EMAIL },
     notifications: {
       bankName: e.BANK_NAME,
       bankPhone: e.BANK_PHONE,

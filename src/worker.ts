@@ -36,6 +36,7 @@ export async function createWorker(
       policy: config.casePolicy,
       holidayCalendar: config.holidayCalendar,
       watch: config.watch,
+      care: config.care,
     }),
   });
 }

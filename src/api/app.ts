@@ -8,6 +8,7 @@ import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
 import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
+import { outreachRoutes } from './routes/outreach';
 
 export interface ApiDeps {
   db: Db;
@@ -24,10 +25,11 @@ export function createApp(deps: ApiDeps): express.Express {
   // The card processor's feed: a system calls it, not a member of staff, so it names no X-Actor.
   app.use(feedRoutes(deps));
   // Everything but health needs to know who acts; a token check replaces this one line.
-  app.use(['/cases', '/alerts'], identifyByHeader(deps.db));
+  app.use(['/cases', '/alerts', '/outreach'], identifyByHeader(deps.db));
   app.use(caseRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(alertRoutes(deps));
+  app.use(outreachRoutes(deps));
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler);
   return app;

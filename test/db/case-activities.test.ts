@@ -37,6 +37,7 @@ const snapshot = (stage: CaseSnapshot['stage'], extra: Partial<CaseSnapshot> = {
   escalated: false,
   slaBreached: false,
   attritionRisk: 'none',
+  priority: 'normal',
   nextDeadlineAt: null,
   provisionalCreditCents: null,
   resolvedAmountCents: null,

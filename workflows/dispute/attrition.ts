@@ -4,12 +4,13 @@
  * either may continue as new, and the watch outlives the case to see whether the customer stayed.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { getExternalWorkflowHandle, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { attritionWatchWorkflowId, disputeProgressSignal, type DisputeProgress } from '../attrition-watch/messages';
 import { attritionWatchWorkflow } from '../attrition-watch/workflow';
 import { AttritionRisk, CaseId, CustomerId } from '../search-attributes';
 import type { DisputeCase } from './case';
 import { attritionRiskSignal } from './messages';
+import { openOutreach, OUTREACH_PATCH } from './outreach';
 
 /** Cases started before this code have no watch; `patched` keeps their histories replaying. */
 export const WATCH_PATCH = 'attrition-watch';
@@ -44,7 +45,10 @@ export async function startWatch(c: DisputeCase): Promise<void> {
   state.watching = true;
 }
 
-/** Each change of the watch's level is recorded and shown; a closed case takes no more. */
+/**
+ * Each change of the watch's level is recorded and shown; a closed case takes no more. Reaching
+ * `high` while the case is open starts an episode of risk, and with it a care outreach.
+ */
 export function handleRiskReports(c: DisputeCase): void {
   setHandler(attritionRiskSignal, async (report) => {
     const { state } = c;
@@ -58,6 +62,7 @@ export function handleRiskReports(c: DisputeCase): void {
       assessedAt: report.assessedAt,
     });
     state.attritionRisk = report.level;
+    if (report.level === 'high' && patched(OUTREACH_PATCH)) await openOutreach(c, report);
     await c.commit();
   });
 }

@@ -4,7 +4,7 @@
  * alerting staff, crediting, resolving, closing). The workflow, the staff-action handlers, the
  * clocks and the mailer all work on this one object, as the entity-workflow samples do.
  */
-import type { CaseSnapshot } from '../../activities/cases';
+import type { CaseSnapshot, OutreachSnapshot } from '../../activities/cases';
 import type { Holidays } from '../domain/business-time';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { holidaySet } from '../domain/policy';
@@ -13,6 +13,7 @@ import { activities } from './activities';
 import { tellWatch } from './attrition';
 import { CaseClocks } from './clocks';
 import { Mailer } from './mailer';
+import { expireOutreach } from './outreach';
 import { OPEN_STAGES, type CaseView, type Outcome, type TimelineEvent, type TimelineEventType } from './messages';
 import type { CaseState } from './state';
 import { Visibility } from './visibility';
@@ -80,6 +81,7 @@ export class DisputeCase {
         caseId: this.state.caseId,
         version: this.state.version,
         snapshot: this.snapshot(),
+        outreach: this.outreachSnapshots(),
         events,
       });
     });
@@ -116,6 +118,8 @@ export class DisputeCase {
       reopenUntil: s.reopenUntil,
       closedAt: s.closedAt,
       customerContacts: s.customerContacts,
+      priority: s.priority,
+      outreach: s.outreach,
       nextDeadlineAt: this.clocks.nextDeadline(),
       clocks: this.clocks.views(),
       version: s.version,
@@ -133,6 +137,7 @@ export class DisputeCase {
       escalated: view.escalated,
       slaBreached: view.slaBreached,
       attritionRisk: view.attritionRisk,
+      priority: view.priority,
       nextDeadlineAt: view.nextDeadlineAt,
       provisionalCreditCents: view.provisionalCredit?.amountCents ?? null,
       resolvedAmountCents: view.resolution?.amountCents ?? null,
@@ -140,6 +145,17 @@ export class DisputeCase {
       resolvedAt: view.resolution?.at ?? null,
       closedAt: view.closedAt,
     };
+  }
+
+  /** The outreach columns the workflow owns; the brief was written when each was opened. */
+  private outreachSnapshots(): OutreachSnapshot[] {
+    return this.state.outreach.map((o) => ({
+      id: o.id,
+      status: o.status,
+      assigneeId: o.assigneeId,
+      offerRequest: o.offerRequest,
+      outcome: o.outcome,
+    }));
   }
 
   // --- steps that staff actions and clocks share -------------------------------------------
@@ -204,6 +220,8 @@ export class DisputeCase {
       rationale,
     });
     state.stage = 'resolved';
+    // A resolved case needs no place at the front of the queue; the outreach stays to be worked.
+    state.priority = 'normal';
     state.resolution = { outcome, amountCents: creditCents, resolvedBy, approvedBy, at: event.at };
     state.reopenUntil = new Date(this.now() + policy.reopenWindowDays * DAY_MS).toISOString();
     this.clocks.endAll('met');
@@ -245,7 +263,9 @@ export class DisputeCase {
   }
 
   close(actor: string, at = this.now()): void {
+    expireOutreach(this, at);
     this.state.stage = 'closed';
+    this.state.priority = 'normal';
     this.state.closedAt = new Date(at).toISOString();
     this.record('closed', actor, { outcome: this.state.resolution?.outcome ?? null }, at);
   }

@@ -145,6 +145,15 @@ export const TIMELINE_EVENT_TYPES = [
   'acknowledgement_resent',
   'customer_contacted',
   'attrition_risk_changed',
+  'priority_raised',
+  'outreach_opened',
+  'outreach_claimed',
+  'offer_requested',
+  'offer_approved',
+  'offer_rejected',
+  'outreach_completed',
+  'concession_granted',
+  'outreach_expired',
   'customer_notified',
   'notification_failed',
   'closed',
@@ -159,6 +168,59 @@ export interface TimelineEvent {
   at: string;
   data: Record<string, unknown>;
 }
+
+/** Goodwill a care agent may offer a customer at risk of leaving. */
+export const CONCESSION_KINDS = ['reward_points', 'fee_waiver', 'interest_refund'] as const;
+export type ConcessionKind = (typeof CONCESSION_KINDS)[number];
+export interface Concession {
+  kind: ConcessionKind;
+  /** What it costs the bank, in minor units; the customer is credited this much when it is granted. */
+  valueCents: number;
+}
+
+/** What the care agent is asked to do: call back, commit to a date, and maybe offer goodwill. */
+export interface OutreachRecommendation {
+  actions: ('call_back' | 'commit_resolve_by' | 'offer_concession')[];
+  /** The regulatory resolve-by date from the case's clocks, to commit to on the call. */
+  resolveBy: string | null;
+  /** The pre-approved concession the customer's value warrants, within a care agent's authority. */
+  concession: Concession | null;
+}
+
+/** An offer above the care agent's authority, waiting for (or given) a supervisor's word. */
+export interface OfferRequest extends Concession {
+  requestedBy: string;
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected';
+  decidedBy: string | null;
+  at: string;
+}
+
+export const OFFER_RESPONSES = ['made', 'accepted', 'declined'] as const;
+export interface OutreachOutcome {
+  reached: boolean;
+  /** The offer put to the customer and their answer; null when none was made. */
+  offer: (Concession & { response: (typeof OFFER_RESPONSES)[number] }) | null;
+  note: string | null;
+  by: string;
+  at: string;
+}
+
+/** A care outreach: opened once per episode of high attrition risk while the case is open. */
+export interface Outreach {
+  id: string;
+  episode: number;
+  openedAt: string;
+  dueAt: string;
+  status: 'open' | 'claimed' | 'done' | 'expired';
+  assigneeId: string | null;
+  recommendation: OutreachRecommendation;
+  offerRequest: OfferRequest | null;
+  outcome: OutreachOutcome | null;
+}
+
+/** `high` while a customer at risk of leaving waits on the case: it goes first in its department's queue. */
+export type CasePriority = 'normal' | 'high';
 
 /** The case as the `getCase` query and every accepted action return it. */
 export interface CaseView {
@@ -185,6 +247,9 @@ export interface CaseView {
   closedAt: string | null;
   /** How often the customer chased the bank about the case. */
   customerContacts: number;
+  priority: CasePriority;
+  /** Care outreach opened for the customer during the case, oldest first. */
+  outreach: Outreach[];
   /** The earliest deadline of a running clock. */
   nextDeadlineAt: string | null;
   /** Every clock of the case, live ones first. */
@@ -242,6 +307,23 @@ export interface RecordContactRequest {
   channel: (typeof CONTACT_CHANNELS)[number];
   note?: string;
 }
+/** Outreach actions name the outreach they act on; the API finds its case. */
+export interface OutreachRequest {
+  actor: Actor;
+  outreachId: string;
+}
+export interface OfferRequestRequest extends OutreachRequest {
+  concession: Concession;
+  reason: string;
+}
+export interface OfferDecisionRequest extends OutreachRequest {
+  comment?: string;
+}
+export interface OutreachOutcomeRequest extends OutreachRequest {
+  reached: boolean;
+  offer?: OutreachOutcome['offer'];
+  note?: string;
+}
 export interface ProvisionalCreditRequest {
   actor: Actor;
   amountCents?: number;
@@ -271,10 +353,21 @@ export const grantProvisionalCreditUpdate = defineUpdate<
 >('grantProvisionalCredit');
 export const escalateUpdate = defineUpdate<CaseView, [ReasonRequest], 'escalate'>('escalate');
 export const recordContactUpdate = defineUpdate<CaseView, [RecordContactRequest], 'recordContact'>('recordContact');
+export const claimOutreachUpdate = defineUpdate<CaseView, [OutreachRequest], 'claimOutreach'>('claimOutreach');
+export const requestOfferUpdate = defineUpdate<CaseView, [OfferRequestRequest], 'requestOffer'>('requestOffer');
+export const approveOfferUpdate = defineUpdate<CaseView, [OfferDecisionRequest], 'approveOffer'>('approveOffer');
+export const rejectOfferUpdate = defineUpdate<CaseView, [OfferDecisionRequest], 'rejectOffer'>('rejectOffer');
+export const recordOutreachOutcomeUpdate = defineUpdate<CaseView, [OutreachOutcomeRequest], 'recordOutreachOutcome'>(
+  'recordOutreachOutcome',
+);
 
-/** A staff action: its Update, the URL segment it is posted to, and the timeline events it may record. */
+/**
+ * A staff action: its Update, the URL segment it is posted to, and the timeline events it may
+ * record. Case actions are posted to `/cases/:id/<path>`, outreach actions to `/outreach/:id/<path>`.
+ */
 export interface StaffAction<Name extends string, Req> {
   update: UpdateDefinition<CaseView, [Req], Name>;
+  on: 'case' | 'outreach';
   path: string;
   records: readonly TimelineEventType[];
 }
@@ -285,33 +378,51 @@ type RequestOf<A> = A extends { update: UpdateDefinition<CaseView, [infer Req], 
 const staffActions = <T extends StaffActionTable<T>>(table: T): T => table;
 
 const table = staffActions({
-  assign: { update: assignUpdate, path: 'assign', records: ['assigned'] },
-  transfer: { update: transferUpdate, path: 'transfer', records: ['transferred'] },
-  addNote: { update: addNoteUpdate, path: 'notes', records: ['note'] },
-  requestInfo: { update: requestInfoUpdate, path: 'request-info', records: ['info_requested'] },
-  awaitParty: { update: awaitPartyUpdate, path: 'await', records: ['awaiting_merchant', 'awaiting_network'] },
+  assign: { update: assignUpdate, on: 'case', path: 'assign', records: ['assigned'] },
+  transfer: { update: transferUpdate, on: 'case', path: 'transfer', records: ['transferred'] },
+  addNote: { update: addNoteUpdate, on: 'case', path: 'notes', records: ['note'] },
+  requestInfo: { update: requestInfoUpdate, on: 'case', path: 'request-info', records: ['info_requested'] },
+  awaitParty: {
+    update: awaitPartyUpdate,
+    on: 'case',
+    path: 'await',
+    records: ['awaiting_merchant', 'awaiting_network'],
+  },
   recordResponse: {
     update: recordResponseUpdate,
+    on: 'case',
     path: 'responses',
     records: ['customer_responded', 'merchant_responded', 'network_responded'],
   },
-  proposeResolution: { update: proposeResolutionUpdate, path: 'propose', records: ['resolution_proposed'] },
+  proposeResolution: { update: proposeResolutionUpdate, on: 'case', path: 'propose', records: ['resolution_proposed'] },
   approveResolution: {
     update: approveResolutionUpdate,
+    on: 'case',
     path: 'approve',
     records: ['resolution_approved', 'resolved', 'settled'],
   },
-  rejectResolution: { update: rejectResolutionUpdate, path: 'reject', records: ['resolution_rejected'] },
-  resolve: { update: resolveUpdate, path: 'resolve', records: ['resolved', 'settled'] },
-  reopen: { update: reopenUpdate, path: 'reopen', records: ['reopened'] },
-  withdraw: { update: withdrawUpdate, path: 'withdraw', records: ['withdrawn', 'settled', 'closed'] },
+  rejectResolution: { update: rejectResolutionUpdate, on: 'case', path: 'reject', records: ['resolution_rejected'] },
+  resolve: { update: resolveUpdate, on: 'case', path: 'resolve', records: ['resolved', 'settled'] },
+  reopen: { update: reopenUpdate, on: 'case', path: 'reopen', records: ['reopened'] },
+  withdraw: { update: withdrawUpdate, on: 'case', path: 'withdraw', records: ['withdrawn', 'settled', 'closed'] },
   grantProvisionalCredit: {
     update: grantProvisionalCreditUpdate,
+    on: 'case',
     path: 'provisional-credit',
     records: ['provisional_credit_granted'],
   },
-  escalate: { update: escalateUpdate, path: 'escalate', records: ['escalated'] },
-  recordContact: { update: recordContactUpdate, path: 'contacts', records: ['customer_contacted'] },
+  escalate: { update: escalateUpdate, on: 'case', path: 'escalate', records: ['escalated'] },
+  recordContact: { update: recordContactUpdate, on: 'case', path: 'contacts', records: ['customer_contacted'] },
+  claimOutreach: { update: claimOutreachUpdate, on: 'outreach', path: 'claim', records: ['outreach_claimed'] },
+  requestOffer: { update: requestOfferUpdate, on: 'outreach', path: 'offer-request', records: ['offer_requested'] },
+  approveOffer: { update: approveOfferUpdate, on: 'outreach', path: 'offer-approval', records: ['offer_approved'] },
+  rejectOffer: { update: rejectOfferUpdate, on: 'outreach', path: 'offer-rejection', records: ['offer_rejected'] },
+  recordOutreachOutcome: {
+    update: recordOutreachOutcomeUpdate,
+    on: 'outreach',
+    path: 'outcome',
+    records: ['outreach_completed', 'concession_granted'],
+  },
 });
 
 export type StaffActionName = keyof typeof table;

@@ -5,8 +5,10 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import { creditFor, rules } from '../domain/rules';
+import { CARE_DEPARTMENT, creditFor, rules } from '../domain/rules';
+import { activities } from './activities';
 import type { DisputeCase } from './case';
+import { completeOutreach, outreachOf } from './outreach';
 import {
   getCaseQuery,
   getTimelineQuery,
@@ -166,6 +168,48 @@ export function handleStaffActions(c: DisputeCase): void {
     c.record('customer_contacted', actor.id, { channel, note: note ?? null });
     state.customerContacts += 1;
   });
+
+  action('claimOutreach', ({ actor, outreachId }) => {
+    const outreach = outreachOf(c, outreachId);
+    c.record('outreach_claimed', actor.id, { outreachId, from: outreach.assigneeId });
+    outreach.assigneeId = actor.id;
+    outreach.status = 'claimed';
+  });
+
+  action('requestOffer', async ({ actor, outreachId, concession, reason }) => {
+    const outreach = outreachOf(c, outreachId);
+    const event = c.record('offer_requested', actor.id, { outreachId, ...concession, reason });
+    outreach.offerRequest = {
+      ...concession,
+      requestedBy: actor.id,
+      reason,
+      status: 'pending',
+      decidedBy: null,
+      at: event.at,
+    };
+    await activities.alertStaff({
+      key: `${state.caseId}:${event.seq}`,
+      caseId: state.caseId,
+      kind: 'offer_approval',
+      message: `${actor.id} asks approval for an offer on outreach ${outreachId}: ${reason}`,
+      staffIds: [],
+      supervisorsOf: CARE_DEPARTMENT,
+    });
+  });
+
+  action('approveOffer', ({ actor, outreachId, comment }) => {
+    const request = outreachOf(c, outreachId).offerRequest!;
+    c.record('offer_approved', actor.id, { outreachId, requestedBy: request.requestedBy, comment: comment ?? null });
+    Object.assign(request, { status: 'approved', decidedBy: actor.id });
+  });
+
+  action('rejectOffer', ({ actor, outreachId, comment }) => {
+    const request = outreachOf(c, outreachId).offerRequest!;
+    c.record('offer_rejected', actor.id, { outreachId, requestedBy: request.requestedBy, comment: comment ?? null });
+    Object.assign(request, { status: 'rejected', decidedBy: actor.id });
+  });
+
+  action('recordOutreachOutcome', (req) => completeOutreach(c, req));
 
   setHandler(getCaseQuery, () => c.view());
   setHandler(getTimelineQuery, () => c.timeline);

@@ -8,17 +8,19 @@ import type { AttritionRisk } from '../attrition-watch/messages';
 import type { Clock } from '../domain/clocks';
 import type { CaseContext } from '../domain/policy';
 import type {
+  CasePriority,
   CaseStage,
   DisputeInput,
   MessageTemplate,
   NetworkPhase,
+  Outreach,
   Proposal,
   ProvisionalCredit,
   Resolution,
   TimelineEvent,
 } from './messages';
 
-export const CASE_STATE_VERSION = 4;
+export const CASE_STATE_VERSION = 5;
 
 /** A customer message waiting to be sent. `key` names the logical message, so it goes out once. */
 export interface Notice {
@@ -69,12 +71,18 @@ export interface CaseState extends Omit<DisputeInput, 'departmentId'> {
   watching: boolean;
   /** What the watch was last told of the case (JSON), so it is told only of changes. */
   progressSent: string | null;
+  priority: CasePriority;
+  /** Care outreach opened during the case: one per episode of high risk, so a handful at most. */
+  outreach: Outreach[];
   /** Changes so far; the read model only moves forward. */
   version: number;
 }
 
+/** Version 4: before care outreach. */
+type CaseStateV4 = Omit<CaseState, 'schemaVersion' | 'priority' | 'outreach'> & { schemaVersion: 4 };
+
 /** Version 3: before the attrition watch. */
-type CaseStateV3 = Omit<CaseState, 'schemaVersion' | 'watching' | 'progressSent'> & { schemaVersion: 3 };
+type CaseStateV3 = Omit<CaseStateV4, 'schemaVersion' | 'watching' | 'progressSent'> & { schemaVersion: 3 };
 
 /** Version 2: before customer contacts were counted. */
 type CaseStateV2 = Omit<CaseStateV3, 'schemaVersion' | 'customerContacts'> & { schemaVersion: 2 };
@@ -87,7 +95,7 @@ type CaseStateV1 = Omit<CaseStateV2, 'schemaVersion' | 'eventSeq' | 'settledCent
   attritionRisk: string;
 };
 
-export type CarriedCase = CaseState | CaseStateV3 | CaseStateV2 | CaseStateV1;
+export type CarriedCase = CaseState | CaseStateV4 | CaseStateV3 | CaseStateV2 | CaseStateV1;
 
 /** The workflow's argument: a new case's input, or (after continue-as-new) the case so far. */
 export interface DisputeRun extends DisputeInput {
@@ -130,6 +138,8 @@ export function newCase(input: DisputeInput, openedAt: Date): CaseState {
     customerContacts: 0,
     watching: false,
     progressSent: null,
+    priority: 'normal',
+    outreach: [],
     version: 0,
   };
 }
@@ -137,9 +147,14 @@ export function newCase(input: DisputeInput, openedAt: Date): CaseState {
 /** The carried case in today's form, whichever version carried it. */
 export function resumeCase(carried: CarriedCase): CaseState {
   if (carried.schemaVersion === CASE_STATE_VERSION) return carried;
+  const v4 = carried.schemaVersion === 4 ? carried : fromV3(carried);
+  return { ...v4, schemaVersion: CASE_STATE_VERSION, priority: 'normal', outreach: [] };
+}
+
+function fromV3(carried: Exclude<CarriedCase, CaseState | CaseStateV4>): CaseStateV4 {
   const v3 = carried.schemaVersion === 3 ? carried : fromV2(carried.schemaVersion === 2 ? carried : fromV1(carried));
   // Cases opened before the attrition watch existed get one when they next continue as new.
-  return { ...v3, schemaVersion: CASE_STATE_VERSION, watching: false, progressSent: null };
+  return { ...v3, schemaVersion: 4, watching: false, progressSent: null };
 }
 
 function fromV2(carried: CaseStateV2): CaseStateV3 {

@@ -52,6 +52,12 @@ function caseCover(state: CaseState, view: CaseView): string {
     `**Disputed:** ${money(state.amountCents)} (${state.reasonCode})`,
   ];
   if (view.slaBreached) lines.push('**SLA breached**');
+  if (state.priority === 'high') lines.push('**Priority:** high, a customer at risk of leaving waits on this case');
+  for (const o of state.outreach.filter((o) => o.status === 'open' || o.status === 'claimed')) {
+    lines.push(
+      `**Care outreach:** ${o.id}, ${o.assigneeId ? `claimed by ${o.assigneeId}` : 'unclaimed'}, due ${o.dueAt}`,
+    );
+  }
   if (view.pendingApproval) {
     const p = view.pendingApproval;
     lines.push(`**Pending approval:** ${p.outcome}, ${money(p.amountCents)}, proposed by ${p.proposedBy}`);

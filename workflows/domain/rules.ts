@@ -6,6 +6,9 @@ import {
   OPEN_STAGES,
   type Actor,
   type CaseStage,
+  type Concession,
+  type Outreach,
+  type OutreachRequest,
   type Proposal,
   type ProvisionalCredit,
   type RejectionCode,
@@ -27,6 +30,7 @@ export interface CaseFacts {
   provisionalCredit: ProvisionalCredit | null;
   resolution: Resolution | null;
   reopenUntil: string | null;
+  outreach: Outreach[];
   /** The policy captured at intake; null until then. */
   context: { policy: { directResolveLimitCents: number } } | null;
 }
@@ -85,6 +89,72 @@ function amountFor(state: CaseFacts, req: ResolutionRequest): Check {
   }
   return null;
 }
+
+/** The department whose staff work care outreach. */
+export const CARE_DEPARTMENT = 'care';
+
+const isCareSupervisor = (actor: Actor) =>
+  actor.role === 'admin' || (actor.role === 'supervisor' && actor.departmentId === CARE_DEPARTMENT);
+
+/**
+ * Outreach checks run in order and stop at the first refusal: the outreach must exist and be
+ * live, and the actor must be on the care team (or an admin). Care agents see every case.
+ */
+function outreachCheck(state: CaseFacts, { actor, outreachId }: OutreachRequest, action: string) {
+  const outreach = state.outreach.find((o) => o.id === outreachId);
+  const check = (...more: ((o: Outreach) => Check)[]): Check =>
+    first(
+      () => (outreach ? null : invalid('outreachId', `no outreach ${outreachId} on this case`)),
+      () =>
+        outreach!.status === 'done' || outreach!.status === 'expired'
+          ? {
+              code: 'StageConflict',
+              message: `Outreach ${outreachId} is ${outreach!.status}; it takes no more actions.`,
+            }
+          : null,
+      () =>
+        actor.role === 'care_agent' || isCareSupervisor(actor)
+          ? null
+          : forbidden(`${actor.id} is not on the care team; only care staff may ${action}.`),
+      ...more.map((m) => () => m(outreach!)),
+    );
+  return check;
+}
+
+/** Only whoever claimed the outreach works it; care supervisors and admins may step in. */
+const holds = (actor: Actor) => (o: Outreach) =>
+  o.assigneeId === actor.id || (o.assigneeId !== null && isCareSupervisor(actor))
+    ? null
+    : forbidden(
+        o.assigneeId === null
+          ? `Outreach ${o.id} is not claimed yet: claim it first.`
+          : `Outreach ${o.id} is claimed by ${o.assigneeId}.`,
+      );
+
+/** A concession binds the bank: within the offerer's authority, or as a supervisor approved it. */
+function offerAllowed(actor: Actor, o: Outreach, offer: Concession): Check {
+  if (offer.valueCents <= actor.authorityLimitCents) return null;
+  const approved = o.offerRequest?.status === 'approved' ? o.offerRequest : null;
+  if (approved && approved.kind === offer.kind && offer.valueCents <= approved.valueCents) return null;
+  return forbidden(
+    `${actor.id} may offer up to ${money(actor.authorityLimitCents)}; ${money(offer.valueCents)} ` +
+      `needs a care supervisor's approval: request it at /outreach/${o.id}/offer-request.`,
+  );
+}
+
+const pendingOffer = (o: Outreach): Check =>
+  o.offerRequest?.status === 'pending'
+    ? null
+    : { code: 'StageConflict', message: `Outreach ${o.id} has no offer waiting for approval.` };
+
+const offerDecider = (actor: Actor, action: string) => (o: Outreach) =>
+  first(
+    () => (isCareSupervisor(actor) ? null : forbidden(`${actor.id} is not a care supervisor; only they ${action}.`)),
+    () =>
+      o.offerRequest!.requestedBy === actor.id
+        ? forbidden(`${actor.id} requested this offer; a different person must decide on it (four-eyes).`)
+        : null,
+  );
 
 /** What the customer is credited in the end for an outcome. */
 export function creditFor(
@@ -309,6 +379,57 @@ export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
         actor.departmentId === 'intake'
           ? null
           : forbidden(`${actor.id} is not in department ${state.departmentId}, the contact centre or the care team.`),
+    );
+  },
+
+  claimOutreach(state, req) {
+    return outreachCheck(
+      state,
+      req,
+      'claim outreach',
+    )((o) => {
+      if (o.assigneeId === req.actor.id) return invalid('outreachId', `${o.id} is already claimed by you`);
+      return o.assigneeId === null || isCareSupervisor(req.actor)
+        ? null
+        : { code: 'StageConflict', message: `Outreach ${o.id} is claimed by ${o.assigneeId}.` };
+    });
+  },
+
+  requestOffer(state, req) {
+    const { actor, concession } = req;
+    return outreachCheck(state, req, 'request an offer')(
+      holds(actor),
+      (o) =>
+        o.offerRequest?.status === 'pending'
+          ? { code: 'StageConflict', message: `An offer on ${o.id} is already waiting for approval.` }
+          : null,
+      () =>
+        concession.valueCents > actor.authorityLimitCents
+          ? null
+          : invalid(
+              'amount',
+              `${money(concession.valueCents)} is within your authority of ${money(actor.authorityLimitCents)}: ` +
+                'make the offer and record it with the outcome',
+            ),
+    );
+  },
+
+  approveOffer(state, req) {
+    return outreachCheck(state, req, 'approve an offer')(pendingOffer, offerDecider(req.actor, 'approve offers'), (o) =>
+      withinAuthority(req.actor, o.offerRequest!.valueCents, 'approve offers'),
+    );
+  },
+
+  rejectOffer(state, req) {
+    return outreachCheck(state, req, 'reject an offer')(pendingOffer, offerDecider(req.actor, 'reject offers'));
+  },
+
+  recordOutreachOutcome(state, req) {
+    const { actor, offer, reached } = req;
+    return outreachCheck(state, req, 'record an outreach outcome')(
+      holds(actor),
+      () => (offer && !reached ? invalid('offer', 'can only be made to a customer who was reached') : null),
+      (o) => (offer ? offerAllowed(actor, o, offer) : null),
     );
   },
 

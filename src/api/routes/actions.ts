@@ -1,5 +1,6 @@
 /**
- * Staff actions on a case: `POST /cases/:id/<path>`, one route per action of STAFF_ACTIONS. Each
+ * Staff actions: `POST /cases/:id/<path>` on a case, `POST /outreach/:id/<path>` on a care
+ * outreach (sent to the outreach's case), one route per action of STAFF_ACTIONS. Each
  * checks its body here (shape, and that the staff or department it names exists), then sends
  * the action's Update; the workflow's validator decides what depends on the case (stage, role,
  * department, authority, four-eyes). The answer is the case as the Update left it; a refusal is
@@ -11,8 +12,10 @@ import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, t
 import { z, type ZodType } from 'zod';
 import type { Db } from '../../db/client';
 import {
+  CONCESSION_KINDS,
   CONTACT_CHANNELS,
   NETWORK_PHASES,
+  OFFER_RESPONSES,
   OUTCOMES,
   STAFF_ACTIONS,
   type Actor,
@@ -30,8 +33,8 @@ import { presentAfterAction } from './cases';
 /** A request body checked, and how it becomes the action's Update request. */
 interface CheckedBody<Name extends StaffActionName> {
   body: unknown;
-  /** May look things up, and refuse with 422 naming the field. */
-  request(actor: Actor, db: Db): Promise<StaffRequest<Name>>;
+  /** May look things up, and refuse with 422 naming the field. `outreachId` is set for outreach actions. */
+  request(actor: Actor, db: Db, outreachId: string): Promise<StaffRequest<Name>>;
 }
 
 interface ActionRoute<Name extends StaffActionName> {
@@ -40,12 +43,12 @@ interface ActionRoute<Name extends StaffActionName> {
 
 function route<Name extends StaffActionName, Body>(
   schema: ZodType<Body>,
-  request: (body: Body, actor: Actor, db: Db) => StaffRequest<Name> | Promise<StaffRequest<Name>>,
+  request: (body: Body, actor: Actor, db: Db, outreachId: string) => StaffRequest<Name> | Promise<StaffRequest<Name>>,
 ): ActionRoute<Name> {
   return {
     check(input) {
       const body = schema.parse(input);
-      return { body, request: async (actor, db) => request(body, actor, db) };
+      return { body, request: async (actor, db, outreachId) => request(body, actor, db, outreachId) };
     },
   };
 }
@@ -58,6 +61,14 @@ const toResolution = ({ outcome, amount, rationale }: z.infer<typeof resolution>
   outcome,
   amountCents: amount,
   rationale,
+});
+
+const concession = { kind: z.enum(CONCESSION_KINDS), amount: amountCents };
+const offerDecision = z.strictObject({ comment: text(2000).optional() });
+const byOutreach = (body: z.infer<typeof offerDecision>, actor: Actor, _db: Db, outreachId: string) => ({
+  actor,
+  outreachId,
+  ...body,
 });
 
 /** The body each action takes, under the action's name. */
@@ -108,6 +119,32 @@ const ROUTES: { [Name in StaffActionName]: ActionRoute<Name> } = {
       ...body,
     }),
   ),
+  claimOutreach: route(z.strictObject({}), (_body, actor, _db, outreachId) => ({ actor, outreachId })),
+  requestOffer: route(
+    z.strictObject({ ...concession, reason: text(2000) }),
+    ({ kind, amount, reason }, actor, _db, outreachId) => ({
+      actor,
+      outreachId,
+      concession: { kind, valueCents: amount },
+      reason,
+    }),
+  ),
+  approveOffer: route(offerDecision, byOutreach),
+  rejectOffer: route(offerDecision, byOutreach),
+  recordOutreachOutcome: route(
+    z.strictObject({
+      reached: z.boolean({ error: 'must be true or false' }),
+      offer: z.strictObject({ ...concession, response: z.enum(OFFER_RESPONSES) }).optional(),
+      note: text(4000).optional(),
+    }),
+    ({ reached, offer, note }, actor, _db, outreachId) => ({
+      actor,
+      outreachId,
+      reached,
+      offer: offer ? { kind: offer.kind, valueCents: offer.amount, response: offer.response } : null,
+      note,
+    }),
+  ),
 };
 
 const STATUS: Record<RejectionCode, [number, string]> = {
@@ -124,16 +161,28 @@ export interface ActionRouteDeps {
 export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
   const router = Router();
 
+  /** The case an action is for: named in the URL, or the case of the outreach named there. */
+  async function caseOf(on: 'case' | 'outreach', id: string) {
+    if (on === 'case') {
+      const row = await db.case.findUnique({ where: { id } });
+      if (!row) throw Problem.notFound(`No case ${id}.`);
+      return row;
+    }
+    const outreach = await db.outreachTask.findUnique({ where: { id }, include: { case: true } });
+    if (!outreach) throw Problem.notFound(`No outreach ${id}.`);
+    return outreach.case;
+  }
+
   function handle<Name extends StaffActionName>(name: Name): void {
-    const { update, path } = STAFF_ACTIONS[name];
-    router.post(`/cases/:id/${path}`, async (req, res) => {
-      const caseId = String(req.params.id);
+    const { update, path, on } = STAFF_ACTIONS[name];
+    router.post(`/${on === 'case' ? 'cases' : 'outreach'}/:id/${path}`, async (req, res) => {
+      const target = String(req.params.id);
       requireJson(req);
       const actor = actorOf(res);
       const key = idempotencyKey(req);
 
-      const row = await db.case.findUnique({ where: { id: caseId } });
-      if (!row) throw Problem.notFound(`No case ${caseId}.`);
+      const row = await caseOf(on, target);
+      const caseId = row.id;
       // A retry of a request that was answered is answered again, even if the case has since left
       // the caller's sight or closed: that answer went to this caller already (the fingerprint says).
       const stored = key ? await db.actionRequest.findUnique({ where: { idempotencyKey: key } }) : null;
@@ -149,7 +198,7 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
         const detail = `Case ${caseId} closed at ${row.closedAt?.toISOString()}; it takes no more actions.`;
         throw new Problem(409, 'Case closed', detail, { code: 'StageConflict' });
       }
-      const request = await checked.request(actor, db);
+      const request = await checked.request(actor, db, target);
       const raced = keyed ? await claimKey(db, keyed) : null;
       if (raced) {
         res.json(raced);
@@ -175,10 +224,14 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
   }
 
   for (const { update } of Object.values(STAFF_ACTIONS)) handle(update.name);
-  router.post('/cases/:id/:action', (req) => {
-    const paths = Object.values(STAFF_ACTIONS).map((a) => a.path);
-    throw Problem.notFound(`No action ${String(req.params.action)}; actions are: ${paths.join(', ')}.`);
-  });
+  for (const on of ['case', 'outreach'] as const) {
+    router.post(`/${on === 'case' ? 'cases' : 'outreach'}/:id/:action`, (req) => {
+      const paths = Object.values(STAFF_ACTIONS)
+        .filter((a) => a.on === on)
+        .map((a) => a.path);
+      throw Problem.notFound(`No action ${String(req.params.action)}; actions are: ${paths.join(', ')}.`);
+    });
+  }
   return router;
 }
 

@@ -49,10 +49,15 @@ const CaseFilter = z.strictObject({
   cursor: z.string().optional(),
 });
 
-/** Keyset pagination over (openedAt, id), newest first: stable while cases are being opened. */
-const Cursor = z.object({ openedAt: z.iso.datetime(), id: z.string() });
+/**
+ * Keyset pagination over (priority, openedAt, id): cases with a customer at risk first, then
+ * newest first; stable while cases are being opened.
+ */
+const Cursor = z.object({ priority: z.number().int(), openedAt: z.iso.datetime(), id: z.string() });
 const encodeCursor = (row: CaseRow) =>
-  Buffer.from(JSON.stringify({ openedAt: row.openedAt.toISOString(), id: row.id })).toString('base64url');
+  Buffer.from(JSON.stringify({ priority: row.priority, openedAt: row.openedAt.toISOString(), id: row.id })).toString(
+    'base64url',
+  );
 function decodeCursor(cursor: string): z.infer<typeof Cursor> {
   try {
     return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
@@ -139,13 +144,17 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
       slaBreached: filter.slaBreached,
     };
     if (filter.cursor) {
-      const after = decodeCursor(filter.cursor);
-      const openedAt = new Date(after.openedAt);
-      where.OR = [{ openedAt: { lt: openedAt } }, { openedAt, id: { lt: after.id } }];
+      const { priority, id, openedAt: at } = decodeCursor(filter.cursor);
+      const openedAt = new Date(at);
+      where.OR = [
+        { priority: { lt: priority } },
+        { priority, openedAt: { lt: openedAt } },
+        { priority, openedAt, id: { lt: id } },
+      ];
     }
     const rows = await db.case.findMany({
       where,
-      orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+      orderBy: [{ priority: 'desc' }, { openedAt: 'desc' }, { id: 'desc' }],
       take: filter.limit + 1,
     });
     const page = rows.slice(0, filter.limit);
@@ -202,6 +211,9 @@ function present(row: CaseRow) {
     slaBreached: row.slaBreached,
     nextDeadlineAt: row.nextDeadlineAt?.toISOString() ?? null,
     attritionRisk: row.attritionRisk,
+    priority: row.priority > 0 ? 'high' : 'normal',
+    retentionOutcome: row.retentionOutcome,
+    careVerdict: row.careVerdict,
     provisionalCredit: units(row.provisionalCreditCents),
     outcome: row.outcome,
     resolvedAmount: units(row.resolvedAmountCents),
@@ -227,6 +239,7 @@ export function presentAfterAction(row: CaseRow, view: CaseView) {
     slaBreached: view.slaBreached,
     nextDeadlineAt: view.nextDeadlineAt,
     attritionRisk: view.attritionRisk,
+    priority: view.priority ?? 'normal',
     provisionalCredit: units(view.provisionalCredit?.amountCents ?? null),
     outcome: view.resolution?.outcome ?? null,
     resolvedAmount: units(view.resolution?.amountCents ?? null),

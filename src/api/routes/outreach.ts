@@ -1,0 +1,92 @@
+/**
+ * The care team's queue: `GET /outreach` lists outreach (live ones by default, soonest due
+ * first) and `GET /outreach/:id` shows one with its brief. The brief holds the customer's
+ * profile, so only the care team and admins read it. Actions on an outreach are staff actions
+ * (routes/actions.ts).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import type { Prisma } from '../../db/generated/sqlite/client';
+import type { OutreachTask } from '../../db/generated/sqlite/client';
+import type { Actor } from '../../../workflows/dispute/messages';
+import { CARE_DEPARTMENT } from '../../../workflows/domain/rules';
+import { actorOf } from '../auth';
+import { Problem } from '../problem';
+import { id } from '../validation';
+
+const STATUSES = ['open', 'claimed', 'done', 'expired'] as const;
+
+const OutreachFilter = z.strictObject({
+  status: z.enum([...STATUSES, 'live']).default('live'),
+  assigneeId: id().optional(),
+  caseId: id().optional(),
+  customerId: id().optional(),
+  overdue: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(200, 'must be at most 200')
+    .default(50),
+});
+
+function assertCareTeam(actor: Actor): void {
+  if (actor.role === 'admin' || actor.role === 'care_agent' || actor.departmentId === CARE_DEPARTMENT) return;
+  throw new Problem(403, 'Forbidden', `${actor.id} is not on the care team; outreach is theirs to work.`);
+}
+
+const json = (text: string | null) => (text === null ? null : JSON.parse(text));
+
+function present(row: OutreachTask, now: Date) {
+  return {
+    id: row.id,
+    caseId: row.caseId,
+    customerId: row.customerId,
+    episode: row.episode,
+    status: row.status,
+    riskLevel: row.riskLevel,
+    dueAt: row.dueAt?.toISOString() ?? null,
+    overdue: row.dueAt !== null && row.closedAt === null && row.dueAt < now,
+    assigneeId: row.assigneeId,
+    recommendation: json(row.recommendation),
+    brief: json(row.brief),
+    offerRequest: json(row.offerRequest),
+    outcome: json(row.outcome),
+    openedAt: row.createdAt.toISOString(),
+    closedAt: row.closedAt?.toISOString() ?? null,
+  };
+}
+
+export function outreachRoutes({ db }: { db: Db }): Router {
+  const router = Router();
+
+  router.get('/outreach', async (req, res) => {
+    const filter = OutreachFilter.parse(req.query);
+    assertCareTeam(actorOf(res));
+    const now = new Date();
+    const where: Prisma.OutreachTaskWhereInput = {
+      status: filter.status === 'live' ? { in: ['open', 'claimed'] } : filter.status,
+      assigneeId: filter.assigneeId,
+      caseId: filter.caseId,
+      customerId: filter.customerId,
+      ...(filter.overdue === 'true' ? { dueAt: { lt: now }, closedAt: null } : {}),
+      ...(filter.overdue === 'false' ? { NOT: { dueAt: { lt: now }, closedAt: null } } : {}),
+    };
+    const rows = await db.outreachTask.findMany({
+      where,
+      orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+      take: filter.limit,
+    });
+    res.json({ items: rows.map((row) => present(row, now)) });
+  });
+
+  router.get('/outreach/:id', async (req, res) => {
+    assertCareTeam(actorOf(res));
+    const row = await db.outreachTask.findUnique({ where: { id: String(req.params.id) } });
+    if (!row) throw Problem.notFound(`No outreach ${req.params.id}.`);
+    res.json(present(row, new Date()));
+  });
+
+  return router;
+}

@@ -1,0 +1,100 @@
+/**
+ * Care outreach on the dispute's side: when the attrition watch says a customer is at high risk
+ * of leaving, the case opens one outreach for the care team per episode of high risk, puts
+ * itself first in its department's queue, and then takes the care team's actions on it: claim,
+ * offers above authority and their approval, and the outcome of the call. A concession the
+ * customer accepts is booked on their card like a credit.
+ */
+import type { RiskReport } from '../attrition-watch/messages';
+import { activities } from './activities';
+import type { DisputeCase } from './case';
+import type { Concession, Outreach, OutreachOutcomeRequest } from './messages';
+
+/** Cases whose histories predate care outreach took high risk without opening one. */
+export const OUTREACH_PATCH = 'care-outreach';
+
+const SYSTEM = 'system:attrition-watch';
+
+export const outreachId = (caseId: string, episode: number): string => `${caseId}-care-${episode}`;
+
+/** Opens an outreach for a new episode of high risk, unless one is still being worked. */
+export async function openOutreach(c: DisputeCase, report: RiskReport): Promise<void> {
+  const { state } = c;
+  if (!c.isOpen() || state.outreach.some((o) => o.status === 'open' || o.status === 'claimed')) return;
+  const episode = state.outreach.length + 1;
+  const id = outreachId(state.caseId, episode);
+  const opened = await activities.openOutreach({
+    outreachId: id,
+    episode,
+    caseId: state.caseId,
+    customerId: state.customerId,
+    report,
+    resolveBy: c.clocks.resolveBy(),
+    delays: c.clocks
+      .views()
+      .filter((clock) => clock.breachedAt !== null || clock.status === 'warned')
+      .map(({ label, status, breachedAt }) => ({ label, status, breachedAt })),
+    openedAt: new Date(c.now()).toISOString(),
+  });
+  const outreach: Outreach = {
+    id,
+    episode,
+    openedAt: new Date(c.now()).toISOString(),
+    dueAt: opened.dueAt,
+    status: 'open',
+    assigneeId: null,
+    recommendation: opened.recommendation,
+    offerRequest: null,
+    outcome: null,
+  };
+  state.outreach.push(outreach);
+  c.record('outreach_opened', SYSTEM, {
+    outreachId: id,
+    dueAt: outreach.dueAt,
+    recommendation: outreach.recommendation,
+  });
+  if (state.priority !== 'high') {
+    state.priority = 'high';
+    c.record('priority_raised', SYSTEM, { to: 'high', reason: `customer at high risk of leaving (outreach ${id})` });
+  }
+}
+
+/** The outreach an accepted request names; its validator made sure it exists. */
+export const outreachOf = (c: DisputeCase, id: string): Outreach => c.state.outreach.find((o) => o.id === id)!;
+
+/** Records the call and, when the customer accepted goodwill, books it on their card. */
+export async function completeOutreach(c: DisputeCase, req: OutreachOutcomeRequest): Promise<void> {
+  const outreach = outreachOf(c, req.outreachId);
+  const at = new Date(c.now()).toISOString();
+  const offer = req.offer ?? null;
+  outreach.outcome = { reached: req.reached, offer, note: req.note ?? null, by: req.actor.id, at };
+  outreach.status = 'done';
+  c.record('outreach_completed', req.actor.id, { outreachId: outreach.id, ...outreach.outcome });
+  if (offer?.response === 'accepted') await grantConcession(c, outreach, offer, req.actor.id);
+}
+
+async function grantConcession(c: DisputeCase, outreach: Outreach, concession: Concession, actor: string) {
+  const { state } = c;
+  const event = c.record('concession_granted', actor, {
+    outreachId: outreach.id,
+    kind: concession.kind,
+    valueCents: concession.valueCents,
+    approvedBy: outreach.offerRequest?.status === 'approved' ? outreach.offerRequest.decidedBy : null,
+  });
+  await activities.postAdjustment({
+    key: `${state.caseId}:${event.seq}`,
+    cardId: state.cardId,
+    creditCents: concession.valueCents,
+    description: `GOODWILL ${concession.kind.replace('_', ' ').toUpperCase()} ${state.caseId}`,
+    at: event.at,
+  });
+}
+
+/** A closing case leaves nobody to act on its outreach: whatever is still open expires. */
+export function expireOutreach(c: DisputeCase, at: number): void {
+  for (const outreach of c.state.outreach) {
+    if (outreach.status === 'done' || outreach.status === 'expired') continue;
+    outreach.status = 'expired';
+    c.record('outreach_expired', 'system:case-closed', { outreachId: outreach.id }, at);
+  }
+}
