@@ -31,14 +31,21 @@ const firedRules = async (caseId: string) =>
 /** Nobody works these cases, so their SLA breaches: friction, worth watching, not a usage signal. */
 const FRICTION = 'the dispute is causing friction';
 
-test('steady usage raises no risk from usage', async () => {
+test('steady usage raises no risk from usage; the watch continues as new and keeps its state', async () => {
   const customer = await bench.newCustomer('steady');
   const { caseId, handle } = await bench.open({ customer });
-  await bench.env.sleep(40 * DAY_MS);
+  const firstRun = (await watchOf(caseId).describe()).runId;
+  // 65 daily polls: past the 60 a run takes before it hands over to the next.
+  await bench.env.sleep(65 * DAY_MS);
   await bench.settled(caseId, handle);
   expect(await firedRules(caseId)).toEqual([FRICTION]);
   expect(await riskEvents(caseId)).toEqual(['watch']);
-  expect((await watchOf(caseId).query(getWatchQuery)).polls).toBeGreaterThanOrEqual(40);
+  const first = await bench.env.client.workflow.getHandle(attritionWatchWorkflowId(caseId), firstRun).describe();
+  expect(first.status.name).toBe('CONTINUED_AS_NEW');
+  const current = await watchOf(caseId).query(getWatchQuery);
+  // The new run carries the count of looks, the level and what the dispute told it.
+  expect(current.polls).toBeGreaterThanOrEqual(65);
+  expect(current).toMatchObject({ level: 'watch', progress: { slaBreaches: 1 } });
 });
 
 test('usage ramping down during an open dispute raises high risk once, with the rules behind it', async () => {

@@ -23,6 +23,7 @@ export async function openOutreach(c: DisputeCase, report: RiskReport): Promise<
   if (!c.isOpen() || state.outreach.some((o) => o.status === 'open' || o.status === 'claimed')) return;
   const episode = state.outreach.length + 1;
   const id = outreachId(state.caseId, episode);
+  const openedAt = new Date(c.now()).toISOString();
   const opened = await activities.openOutreach({
     outreachId: id,
     episode,
@@ -34,12 +35,12 @@ export async function openOutreach(c: DisputeCase, report: RiskReport): Promise<
       .views()
       .filter((clock) => clock.breachedAt !== null || clock.status === 'warned')
       .map(({ label, status, breachedAt }) => ({ label, status, breachedAt })),
-    openedAt: new Date(c.now()).toISOString(),
+    openedAt,
   });
   const outreach: Outreach = {
     id,
     episode,
-    openedAt: new Date(c.now()).toISOString(),
+    openedAt,
     dueAt: opened.dueAt,
     status: 'open',
     assigneeId: null,
