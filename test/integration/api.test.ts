@@ -7,58 +7,28 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
-import { JANE, seed } from '../../prisma/seed';
+import { JANE } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
 import type { Db } from '../../src/db/client';
 import { AssignedAgent } from '../../workflows/search-attributes';
-import { migratedSqlite } from '../helpers/db';
-import { devServerTemporal, testWorkflowBundle, type TestTemporal } from '../helpers/temporal';
+import { ApiStack, eventually } from '../helpers/api-stack';
+import type { LocalMail } from '../helpers/mail';
 import { freePort } from '../helpers/ports';
-import { LocalMail } from '../helpers/mail';
-import { loggingChannel } from '../../src/mail/channels';
 
 const TASK_QUEUE = 'api-test';
-let temporal: TestTemporal;
+let stack: ApiStack;
 let env: TestWorkflowEnvironment;
 let db: Db;
-let worker: Worker;
-let running: Promise<void>;
-let server: Server;
 let base: string;
 let mail: LocalMail;
 
 beforeAll(async () => {
-  temporal = await devServerTemporal();
-  env = temporal.env;
-  ({ db } = migratedSqlite());
-  mail = await LocalMail.start();
-  await seed(db, { customers: 5 });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowBundle: await testWorkflowBundle(),
-    // A reopen window of two seconds lets a case reach `closed` within the test.
-    activities: createActivities({
-      db,
-      policy: { reopenWindowDays: 2 / 86_400 },
-      channels: { email: mail.channel, sms: loggingChannel('sms', () => {}), push: loggingChannel('push', () => {}) },
-    }),
-  });
-  running = worker.run();
-  server = createApp({ db, temporal: env.client, taskQueue: TASK_QUEUE }).listen(0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // A reopen window of two seconds lets a case reach `closed` within the test.
+  stack = await ApiStack.start({ taskQueue: TASK_QUEUE, policy: { reopenWindowDays: 2 / 86_400 } });
+  ({ env, db, base, mail } = stack);
 });
 
-afterAll(async () => {
-  server?.close();
-  worker?.shutdown();
-  await running;
-  await db?.$disconnect();
-  await temporal?.stop();
-  await mail?.stop();
-});
+afterAll(() => stack?.stop());
 
 const janesEmail = 'jane.morgan@example.com';
 const janesDispute = {
@@ -69,16 +39,8 @@ const janesDispute = {
   reasonCode: 'unrecognized',
 };
 
-function call(method: string, path: string, actor: string | undefined, body?: unknown) {
-  return fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(actor ? { 'X-Actor': actor } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const call = (method: string, path: string, actor: string | undefined, body?: unknown) =>
+  stack.call(method, path, actor, body);
 
 function post(body: unknown, headers: Record<string, string> = { 'X-Actor': 'intake-agent-1' }) {
   return fetch(`${base}/cases`, {
@@ -90,15 +52,6 @@ function post(body: unknown, headers: Record<string, string> = { 'X-Actor': 'int
 
 async function countWorkflows(query: string): Promise<number> {
   return (await env.client.workflow.count(query)).count;
-}
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 test('GET /healthz reports Temporal and the database reachable', async () => {

@@ -1,0 +1,95 @@
+/**
+ * The product on real components for integration tests: a Temporal dev server (the CLI from the
+ * project's venv), a SQLite database migrated by the wasm engine and seeded, the real worker
+ * bundle and activities, the SMTP sink, and the admin API over HTTP on a free port.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { seed } from '../../prisma/seed';
+import { createApp } from '../../src/api/app';
+import type { Db } from '../../src/db/client';
+import { loggingChannel } from '../../src/mail/channels';
+import { migratedSqlite } from './db';
+import { LocalMail } from './mail';
+import { devServerTemporal, testWorkflowBundle, type TestTemporal } from './temporal';
+
+export interface ApiStackOptions {
+  taskQueue: string;
+  customers?: number;
+  policy?: ActivityDeps['policy'];
+}
+
+export class ApiStack {
+  private constructor(
+    private readonly temporal: TestTemporal,
+    readonly db: Db,
+    readonly mail: LocalMail,
+    private readonly worker: Worker,
+    private readonly running: Promise<void>,
+    private readonly server: Server,
+    readonly base: string,
+  ) {}
+
+  get env(): TestWorkflowEnvironment {
+    return this.temporal.env;
+  }
+
+  static async start({ taskQueue, customers = 5, policy }: ApiStackOptions): Promise<ApiStack> {
+    const temporal = await devServerTemporal();
+    const { db } = migratedSqlite();
+    const mail = await LocalMail.start();
+    await seed(db, { customers });
+    const worker = await Worker.create({
+      connection: temporal.env.nativeConnection,
+      taskQueue,
+      workflowBundle: await testWorkflowBundle(),
+      activities: createActivities({
+        db,
+        policy,
+        channels: { email: mail.channel, sms: loggingChannel('sms', () => {}), push: loggingChannel('push', () => {}) },
+      }),
+    });
+    const running = worker.run();
+    const server = createApp({ db, temporal: temporal.env.client, taskQueue }).listen(0);
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return new ApiStack(temporal, db, mail, worker, running, server, base);
+  }
+
+  /** An HTTP call to the API as the staff member `actor` (none: unauthenticated). */
+  call(method: string, path: string, actor: string | undefined, body?: unknown): Promise<Response> {
+    return fetch(`${this.base}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(actor ? { 'X-Actor': actor } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.server.close();
+    this.worker.shutdown();
+    await this.running;
+    await this.db.$disconnect();
+    await this.temporal.stop();
+    await this.mail.stop();
+  }
+}
+
+/** Polls `probe` until `done` says so, or the time is up (then returns the last value). */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
