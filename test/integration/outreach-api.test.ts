@@ -5,7 +5,7 @@
  */
 import { JANE } from '../../prisma/seed';
 import type { RiskReport } from '../../workflows/attrition-watch/messages';
-import { attritionRiskSignal, disputeWorkflowId } from '../../workflows/dispute/messages';
+import { attritionRiskSignal, disputeWorkflowId, type Outreach } from '../../workflows/dispute/messages';
 import { ApiStack, eventually } from '../helpers/api-stack';
 
 let stack: ApiStack;
@@ -14,7 +14,18 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, any> });
+/** The parts of the API's answers these tests read. */
+interface Answer {
+  status: number;
+  body: {
+    id: string;
+    stage?: string;
+    detail?: string;
+    items: { id: string; [field: string]: unknown }[];
+    workflow: { outreach: Outreach[] };
+  };
+}
+const json = async (res: Response): Promise<Answer> => ({ status: res.status, body: (await res.json()) as Answer['body'] });
 const call = (method: string, path: string, actor: string | undefined, body?: unknown) =>
   stack.call(method, path, actor, body).then(json);
 
@@ -85,7 +96,7 @@ test("a high-risk report opens an outreach the care team lists, and Jane's case 
     () => call('GET', '/cases', 'admin'),
     (res) => res.body.items[0]?.id === caseId,
   );
-  expect(cases.body.items.map((c: { id: string }) => c.id)).toEqual([caseId, otherCaseId]);
+  expect(cases.body.items.map((c) => c.id)).toEqual([caseId, otherCaseId]);
   expect(cases.body.items[0]).toMatchObject({ priority: 'high', attritionRisk: 'high' });
   expect((await call('GET', `/outreach/${outreachId}`, 'care-supervisor')).body.id).toBe(outreachId);
 });
