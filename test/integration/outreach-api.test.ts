@@ -25,7 +25,10 @@ interface Answer {
     workflow: { outreach: Outreach[] };
   };
 }
-const json = async (res: Response): Promise<Answer> => ({ status: res.status, body: (await res.json()) as Answer['body'] });
+const json = async (res: Response): Promise<Answer> => ({
+  status: res.status,
+  body: (await res.json()) as Answer['body'],
+});
 const call = (method: string, path: string, actor: string | undefined, body?: unknown) =>
   stack.call(method, path, actor, body).then(json);
 
