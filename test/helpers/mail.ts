@@ -2,7 +2,7 @@ import path from 'node:path';
 import { smtpChannel, type DeliveryChannel } from '../../src/mail/channels';
 import { startMailSink, type MailSink, type SinkMessage } from '../../src/mail/sink';
 import { tempDir } from './db';
-import { freePort } from './ports';
+import { freePort } from '../../src/ports';
 
 /** The embedded SMTP sink on free ports, and a real SMTP channel pointed at it. */
 export class LocalMail {

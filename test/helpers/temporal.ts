@@ -13,7 +13,7 @@ import { temporalTestServer } from '../../src/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/connection';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { tempDir } from './db';
-import { freePort } from './ports';
+import { freePort } from '../../src/ports';
 
 export interface TestTemporal {
   env: TestWorkflowEnvironment;

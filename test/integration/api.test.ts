@@ -13,7 +13,7 @@ import type { Db } from '../../src/db/client';
 import { AssignedAgent } from '../../workflows/search-attributes';
 import { ApiStack, eventually } from '../helpers/api-stack';
 import type { LocalMail } from '../helpers/mail';
-import { freePort } from '../helpers/ports';
+import { freePort } from '../../src/ports';
 
 const TASK_QUEUE = 'api-test';
 let stack: ApiStack;

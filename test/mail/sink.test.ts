@@ -3,7 +3,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { startMailSink, type MailSink } from '../../src/mail/sink';
 import { tempDir } from '../helpers/db';
-import { freePort } from '../helpers/ports';
+import { freePort } from '../../src/ports';
 
 let sink: MailSink;
 let smtpPort: number;

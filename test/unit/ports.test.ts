@@ -1,6 +1,5 @@
 import net from 'node:net';
-import { assertPortFree } from '../../src/ports';
-import { freePort } from '../helpers/ports';
+import { assertPortFree, freePort } from '../../src/ports';
 
 test('a taken port is refused with a sentence naming it and its variable', async () => {
   const port = await freePort();
