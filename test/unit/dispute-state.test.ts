@@ -76,6 +76,18 @@ test('a case carried by version 2 resumes with no customer contacts counted yet'
   expect(resumed).toMatchObject({ schemaVersion: CASE_STATE_VERSION, eventSeq: 7, customerContacts: 0 });
 });
 
+test('a case carried by version 4 resumes at normal priority with no outreach, still watched', () => {
+  const { priority: _priority, outreach: _outreach, ...v4 } = newCase(input, new Date('2026-11-02T10:00:00Z'));
+  const resumed = resumeCase({ ...v4, schemaVersion: 4, watching: true, customerContacts: 2 });
+  expect(resumed).toMatchObject({
+    schemaVersion: CASE_STATE_VERSION,
+    priority: 'normal',
+    outreach: [],
+    watching: true,
+    customerContacts: 2,
+  });
+});
+
 test('every staff action has one name for its Update and its rule, and a URL segment of its own', () => {
   const names = Object.keys(STAFF_ACTIONS) as (keyof typeof STAFF_ACTIONS)[];
   for (const name of names) {

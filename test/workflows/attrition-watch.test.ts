@@ -81,9 +81,28 @@ test('a gap with a travel notice raises no risk from usage', async () => {
   });
   const { caseId, handle } = await bench.open({ customer });
   await bench.env.sleep(35 * DAY_MS);
-  await bench.settled(caseId, handle);
+  const view = await bench.settled(caseId, handle);
   expect(await firedRules(caseId)).toEqual([FRICTION]);
   expect(await riskEvents(caseId)).toEqual(['watch']);
+  expect(view.outreach).toEqual([]);
+});
+
+test('the gap of a blocked and reissued card raises no risk from usage, and no outreach', async () => {
+  const blocked = (day: number) => (day >= 5 && day < 16 ? 0 : 1);
+  const customer = await bench.newCustomer('reissued', blocked);
+  const now = await bench.env.currentTimeMs();
+  await bench.db.cardEvent.create({
+    data: { id: 'reissue-1', cardId: customer.cardId, type: 'card_reissued', at: new Date(now + 5 * DAY_MS) },
+  });
+  const { caseId, handle } = await bench.open({ customer });
+  for (let day = 0; day < 30; day += 5) {
+    await bench.env.sleep(5 * DAY_MS);
+    // At no look along the way did the gap count against her.
+    expect((await watchOf(caseId).query(getWatchQuery)).level).not.toBe('high');
+  }
+  const view = await bench.settled(caseId, handle);
+  expect(await riskEvents(caseId)).not.toContain('high');
+  expect(view.outreach).toEqual([]);
 });
 
 test('a fall after the resolution is watched but raises no risk, and the customer is reported lost', async () => {
@@ -99,6 +118,7 @@ test('a fall after the resolution is watched but raises no risk, and the custome
   const outcome = (await watchOf(caseId).result()) as WatchView;
   expect(outcome).toMatchObject({ outcome: 'lost', level: 'none' });
   expect(await riskEvents(caseId)).toEqual([]);
+  expect((await handle.query(getCaseQuery)).outreach).toEqual([]);
   expect(await bench.readModel(caseId)).toMatchObject({ retentionOutcome: 'lost' });
   await bench.keepHistory('attrition-watch-lost', watchOf(caseId));
 });
