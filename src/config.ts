@@ -29,6 +29,8 @@ const Env = z.object({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   API_PORT: port(3000),
+  /** Every embedded listener binds here; set it to 0.0.0.0 to reach the API from elsewhere. */
+  API_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: port(2525),
   SMTP_SECURE: flag,
@@ -100,7 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       uiPort: e.TEMPORAL_UI_PORT,
       dbFile: path.join(dataDir, 'temporal.db'),
     },
-    api: { port: e.API_PORT },
+    api: { port: e.API_PORT, host: e.API_HOST },
     /** Defaults a new case captures at intake; cases already open keep theirs. */
     casePolicy: {
       reopenWindowDays: e.CASE_REOPEN_WINDOW_DAYS,

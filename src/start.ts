@@ -15,6 +15,7 @@ import { loadConfig } from './config';
 import { createDb } from './db/client';
 import { migrate } from './db/migrate';
 import { startMailSink } from './mail/sink';
+import { secureDataDir } from './data-dir';
 import { assertPortFree } from './ports';
 import { assertSearchAttributes, connectClient } from './temporal/connection';
 import { startDevServer } from './temporal/dev-server';
@@ -44,6 +45,9 @@ async function main(): Promise<void> {
 
   try {
     const urls: string[] = [];
+    if (role === 'all' && (config.embeddedDatabase || config.temporal.embedded || config.mail.embeddedSink)) {
+      secureDataDir(config.dataDir);
+    }
     if (config.temporal.embedded && role === 'all') {
       const server = await startDevServer(config.temporal);
       stops.push(() => stopChild(server));
@@ -99,13 +103,12 @@ async function main(): Promise<void> {
     if (role !== 'worker') {
       await assertPortFree(config.api.port, 'the admin API', 'API_PORT');
       const server: Server = await new Promise((resolve) => {
-        const s = createApp({ db, temporal, taskQueue: config.temporal.taskQueue }).listen(config.api.port, () =>
-          resolve(s),
-        );
+        const app = createApp({ db, temporal, taskQueue: config.temporal.taskQueue });
+        const s = app.listen(config.api.port, config.api.host, () => resolve(s));
       });
       stops.push(() => new Promise((resolve) => server.close(resolve)));
       urls.push(
-        `Admin API         http://127.0.0.1:${config.api.port}  (cases, staff actions and alerts; X-Actor: a staff id such as intake-agent-1)`,
+        `Admin API         http://${config.api.host}:${config.api.port}  (cases, staff actions and alerts; X-Actor: a staff id such as intake-agent-1)`,
       );
     }
 

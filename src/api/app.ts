@@ -1,7 +1,9 @@
 import express from 'express';
+import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { Problem, problemHandler } from './problem';
+import { requestId } from './request-id';
 import { identifyByHeader } from './auth';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
@@ -20,6 +22,9 @@ export interface ApiDeps {
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestId);
+  // Security headers for a JSON API: no sniffing, no framing, HSTS behind TLS, a strict CSP.
+  app.use(helmet());
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRoutes(deps));
   // The card processor's feed: a system calls it, not a member of staff, so it names no X-Actor.

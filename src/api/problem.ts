@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
+import { requestIdOf } from './request-id';
 
 /** One wrong field of a request, as RFC 9457 problem details carry it in `errors`. */
 export interface FieldError {
@@ -38,6 +39,8 @@ export function sendProblem(res: Response, problem: Problem): void {
       status: problem.status,
       detail: problem.detail,
       ...problem.extra,
+      // The same id is in the X-Request-Id header, for whoever reports the error.
+      requestId: requestIdOf(res),
     });
 }
 

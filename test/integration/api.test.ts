@@ -54,10 +54,29 @@ async function countWorkflows(query: string): Promise<number> {
   return (await env.client.workflow.count(query)).count;
 }
 
-test('GET /healthz reports Temporal and the database reachable', async () => {
-  const res = await fetch(`${base}/healthz`);
-  expect(res.status).toBe(200);
-  expect(await res.json()).toMatchObject({ status: 'ok', temporal: { ok: true }, database: { ok: true } });
+test('GET /healthz says the process lives; GET /readyz that Temporal and the database answer', async () => {
+  const live = await fetch(`${base}/healthz`);
+  expect(live.status).toBe(200);
+  expect(await live.json()).toEqual({ status: 'ok' });
+  const ready = await fetch(`${base}/readyz`);
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toMatchObject({ status: 'ok', temporal: { ok: true }, database: { ok: true } });
+});
+
+test('every answer carries a request id and security headers; a problem names its request id', async () => {
+  const res = await call('GET', '/cases/DSP-NOPE', 'admin');
+  const id = res.headers.get('x-request-id');
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  expect(((await res.json()) as { requestId: string }).requestId).toBe(id);
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  expect(res.headers.get('x-powered-by')).toBeNull();
+  // A gateway's own id is kept when it is a plain token, replaced when it is not.
+  const kept = await fetch(`${base}/healthz`, { headers: { 'X-Request-Id': 'gw-1234.abc' } });
+  expect(kept.headers.get('x-request-id')).toBe('gw-1234.abc');
+  const replaced = await fetch(`${base}/healthz`, { headers: { 'X-Request-Id': 'bad id <script>' } });
+  expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 });
 
 describe('bad input is refused with problem+json naming the field, creating nothing', () => {
@@ -605,6 +624,15 @@ describe('when Temporal cannot be reached', () => {
     outageBase = `http://127.0.0.1:${(outage.address() as AddressInfo).port}`;
   });
   afterAll(() => outage?.close());
+
+  test('GET /readyz answers 503 naming Temporal within a couple of seconds; /healthz stays 200', async () => {
+    const started = Date.now();
+    const ready = await fetch(`${outageBase}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'degraded', temporal: { ok: false }, database: { ok: true } });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect((await fetch(`${outageBase}/healthz`)).status).toBe(200);
+  });
 
   test('POST /cases answers 503 and leaves no half-made case', async () => {
     const txn = await db.cardTransaction.findFirstOrThrow({

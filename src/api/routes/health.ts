@@ -18,10 +18,17 @@ async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; erro
   }
 }
 
-/** `GET /healthz`: 200 when Temporal and the database answer, 503 naming the one that does not. */
+/**
+ * `GET /healthz`: liveness, 200 while the process serves requests (it asks nothing else, so a
+ * database outage does not get the API restarted). `GET /readyz`: readiness, 200 when Temporal
+ * and the database answer within two seconds, 503 naming the one that does not.
+ */
 export function healthRoutes({ db, temporal }: { db: Db; temporal: Client }): Router {
   const router = Router();
-  router.get('/healthz', async (_req, res) => {
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
     const [temporalStatus, database] = await Promise.all([
       probe(() => temporal.workflowService.getSystemInfo({})),
       probe(() => db.$queryRawUnsafe('SELECT 1')),
