@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { seed } from '../prisma/seed';
 import { createApp } from './api/app';
 import { loadConfig } from './config';
-import { createDb } from './db/client';
+import { issueToken } from './auth/tokens';
+import { createDb, type Db } from './db/client';
 import { migrate } from './db/migrate';
 import { startMailSink } from './mail/sink';
 import { secureDataDir } from './data-dir';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
 
   try {
     const urls: string[] = [];
+    let demoTokens = '';
     if (role === 'all' && (config.embeddedDatabase || config.temporal.embedded || config.mail.embeddedSink)) {
       secureDataDir(config.dataDir);
     }
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
       if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
       if (config.embeddedDatabase && (await seed(db)))
         console.log('Seeded the demo bank (Jane is customer cust-jane).');
+      if (config.embeddedDatabase) demoTokens = await issueDemoTokens(db);
     }
     urls.push(
       `Database          ${config.embeddedDatabase ? config.databaseUrl : config.databaseUrl.replace(/\/\/[^@]*@/, '//…@')}`,
@@ -107,16 +110,41 @@ async function main(): Promise<void> {
         const s = app.listen(config.api.port, config.api.host, () => resolve(s));
       });
       stops.push(() => new Promise((resolve) => server.close(resolve)));
-      urls.push(
-        `Admin API         http://${config.api.host}:${config.api.port}  (cases, staff actions and alerts; X-Actor: a staff id such as intake-agent-1)`,
-      );
+      urls.push(`Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)`);
     }
 
     console.log(`\nProactive Care is running. Ctrl-C stops everything it started.\n\n  ${urls.join('\n  ')}\n`);
+    if (demoTokens) console.log(demoTokens);
   } catch (error) {
     console.error(`\nCould not start: ${(error as Error).message}`);
     await shutdown(1);
   }
+}
+
+/** One seeded member of staff per role, for trying the API by copy and paste. */
+const DEMO_STAFF = [
+  ['intake agent', 'intake-agent-1'],
+  ['agent', 'merchant-disputes-agent-1'],
+  ['supervisor', 'merchant-disputes-supervisor'],
+  ['care agent', 'care-agent-1'],
+  ['auditor', 'auditor'],
+  ['admin', 'admin'],
+] as const;
+
+/**
+ * On embedded defaults: fresh demo tokens for a day, one per role, printed once; the ones an
+ * earlier start printed are revoked, so a token lives no longer than the run that showed it.
+ */
+async function issueDemoTokens(db: Db): Promise<string> {
+  await db.staffToken.updateMany({ where: { label: 'demo', revokedAt: null }, data: { revokedAt: new Date() } });
+  const lines = [];
+  for (const [role, staffId] of DEMO_STAFF) {
+    // A database seeded by an older release may lack a role (the auditor came later).
+    if (!(await db.staff.findFirst({ where: { id: staffId, active: true } }))) continue;
+    const { token } = await issueToken(db, staffId, { days: 1, label: 'demo' });
+    lines.push(`  ${role.padEnd(13)} ${staffId.padEnd(29)} ${token}`);
+  }
+  return `Demo tokens (valid one day, revoked at the next start):\n\n${lines.join('\n')}\n`;
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -4,13 +4,14 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { Problem, problemHandler } from './problem';
 import { requestId } from './request-id';
-import { identifyByHeader } from './auth';
+import { authenticate } from './auth';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
 import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { outreachRoutes } from './routes/outreach';
+import { staffRoutes } from './routes/staff';
 
 export interface ApiDeps {
   db: Db;
@@ -29,12 +30,13 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(healthRoutes(deps));
   // The card processor's feed: a system calls it, not a member of staff, so it names no X-Actor.
   app.use(feedRoutes(deps));
-  // Everything but health needs to know who acts; a token check replaces this one line.
-  app.use(['/cases', '/alerts', '/outreach'], identifyByHeader(deps.db));
+  // Everything but health and the feed is for staff, who authenticate with a bearer token.
+  app.use(['/cases', '/alerts', '/outreach', '/staff', '/tokens'], authenticate(deps.db));
   app.use(caseRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(alertRoutes(deps));
   app.use(outreachRoutes(deps));
+  app.use(staffRoutes(deps));
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler);
   return app;

@@ -1,27 +1,38 @@
 /**
- * Who is calling. Until real authentication lands the caller names themselves in `X-Actor`;
- * everything downstream reads `actorOf(res)`, so a token-verifying middleware can replace
- * `identifyByHeader` without touching a handler.
+ * Who is calling: a bearer token in `Authorization`, verified against the staff tokens (only
+ * their hashes are stored). A claimed name is never identity: `X-Actor` is refused. Everything
+ * downstream reads `actorOf(res)`.
  */
 import type { RequestHandler, Response } from 'express';
 import type { Db } from '../db/client';
-import { loadActor } from '../cases/actors';
+import { verifyToken } from '../auth/tokens';
 import type { Actor } from '../../workflows/dispute/messages';
 import { Problem } from './problem';
 
-export function identifyByHeader(db: Db): RequestHandler {
+export function authenticate(db: Db): RequestHandler {
   return async (req, res, next) => {
-    const id = req.get('X-Actor');
-    if (!id) throw unauthenticated('is required: the id of the staff member acting');
-    const actor = await loadActor(db, id);
-    if (!actor) throw unauthenticated(`no active staff member ${id}`);
-    res.locals.actor = actor;
+    const header = req.get('Authorization');
+    if (!header) {
+      const hint = req.get('X-Actor') ? '; X-Actor is not accepted as identity' : '';
+      throw unauthenticated(`is required: Bearer <token>${hint}`);
+    }
+    const [scheme, token] = header.split(/\s+/, 2);
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('must be Bearer <token>');
+    const check = await verifyToken(db, token);
+    if ('refused' in check) throw unauthenticated(`the token ${check.refused}`);
+    res.locals.actor = check.actor;
     next();
   };
 }
 
 function unauthenticated(message: string): Problem {
-  return new Problem(401, 'Unauthenticated', `X-Actor: ${message}`, { errors: [{ field: 'X-Actor', message }] });
+  return new Problem(
+    401,
+    'Unauthenticated',
+    `Authorization: ${message}`,
+    { errors: [{ field: 'Authorization', message }] },
+    { 'WWW-Authenticate': 'Bearer realm="proactive-care"' },
+  );
 }
 
 export function actorOf(res: Response): Actor {
@@ -33,7 +44,10 @@ const SEES_ALL_DEPARTMENTS = new Set(['intake', 'care']);
 
 /** The department an actor may see, or null for all of them. */
 export function visibleDepartment(actor: Actor): string | null {
-  return actor.role === 'admin' || actor.role === 'care_agent' || SEES_ALL_DEPARTMENTS.has(actor.departmentId)
+  return actor.role === 'admin' ||
+    actor.role === 'auditor' ||
+    actor.role === 'care_agent' ||
+    SEES_ALL_DEPARTMENTS.has(actor.departmentId)
     ? null
     : actor.departmentId;
 }
@@ -42,4 +56,15 @@ export function assertMaySee(actor: Actor, caseDepartment: string, caseId: strin
   const visible = visibleDepartment(actor);
   // Not 403: a case outside one's department is not acknowledged to exist.
   if (visible !== null && visible !== caseDepartment) throw Problem.notFound(`No case ${caseId}.`);
+}
+
+/** Auditors read everything and change nothing. */
+export function assertMayChange(actor: Actor): void {
+  if (actor.role === 'auditor') {
+    throw new Problem(403, 'Forbidden', `${actor.id} is an auditor: auditors read cases and change nothing.`);
+  }
+}
+
+export function assertAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new Problem(403, 'Forbidden', `${actor.id} is not an admin.`);
 }

@@ -15,6 +15,8 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers the problem needs (`WWW-Authenticate`, `Retry-After`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
@@ -31,6 +33,7 @@ export class Problem extends Error {
 
 export function sendProblem(res: Response, problem: Problem): void {
   res
+    .set(problem.headers)
     .status(problem.status)
     .type('application/problem+json')
     .json({

@@ -22,6 +22,7 @@ import { attritionWatchWorkflowId } from '../../workflows/attrition-watch/messag
 import { disputeWorkflowId, type OutreachRecommendation } from '../../workflows/dispute/messages';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import { createApp } from '../api/app';
+import { issueToken } from '../auth/tokens';
 import { createDb, type Db } from '../db/client';
 import { migrate } from '../db/migrate';
 import { ROOT } from '../db/target';
@@ -173,12 +174,18 @@ async function main(): Promise<number> {
   const server: Server = createApp({ db, temporal: env.client, taskQueue: TASK_QUEUE }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Each person in the story signs in with a staff API token of their own.
+  const tokens = new Map<string, string>();
+  const bearer = async (actor: string) => {
+    if (!tokens.has(actor)) tokens.set(actor, (await issueToken(db, actor, { days: 1, label: 'demo' })).token);
+    return { Authorization: `Bearer ${tokens.get(actor)}` };
+  };
   const api: Api = async (method, url, actor, body) => {
     const res = await fetch(`${base}${url}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(actor ? { 'X-Actor': actor } : {}),
+        ...(actor ? await bearer(actor) : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

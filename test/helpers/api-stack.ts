@@ -10,6 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
+import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { loggingChannel } from '../../src/mail/channels';
 import { migratedSqlite } from './db';
@@ -58,13 +59,25 @@ export class ApiStack {
     return new ApiStack(temporal, db, mail, worker, running, server, base);
   }
 
+  private readonly tokens = new Map<string, string>();
+
+  /** The Authorization header of `actor`, with a token issued once per test run. */
+  async auth(actor: string): Promise<{ Authorization: string }> {
+    let token = this.tokens.get(actor);
+    if (!token) {
+      token = (await issueToken(this.db, actor, { days: 1, label: 'test' })).token;
+      this.tokens.set(actor, token);
+    }
+    return { Authorization: `Bearer ${token}` };
+  }
+
   /** An HTTP call to the API as the staff member `actor` (none: unauthenticated). */
-  call(method: string, path: string, actor: string | undefined, body?: unknown): Promise<Response> {
+  async call(method: string, path: string, actor: string | undefined, body?: unknown): Promise<Response> {
     return fetch(`${this.base}${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(actor ? { 'X-Actor': actor } : {}),
+        ...(actor ? await this.auth(actor) : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

@@ -42,10 +42,11 @@ const janesDispute = {
 const call = (method: string, path: string, actor: string | undefined, body?: unknown) =>
   stack.call(method, path, actor, body);
 
-function post(body: unknown, headers: Record<string, string> = { 'X-Actor': 'intake-agent-1' }) {
+/** POST /cases as `actor` (null: no credential). */
+async function post(body: unknown, headers: Record<string, string> = {}, actor: string | null = 'intake-agent-1') {
   return fetch(`${base}/cases`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(actor ? await stack.auth(actor) : {}), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -119,7 +120,7 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
     call('POST', `/cases/${caseId}/${name}`, actor, body);
 
   test('POST /cases writes the case and starts dispute-<caseId>, which routes it', async () => {
-    const res = await post(janesDispute, { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' });
+    const res = await post(janesDispute, { 'Idempotency-Key': 'jane-call-1' });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { id: string; workflowId: string; stage: string };
     caseId = body.id;
@@ -188,7 +189,7 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
   });
 
   test('a repeat with the same Idempotency-Key returns the same case and starts nothing new', async () => {
-    const res = await post(janesDispute, { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' });
+    const res = await post(janesDispute, { 'Idempotency-Key': 'jane-call-1' });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { id: string }).id).toBe(caseId);
     expect(await db.case.count({ where: { customerId: JANE.customerId } })).toBe(1);
@@ -197,10 +198,7 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
 
   test('the same key with a different dispute is refused, down to the description', async () => {
     for (const changed of [{ amount: 10 }, { description: 'I never ordered from them' }]) {
-      const res = await post(
-        { ...janesDispute, ...changed },
-        { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' },
-      );
+      const res = await post({ ...janesDispute, ...changed }, { 'Idempotency-Key': 'jane-call-1' });
       expect(res.status).toBe(422);
       expect(((await res.json()) as { errors: { field: string }[] }).errors[0].field).toBe('Idempotency-Key');
     }
@@ -208,7 +206,7 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
   });
 
   test('a second dispute of the same transaction is a conflict', async () => {
-    const res = await post(janesDispute, { 'X-Actor': 'intake-agent-1' });
+    const res = await post(janesDispute);
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ caseId });
   });
@@ -265,15 +263,16 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
     await expectProblem(
       await call('POST', `/cases/${caseId}/notes`, undefined, { text: 'who am I' }),
       401,
-      /X-Actor: is required/,
-      'X-Actor',
+      /Authorization: is required/,
+      'Authorization',
     );
-    await expectProblem(
-      await call('POST', `/cases/${caseId}/notes`, 'ghost', { text: 'boo' }),
-      401,
-      /no active staff member ghost/,
-      'X-Actor',
-    );
+    // A claimed name is not a credential.
+    const claimed = await fetch(`${base}/cases/${caseId}/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Actor': 'admin' },
+      body: JSON.stringify({ text: 'trust me' }),
+    });
+    await expectProblem(claimed, 401, /X-Actor is not accepted as identity/, 'Authorization');
     expect(await db.caseEvent.count({ where: { caseId } })).toBe(before);
   });
 
@@ -357,7 +356,7 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
   test('the opening request repeated after the case closed returns it and starts no second dispute', async () => {
     const handle = env.client.workflow.getHandle(`dispute-${caseId}`);
     const closedRun = (await handle.describe()).runId;
-    const res = await post(janesDispute, { 'Idempotency-Key': 'jane-call-1', 'X-Actor': 'intake-agent-1' });
+    const res = await post(janesDispute, { 'Idempotency-Key': 'jane-call-1' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: caseId, stage: 'closed' });
     const latest = await handle.describe();
@@ -367,10 +366,14 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
 
 describe('staff actions answer from the case as the action left it', () => {
   let caseId: string;
-  const act = (name: string, actor: string, body: unknown, key?: string) =>
+  const act = async (name: string, actor: string, body: unknown, key?: string) =>
     fetch(`${base}/cases/${caseId}/${name}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-Actor': actor, ...(key ? { 'Idempotency-Key': key } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(await stack.auth(actor)),
+        ...(key ? { 'Idempotency-Key': key } : {}),
+      },
       body: JSON.stringify(body),
     });
   const events = (type: string) => db.caseEvent.count({ where: { caseId, type } });
@@ -388,7 +391,7 @@ describe('staff actions answer from the case as the action left it', () => {
         amount: 1,
         reasonCode: 'unrecognized',
       },
-      { 'X-Actor': 'intake-agent-1' },
+      {},
     );
     caseId = ((await res.json()) as { id: string }).id;
     await eventually(
@@ -453,7 +456,11 @@ describe('staff actions answer from the case as the action left it', () => {
       const port = (flaky.address() as AddressInfo).port;
       const res = await fetch(`http://127.0.0.1:${port}/cases/${caseId}/notes`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'X-Actor': 'fraud-agent-1', 'Idempotency-Key': 'note-2' },
+        headers: {
+          'content-type': 'application/json',
+          ...(await stack.auth('fraud-agent-1')),
+          'Idempotency-Key': 'note-2',
+        },
         body: JSON.stringify({ text: 'Chip log shows a cloned card' }),
       });
       expect(res.status).toBe(200);
@@ -535,7 +542,8 @@ describe('finding late cases', () => {
         amount: 1,
         reasonCode: 'duplicate_charge',
       },
-      { 'X-Actor': 'intake-agent-2' },
+      {},
+      'intake-agent-2',
     );
     expect(res.status).toBe(201);
     lateCaseId = ((await res.json()) as { id: string }).id;
@@ -642,7 +650,7 @@ describe('when Temporal cannot be reached', () => {
     const before = await db.case.count();
     const res = await fetch(`${outageBase}/cases`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-Actor': 'intake-agent-1' },
+      headers: { 'content-type': 'application/json', ...(await stack.auth('intake-agent-1')) },
       body: JSON.stringify({
         customerId: txn.card.customerId,
         cardId: txn.cardId,
@@ -660,7 +668,7 @@ describe('when Temporal cannot be reached', () => {
     const row = await db.case.findFirstOrThrow({ where: { stage: 'investigation' } });
     const res = await fetch(`${outageBase}/cases/${row.id}/notes`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-Actor': 'admin' },
+      headers: { 'content-type': 'application/json', ...(await stack.auth('admin')) },
       body: JSON.stringify({ text: 'x' }),
     });
     expect(res.status).toBe(503);

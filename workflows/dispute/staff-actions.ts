@@ -44,7 +44,11 @@ export function handleStaffActions(c: DisputeCase): void {
               details: ['actor'],
             });
           }
-          const rejection = check(state, req, c.now());
+          // Auditors read and change nothing; the API refuses them first, this is the second line.
+          const rejection =
+            req.actor.role === 'auditor'
+              ? { code: 'Forbidden' as const, message: `${req.actor.id} is an auditor and changes nothing.` }
+              : check(state, req, c.now());
           if (rejection) {
             throw ApplicationFailure.create({
               type: rejection.code,

@@ -24,7 +24,7 @@ import {
   type StaffActionName,
   type StaffRequest,
 } from '../../../workflows/dispute/messages';
-import { actorOf, assertMaySee } from '../auth';
+import { actorOf, assertMayChange, assertMaySee } from '../auth';
 import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer } from '../idempotency';
 import { Problem } from '../problem';
 import { amountCents, id, idempotencyKey, requireJson, text } from '../validation';
@@ -179,6 +179,7 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
       const target = String(req.params.id);
       requireJson(req);
       const actor = actorOf(res);
+      assertMayChange(actor);
       const key = idempotencyKey(req);
 
       const row = await caseOf(on, target);

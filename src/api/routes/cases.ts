@@ -14,7 +14,7 @@ import {
 } from '../../../workflows/dispute/messages';
 import { formatMoney, toUnits } from '../../../workflows/domain/money';
 import { startDispute, type CaseRow } from '../../cases/start';
-import { actorOf, assertMaySee, visibleDepartment } from '../auth';
+import { actorOf, assertMayChange, assertMaySee, visibleDepartment } from '../auth';
 import { assertNotUsedForAction } from '../idempotency';
 import { Problem } from '../problem';
 import { amountCents, id, idempotencyKey } from '../validation';
@@ -79,9 +79,10 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
     if (!req.is('application/json')) {
       throw new Problem(415, 'Unsupported media type', 'Send the dispute as application/json.');
     }
+    const actor = actorOf(res);
+    assertMayChange(actor);
     const body = NewCase.parse(req.body ?? {});
     const key = idempotencyKey(req);
-    const actor = actorOf(res);
 
     if (key) {
       await assertNotUsedForAction(db, key);

@@ -31,8 +31,10 @@ const OutreachFilter = z.strictObject({
     .default(50),
 });
 
+/** The care team works outreach; admins and auditors may read it too. */
 function assertCareTeam(actor: Actor): void {
-  if (actor.role === 'admin' || actor.role === 'care_agent' || actor.departmentId === CARE_DEPARTMENT) return;
+  const reads = actor.role === 'admin' || actor.role === 'auditor' || actor.role === 'care_agent';
+  if (reads || actor.departmentId === CARE_DEPARTMENT) return;
   throw new Problem(403, 'Forbidden', `${actor.id} is not on the care team; outreach is theirs to work.`);
 }
 

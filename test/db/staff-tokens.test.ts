@@ -1,0 +1,124 @@
+/**
+ * Staff authentication: API tokens issued by an admin (endpoint and command), stored only as a
+ * hash, refused when unknown, expired or revoked, or when their owner is no longer active; a
+ * claimed name is never identity; auditors read and change nothing. No Temporal is needed: the
+ * API's client here could never connect, and nothing below reaches it.
+ */
+import { execFileSync } from 'node:child_process';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { seed } from '../../prisma/seed';
+import { createApp } from '../../src/api/app';
+import { issueToken } from '../../src/auth/tokens';
+import type { Db } from '../../src/db/client';
+import { DAY_MS } from '../../workflows/domain/time';
+import { migratedSqlite } from '../helpers/db';
+
+let db: Db;
+let url: string;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  ({ db, url } = migratedSqlite());
+  await seed(db, { customers: 2 });
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  server = createApp({ db, temporal, taskQueue: 'unused' }).listen(0);
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server?.close();
+  await db?.$disconnect();
+});
+
+const as = async (staffId: string) => `Bearer ${(await issueToken(db, staffId, { days: 1 })).token}`;
+
+async function request(method: string, path: string, authorization?: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(authorization ? { Authorization: authorization } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
+
+test('an admin issues a token, shown once and stored only as its hash; it works until revoked', async () => {
+  const issued = await request('POST', '/staff/care-agent-2/tokens', await as('admin'), { days: 7, label: 'laptop' });
+  expect(issued.status).toBe(201);
+  expect(issued.headers.get('cache-control')).toBe('no-store');
+  const { id, token } = issued.body as { id: string; token: string };
+  expect(token).toMatch(/^pct_[\w-]{43}$/);
+  const row = await db.staffToken.findUniqueOrThrow({ where: { id } });
+  expect(row).toMatchObject({ staffId: 'care-agent-2', label: 'laptop' });
+  expect(JSON.stringify(row)).not.toContain(token.slice(4));
+  expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(7 * DAY_MS);
+
+  expect((await request('GET', '/alerts', `Bearer ${token}`)).status).toBe(200);
+  expect((await request('DELETE', `/tokens/${id}`, await as('admin'))).status).toBe(200);
+  const refused = await request('GET', '/alerts', `Bearer ${token}`);
+  expect(refused.status).toBe(401);
+  expect(refused.body.detail).toMatch(/the token was revoked at/);
+  expect(refused.headers.get('www-authenticate')).toContain('Bearer');
+});
+
+test('only admins issue and revoke tokens, and a bad request names its field', async () => {
+  const supervisor = await as('merchant-disputes-supervisor');
+  expect((await request('POST', '/staff/admin/tokens', supervisor, {})).status).toBe(403);
+  expect((await request('DELETE', '/tokens/tok_anything', supervisor)).status).toBe(403);
+  const admin = await as('admin');
+  expect(await request('POST', '/staff/care-agent-1/tokens', admin, { days: 0 })).toMatchObject({
+    status: 422,
+    body: { errors: [expect.objectContaining({ field: 'days' })] },
+  });
+  expect((await request('POST', '/staff/nobody/tokens', admin, {})).status).toBe(404);
+  expect((await request('DELETE', '/tokens/tok_nothing', admin)).status).toBe(404);
+});
+
+test.each([
+  ['no credential', undefined, /Authorization: is required/],
+  ['another scheme', 'Basic YWRtaW46YWRtaW4=', /must be Bearer/],
+  ['a token of another system', 'Bearer abc.def.ghi', /not a Proactive Care token/],
+  ['an unknown token', 'Bearer pct_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /not a known token/],
+])('%s is refused with 401', async (_name, authorization, detail) => {
+  const res = await request('GET', '/cases', authorization);
+  expect(res).toMatchObject({
+    status: 401,
+    body: { errors: [{ field: 'Authorization', message: expect.anything() }] },
+  });
+  expect(res.body.detail).toMatch(detail);
+});
+
+test('an expired token and the token of someone no longer active are refused', async () => {
+  const old = await issueToken(db, 'fraud-agent-1', { days: 1, now: new Date(Date.now() - 2 * DAY_MS) });
+  expect((await request('GET', '/cases', `Bearer ${old.token}`)).body.detail).toMatch(/expired at/);
+  const leaver = await issueToken(db, 'fraud-agent-2', { days: 1 });
+  await db.staff.update({ where: { id: 'fraud-agent-2' }, data: { active: false } });
+  expect((await request('GET', '/cases', `Bearer ${leaver.token}`)).body.detail).toMatch(/no longer active/);
+});
+
+test('auditors read every case and change nothing', async () => {
+  const auditor = await as('auditor');
+  expect((await request('GET', '/cases', auditor)).status).toBe(200);
+  expect((await request('GET', '/outreach', auditor)).status).toBe(200);
+  const opened = await request('POST', '/cases', auditor, {});
+  expect(opened).toMatchObject({ status: 403, body: { detail: expect.stringContaining('auditor') } });
+  expect((await request('POST', '/cases/DSP-ANY/notes', auditor, { text: 'x' })).status).toBe(403);
+});
+
+test('npm run staff issues, lists and revokes tokens from a shell', () => {
+  const staff = (...args: string[]) =>
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/tools/staff.ts', 'token', ...args], {
+      env: { ...process.env, DATABASE_URL: url },
+      encoding: 'utf8',
+    });
+  const issued = staff('issue', 'chargebacks-agent-1', '--days', '3', '--label', 'cli');
+  const [, id] = /Token (tok_[\w-]+)/.exec(issued)!;
+  expect(issued).toMatch(/pct_[\w-]{43}/);
+  expect(staff('list', 'chargebacks-agent-1')).toContain(`${id}  expires`);
+  expect(staff('revoke', id)).toContain('revoked at');
+  expect(staff('list', 'chargebacks-agent-1')).toContain(`${id}  revoked`);
+});
