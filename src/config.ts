@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { JwtSettings } from './auth/jwt';
 import { z } from 'zod';
 import { DEFAULT_CASE_SETTINGS as CASE } from '../workflows/domain/policy';
 import { toUnits } from '../workflows/domain/money';
@@ -68,9 +70,33 @@ const Env = z.object({
   SURVEY_URL: z.string().default(NOTIFY.surveyUrl),
   MAIL_LOOKUP_URL: z.string().optional(),
   HOLIDAY_CALENDAR: z.string().default('US'),
+  AUTH_JWT_ISSUER: z.string().optional(),
+  AUTH_JWT_AUDIENCE: z.string().optional(),
+  AUTH_JWT_JWKS_URL: z.url().optional(),
+  AUTH_JWT_PUBLIC_KEY_FILE: z.string().optional(),
+  AUTH_JWT_ALGORITHM: z.string().default('RS256'),
+  AUTH_JWT_STAFF_CLAIM: z.string().default('sub'),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** JWT settings are all or nothing: an issuer needs an audience and a key source. */
+function jwtSettings(e: z.infer<typeof Env>): JwtSettings | null {
+  if (!e.AUTH_JWT_ISSUER) return null;
+  if (!e.AUTH_JWT_AUDIENCE || !(e.AUTH_JWT_JWKS_URL || e.AUTH_JWT_PUBLIC_KEY_FILE)) {
+    throw new Error(
+      'Invalid configuration: AUTH_JWT_ISSUER needs AUTH_JWT_AUDIENCE and AUTH_JWT_JWKS_URL or AUTH_JWT_PUBLIC_KEY_FILE',
+    );
+  }
+  return {
+    issuer: e.AUTH_JWT_ISSUER,
+    audience: e.AUTH_JWT_AUDIENCE,
+    jwksUrl: e.AUTH_JWT_JWKS_URL,
+    publicKeyPem: e.AUTH_JWT_PUBLIC_KEY_FILE ? readFileSync(e.AUTH_JWT_PUBLIC_KEY_FILE, 'utf8') : undefined,
+    algorithm: e.AUTH_JWT_ALGORITHM,
+    staffClaim: e.AUTH_JWT_STAFF_CLAIM,
+  };
+}
 
 /** Reads configuration from the environment; every port and path has a default. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -125,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       quietHours: e.QUIET_HOURS,
       messageIdDomain: NOTIFY.messageIdDomain,
     },
+    /** The bank's identity provider, when staff may sign in with its JWTs; null for tokens only. */
+    jwt: jwtSettings(e),
     /** The date-holidays country whose public holidays are bank holidays. */
     holidayCalendar: e.HOLIDAY_CALENDAR,
     mail: {

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { seed } from '../prisma/seed';
 import { createApp } from './api/app';
 import { loadConfig } from './config';
+import { jwtVerifier } from './auth/jwt';
 import { issueToken } from './auth/tokens';
 import { createDb, type Db } from './db/client';
 import { migrate } from './db/migrate';
@@ -106,7 +107,8 @@ async function main(): Promise<void> {
     if (role !== 'worker') {
       await assertPortFree(config.api.port, 'the admin API', 'API_PORT');
       const server: Server = await new Promise((resolve) => {
-        const app = createApp({ db, temporal, taskQueue: config.temporal.taskQueue });
+        const jwt = config.jwt ? jwtVerifier(config.jwt) : null;
+        const app = createApp({ db, temporal, taskQueue: config.temporal.taskQueue, jwt });
         const s = app.listen(config.api.port, config.api.host, () => resolve(s));
       });
       stops.push(() => new Promise((resolve) => server.close(resolve)));

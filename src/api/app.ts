@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { Problem, problemHandler } from './problem';
 import { requestId } from './request-id';
+import type { JwtVerifier } from '../auth/jwt';
 import { authenticate } from './auth';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
@@ -17,6 +18,8 @@ export interface ApiDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  /** Verifies the identity provider's JWTs; without it only staff API tokens are accepted. */
+  jwt?: JwtVerifier | null;
 }
 
 /** The admin API. Stateless: every request reads the database or asks Temporal. */
@@ -31,7 +34,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // The card processor's feed: a system calls it, not a member of staff, so it names no X-Actor.
   app.use(feedRoutes(deps));
   // Everything but health and the feed is for staff, who authenticate with a bearer token.
-  app.use(['/cases', '/alerts', '/outreach', '/staff', '/tokens'], authenticate(deps.db));
+  app.use(['/cases', '/alerts', '/outreach', '/staff', '/tokens'], authenticate(deps.db, deps.jwt ?? null));
   app.use(caseRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(alertRoutes(deps));

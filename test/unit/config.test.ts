@@ -54,3 +54,17 @@ test('the database URL picks the schema and migrations', () => {
   expect(prismaTarget(undefined).provider).toBe('sqlite');
   expect(() => prismaTarget('mysql://h/db')).toThrow(/DATABASE_URL/);
 });
+
+test('listeners bind to 127.0.0.1 unless told; the identity provider is all or nothing', () => {
+  expect(loadConfig({}).api.host).toBe('127.0.0.1');
+  expect(loadConfig({ API_HOST: '0.0.0.0' }).api.host).toBe('0.0.0.0');
+  expect(loadConfig({}).jwt).toBeNull();
+  expect(() => loadConfig({ AUTH_JWT_ISSUER: 'https://idp.bank.example/' })).toThrow(/AUTH_JWT_AUDIENCE/);
+  const jwt = loadConfig({
+    AUTH_JWT_ISSUER: 'https://idp.bank.example/',
+    AUTH_JWT_AUDIENCE: 'proactive-care-api',
+    AUTH_JWT_JWKS_URL: 'https://idp.bank.example/.well-known/jwks.json',
+    AUTH_JWT_STAFF_CLAIM: 'employee_id',
+  }).jwt;
+  expect(jwt).toMatchObject({ audience: 'proactive-care-api', staffClaim: 'employee_id', algorithm: 'RS256' });
+});
