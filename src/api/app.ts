@@ -4,6 +4,8 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { Problem, problemHandler } from './problem';
 import { requestId } from './request-id';
+import { auditStaffCalls } from './staff-calls';
+import { auditRoutes } from './routes/audit';
 import type { JwtVerifier } from '../auth/jwt';
 import { authenticate } from './auth';
 import { actionRoutes } from './routes/actions';
@@ -22,6 +24,9 @@ export interface ApiDeps {
   jwt?: JwtVerifier | null;
 }
 
+/** Where staff work: everything but health and the card processor's feed. */
+const STAFF_PATHS = ['/cases', '/alerts', '/outreach', '/staff', '/tokens', '/audit'];
+
 /** The admin API. Stateless: every request reads the database or asks Temporal. */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
@@ -33,13 +38,16 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(healthRoutes(deps));
   // The card processor's feed: a system calls it, not a member of staff, so it names no X-Actor.
   app.use(feedRoutes(deps));
-  // Everything but health and the feed is for staff, who authenticate with a bearer token.
-  app.use(['/cases', '/alerts', '/outreach', '/staff', '/tokens'], authenticate(deps.db, deps.jwt ?? null));
+  // Everything but health and the feed is for staff, who authenticate with a bearer token; every
+  // staff call is audited, refusals included (the audit is mounted before authentication).
+  app.use(STAFF_PATHS, auditStaffCalls(deps.db));
+  app.use(STAFF_PATHS, authenticate(deps.db, deps.jwt ?? null));
   app.use(caseRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(alertRoutes(deps));
   app.use(outreachRoutes(deps));
   app.use(staffRoutes(deps));
+  app.use(auditRoutes(deps));
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler);
   return app;

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 import { requestIdOf } from './request-id';
+import { auditReason } from './staff-calls';
 
 /** One wrong field of a request, as RFC 9457 problem details carry it in `errors`. */
 export interface FieldError {
@@ -32,6 +33,7 @@ export class Problem extends Error {
 }
 
 export function sendProblem(res: Response, problem: Problem): void {
+  auditReason(res, problem.detail);
   res
     .set(problem.headers)
     .status(problem.status)

@@ -28,6 +28,7 @@ const EXPECTED_TABLES = [
   'SlaPolicy',
   'Staff',
   'StaffAlert',
+  'StaffCall',
   'StaffToken',
   '_prisma_migrations',
 ];

@@ -122,3 +122,24 @@ test('npm run staff issues, lists and revokes tokens from a shell', () => {
   expect(staff('revoke', id)).toContain('revoked at');
   expect(staff('list', 'chargebacks-agent-1')).toContain(`${id}  revoked`);
 });
+
+test('every staff call is audited: who, what, which case, accepted or refused and why', async () => {
+  const agent = await as('merchant-disputes-agent-1');
+  await request('GET', '/cases/DSP-AUDIT1', agent);
+  await request('POST', '/cases/DSP-AUDIT1/notes', undefined, { text: 'x' });
+  await request('POST', '/cases/DSP-AUDIT1/notes', await as('auditor'), { text: 'x' });
+  const auditor = await as('auditor');
+  let rows: Record<string, unknown>[] = [];
+  for (let i = 0; i < 50 && rows.length < 3; i++) {
+    rows = (await request('GET', '/audit?caseId=DSP-AUDIT1', auditor)).body.items as Record<string, unknown>[];
+  }
+  expect(rows.map((r) => [r.staffId, r.method, r.action, r.status, r.outcome])).toEqual([
+    ['auditor', 'POST', 'addNote', 403, 'refused'],
+    [null, 'POST', null, 401, 'refused'],
+    ['merchant-disputes-agent-1', 'GET', null, 404, 'refused'],
+  ]);
+  expect(rows[1].reason).toMatch(/Authorization: is required/);
+  expect(rows[0]).toMatchObject({ role: 'auditor', path: '/cases/DSP-AUDIT1/notes', requestId: expect.any(String) });
+  expect((await request('GET', '/audit', agent)).status).toBe(403);
+  expect((await request('GET', '/audit?outcome=maybe', auditor)).status).toBe(422);
+});

@@ -27,6 +27,7 @@ import {
 import { actorOf, assertMayChange, assertMaySee } from '../auth';
 import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer } from '../idempotency';
 import { Problem } from '../problem';
+import { auditAs } from '../staff-calls';
 import { amountCents, id, idempotencyKey, requireJson, text } from '../validation';
 import { presentAfterAction } from './cases';
 
@@ -179,11 +180,13 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
       const target = String(req.params.id);
       requireJson(req);
       const actor = actorOf(res);
+      auditAs(res, { action: name });
       assertMayChange(actor);
       const key = idempotencyKey(req);
 
       const row = await caseOf(on, target);
       const caseId = row.id;
+      auditAs(res, { action: name, caseId });
       // A retry of a request that was answered is answered again, even if the case has since left
       // the caller's sight or closed: that answer went to this caller already (the fingerprint says).
       const stored = key ? await db.actionRequest.findUnique({ where: { idempotencyKey: key } }) : null;

@@ -17,6 +17,7 @@ import { startDispute, type CaseRow } from '../../cases/start';
 import { actorOf, assertMayChange, assertMaySee, visibleDepartment } from '../auth';
 import { assertNotUsedForAction } from '../idempotency';
 import { Problem } from '../problem';
+import { auditAs } from '../staff-calls';
 import { amountCents, id, idempotencyKey } from '../validation';
 
 /** Where a new case starts until routing picks an investigation team. */
@@ -125,6 +126,7 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
         `The case could not be started and was not created: ${(error as Error).message}`,
       );
     }
+    auditAs(res, { caseId: row.id });
     res.status(201).location(`/cases/${row.id}`).json(present(row));
   });
 
