@@ -48,33 +48,3 @@ function unauthenticated(message: string): Problem {
 export function actorOf(res: Response): Actor {
   return res.locals.actor as Actor;
 }
-
-/** Departments whose staff see every case: intake opens them, care looks after the customer. */
-const SEES_ALL_DEPARTMENTS = new Set(['intake', 'care']);
-
-/** The department an actor may see, or null for all of them. */
-export function visibleDepartment(actor: Actor): string | null {
-  return actor.role === 'admin' ||
-    actor.role === 'auditor' ||
-    actor.role === 'care_agent' ||
-    SEES_ALL_DEPARTMENTS.has(actor.departmentId)
-    ? null
-    : actor.departmentId;
-}
-
-export function assertMaySee(actor: Actor, caseDepartment: string, caseId: string): void {
-  const visible = visibleDepartment(actor);
-  // Not 403: a case outside one's department is not acknowledged to exist.
-  if (visible !== null && visible !== caseDepartment) throw Problem.notFound(`No case ${caseId}.`);
-}
-
-/** Auditors read everything and change nothing. */
-export function assertMayChange(actor: Actor): void {
-  if (actor.role === 'auditor') {
-    throw new Problem(403, 'Forbidden', `${actor.id} is an auditor: auditors read cases and change nothing.`);
-  }
-}
-
-export function assertAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new Problem(403, 'Forbidden', `${actor.id} is not an admin.`);
-}

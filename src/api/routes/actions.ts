@@ -24,7 +24,8 @@ import {
   type StaffActionName,
   type StaffRequest,
 } from '../../../workflows/dispute/messages';
-import { actorOf, assertMayChange, assertMaySee } from '../auth';
+import { actorOf } from '../auth';
+import { authorize } from '../policy';
 import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer } from '../idempotency';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
@@ -181,7 +182,7 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
       requireJson(req);
       const actor = actorOf(res);
       auditAs(res, { action: name });
-      assertMayChange(actor);
+      authorize(actor, name);
       const key = idempotencyKey(req);
 
       const row = await caseOf(on, target);
@@ -190,7 +191,7 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
       // A retry of a request that was answered is answered again, even if the case has since left
       // the caller's sight or closed: that answer went to this caller already (the fingerprint says).
       const stored = key ? await db.actionRequest.findUnique({ where: { idempotencyKey: key } }) : null;
-      if (!stored?.response) assertMaySee(actor, row.departmentId, row.id);
+      if (!stored?.response) authorize(actor, name, { caseId, departmentId: row.departmentId });
       const checked = ROUTES[name].check(req.body ?? {});
       const keyed = key ? { key, caseId, action: name, fingerprint: fingerprint(actor, checked.body) } : null;
       const answered = keyed ? await previousAnswer(db, keyed) : null;

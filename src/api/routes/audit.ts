@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { actorOf } from '../auth';
-import { Problem } from '../problem';
+import { authorize } from '../policy';
 import { id } from '../validation';
 
 const AuditFilter = z.strictObject({
@@ -21,10 +21,7 @@ const AuditFilter = z.strictObject({
 export function auditRoutes({ db }: { db: Db }): Router {
   const router = Router();
   router.get('/audit', async (req, res) => {
-    const actor = actorOf(res);
-    if (actor.role !== 'auditor' && actor.role !== 'admin') {
-      throw new Problem(403, 'Forbidden', `${actor.id} is a ${actor.role}; the audit is for auditors and admins.`);
-    }
+    authorize(actorOf(res), 'readAudit');
     const filter = AuditFilter.parse(req.query);
     const rows = await db.staffCall.findMany({
       where: { staffId: filter.staffId, caseId: filter.caseId, outcome: filter.outcome },

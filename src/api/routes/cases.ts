@@ -14,7 +14,8 @@ import {
 } from '../../../workflows/dispute/messages';
 import { formatMoney, toUnits } from '../../../workflows/domain/money';
 import { startDispute, type CaseRow } from '../../cases/start';
-import { actorOf, assertMayChange, assertMaySee, visibleDepartment } from '../auth';
+import { actorOf } from '../auth';
+import { authorize, reachOf } from '../policy';
 import { assertNotUsedForAction } from '../idempotency';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
@@ -81,7 +82,7 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
       throw new Problem(415, 'Unsupported media type', 'Send the dispute as application/json.');
     }
     const actor = actorOf(res);
-    assertMayChange(actor);
+    authorize(actor, 'openCase');
     const body = NewCase.parse(req.body ?? {});
     const key = idempotencyKey(req);
 
@@ -133,7 +134,8 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
   router.get('/cases', async (req, res) => {
     const filter = CaseFilter.parse(req.query);
     const actor = actorOf(res);
-    const visible = visibleDepartment(actor);
+    authorize(actor, 'readCases');
+    const visible = reachOf(actor, 'readCases')!.department;
     if (visible !== null && filter.departmentId !== undefined && filter.departmentId !== visible) {
       throw new Problem(403, 'Forbidden', `${actor.id} sees only cases of department ${visible}.`, {
         errors: [{ field: 'departmentId', message: `must be ${visible}` }],
@@ -175,7 +177,7 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
 async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
   const row = await db.case.findUnique({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
   if (!row) throw Problem.notFound(`No case ${id}.`);
-  assertMaySee(actor, row.departmentId, row.id);
+  authorize(actor, 'readCases', { caseId: row.id, departmentId: row.departmentId });
   let workflow: Record<string, unknown>;
   try {
     const handle = temporal.workflow.getHandle(row.workflowId);

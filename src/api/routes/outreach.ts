@@ -9,9 +9,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/sqlite/client';
 import type { OutreachTask } from '../../db/generated/sqlite/client';
-import type { Actor } from '../../../workflows/dispute/messages';
-import { CARE_DEPARTMENT } from '../../../workflows/domain/rules';
 import { actorOf } from '../auth';
+import { authorize } from '../policy';
 import { Problem } from '../problem';
 import { id } from '../validation';
 
@@ -30,13 +29,6 @@ const OutreachFilter = z.strictObject({
     .max(200, 'must be at most 200')
     .default(50),
 });
-
-/** The care team works outreach; admins and auditors may read it too. */
-function assertCareTeam(actor: Actor): void {
-  const reads = actor.role === 'admin' || actor.role === 'auditor' || actor.role === 'care_agent';
-  if (reads || actor.departmentId === CARE_DEPARTMENT) return;
-  throw new Problem(403, 'Forbidden', `${actor.id} is not on the care team; outreach is theirs to work.`);
-}
 
 const json = (text: string | null) => (text === null ? null : JSON.parse(text));
 
@@ -65,7 +57,7 @@ export function outreachRoutes({ db }: { db: Db }): Router {
 
   router.get('/outreach', async (req, res) => {
     const filter = OutreachFilter.parse(req.query);
-    assertCareTeam(actorOf(res));
+    authorize(actorOf(res), 'readOutreach');
     const now = new Date();
     const where: Prisma.OutreachTaskWhereInput = {
       status: filter.status === 'live' ? { in: ['open', 'claimed'] } : filter.status,
@@ -84,7 +76,7 @@ export function outreachRoutes({ db }: { db: Db }): Router {
   });
 
   router.get('/outreach/:id', async (req, res) => {
-    assertCareTeam(actorOf(res));
+    authorize(actorOf(res), 'readOutreach');
     const row = await db.outreachTask.findUnique({ where: { id: String(req.params.id) } });
     if (!row) throw Problem.notFound(`No outreach ${req.params.id}.`);
     res.json(present(row, new Date()));

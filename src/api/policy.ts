@@ -1,0 +1,103 @@
+/**
+ * Who may do what through the admin API, and on which department's cases: one table, role ×
+ * operation → reach, that every handler asks through `authorize`. It is the first line; the
+ * workflow's validators are the second (stage, assignment, authority limits, four-eyes), so the
+ * table says who may *attempt* an action, and the case decides whether it may happen now.
+ */
+import type { Actor, StaffActionName, StaffRole } from '../../workflows/dispute/messages';
+import { CARE_DEPARTMENT } from '../../workflows/domain/rules';
+import { Problem } from './problem';
+
+/**
+ * How far a role reaches:
+ * - `all`: any case;
+ * - `department`: cases of the caller's own department (intake and care staff reach every
+ *   department: intake opens cases for all of them, care looks after the customer);
+ * - `care`: only staff of the care department, on any case;
+ * - `no`: never.
+ */
+export type Reach = 'all' | 'department' | 'care' | 'no';
+
+/** What the API lets staff do besides the staff actions (which are named by STAFF_ACTIONS). */
+export type ApiOperation = 'openCase' | 'readCases' | 'readOutreach' | 'readOwnAlerts' | 'manageTokens' | 'readAudit';
+export type Operation = ApiOperation | StaffActionName;
+
+/** Departments whose staff reach every case under `department`. */
+export const SEES_ALL_DEPARTMENTS: readonly string[] = ['intake', CARE_DEPARTMENT];
+
+type Row = Record<StaffRole, Reach>;
+//                      agent         supervisor    care_agent   auditor  admin
+const row = (agent: Reach, supervisor: Reach, care_agent: Reach, auditor: Reach, admin: Reach): Row => ({
+  agent,
+  supervisor,
+  care_agent,
+  auditor,
+  admin,
+});
+
+/** Casework: the case's own department works it; admins anywhere. */
+const CASEWORK = row('department', 'department', 'no', 'no', 'all');
+/** Decisions above an agent: supervisors of the department, admins. */
+const SUPERVISION = row('no', 'department', 'no', 'no', 'all');
+/** What the care team may also do on any case while looking after the customer. */
+const CARE_TOO = row('department', 'department', 'all', 'no', 'all');
+/** Working an outreach: care agents and care supervisors. */
+const OUTREACH = row('no', 'care', 'all', 'no', 'all');
+/** Deciding on an offer above a care agent's authority: care supervisors. */
+const OFFER_DECISION = row('no', 'care', 'no', 'no', 'all');
+
+export const POLICY: Record<Operation, Row> = {
+  openCase: row('all', 'all', 'no', 'no', 'all'),
+  readCases: row('department', 'department', 'all', 'all', 'all'),
+  readOutreach: row('care', 'care', 'all', 'all', 'all'),
+  readOwnAlerts: row('all', 'all', 'all', 'all', 'all'),
+  manageTokens: row('no', 'no', 'no', 'no', 'all'),
+  readAudit: row('no', 'no', 'no', 'all', 'all'),
+  assign: CASEWORK,
+  transfer: CASEWORK,
+  addNote: CARE_TOO,
+  requestInfo: CASEWORK,
+  awaitParty: CASEWORK,
+  recordResponse: CASEWORK,
+  proposeResolution: CASEWORK,
+  approveResolution: SUPERVISION,
+  rejectResolution: SUPERVISION,
+  resolve: CASEWORK,
+  reopen: CASEWORK,
+  withdraw: CASEWORK,
+  grantProvisionalCredit: CASEWORK,
+  escalate: CARE_TOO,
+  recordContact: CARE_TOO,
+  claimOutreach: OUTREACH,
+  requestOffer: OUTREACH,
+  approveOffer: OFFER_DECISION,
+  rejectOffer: OFFER_DECISION,
+  recordOutreachOutcome: OUTREACH,
+};
+
+/** The department whose cases the actor reaches for `operation`, or null for every department. */
+export function reachOf(actor: Actor, operation: Operation): { department: string | null } | null {
+  const reach = POLICY[operation][actor.role];
+  if (reach === 'no' || (reach === 'care' && actor.departmentId !== CARE_DEPARTMENT)) return null;
+  if (reach === 'department' && !SEES_ALL_DEPARTMENTS.includes(actor.departmentId)) {
+    return { department: actor.departmentId };
+  }
+  return { department: null };
+}
+
+/**
+ * Refuses what the table does not allow: `403` when the role may not do it at all, `404` when
+ * the case lies outside the caller's reach (a case one may not see is not acknowledged to exist).
+ */
+export function authorize(actor: Actor, operation: Operation, target?: { caseId: string; departmentId: string }): void {
+  const reach = reachOf(actor, operation);
+  if (!reach) {
+    const where = POLICY[operation][actor.role] === 'care' ? ` outside the ${CARE_DEPARTMENT} department` : '';
+    throw new Problem(403, 'Forbidden', `${actor.id} is a ${actor.role}${where} and may not ${operation}.`, {
+      code: 'PolicyDenied',
+    });
+  }
+  if (target && reach.department !== null && reach.department !== target.departmentId) {
+    throw Problem.notFound(`No case ${target.caseId}.`);
+  }
+}
