@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_RATE_LIMITS as RATES } from './api/rate-limits';
 import type { JwtSettings } from './auth/jwt';
 import { z } from 'zod';
 import { DEFAULT_CASE_SETTINGS as CASE } from '../workflows/domain/policy';
@@ -70,6 +71,8 @@ const Env = z.object({
   SURVEY_URL: z.string().default(NOTIFY.surveyUrl),
   MAIL_LOOKUP_URL: z.string().optional(),
   HOLIDAY_CALENDAR: z.string().default('US'),
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(RATES.perAddress),
+  RATE_LIMIT_PER_CREDENTIAL: z.coerce.number().int().min(1).default(RATES.perCredential),
   AUTH_JWT_ISSUER: z.string().optional(),
   AUTH_JWT_AUDIENCE: z.string().optional(),
   AUTH_JWT_JWKS_URL: z.url().optional(),
@@ -129,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       dbFile: path.join(dataDir, 'temporal.db'),
     },
     api: { port: e.API_PORT, host: e.API_HOST },
+    /** Requests a minute allowed per client address and per credential. */
+    rateLimits: { perAddress: e.RATE_LIMIT_PER_ADDRESS, perCredential: e.RATE_LIMIT_PER_CREDENTIAL },
     /** Defaults a new case captures at intake; cases already open keep theirs. */
     casePolicy: {
       reopenWindowDays: e.CASE_REOPEN_WINDOW_DAYS,

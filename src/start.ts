@@ -108,7 +108,13 @@ async function main(): Promise<void> {
       await assertPortFree(config.api.port, 'the admin API', 'API_PORT');
       const server: Server = await new Promise((resolve) => {
         const jwt = config.jwt ? jwtVerifier(config.jwt) : null;
-        const app = createApp({ db, temporal, taskQueue: config.temporal.taskQueue, jwt });
+        const app = createApp({
+          db,
+          temporal,
+          taskQueue: config.temporal.taskQueue,
+          jwt,
+          rateLimits: config.rateLimits,
+        });
         const s = app.listen(config.api.port, config.api.host, () => resolve(s));
       });
       stops.push(() => new Promise((resolve) => server.close(resolve)));

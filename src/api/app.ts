@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { Problem, problemHandler } from './problem';
+import { DEFAULT_RATE_LIMITS, perAddress, perCredential, type RateLimitSettings } from './rate-limits';
 import { requestId } from './request-id';
 import { auditStaffCalls } from './staff-calls';
 import { auditRoutes } from './routes/audit';
@@ -22,6 +23,7 @@ export interface ApiDeps {
   taskQueue: string;
   /** Verifies the identity provider's JWTs; without it only staff API tokens are accepted. */
   jwt?: JwtVerifier | null;
+  rateLimits?: RateLimitSettings;
 }
 
 /** Where staff work: everything but health and the card processor's feed. */
@@ -32,6 +34,8 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestId);
+  const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
+  app.use(perAddress(limits.perAddress));
   // Security headers for a JSON API: no sniffing, no framing, HSTS behind TLS, a strict CSP.
   app.use(helmet());
   app.use(express.json({ limit: '100kb' }));
@@ -41,6 +45,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // Everything but health and the feed is for staff, who authenticate with a bearer token; every
   // staff call is audited, refusals included (the audit is mounted before authentication).
   app.use(STAFF_PATHS, auditStaffCalls(deps.db));
+  app.use(STAFF_PATHS, perCredential(limits.perCredential));
   app.use(STAFF_PATHS, authenticate(deps.db, deps.jwt ?? null));
   app.use(caseRoutes(deps));
   app.use(actionRoutes(deps));

@@ -143,3 +143,26 @@ test('every staff call is audited: who, what, which case, accepted or refused an
   expect((await request('GET', '/audit', agent)).status).toBe(403);
   expect((await request('GET', '/audit?outcome=maybe', auditor)).status).toBe(422);
 });
+
+test('rate limits per credential and per address answer 429 with RateLimit headers', async () => {
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const limited = createApp({ db, temporal, taskQueue: 'unused', rateLimits: { perAddress: 7, perCredential: 3 } });
+  const small = limited.listen(0);
+  const at = `http://127.0.0.1:${(small.address() as AddressInfo).port}`;
+  try {
+    const [first, second] = [await as('care-agent-1'), await as('care-agent-2')];
+    const get = (authorization: string) => fetch(`${at}/alerts`, { headers: { Authorization: authorization } });
+    const answers = [await get(first), await get(first), await get(first), await get(first)];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(answers[0].headers.get('ratelimit-policy')).toMatch(/q=3; w=60/);
+    expect(answers[0].headers.get('ratelimit')).toMatch(/r=2/);
+    expect(answers[3].headers.get('retry-after')).toBe('60');
+    expect(await answers[3].json()).toMatchObject({ status: 429, title: 'Too many requests' });
+    // Another credential has its own budget, until the address runs out of its own.
+    expect((await get(second)).status).toBe(200);
+    const rest = [await get(second), await get(second), await fetch(`${at}/healthz`)];
+    expect(rest.map((r) => r.status)).toEqual([200, 200, 429]);
+  } finally {
+    small.close();
+  }
+});
