@@ -9,6 +9,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { seed } from '../prisma/seed';
 import { createApp } from './api/app';
 import { loadConfig } from './config';
@@ -18,6 +19,7 @@ import { createDb, type Db } from './db/client';
 import { migrate } from './db/migrate';
 import { startMailSink } from './mail/sink';
 import { secureDataDir } from './data-dir';
+import { log } from './log';
 import { assertPortFree } from './ports';
 import { assertSearchAttributes, connectClient } from './temporal/connection';
 import { startDevServer } from './temporal/dev-server';
@@ -25,7 +27,16 @@ import { createWorker, deliveryChannels } from './worker';
 
 type Role = 'all' | 'worker' | 'api';
 
+/** The Temporal SDK's own lines (worker state, activity failures) go to the same JSON log. */
+function logTemporalToPino(): void {
+  const levels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (entry) => log[levels[entry.level]]({ ...entry.meta }, entry.message)),
+  });
+}
+
 async function main(): Promise<void> {
+  logTemporalToPino();
   const { values } = parseArgs({ options: { only: { type: 'string' } } });
   const role = (values.only ?? 'all') as Role;
   if (!['all', 'worker', 'api'].includes(role)) throw new Error(`--only must be worker or api, got "${role}"`);

@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { Problem, problemHandler } from './problem';
 import { DEFAULT_RATE_LIMITS, perAddress, perCredential, type RateLimitSettings } from './rate-limits';
 import { requestId } from './request-id';
+import { requestLog } from './request-log';
 import { auditStaffCalls } from './staff-calls';
 import { auditRoutes } from './routes/audit';
 import type { JwtVerifier } from '../auth/jwt';
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestId);
+  app.use(requestLog);
   const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   app.use(perAddress(limits.perAddress));
   // Security headers for a JSON API: no sniffing, no framing, HSTS behind TLS, a strict CSP.

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client';
+import { log } from '../log';
 import type { Actor, StaffActionName } from '../../workflows/dispute/messages';
 import { Problem } from './problem';
 
@@ -63,9 +64,9 @@ export async function rememberAnswer(db: Db, key: string, answer: unknown): Prom
   try {
     await db.actionRequest.update({ where: { idempotencyKey: key }, data: { response: JSON.stringify(answer) } });
   } catch (error) {
-    console.error(
+    log.error(
+      { err: error as Error },
       `Idempotency-Key ${key}: the answer could not be kept; a retry repeats the Update under the same id`,
-      error,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
+import { log } from '../log';
 import { requestIdOf } from './request-id';
 import { auditReason } from './staff-calls';
 
@@ -76,6 +77,6 @@ export const problemHandler: ErrorRequestHandler = (error, _req, res, _next) => 
   if (status && status >= 400 && status < 500) {
     return sendProblem(res, new Problem(status, 'Bad request', (error as Error).message));
   }
-  console.error('unexpected error', error);
+  log.error({ requestId: requestIdOf(res), err: error as Error }, 'unexpected error');
   return sendProblem(res, new Problem(500, 'Internal error', 'Something went wrong on our side.'));
 };

@@ -8,6 +8,7 @@
 import type { RequestHandler, Response } from 'express';
 import type { Db } from '../db/client';
 import type { Actor } from '../../workflows/dispute/messages';
+import { log } from '../log';
 import { requestIdOf } from './request-id';
 
 /** What a handler tells the audit about the call it served. */
@@ -42,7 +43,9 @@ export function auditStaffCalls(db: Db): RequestHandler {
             reason: accepted ? null : (locals.auditReason ?? null),
           },
         })
-        .catch((error: Error) => console.error(`staff call audit not written: ${error.message}`));
+        .catch((error: Error) =>
+          log.error({ requestId: requestIdOf(res), err: error.message }, 'staff call audit not written'),
+        );
     });
     next();
   };

@@ -13,6 +13,7 @@ import type { Db } from '../../src/db/client';
 import { AssignedAgent } from '../../workflows/search-attributes';
 import { ApiStack, eventually } from '../helpers/api-stack';
 import type { LocalMail } from '../helpers/mail';
+import { log } from '../../src/log';
 import { freePort } from '../../src/ports';
 
 const TASK_QUEUE = 'api-test';
@@ -451,7 +452,7 @@ describe('staff actions answer from the case as the action left it', () => {
       taskQueue: TASK_QUEUE,
     });
     const flaky = app.listen(0);
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const logged = jest.spyOn(log, 'error');
     try {
       const port = (flaky.address() as AddressInfo).port;
       const res = await fetch(`http://127.0.0.1:${port}/cases/${caseId}/notes`, {
@@ -466,7 +467,10 @@ describe('staff actions answer from the case as the action left it', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ id: caseId, departmentId: 'fraud' });
       // The answer could not be kept for retries; that is said, and nothing else fails.
-      expect(logged).toHaveBeenCalledWith(expect.stringContaining('Idempotency-Key note-2'), expect.any(Error));
+      expect(logged).toHaveBeenCalledWith(
+        { err: expect.any(Error) },
+        expect.stringContaining('Idempotency-Key note-2'),
+      );
     } finally {
       logged.mockRestore();
       flaky.close();
