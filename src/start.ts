@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { seed } from '../prisma/seed';
 import { createApp } from './api/app';
+import { closeGracefully } from './api/shutdown';
 import { loadConfig } from './config';
 import { jwtVerifier } from './auth/jwt';
 import { issueToken } from './auth/tokens';
@@ -128,7 +129,8 @@ async function main(): Promise<void> {
         });
         const s = app.listen(config.api.port, config.api.host, () => resolve(s));
       });
-      stops.push(() => new Promise((resolve) => server.close(resolve)));
+      // Stopped first (stops run in reverse): requests in flight are answered before the rest goes.
+      stops.push(() => closeGracefully(server));
       urls.push(`Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)`);
     }
 
