@@ -28,7 +28,7 @@ type StaffRow = {
   id: string;
   name: string;
   email: string;
-  role: 'agent' | 'supervisor' | 'care_agent' | 'auditor' | 'admin';
+  role: 'agent' | 'supervisor' | 'care_agent' | 'auditor' | 'admin' | 'system';
   departmentId: string;
   authorityLimitCents: number;
 };
@@ -58,6 +58,14 @@ function staffRows(): StaffRow[] {
       authorityLimitCents: 500_000,
     });
   }
+  rows.push({
+    id: 'card-processor',
+    name: 'Card processor (usage feed)',
+    email: 'card-processor@bank.example',
+    role: 'system',
+    departmentId: 'intake',
+    authorityLimitCents: 0,
+  });
   rows.push({
     id: 'auditor',
     name: 'Internal Audit',

@@ -150,6 +150,7 @@ const DEMO_STAFF = [
   ['care agent', 'care-agent-1'],
   ['auditor', 'auditor'],
   ['admin', 'admin'],
+  ['card feed', 'card-processor'],
 ] as const;
 
 /**

@@ -27,8 +27,8 @@ export interface ApiDeps {
   rateLimits?: RateLimitSettings;
 }
 
-/** Where staff work: everything but health and the card processor's feed. */
-const STAFF_PATHS = ['/cases', '/alerts', '/outreach', '/staff', '/tokens', '/audit'];
+/** Everything but health needs a credential: staff, or a system such as the card processor. */
+const STAFF_PATHS = ['/cases', '/alerts', '/outreach', '/staff', '/tokens', '/audit', '/feed'];
 
 /** The admin API. Stateless: every request reads the database or asks Temporal. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -42,13 +42,12 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(helmet());
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRoutes(deps));
-  // The card processor's feed: a system calls it, not a member of staff, so it names no X-Actor.
-  app.use(feedRoutes(deps));
   // Everything but health and the feed is for staff, who authenticate with a bearer token; every
   // staff call is audited, refusals included (the audit is mounted before authentication).
   app.use(STAFF_PATHS, auditStaffCalls(deps.db));
   app.use(STAFF_PATHS, perCredential(limits.perCredential));
   app.use(STAFF_PATHS, authenticate(deps.db, deps.jwt ?? null));
+  app.use(feedRoutes(deps));
   app.use(caseRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(alertRoutes(deps));

@@ -19,21 +19,23 @@ import { Problem } from './problem';
 export type Reach = 'all' | 'department' | 'care' | 'no';
 
 /** What the API lets staff do besides the staff actions (which are named by STAFF_ACTIONS). */
-export type ApiOperation = 'openCase' | 'readCases' | 'readOutreach' | 'readOwnAlerts' | 'manageTokens' | 'readAudit';
+export type ApiOperation =
+  'openCase' | 'readCases' | 'readOutreach' | 'readOwnAlerts' | 'manageTokens' | 'readAudit' | 'feedUsage';
 export type Operation = ApiOperation | StaffActionName;
 
 /** Departments whose staff reach every case under `department`. */
 export const SEES_ALL_DEPARTMENTS: readonly string[] = ['intake', CARE_DEPARTMENT];
 
 type Row = Record<StaffRole, Reach>;
-//                      agent         supervisor    care_agent   auditor  admin
-const row = (agent: Reach, supervisor: Reach, care_agent: Reach, auditor: Reach, admin: Reach): Row => ({
-  agent,
-  supervisor,
-  care_agent,
-  auditor,
-  admin,
-});
+/** A row of the table: staff roles in order, and `system` (machine callers) last, `no` unless said. */
+const row = (
+  agent: Reach,
+  supervisor: Reach,
+  care_agent: Reach,
+  auditor: Reach,
+  admin: Reach,
+  system: Reach = 'no',
+): Row => ({ agent, supervisor, care_agent, auditor, admin, system });
 
 /** Casework: the case's own department works it; admins anywhere. */
 const CASEWORK = row('department', 'department', 'no', 'no', 'all');
@@ -53,6 +55,8 @@ export const POLICY: Record<Operation, Row> = {
   readOwnAlerts: row('all', 'all', 'all', 'all', 'all'),
   manageTokens: row('no', 'no', 'no', 'no', 'all'),
   readAudit: row('no', 'no', 'no', 'all', 'all'),
+  // The card processor feeds usage; nobody else but an admin (a backfill, say).
+  feedUsage: row('no', 'no', 'no', 'no', 'all', 'all'),
   assign: CASEWORK,
   transfer: CASEWORK,
   addNote: CARE_TOO,

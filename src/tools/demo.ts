@@ -252,7 +252,7 @@ async function tell(story: Story, env: TestWorkflowEnvironment, db: Db, sink: Ma
     }));
     fedDays += 1;
     if (!count) return;
-    const res = await api('POST', '/feed/transactions', null, { transactions });
+    const res = await api('POST', '/feed/transactions', 'card-processor', { transactions });
     if (res.status !== 200) throw new Error(`the feed refused a day: ${JSON.stringify(res.body)}`);
   }
 

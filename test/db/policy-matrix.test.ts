@@ -31,6 +31,7 @@ const CALLERS = [
   'care-agent-1',
   'auditor',
   'admin',
+  'card-processor',
 ];
 
 let db: Db;
@@ -97,6 +98,7 @@ function endpoint(operation: Operation): { method: string; path: string; body?: 
     readOwnAlerts: { method: 'GET', path: '/alerts' },
     manageTokens: { method: 'POST', path: '/staff/admin/tokens', body: { label: 'matrix' } },
     readAudit: { method: 'GET', path: '/audit' },
+    feedUsage: { method: 'POST', path: '/feed/transactions', body: {} },
   };
   return calls[operation as Exclude<Operation, StaffActionName>];
 }
@@ -141,4 +143,6 @@ test('the table says what the design says', () => {
   expect(may('merchant-disputes-agent-1', 'approveResolution')).toBe(false);
   expect(may('fraud-supervisor', 'approveOffer') || may('care-agent-1', 'approveOffer')).toBe(false);
   expect(CALLERS.filter((c) => may(c, 'manageTokens'))).toEqual(['admin']);
+  // The card processor feeds usage and does nothing else.
+  expect((Object.keys(POLICY) as Operation[]).filter((op) => may('card-processor', op))).toEqual(['feedUsage']);
 });

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { usageActivities } from '../../activities/usage';
 import { seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
+import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { testOnBothDatabases } from '../helpers/db';
 
@@ -48,10 +49,11 @@ async function expectFeedAndUsage(db: Db): Promise<void> {
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const server = createApp({ db, temporal, taskQueue: 'unused' }).listen(0);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { token } = await issueToken(db, 'card-processor', { days: 1 });
   const send = async (path: string, body: unknown) => {
     const res = await fetch(`${base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', Authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };

@@ -51,7 +51,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const NETWORK_PHASES = ['chargeback', 'representment', 'pre_arbitration', 'arbitration'] as const;
 export type NetworkPhase = (typeof NETWORK_PHASES)[number];
 
-export const STAFF_ROLES = ['agent', 'supervisor', 'care_agent', 'auditor', 'admin'] as const;
+export const STAFF_ROLES = ['agent', 'supervisor', 'care_agent', 'auditor', 'admin', 'system'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /**
