@@ -13,6 +13,7 @@ import { authenticate } from './auth';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { caseRoutes } from './routes/cases';
+import { docsRoutes } from './routes/docs';
 import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { outreachRoutes } from './routes/outreach';
@@ -38,10 +39,12 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(requestLog);
   const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   app.use(perAddress(limits.perAddress));
-  // Security headers for a JSON API: no sniffing, no framing, HSTS behind TLS, a strict CSP.
-  app.use(helmet());
+  // Security headers: no sniffing, no framing, HSTS behind TLS, a strict CSP (no inline scripts).
+  // Requests are not upgraded to https: on embedded defaults the API speaks plain http on 127.0.0.1.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRoutes(deps));
+  app.use(docsRoutes());
   // Everything but health and the feed is for staff, who authenticate with a bearer token; every
   // staff call is audited, refusals included (the audit is mounted before authentication).
   app.use(STAFF_PATHS, auditStaffCalls(deps.db));

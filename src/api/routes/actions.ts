@@ -40,6 +40,8 @@ interface CheckedBody<Name extends StaffActionName> {
 }
 
 interface ActionRoute<Name extends StaffActionName> {
+  /** The body's schema: the handler checks with it, and the OpenAPI document is made from it. */
+  schema: ZodType;
   check(input: unknown): CheckedBody<Name>;
 }
 
@@ -48,6 +50,7 @@ function route<Name extends StaffActionName, Body>(
   request: (body: Body, actor: Actor, db: Db, outreachId: string) => StaffRequest<Name> | Promise<StaffRequest<Name>>,
 ): ActionRoute<Name> {
   return {
+    schema,
     check(input) {
       const body = schema.parse(input);
       return { body, request: async (actor, db, outreachId) => request(body, actor, db, outreachId) };
@@ -74,7 +77,7 @@ const byOutreach = (body: z.infer<typeof offerDecision>, actor: Actor, _db: Db, 
 });
 
 /** The body each action takes, under the action's name. */
-const ROUTES: { [Name in StaffActionName]: ActionRoute<Name> } = {
+export const ACTION_ROUTES: { [Name in StaffActionName]: ActionRoute<Name> } = {
   assign: route(z.strictObject({ assigneeId: id(), reason: text(2000).optional() }), async (body, actor, db) => {
     const staff = await db.staff.findUnique({ where: { id: body.assigneeId } });
     if (!staff || !staff.active) {
@@ -192,7 +195,7 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
       // the caller's sight or closed: that answer went to this caller already (the fingerprint says).
       const stored = key ? await db.actionRequest.findUnique({ where: { idempotencyKey: key } }) : null;
       if (!stored?.response) authorize(actor, name, { caseId, departmentId: row.departmentId });
-      const checked = ROUTES[name].check(req.body ?? {});
+      const checked = ACTION_ROUTES[name].check(req.body ?? {});
       const keyed = key ? { key, caseId, action: name, fingerprint: fingerprint(actor, checked.body) } : null;
       const answered = keyed ? await previousAnswer(db, keyed) : null;
       if (answered) {
@@ -230,7 +233,8 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
 
   for (const { update } of Object.values(STAFF_ACTIONS)) handle(update.name);
   for (const on of ['case', 'outreach'] as const) {
-    router.post(`/${on === 'case' ? 'cases' : 'outreach'}/:id/:action`, (req) => {
+    // Middleware, not a route: a helpful 404 for an unknown action, outside the documented API.
+    router.use(`/${on === 'case' ? 'cases' : 'outreach'}/:id/:action`, (req) => {
       const paths = Object.values(STAFF_ACTIONS)
         .filter((a) => a.on === on)
         .map((a) => a.path);

@@ -5,7 +5,7 @@ import { actorOf } from '../auth';
 import { authorize } from '../policy';
 import { Problem } from '../problem';
 
-const AlertFilter = z.strictObject({
+export const AlertFilter = z.strictObject({
   unread: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
 

@@ -6,7 +6,7 @@ import { actorOf } from '../auth';
 import { authorize } from '../policy';
 import { id } from '../validation';
 
-const AuditFilter = z.strictObject({
+export const AuditFilter = z.strictObject({
   staffId: id().optional(),
   caseId: id().optional(),
   outcome: z.enum(['accepted', 'refused']).optional(),

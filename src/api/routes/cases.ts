@@ -24,7 +24,7 @@ import { amountCents, id, idempotencyKey } from '../validation';
 /** Where a new case starts until routing picks an investigation team. */
 const INTAKE_DEPARTMENT = 'intake';
 
-const NewCase = z.strictObject({
+export const NewCase = z.strictObject({
   customerId: id(),
   cardId: id(),
   transactionId: id(),
@@ -36,7 +36,7 @@ type NewCase = z.infer<typeof NewCase>;
 
 const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 
-const CaseFilter = z.strictObject({
+export const CaseFilter = z.strictObject({
   stage: z.enum(STAGES).optional(),
   departmentId: id().optional(),
   assigneeId: id().optional(),

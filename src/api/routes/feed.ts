@@ -60,8 +60,8 @@ const batch = <T extends z.ZodType>(name: string, row: T) =>
     [name]: z.array(row).min(1, 'must hold at least one row').max(MAX_BATCH, `must hold at most ${MAX_BATCH} rows`),
   });
 
-const Transactions = batch('transactions', Transaction);
-const CardEvents = batch('events', CardEvent);
+export const Transactions = batch('transactions', Transaction);
+export const CardEvents = batch('events', CardEvent);
 
 type Row = { id: string; cardId: string };
 

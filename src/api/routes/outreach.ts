@@ -16,7 +16,7 @@ import { id } from '../validation';
 
 const STATUSES = ['open', 'claimed', 'done', 'expired'] as const;
 
-const OutreachFilter = z.strictObject({
+export const OutreachFilter = z.strictObject({
   status: z.enum([...STATUSES, 'live']).default('live'),
   assigneeId: id().optional(),
   caseId: id().optional(),

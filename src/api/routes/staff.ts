@@ -12,7 +12,7 @@ import { authorize } from '../policy';
 import { Problem } from '../problem';
 import { requireJson, text } from '../validation';
 
-const NewToken = z.strictObject({
+export const NewToken = z.strictObject({
   days: z
     .number({ error: 'must be a number of days' })
     .int('must be a whole number')

@@ -1,0 +1,47 @@
+/**
+ * `GET /openapi.json`, the generated document, and `GET /docs`, Swagger UI served from the
+ * swagger-ui-dist package on this server (no CDN), pointed at it. Neither needs a credential:
+ * the document describes the API, it holds no data.
+ */
+import path from 'node:path';
+import express, { Router } from 'express';
+import { openApiDocument } from '../openapi';
+
+const SWAGGER_UI = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+
+const PAGE = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Proactive Care admin API</title>
+    <link rel="stylesheet" href="/docs/swagger-ui.css" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/docs/swagger-ui-bundle.js"></script>
+    <script src="/docs/init.js"></script>
+  </body>
+</html>
+`;
+
+// A file of its own rather than an inline script, so the content security policy stays strict.
+const INIT = `window.onload = () => {
+  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });
+};
+`;
+
+export function docsRoutes(): Router {
+  const router = Router();
+  const document = openApiDocument();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  router.get('/docs', (_req, res) => {
+    res.type('html').send(PAGE);
+  });
+  router.get('/docs/init.js', (_req, res) => {
+    res.type('js').send(INIT);
+  });
+  router.use('/docs', express.static(SWAGGER_UI, { index: false }));
+  return router;
+}

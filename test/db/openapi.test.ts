@@ -1,0 +1,91 @@
+/**
+ * The OpenAPI document: generated from the handlers' schemas, it lists every route the app has
+ * (and no other), with the bearer scheme, problem answers and examples; Swagger UI is served
+ * from this server with no CDN.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import type { Express } from 'express';
+import { createApp } from '../../src/api/app';
+import { API_ROUTES } from '../../src/api/openapi';
+import type { Db } from '../../src/db/client';
+import { migratedSqlite } from '../helpers/db';
+
+let db: Db;
+let app: Express;
+let server: Server;
+let base: string;
+
+beforeAll(() => {
+  ({ db } = migratedSqlite());
+  app = createApp({
+    db,
+    temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
+    taskQueue: 'x',
+  });
+  server = app.listen(0);
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server?.closeAllConnections();
+  server?.close();
+  await db?.$disconnect();
+});
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** Every route the Express app answers, as `METHOD /path`. */
+function appRoutes(): string[] {
+  const found: string[] = [];
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route)
+        for (const method of Object.keys(layer.route.methods)) found.push(`${method} ${layer.route.path}`);
+      else if (layer.handle?.stack) walk(layer.handle.stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return found;
+}
+
+const UI_ROUTES = ['get /docs', 'get /docs/init.js'];
+
+test('every route of the app is in the document, and every documented route is in the app', () => {
+  const documented = API_ROUTES.map((r) => `${r.method} ${r.path}`).sort();
+  const served = appRoutes()
+    .filter((r) => !UI_ROUTES.includes(r))
+    .sort();
+  expect(served).toEqual(documented);
+});
+
+test('GET /openapi.json is OpenAPI 3.1 with the bearer scheme, problem answers and examples', async () => {
+  const res = await fetch(`${base}/openapi.json`);
+  const doc = (await res.json()) as {
+    openapi: string;
+    paths: Record<string, Record<string, { security: unknown[]; responses: Record<string, { content: object }> }>>;
+    components: { securitySchemes: Record<string, { scheme: string }>; schemas: Record<string, { example?: unknown }> };
+  };
+  expect(doc.openapi).toBe('3.1.0');
+  expect(doc.components.securitySchemes.bearer.scheme).toBe('bearer');
+  expect(doc.components.schemas.Problem.example).toBeDefined();
+  const notes = doc.paths['/cases/{id}/notes'].post;
+  expect(notes.security).toEqual([{ bearer: [] }]);
+  expect(Object.keys(notes.responses)).toEqual(
+    expect.arrayContaining(['200', '401', '403', '404', '409', '422', '503']),
+  );
+  expect(notes.responses['422'].content).toHaveProperty(['application/problem+json']);
+  expect(doc.paths['/healthz'].get.security).toEqual([]);
+});
+
+test('GET /docs is Swagger UI from this server, no CDN', async () => {
+  const page = await (await fetch(`${base}/docs`)).text();
+  expect(page).toContain('swagger-ui');
+  expect(page).not.toMatch(/https?:\/\//);
+  for (const asset of ['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/init.js']) {
+    expect((await fetch(`${base}${asset}`)).status).toBe(200);
+  }
+});
