@@ -46,3 +46,14 @@ if ! stamp_ok src/db/generated/.setup-stamp "$want"; then
   done
   echo "$want" > src/db/generated/.setup-stamp
 fi
+
+# 4. Test tools (`sh scripts/setup.sh test`, as `npm test` runs it): into the same venv.
+if [ "${1:-}" = "test" ]; then
+  want=$(hash_of scripts/test-requirements.txt)
+  if ! stamp_ok .venv/.test-stamp "$want"; then
+    echo "setup: installing the test tools (schemathesis) into .venv"
+    [ -x .venv/bin/pip ] || python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
+    echo "$want" > .venv/.test-stamp
+  fi
+fi

@@ -10,6 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
+import type { RateLimitSettings } from '../../src/api/rate-limits';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { loggingChannel } from '../../src/mail/channels';
@@ -21,6 +22,7 @@ export interface ApiStackOptions {
   taskQueue: string;
   customers?: number;
   policy?: ActivityDeps['policy'];
+  rateLimits?: RateLimitSettings;
 }
 
 export class ApiStack {
@@ -38,7 +40,7 @@ export class ApiStack {
     return this.temporal.env;
   }
 
-  static async start({ taskQueue, customers = 5, policy }: ApiStackOptions): Promise<ApiStack> {
+  static async start({ taskQueue, customers = 5, policy, rateLimits }: ApiStackOptions): Promise<ApiStack> {
     const temporal = await devServerTemporal();
     const { db } = migratedSqlite();
     const mail = await LocalMail.start();
@@ -54,7 +56,7 @@ export class ApiStack {
       }),
     });
     const running = worker.run();
-    const server = createApp({ db, temporal: temporal.env.client, taskQueue }).listen(0);
+    const server = createApp({ db, temporal: temporal.env.client, taskQueue, rateLimits }).listen(0);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return new ApiStack(temporal, db, mail, worker, running, server, base);
   }
