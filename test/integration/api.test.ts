@@ -637,6 +637,28 @@ describe('when Temporal cannot be reached', () => {
   });
   afterAll(() => outage?.close());
 
+  test('with the client’s own retries, an action answers 503 and a case read degrades within seconds', async () => {
+    // The production client retries for about 20 s; the API's deadlines cut that short.
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const patient = createApp({ db, temporal: new Client({ connection }), taskQueue: TASK_QUEUE }).listen(0);
+    try {
+      const at = `http://127.0.0.1:${(patient.address() as AddressInfo).port}`;
+      const row = await db.case.findFirstOrThrow({ where: { stage: 'investigation' } });
+      const headers = { 'content-type': 'application/json', ...(await stack.auth('admin')) };
+      let started = Date.now();
+      const action = await fetch(`${at}/cases/${row.id}/notes`, { method: 'POST', headers, body: '{"text":"x"}' });
+      expect(action.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(8000);
+      started = Date.now();
+      const read = await fetch(`${at}/cases/${row.id}`, { headers });
+      expect(read.status).toBe(200);
+      expect(((await read.json()) as { workflow: { status: string } }).workflow.status).toBe('UNREACHABLE');
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      patient.close();
+    }
+  });
+
   test('GET /readyz answers 503 naming Temporal within a couple of seconds; /healthz stays 200', async () => {
     const started = Date.now();
     const ready = await fetch(`${outageBase}/readyz`);

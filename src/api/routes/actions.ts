@@ -27,6 +27,7 @@ import {
 import { actorOf } from '../auth';
 import { authorize } from '../policy';
 import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer } from '../idempotency';
+import { ACTION_DEADLINE_MS, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
 import { amountCents, id, idempotencyKey, requireJson, text } from '../validation';
@@ -216,9 +217,10 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
       let view;
       try {
         // The key is the update id too: Temporal runs a repeated update once.
-        view = await temporal.workflow
-          .getHandle(row.workflowId)
-          .executeUpdate(update, { args: [request], updateId: key ?? randomUUID() });
+        const handle = temporal.workflow.getHandle(row.workflowId);
+        view = await withinDeadline(temporal, ACTION_DEADLINE_MS, () =>
+          handle.executeUpdate(update, { args: [request], updateId: key ?? randomUUID() }),
+        );
       } catch (error) {
         const problem = refusal(error, caseId);
         // A refused action leaves no trace; one that may not have arrived keeps its key for the retry.
@@ -267,9 +269,13 @@ function refusal(error: unknown, caseId: string): Problem {
       code: 'StageConflict',
     });
   }
+  // It may have reached the case before the line went quiet: the same Idempotency-Key tells.
   return new Problem(
     503,
     'Temporal unavailable',
-    `The action could not be delivered to case ${caseId}: ${(error as Error).message}`,
+    `No answer from case ${caseId} within ${ACTION_DEADLINE_MS / 1000} s (${(error as Error).message}); ` +
+      'retry with the same Idempotency-Key to apply it once or learn that it was.',
+    {},
+    { 'Retry-After': '5' },
   );
 }

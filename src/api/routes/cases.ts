@@ -17,6 +17,7 @@ import { startDispute, type CaseRow } from '../../cases/start';
 import { actorOf } from '../auth';
 import { authorize, reachOf } from '../policy';
 import { assertNotUsedForAction } from '../idempotency';
+import { ACTION_DEADLINE_MS, READ_DEADLINE_MS, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
 import { amountCents, id, idempotencyKey } from '../validation';
@@ -91,7 +92,16 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
       const existing = await db.case.findUnique({ where: { idempotencyKey: key } });
       if (existing) {
         assertSameRequest(existing, body);
-        await startDispute(temporal, taskQueue, existing); // a no-op unless the first try died before starting it
+        // A no-op unless the first try died before starting it.
+        await withinDeadline(temporal, ACTION_DEADLINE_MS, () => startDispute(temporal, taskQueue, existing)).catch(
+          (error: Error) => {
+            throw new Problem(
+              503,
+              'Temporal unavailable',
+              `Case ${existing.id} could not be checked: ${error.message}`,
+            );
+          },
+        );
         res.status(200).location(`/cases/${existing.id}`).json(present(existing));
         return;
       }
@@ -117,7 +127,7 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
       },
     });
     try {
-      await startDispute(temporal, taskQueue, row);
+      await withinDeadline(temporal, ACTION_DEADLINE_MS, () => startDispute(temporal, taskQueue, row));
     } catch (error) {
       // No half-done case: without its workflow the row would be a case nobody works.
       await db.case.delete({ where: { id: row.id } });
@@ -181,7 +191,9 @@ async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
   let workflow: Record<string, unknown>;
   try {
     const handle = temporal.workflow.getHandle(row.workflowId);
-    const [description, state] = await Promise.all([handle.describe(), handle.query(getCaseQuery)]);
+    const [description, state] = await withinDeadline(temporal, READ_DEADLINE_MS, () =>
+      Promise.all([handle.describe(), handle.query(getCaseQuery)]),
+    );
     workflow = { status: description.status.name, ...state };
   } catch (error) {
     workflow = { status: 'UNREACHABLE', error: (error as Error).message };
