@@ -1,23 +1,23 @@
 import express from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
+import type { JwtVerifier } from '../auth/jwt';
 import type { Db } from '../db/client';
+import { authenticate } from './auth';
 import { Problem, problemHandler } from './problem';
 import { DEFAULT_RATE_LIMITS, perAddress, perCredential, type RateLimitSettings } from './rate-limits';
 import { requestId } from './request-id';
 import { requestLog } from './request-log';
-import { auditStaffCalls } from './staff-calls';
-import { auditRoutes } from './routes/audit';
-import type { JwtVerifier } from '../auth/jwt';
-import { authenticate } from './auth';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
+import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
 import { docsRoutes } from './routes/docs';
 import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { outreachRoutes } from './routes/outreach';
 import { staffRoutes } from './routes/staff';
+import { auditStaffCalls } from './staff-calls';
 
 export interface ApiDeps {
   db: Db;
@@ -28,7 +28,7 @@ export interface ApiDeps {
   rateLimits?: RateLimitSettings;
 }
 
-/** Everything but health needs a credential: staff, or a system such as the card processor. */
+/** Everything but health and the API's own document needs a credential: staff, or a system. */
 const STAFF_PATHS = ['/cases', '/alerts', '/outreach', '/staff', '/tokens', '/audit', '/feed'];
 
 /** The admin API. Stateless: every request reads the database or asks Temporal. */
@@ -45,8 +45,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
-  // Everything but health and the feed is for staff, who authenticate with a bearer token; every
-  // staff call is audited, refusals included (the audit is mounted before authentication).
+  // Every call with a credential is audited, refusals included (so the audit comes before
+  // authentication), and counted against its credential's rate limit.
   app.use(STAFF_PATHS, auditStaffCalls(deps.db));
   app.use(STAFF_PATHS, perCredential(limits.perCredential));
   app.use(STAFF_PATHS, authenticate(deps.db, deps.jwt ?? null));
