@@ -15,7 +15,13 @@ import {
 import { matchRoute } from '../workflows/domain/routing';
 import { DAY_MS } from '../workflows/domain/time';
 import type { AttritionRisk } from '../workflows/attrition-watch/messages';
-import type { CasePriority, CaseStage, Outreach, TimelineEvent } from '../workflows/dispute/messages';
+import {
+  isLiveOutreach,
+  type CasePriority,
+  type CaseStage,
+  type Outreach,
+  type TimelineEvent,
+} from '../workflows/dispute/messages';
 
 export interface CaseActivityDeps {
   db: Db;
@@ -86,6 +92,23 @@ export interface PostAdjustmentInput {
 }
 
 const NEW_ACCOUNT_MS = 30 * DAY_MS;
+
+/** Puts one alert in each recipient's work queue, once per key and recipient (retries write nothing twice). */
+export async function putAlerts(
+  db: Db,
+  alert: { key: string; caseId: string; kind: string; message: string },
+  staffIds: string[],
+): Promise<void> {
+  const { key, caseId, kind, message } = alert;
+  for (const staffId of new Set(staffIds)) {
+    const idempotencyKey = `${key}:${staffId}`;
+    await db.staffAlert.upsert({
+      where: { idempotencyKey },
+      update: {},
+      create: { id: idempotencyKey, idempotencyKey, staffId, caseId, kind, message },
+    });
+  }
+}
 
 export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: CaseActivityDeps) {
   const settings: CaseSettings = { ...DEFAULT_CASE_SETTINGS, ...policy };
@@ -161,7 +184,6 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
     /** Appends timeline events to the audit log and moves the read model to `version`. */
     async syncCase({ caseId, version, snapshot, outreach = [], events }: SyncCaseInput): Promise<void> {
       const date = (iso: string | null) => (iso === null ? null : new Date(iso));
-      const ended = (o: OutreachSnapshot) => o.status === 'done' || o.status === 'expired';
       await db.$transaction([
         ...events.map((e) =>
           db.caseEvent.upsert({
@@ -196,7 +218,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
               assigneeId: o.assigneeId,
               offerRequest: o.offerRequest && JSON.stringify(o.offerRequest),
               outcome: o.outcome && JSON.stringify(o.outcome),
-              closedAt: ended(o) ? (o.outcome ? new Date(o.outcome.at) : new Date()) : null,
+              closedAt: isLiveOutreach(o) ? null : o.outcome ? new Date(o.outcome.at) : new Date(),
               version,
             },
           }),
@@ -212,15 +234,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
             select: { id: true },
           })
         : [];
-      const recipients = [...new Set([...staffIds, ...supervisors.map((s) => s.id)])];
-      for (const staffId of recipients) {
-        const idempotencyKey = `${key}:${staffId}`;
-        await db.staffAlert.upsert({
-          where: { idempotencyKey },
-          update: {},
-          create: { id: idempotencyKey, idempotencyKey, staffId, caseId, kind, message },
-        });
-      }
+      await putAlerts(db, { key, caseId, kind, message }, [...staffIds, ...supervisors.map((s) => s.id)]);
     },
 
     /** Books a credit (or its reversal) on the card as an adjustment transaction, once per key. */

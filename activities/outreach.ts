@@ -3,6 +3,7 @@
  * member of the care team, and one email to the care queue. Idempotent: the task and alerts are
  * keyed by the outreach id, and the email is sent once (a retry asks the mail store first).
  */
+import { putAlerts } from './cases';
 import type { CarePolicy } from '../src/care/outreach-policy';
 import { DEFAULT_CARE_POLICY, recommendOutreach } from '../src/care/outreach-policy';
 import { outreachEmail, type OutreachBrief } from '../src/care/outreach-brief';
@@ -105,21 +106,16 @@ export function outreachActivities({ db, email, care = {}, messageIdDomain }: Ou
         where: { departmentId: CARE_DEPARTMENT, active: true },
         select: { id: true },
       });
-      for (const { id: staffId } of team) {
-        const idempotencyKey = `${input.outreachId}:${staffId}`;
-        await db.staffAlert.upsert({
-          where: { idempotencyKey },
-          update: {},
-          create: {
-            id: idempotencyKey,
-            idempotencyKey,
-            staffId,
-            caseId: input.caseId,
-            kind: 'care_outreach',
-            message: `Customer at risk of leaving on case ${input.caseId}: call by ${dueAt} (outreach ${input.outreachId}).`,
-          },
-        });
-      }
+      await putAlerts(
+        db,
+        {
+          key: input.outreachId,
+          caseId: input.caseId,
+          kind: 'care_outreach',
+          message: `Customer at risk of leaving on case ${input.caseId}: call by ${dueAt} (outreach ${input.outreachId}).`,
+        },
+        team.map((member) => member.id),
+      );
 
       if (!task.emailedAt) {
         const messageId = `<${input.outreachId}@${messageIdDomain}>`;

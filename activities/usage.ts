@@ -8,6 +8,7 @@ import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../src/care/settings
 import { Prisma } from '../src/db/generated/sqlite/client';
 import type { Db } from '../src/db/client';
 import type { DisputeProgress, RetentionOutcome } from '../workflows/attrition-watch/messages';
+import type { OutreachOutcome } from '../workflows/dispute/messages';
 import { DAY_MS } from '../workflows/domain/time';
 import {
   retentionOutcome,
@@ -144,15 +145,14 @@ export function usageActivities({ db, watch = {} }: { db: Db; watch?: Partial<Wa
     async settleRetention(query: WatchQuery & { caseId: string }): Promise<RetentionOutcome> {
       const [days, facts] = await history(query);
       const outcome = retentionOutcome(days, facts, dayNumber(query.asOf) - 1);
-      const reached = await db.outreachTask.count({
-        where: { caseId: query.caseId, outcome: { contains: '"reached":true' } },
-      });
+      const outcomes = await db.outreachTask.findMany({ where: { caseId: query.caseId }, select: { outcome: true } });
+      const reached = outcomes.some((o) => o.outcome !== null && (JSON.parse(o.outcome) as OutreachOutcome).reached);
       await db.case.update({
         where: { id: query.caseId },
         data: {
           retentionOutcome: outcome,
           retentionDecidedAt: new Date(query.asOf),
-          careVerdict: careVerdict(outcome, reached > 0),
+          careVerdict: careVerdict(outcome, reached),
         },
       });
       return outcome;

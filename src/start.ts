@@ -159,10 +159,14 @@ const DEMO_STAFF = [
  */
 async function issueDemoTokens(db: Db): Promise<string> {
   await db.staffToken.updateMany({ where: { label: 'demo', revokedAt: null }, data: { revokedAt: new Date() } });
+  // A database seeded by an older release may lack a role (the auditor came later).
+  const present = await db.staff.findMany({
+    where: { id: { in: DEMO_STAFF.map(([, staffId]) => staffId) }, active: true },
+    select: { id: true },
+  });
   const lines = [];
   for (const [role, staffId] of DEMO_STAFF) {
-    // A database seeded by an older release may lack a role (the auditor came later).
-    if (!(await db.staff.findFirst({ where: { id: staffId, active: true } }))) continue;
+    if (!present.some((staff) => staff.id === staffId)) continue;
     const { token } = await issueToken(db, staffId, { days: 1, label: 'demo' });
     lines.push(`  ${role.padEnd(13)} ${staffId.padEnd(29)} ${token}`);
   }

@@ -58,6 +58,7 @@ const CaseSummary = z
   .openapi('Case', { example: { id: 'DSP-1A2B3C4D5E6F', stage: 'investigation', departmentId: 'merchant-disputes' } });
 const CaseDetail = CaseSummary.extend({ workflow: z.looseObject({}) }).openapi('CaseDetail');
 const Items = z.looseObject({ items: z.array(z.looseObject({})) });
+const FeedResult = z.object({ received: z.number().int(), recorded: z.number().int(), duplicates: z.number().int() });
 
 const PROBLEMS = {
   400: 'Malformed JSON',
@@ -239,7 +240,7 @@ export const API_ROUTES: ApiRoute[] = [
     summary: 'The card processor’s transactions (a batch, idempotent by id)',
     tag: 'Usage feed',
     body: Transactions,
-    ok: { status: 200, schema: FeedResult(), description: 'Recorded' },
+    ok: { status: 200, schema: FeedResult, description: 'Recorded' },
     problems: [...STAFF, ...BODY],
   },
   {
@@ -248,14 +249,10 @@ export const API_ROUTES: ApiRoute[] = [
     summary: 'Card events: reissued, closed, travel notices (idempotent by id)',
     tag: 'Usage feed',
     body: CardEvents,
-    ok: { status: 200, schema: FeedResult(), description: 'Recorded' },
+    ok: { status: 200, schema: FeedResult, description: 'Recorded' },
     problems: [...STAFF, ...BODY],
   },
 ];
-
-function FeedResult() {
-  return z.object({ received: z.number().int(), recorded: z.number().int(), duplicates: z.number().int() });
-}
 
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 

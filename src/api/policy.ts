@@ -24,7 +24,7 @@ export type ApiOperation =
 export type Operation = ApiOperation | StaffActionName;
 
 /** Departments whose staff reach every case under `department`. */
-export const SEES_ALL_DEPARTMENTS: readonly string[] = ['intake', CARE_DEPARTMENT];
+const SEES_ALL_DEPARTMENTS: readonly string[] = ['intake', CARE_DEPARTMENT];
 
 type Row = Record<StaffRole, Reach>;
 /** A row of the table: staff roles in order, and `system` (machine callers) last, `no` unless said. */

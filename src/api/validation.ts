@@ -11,6 +11,19 @@ export const amountCents = z
   .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most two decimal places')
   .transform((v) => Math.round(v * 100));
 
+/** A query parameter `true` or `false`, as a boolean. */
+export const flagParam = () =>
+  z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
+/** A page size from the query string: 1 to `max`, `fallback` when absent. */
+export const limitParam = (max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
 export const id = () =>
   z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })

@@ -5,13 +5,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client';
-import { loadActor } from '../cases/actors';
+import { toActor } from '../cases/actors';
 import type { Actor } from '../../workflows/dispute/messages';
 import { DAY_MS } from '../../workflows/domain/time';
 
 /** Tokens carry a prefix so they are recognisable in a leaked file and by secret scanners. */
 const PREFIX = 'pct_';
-export const DEFAULT_TOKEN_DAYS = 30;
+const DEFAULT_TOKEN_DAYS = 30;
 export const MAX_TOKEN_DAYS = 365;
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -57,10 +57,11 @@ export type TokenCheck = { actor: Actor } | { refused: string };
 /** Who a bearer token speaks for, or why it is refused (unknown, expired, revoked, staff inactive). */
 export async function verifyToken(db: Db, token: string, now = new Date()): Promise<TokenCheck> {
   if (!token.startsWith(PREFIX)) return { refused: 'is not a Proactive Care token' };
-  const found = await db.staffToken.findUnique({ where: { hash: hashOf(token) } });
+  // One query per request: the token and the staff member behind it.
+  const found = await db.staffToken.findUnique({ where: { hash: hashOf(token) }, include: { staff: true } });
   if (!found) return { refused: 'is not a known token' };
   if (found.revokedAt) return { refused: `was revoked at ${found.revokedAt.toISOString()}` };
   if (found.expiresAt <= now) return { refused: `expired at ${found.expiresAt.toISOString()}` };
-  const actor = await loadActor(db, found.staffId);
-  return actor ? { actor } : { refused: `belongs to ${found.staffId}, who is no longer active` };
+  if (!found.staff.active) return { refused: `belongs to ${found.staffId}, who is no longer active` };
+  return { actor: toActor(found.staff) };
 }

@@ -206,13 +206,19 @@ export interface OutreachOutcome {
   at: string;
 }
 
+/** An outreach is live (`open`, `claimed`) until the call is recorded (`done`) or the case closes (`expired`). */
+export const OUTREACH_STATUSES = ['open', 'claimed', 'done', 'expired'] as const;
+export const LIVE_OUTREACH_STATUSES = ['open', 'claimed'] as const;
+export const isLiveOutreach = (o: Pick<Outreach, 'status'>): boolean =>
+  (LIVE_OUTREACH_STATUSES as readonly string[]).includes(o.status);
+
 /** A care outreach: opened once per episode of high attrition risk while the case is open. */
 export interface Outreach {
   id: string;
   episode: number;
   openedAt: string;
   dueAt: string;
-  status: 'open' | 'claimed' | 'done' | 'expired';
+  status: (typeof OUTREACH_STATUSES)[number];
   assigneeId: string | null;
   recommendation: OutreachRecommendation;
   offerRequest: OfferRequest | null;

@@ -8,7 +8,7 @@
 import type { RiskReport } from '../attrition-watch/messages';
 import { activities } from './activities';
 import type { DisputeCase } from './case';
-import type { Concession, Outreach, OutreachOutcomeRequest } from './messages';
+import { isLiveOutreach, type Concession, type Outreach, type OutreachOutcomeRequest } from './messages';
 
 /** Cases whose histories predate care outreach took high risk without opening one. */
 export const OUTREACH_PATCH = 'care-outreach';
@@ -20,7 +20,7 @@ export const outreachId = (caseId: string, episode: number): string => `${caseId
 /** Opens an outreach for a new episode of high risk, unless one is still being worked. */
 export async function openOutreach(c: DisputeCase, report: RiskReport): Promise<void> {
   const { state } = c;
-  if (!c.isOpen() || state.outreach.some((o) => o.status === 'open' || o.status === 'claimed')) return;
+  if (!c.isOpen() || state.outreach.some(isLiveOutreach)) return;
   const episode = state.outreach.length + 1;
   const id = outreachId(state.caseId, episode);
   const openedAt = new Date(c.now()).toISOString();
@@ -94,7 +94,7 @@ async function grantConcession(c: DisputeCase, outreach: Outreach, concession: C
 /** A closing case leaves nobody to act on its outreach: whatever is still open expires. */
 export function expireOutreach(c: DisputeCase, at: number): void {
   for (const outreach of c.state.outreach) {
-    if (outreach.status === 'done' || outreach.status === 'expired') continue;
+    if (!isLiveOutreach(outreach)) continue;
     outreach.status = 'expired';
     c.record('outreach_expired', 'system:case-closed', { outreachId: outreach.id }, at);
   }

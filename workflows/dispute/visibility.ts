@@ -16,7 +16,7 @@ import {
   DisputeAmount,
   SlaBreached,
 } from '../search-attributes';
-import type { CaseView } from './messages';
+import { isLiveOutreach, type CaseView } from './messages';
 import type { CaseState } from './state';
 
 export class Visibility {
@@ -53,7 +53,7 @@ function caseCover(state: CaseState, view: CaseView): string {
   ];
   if (view.slaBreached) lines.push('**SLA breached**');
   if (state.priority === 'high') lines.push('**Priority:** high, a customer at risk of leaving waits on this case');
-  for (const o of state.outreach.filter((o) => o.status === 'open' || o.status === 'claimed')) {
+  for (const o of state.outreach.filter(isLiveOutreach)) {
     lines.push(
       `**Care outreach:** ${o.id}, ${o.assigneeId ? `claimed by ${o.assigneeId}` : 'unclaimed'}, due ${o.dueAt}`,
     );

@@ -3,6 +3,7 @@
  * workflow runs them as Update validators, so a refused action never reaches the history.
  */
 import {
+  isLiveOutreach,
   OPEN_STAGES,
   type Actor,
   type CaseStage,
@@ -106,7 +107,7 @@ function outreachCheck(state: CaseFacts, { actor, outreachId }: OutreachRequest,
     first(
       () => (outreach ? null : invalid('outreachId', `no outreach ${outreachId} on this case`)),
       () =>
-        outreach!.status === 'done' || outreach!.status === 'expired'
+        !isLiveOutreach(outreach!)
           ? {
               code: 'StageConflict',
               message: `Outreach ${outreachId} is ${outreach!.status}; it takes no more actions.`,

@@ -4,9 +4,10 @@ import type { Db } from '../../db/client';
 import { actorOf } from '../auth';
 import { authorize } from '../policy';
 import { Problem } from '../problem';
+import { flagParam } from '../validation';
 
 export const AlertFilter = z.strictObject({
-  unread: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  unread: flagParam().optional(),
 });
 
 /** The caller's own work-queue alerts: SLA warnings and breaches, escalations. */
@@ -17,7 +18,7 @@ export function alertRoutes({ db }: { db: Db }): Router {
     authorize(actorOf(res), 'readOwnAlerts');
     const { unread } = AlertFilter.parse(req.query);
     const alerts = await db.staffAlert.findMany({
-      where: { staffId: actorOf(res).id, ...(unread === 'true' ? { readAt: null } : {}) },
+      where: { staffId: actorOf(res).id, ...(unread === true ? { readAt: null } : {}) },
       orderBy: { createdAt: 'desc' },
       take: 200,
     });

@@ -4,18 +4,13 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { actorOf } from '../auth';
 import { authorize } from '../policy';
-import { id } from '../validation';
+import { id, limitParam } from '../validation';
 
 export const AuditFilter = z.strictObject({
   staffId: id().optional(),
   caseId: id().optional(),
   outcome: z.enum(['accepted', 'refused']).optional(),
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(500, 'must be at most 500')
-    .default(100),
+  limit: limitParam(500, 100),
 });
 
 export function auditRoutes({ db }: { db: Db }): Router {

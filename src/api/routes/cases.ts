@@ -20,7 +20,7 @@ import { assertNotUsedForAction } from '../idempotency';
 import { ACTION_DEADLINE_MS, READ_DEADLINE_MS, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
-import { amountCents, id, idempotencyKey } from '../validation';
+import { amountCents, flagParam, id, idempotencyKey, limitParam } from '../validation';
 
 /** Where a new case starts until routing picks an investigation team. */
 const INTAKE_DEPARTMENT = 'intake';
@@ -35,20 +35,13 @@ export const NewCase = z.strictObject({
 });
 type NewCase = z.infer<typeof NewCase>;
 
-const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
-
 export const CaseFilter = z.strictObject({
   stage: z.enum(STAGES).optional(),
   departmentId: id().optional(),
   assigneeId: id().optional(),
   customerId: id().optional(),
-  slaBreached: flag.optional(),
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(100, 'must be at most 100')
-    .default(25),
+  slaBreached: flagParam().optional(),
+  limit: limitParam(100, 25),
   cursor: z.string().optional(),
 });
 

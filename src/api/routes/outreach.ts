@@ -1,33 +1,26 @@
 /**
  * The care team's queue: `GET /outreach` lists outreach (live ones by default, soonest due
  * first) and `GET /outreach/:id` shows one with its brief. The brief holds the customer's
- * profile, so only the care team and admins read it. Actions on an outreach are staff actions
+ * profile, so only the care team, admins and auditors read it (policy: `readOutreach`). Actions on an outreach are staff actions
  * (routes/actions.ts).
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import type { Prisma } from '../../db/generated/sqlite/client';
-import type { OutreachTask } from '../../db/generated/sqlite/client';
+import type { OutreachTask, Prisma } from '../../db/generated/sqlite/client';
+import { LIVE_OUTREACH_STATUSES, OUTREACH_STATUSES } from '../../../workflows/dispute/messages';
 import { actorOf } from '../auth';
 import { authorize } from '../policy';
 import { Problem } from '../problem';
-import { id } from '../validation';
-
-const STATUSES = ['open', 'claimed', 'done', 'expired'] as const;
+import { flagParam, id, limitParam } from '../validation';
 
 export const OutreachFilter = z.strictObject({
-  status: z.enum([...STATUSES, 'live']).default('live'),
+  status: z.enum([...OUTREACH_STATUSES, 'live']).default('live'),
   assigneeId: id().optional(),
   caseId: id().optional(),
   customerId: id().optional(),
-  overdue: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(200, 'must be at most 200')
-    .default(50),
+  overdue: flagParam().optional(),
+  limit: limitParam(200, 50),
 });
 
 const json = (text: string | null) => (text === null ? null : JSON.parse(text));
@@ -60,12 +53,12 @@ export function outreachRoutes({ db }: { db: Db }): Router {
     authorize(actorOf(res), 'readOutreach');
     const now = new Date();
     const where: Prisma.OutreachTaskWhereInput = {
-      status: filter.status === 'live' ? { in: ['open', 'claimed'] } : filter.status,
+      status: filter.status === 'live' ? { in: [...LIVE_OUTREACH_STATUSES] } : filter.status,
       assigneeId: filter.assigneeId,
       caseId: filter.caseId,
       customerId: filter.customerId,
-      ...(filter.overdue === 'true' ? { dueAt: { lt: now }, closedAt: null } : {}),
-      ...(filter.overdue === 'false' ? { NOT: { dueAt: { lt: now }, closedAt: null } } : {}),
+      ...(filter.overdue === true ? { dueAt: { lt: now }, closedAt: null } : {}),
+      ...(filter.overdue === false ? { NOT: { dueAt: { lt: now }, closedAt: null } } : {}),
     };
     const rows = await db.outreachTask.findMany({
       where,
