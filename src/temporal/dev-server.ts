@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { Config } from '../config';
 import { assertPortFree, waitForPort } from '../ports';
@@ -38,7 +39,26 @@ export async function startDevServer(t: Config['temporal'], extraArgs: string[] 
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`Temporal dev server exited with code ${code}`))),
   );
-  await Promise.race([waitForPort(t.port, 60_000), exited]);
+  await Promise.race([waitForFrontend(`127.0.0.1:${t.port}`, 60_000), exited]);
   exited.catch(() => {});
   return child;
+}
+
+/**
+ * The port opens before the frontend is ready ("Frontend is not healthy yet"): wait until it
+ * answers a call, so a client connecting next does not race it.
+ */
+async function waitForFrontend(address: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await waitForPort(Number(address.split(':')[1]), timeoutMs);
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      await connection.close();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
