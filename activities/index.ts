@@ -1,6 +1,6 @@
 import type { WatchSettings } from '../src/care/settings';
 import type { Db } from '../src/db/client';
-import type { DeliveryChannel } from '../src/mail/channels';
+import type { DeliveryChannels } from '../src/mail/channels';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src/mail/settings';
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { notificationActivities } from './notifications';
@@ -10,8 +10,8 @@ import { usageActivities } from './usage';
 
 export interface ActivityDeps {
   db: Db;
-  /** Where customer messages go, by the customer's preferred channel. */
-  channels: Record<'email' | 'sms' | 'push', DeliveryChannel>;
+  /** Where customer messages go, by the customer's preferred channel (null: no provider). */
+  channels: DeliveryChannels;
   notifications?: Partial<NotificationSettings>;
   /** Case settings; tests shorten the reopen window, for one. */
   policy?: CaseActivityDeps['policy'];

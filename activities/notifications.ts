@@ -6,17 +6,22 @@
  * Names and addresses are read here, never carried in workflow history.
  */
 import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
-import type { DeliveryChannel } from '../src/mail/channels';
+import type { ChannelName, DeliveryChannels } from '../src/mail/channels';
 import { outsideQuietHours } from '../src/mail/quiet-hours';
+import { heartbeating } from './heartbeat';
 import { renderMessage, type MessageTemplate } from '../src/mail/render';
 import type { NotificationSettings } from '../src/mail/settings';
 
 export interface NotificationDeps {
   db: Db;
-  channels: Record<'email' | 'sms' | 'push', DeliveryChannel>;
+  channels: DeliveryChannels;
   settings: NotificationSettings;
 }
+
+/** The failure type of a message no channel can carry: not retried, the workflow alerts staff. */
+export const NO_CHANNEL = 'NoDeliveryChannel';
 
 export interface SendNotificationInput {
   /** One logical message: `<caseId>:<what>:<sequence>`. */
@@ -30,7 +35,10 @@ export interface SendNotificationInput {
 }
 
 export interface SendNotificationResult {
+  /** The channel that delivered it. */
   channel: string;
+  /** The customer's preferred channel when it had no provider and the message went by email. */
+  fallbackFrom?: string;
   providerMessageId: string;
   /** True when an earlier attempt had delivered it and this one only recorded that. */
   reconciled: boolean;
@@ -39,87 +47,105 @@ export interface SendNotificationResult {
 }
 
 export function notificationActivities({ db, channels, settings }: NotificationDeps) {
-  return {
-    async sendNotification({
-      key,
-      caseId,
-      template,
-      data,
-      followUpAt,
-    }: SendNotificationInput): Promise<SendNotificationResult> {
-      const found = await db.case.findUniqueOrThrow({
-        where: { id: caseId },
-        include: { customer: true, transaction: true },
+  async function send({
+    key,
+    caseId,
+    template,
+    data,
+    followUpAt,
+  }: SendNotificationInput): Promise<SendNotificationResult> {
+    const found = await db.case.findUniqueOrThrow({
+      where: { id: caseId },
+      include: { customer: true, transaction: true },
+    });
+    const { customer, transaction } = found;
+    const preferred: ChannelName = customer.preferredChannel;
+    // A channel without a provider never counts as delivered: by policy the message goes by
+    // email instead, or it is not sent at all and the workflow alerts staff.
+    const fallback = channels[preferred] ? null : settings.fallbackChannel;
+    const row = await db.notification.upsert({
+      where: { idempotencyKey: key },
+      update: {},
+      create: {
+        id: randomUUID(),
+        idempotencyKey: key,
+        caseId,
+        customerId: customer.id,
+        channel: fallback ?? preferred,
+        fallbackFrom: fallback ? preferred : null,
+        template,
+      },
+    });
+    const channel = channels[row.channel];
+    if (!channel) {
+      throw ApplicationFailure.create({
+        type: NO_CHANNEL,
+        nonRetryable: true,
+        message: `no ${row.channel} provider is configured and falling back to email is off`,
       });
-      const { customer, transaction } = found;
-      const row = await db.notification.upsert({
-        where: { idempotencyKey: key },
-        update: {},
-        create: {
-          id: randomUUID(),
-          idempotencyKey: key,
-          caseId,
-          customerId: customer.id,
-          channel: customer.preferredChannel,
-          template,
-        },
-      });
-      const channel = channels[row.channel];
-      const result = (providerMessageId: string, reconciled: boolean): SendNotificationResult => ({
-        channel: row.channel,
-        providerMessageId,
-        reconciled,
-        followUpAt: followUpAt
-          ? new Date(outsideQuietHours(Date.parse(followUpAt), customer.timezone, settings.quietHours)).toISOString()
-          : null,
-      });
-      if (row.status === 'sent') return result(row.providerMessageId ?? '', false);
+    }
+    const result = (providerMessageId: string, reconciled: boolean): SendNotificationResult => ({
+      channel: row.channel,
+      ...(row.fallbackFrom ? { fallbackFrom: row.fallbackFrom } : {}),
+      providerMessageId,
+      reconciled,
+      followUpAt: followUpAt
+        ? new Date(outsideQuietHours(Date.parse(followUpAt), customer.timezone, settings.quietHours)).toISOString()
+        : null,
+    });
+    if (row.status === 'sent') return result(row.providerMessageId ?? '', false);
 
-      const messageId = `<${row.id}@${settings.messageIdDomain}>`;
-      const markSent = async (providerMessageId: string) => {
-        await db.notification.update({
-          where: { id: row.id },
-          data: { status: 'sent', providerMessageId, sentAt: new Date(), lastError: null },
-        });
-      };
-      // One write per attempt before anything leaves: from here on the message may be out.
-      await db.notification.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
-      try {
-        // `sending` means an earlier attempt got as far as handing the message over: ask first.
-        if (row.status === 'sending' && (await channel.delivered(messageId))) {
-          await markSent(messageId);
-          return result(messageId, true);
-        }
-        const message = renderMessage(
-          template,
-          {
-            ...data,
-            caseId,
-            amountCents: found.amountCents,
-            currency: found.currency,
-            merchant: transaction.merchant,
-            transactionDate: transaction.postedAt.toISOString(),
-            customer: { name: customer.name },
-            bank: { name: settings.bankName, phone: settings.bankPhone },
-            surveyUrl: settings.surveyUrl.replace('{caseId}', encodeURIComponent(caseId)),
-          },
-          customer.timezone,
-        );
-        const { providerMessageId } = await channel.send({
-          ...message,
-          messageId,
-          to: { name: customer.name, email: customer.email, phone: customer.phone },
-        });
-        await markSent(providerMessageId);
-        return result(providerMessageId, false);
-      } catch (error) {
-        // The status stays `sending`: the server may have taken the message before failing.
-        await db.notification.update({
-          where: { id: row.id },
-          data: { lastError: (error as Error).message.slice(0, 500) },
-        });
-        throw error;
+    const messageId = `<${row.id}@${settings.messageIdDomain}>`;
+    const markSent = async (providerMessageId: string) => {
+      await db.notification.update({
+        where: { id: row.id },
+        data: { status: 'sent', providerMessageId, sentAt: new Date(), lastError: null },
+      });
+    };
+    // One write per attempt before anything leaves: from here on the message may be out.
+    await db.notification.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
+    try {
+      // `sending` means an earlier attempt got as far as handing the message over: ask first.
+      if (row.status === 'sending' && (await channel.delivered(messageId))) {
+        await markSent(messageId);
+        return result(messageId, true);
       }
+      const message = renderMessage(
+        template,
+        {
+          ...data,
+          caseId,
+          amountCents: found.amountCents,
+          currency: found.currency,
+          merchant: transaction.merchant,
+          transactionDate: transaction.postedAt.toISOString(),
+          customer: { name: customer.name },
+          bank: { name: settings.bankName, phone: settings.bankPhone },
+          surveyUrl: settings.surveyUrl.replace('{caseId}', encodeURIComponent(caseId)),
+        },
+        customer.timezone,
+      );
+      const { providerMessageId } = await channel.send({
+        ...message,
+        messageId,
+        to: { name: customer.name, email: customer.email, phone: customer.phone },
+      });
+      await markSent(providerMessageId);
+      return result(providerMessageId, false);
+    } catch (error) {
+      // The status stays `sending`: the server may have taken the message before failing.
+      await db.notification.update({
+        where: { id: row.id },
+        data: { lastError: (error as Error).message.slice(0, 500) },
+      });
+      throw error;
+    }
+  }
+
+  return {
+    /** Sends one message once, heartbeating meanwhile: a provider call may take seconds. */
+    sendNotification(input: SendNotificationInput): Promise<SendNotificationResult> {
+      return heartbeating(() => send(input));
     },
 
     /** Gives a message up after the workflow's attempts ran out; the workflow raises a staff alert. */

@@ -7,6 +7,7 @@ import { putAlerts } from './cases';
 import type { CarePolicy } from '../src/care/outreach-policy';
 import { DEFAULT_CARE_POLICY, recommendOutreach } from '../src/care/outreach-policy';
 import { outreachEmail, type OutreachBrief } from '../src/care/outreach-brief';
+import { heartbeating } from './heartbeat';
 import type { Db } from '../src/db/client';
 import type { DeliveryChannel } from '../src/mail/channels';
 import type { RiskReport } from '../workflows/attrition-watch/messages';
@@ -120,13 +121,15 @@ export function outreachActivities({ db, email, care = {}, messageIdDomain }: Ou
       if (!task.emailedAt) {
         const messageId = `<${input.outreachId}@${messageIdDomain}>`;
         // An attempt that died after handing the email over must not send it again.
-        if ((await email.delivered(messageId)) !== true) {
-          await email.send({
-            ...outreachEmail(input.outreachId, dueAt, brief, recommendation),
-            messageId,
-            to: { name: 'Care queue', email: policy.careQueueEmail, phone: '' },
-          });
-        }
+        await heartbeating(async () => {
+          if ((await email.delivered(messageId)) !== true) {
+            await email.send({
+              ...outreachEmail(input.outreachId, dueAt, brief, recommendation),
+              messageId,
+              to: { name: 'Care queue', email: policy.careQueueEmail, phone: '' },
+            });
+          }
+        });
         await db.outreachTask.update({ where: { id: input.outreachId }, data: { emailedAt: new Date() } });
       }
       return { dueAt, recommendation };

@@ -32,6 +32,8 @@ const Env = z.object({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   API_PORT: port(3000),
+  /** The worker's health endpoint (`GET /healthz`). */
+  WORKER_HEALTH_PORT: port(3001),
   /** Every embedded listener binds here; set it to 0.0.0.0 to reach the API from elsewhere. */
   API_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_HOST: z.string().optional(),
@@ -41,6 +43,15 @@ const Env = z.object({
   SMTP_PASS: z.string().optional(),
   MAIL_FROM: z.string().default('Proactive Care <disputes@bank.example>'),
   MAIL_SINK_HTTP_PORT: port(8025),
+  /** An SMS provider with Vonage's SMS API; without one (and without SMTP_HOST) the embedded sink serves. */
+  SMS_URL: z.url().optional(),
+  SMS_API_KEY: z.string().default('sink'),
+  SMS_API_SECRET: z.string().default('sink'),
+  SMS_FROM: z.string().min(1).default('ProactiveBk'),
+  SMS_LOOKUP_URL: z.url().optional(),
+  SMS_SINK_PORT: port(8026),
+  /** Where a message goes when the customer's channel has no provider: by email, or nowhere (staff are alerted). */
+  CHANNEL_FALLBACK: z.enum(['email', 'none']).default('email'),
   CASE_REOPEN_WINDOW_DAYS: z.coerce.number().positive().default(CASE.reopenWindowDays),
   CASE_FOUR_EYES_ABOVE: z.coerce.number().nonnegative().default(toUnits(CASE.directResolveLimitCents)),
   REGULATORY_LEAD_HOURS: z.coerce.number().nonnegative().default(CASE.regulatoryLeadHours),
@@ -101,6 +112,30 @@ function jwtSettings(e: z.infer<typeof Env>): JwtSettings | null {
   };
 }
 
+/**
+ * The SMS provider. On embedded defaults (no SMS_URL, no SMTP_HOST) the local sink stands in;
+ * with real mail but no SMS provider there is none, and SMS falls back by CHANNEL_FALLBACK.
+ */
+function smsSettings(e: z.infer<typeof Env>, dataDir: string) {
+  const embeddedSink = !e.SMS_URL && !e.SMTP_HOST;
+  const sinkUrl = `http://127.0.0.1:${e.SMS_SINK_PORT}`;
+  const url = e.SMS_URL ?? (embeddedSink ? sinkUrl : null);
+  return {
+    embeddedSink,
+    sinkPort: e.SMS_SINK_PORT,
+    sinkFile: path.join(dataDir, 'sms-sink.jsonl'),
+    provider: url
+      ? {
+          url,
+          apiKey: e.SMS_API_KEY,
+          apiSecret: e.SMS_API_SECRET,
+          from: e.SMS_FROM,
+          lookupUrl: e.SMS_LOOKUP_URL ?? (embeddedSink ? sinkUrl : undefined),
+        }
+      : null,
+  };
+}
+
 /** Reads configuration from the environment; every port and path has a default. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = Env.safeParse(env);
@@ -132,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       dbFile: path.join(dataDir, 'temporal.db'),
     },
     api: { port: e.API_PORT, host: e.API_HOST },
+    worker: { healthPort: e.WORKER_HEALTH_PORT },
     /** Requests a minute allowed per client address and per credential. */
     rateLimits: { perAddress: e.RATE_LIMIT_PER_ADDRESS, perCredential: e.RATE_LIMIT_PER_CREDENTIAL },
     /** Defaults a new case captures at intake; cases already open keep theirs. */
@@ -155,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       surveyUrl: e.SURVEY_URL,
       quietHours: e.QUIET_HOURS,
       messageIdDomain: NOTIFY.messageIdDomain,
+      fallbackChannel: e.CHANNEL_FALLBACK === 'email' ? ('email' as const) : null,
     },
     /** The bank's identity provider, when staff may sign in with its JWTs; null for tokens only. */
     jwt: jwtSettings(e),
@@ -174,5 +211,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       lookupUrl: e.MAIL_LOOKUP_URL || (e.SMTP_HOST ? undefined : `http://127.0.0.1:${e.MAIL_SINK_HTTP_PORT}`),
       sinkFile: path.join(dataDir, 'mail-sink.jsonl'),
     },
+    sms: smsSettings(e, dataDir),
   };
 }

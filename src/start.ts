@@ -19,12 +19,14 @@ import { issueToken } from './auth/tokens';
 import { createDb, type Db } from './db/client';
 import { migrate } from './db/migrate';
 import { startMailSink } from './mail/sink';
+import { startSmsSink } from './mail/sms-sink';
 import { secureDataDir } from './data-dir';
 import { log } from './log';
 import { assertPortFree } from './ports';
 import { assertSearchAttributes, connectClient } from './temporal/connection';
 import { startDevServer } from './temporal/dev-server';
-import { createWorker, deliveryChannels } from './worker';
+import { Supervisor } from './supervisor';
+import { deliveryChannels, runWorker, startWorkerHealth, type RunningWorker } from './worker';
 
 type Role = 'all' | 'worker' | 'api';
 
@@ -33,6 +35,8 @@ function logTemporalToPino(): void {
   const levels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
   Runtime.install({
     logger: new DefaultLogger('INFO', (entry) => log[levels[entry.level]]({ ...entry.meta }, entry.message)),
+    // Ctrl-C is ours to handle: the worker stops in order with the rest, and is not restarted.
+    shutdownSignals: [],
   });
 }
 
@@ -63,9 +67,17 @@ async function main(): Promise<void> {
     if (role === 'all' && (config.embeddedDatabase || config.temporal.embedded || config.mail.embeddedSink)) {
       secureDataDir(config.dataDir);
     }
+    const giveUp = () => void shutdown(1);
     if (config.temporal.embedded && role === 'all') {
-      const server = await startDevServer(config.temporal);
-      stops.push(() => stopChild(server));
+      const server = await Supervisor.run(
+        'Temporal dev server',
+        async () => {
+          const child = await startDevServer(config.temporal);
+          return { ended: childEnded(child), stop: () => stopChild(child) };
+        },
+        { onGiveUp: giveUp },
+      );
+      stops.push(() => server.stop());
       urls.push(`Temporal UI       http://127.0.0.1:${config.temporal.uiPort}`);
     }
     urls.push(`Temporal server   ${config.temporal.address} (namespace ${config.temporal.namespace})`);
@@ -95,25 +107,47 @@ async function main(): Promise<void> {
       );
     }
 
+    if (config.sms.embeddedSink && config.sms.provider && role === 'all') {
+      const { sinkPort, sinkFile, provider } = config.sms;
+      const sink = await startSmsSink({
+        port: sinkPort,
+        file: sinkFile,
+        apiKey: provider.apiKey,
+        apiSecret: provider.apiSecret,
+      });
+      stops.push(() => sink.close());
+      urls.push(`SMS sink          ${sink.url} (Vonage's SMS API at /sms/json)`);
+    }
+
     const temporal = await connectClient(config.temporal);
     stops.push(() => temporal.connection.close());
     await assertSearchAttributes(temporal, config.temporal.namespace);
 
     if (role !== 'api') {
+      await assertPortFree(config.worker.healthPort, "the worker's health endpoint", 'WORKER_HEALTH_PORT');
       const channels = deliveryChannels(config);
-      stops.push(async () => Object.values(channels).forEach((channel) => channel.close()));
-      const worker = await createWorker(config, db, channels);
-      const running = worker.run();
-      stops.push(async () => {
-        // The SDK shuts workers down on SIGINT/SIGTERM by itself; only stop one still running.
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-      });
-      running.catch((error: Error) => {
-        console.error(`Worker stopped: ${error.message}`);
-        void shutdown(1);
-      });
-      urls.push(`Worker            task queue ${config.temporal.taskQueue}`);
+      stops.push(async () => Object.values(channels).forEach((channel) => channel?.close()));
+      let current: RunningWorker | null = null;
+      const worker = await Supervisor.run(
+        'worker',
+        async () => {
+          current = null;
+          current = await runWorker(config, db, channels);
+          return current;
+        },
+        { onGiveUp: giveUp },
+      );
+      stops.push(() => worker.stop());
+      const health = await startWorkerHealth(
+        config.api.host,
+        config.worker.healthPort,
+        config.temporal.taskQueue,
+        () => (current ? current.state() : 'RESTARTING'),
+      );
+      stops.push(() => closeGracefully(health));
+      urls.push(
+        `Worker            task queue ${config.temporal.taskQueue}, health http://${config.api.host}:${config.worker.healthPort}/healthz`,
+      );
     }
 
     if (role !== 'worker') {
@@ -171,6 +205,16 @@ async function issueDemoTokens(db: Db): Promise<string> {
     lines.push(`  ${role.padEnd(13)} ${staffId.padEnd(29)} ${token}`);
   }
   return `Demo tokens (valid one day, revoked at the next start):\n\n${lines.join('\n')}\n`;
+}
+
+/** Why a child process ended, once it does. */
+function childEnded(child: ChildProcess): Promise<string> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve(`exited with ${child.signalCode ?? `code ${child.exitCode}`}`);
+  }
+  return new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`)),
+  );
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -1,42 +1,88 @@
+import type { Server } from 'node:http';
 import path from 'node:path';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import express from 'express';
+import { NativeConnection, Worker, type State } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from './config';
 import type { Db } from './db/client';
 import { connectionOptions } from './temporal/connection';
 import { workflowBundlePath } from './temporal/bundle';
-import { loggingChannel, smtpChannel } from './mail/channels';
+import { smsChannel, smtpChannel, type DeliveryChannels } from './mail/channels';
+import type { Running } from './supervisor';
 
-/** Email over the configured SMTP server; SMS and push are logged until a provider is wired in. */
-export function deliveryChannels(config: Config) {
+/** Email over the configured SMTP server, SMS through its provider; no push provider yet. */
+export function deliveryChannels(config: Config): DeliveryChannels {
   const { host, port, secure, user, pass, from, lookupUrl } = config.mail;
   return {
     email: smtpChannel({ host, port, secure, user, pass, from, lookupUrl }),
-    sms: loggingChannel('sms'),
-    push: loggingChannel('push'),
+    sms: config.sms.provider ? smsChannel(config.sms.provider) : null,
+    push: null,
   };
 }
 
-/** A worker for the dispute task queue: every workflow and activity. Stateless; scale by replicas. */
-export async function createWorker(
-  config: Config,
-  db: Db,
-  channels: ReturnType<typeof deliveryChannels>,
-): Promise<Worker> {
+export interface RunningWorker extends Running {
+  state(): State;
+}
+
+/**
+ * A worker for the dispute task queue, running: every workflow and activity. Stateless; scale by
+ * replicas. `ended` settles when it stops by itself (its connection lost for good, say).
+ */
+export async function runWorker(config: Config, db: Db, channels: DeliveryChannels): Promise<RunningWorker> {
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
-  return Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    workflowBundle: { codePath: await workflowBundlePath(path.join(config.dataDir, 'cache')) },
-    activities: createActivities({
-      db,
-      channels,
-      notifications: config.notifications,
-      policy: config.casePolicy,
-      holidayCalendar: config.holidayCalendar,
-      watch: config.watch,
-      care: config.care,
-    }),
+  let worker: Worker;
+  try {
+    worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      workflowBundle: { codePath: await workflowBundlePath(path.join(config.dataDir, 'cache')) },
+      activities: createActivities({
+        db,
+        channels,
+        notifications: config.notifications,
+        policy: config.casePolicy,
+        holidayCalendar: config.holidayCalendar,
+        watch: config.watch,
+        care: config.care,
+      }),
+    });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const running = worker.run().finally(() => connection.close());
+  return {
+    state: () => worker.getState(),
+    ended: running.then(
+      () => 'stopped',
+      (error: Error) => error.message,
+    ),
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => {});
+    },
+  };
+}
+
+/**
+ * The worker's own health endpoint, `GET /healthz` on WORKER_HEALTH_PORT: 200 while a worker polls
+ * its task queue, 503 while it is starting, restarting or stopping.
+ */
+export async function startWorkerHealth(
+  host: string,
+  port: number,
+  taskQueue: string,
+  state: () => State | 'RESTARTING',
+): Promise<Server> {
+  const app = express();
+  app.get('/healthz', (_req, res) => {
+    const now = state();
+    res
+      .status(now === 'RUNNING' ? 200 : 503)
+      .json({ status: now === 'RUNNING' ? 'ok' : 'down', worker: now, taskQueue });
+  });
+  return new Promise((resolve) => {
+    const server = app.listen(port, host, () => resolve(server));
   });
 }

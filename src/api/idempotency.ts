@@ -49,14 +49,21 @@ export async function claimKey(db: Db, request: KeyedAction): Promise<unknown> {
   try {
     await db.actionRequest.create({ data: { idempotencyKey: key, caseId, action, fingerprint } });
     return null;
-  } catch {
+  } catch (error) {
+    // Only a taken key means the same request raced us; an outage must stop the action here.
+    if ((error as { code?: string }).code !== 'P2002') throw error;
     return previousAnswer(db, request);
   }
 }
 
 /** The case refused the action: it leaves no trace, and the key is free again. */
 export async function releaseKey(db: Db, key: string): Promise<void> {
-  await db.actionRequest.deleteMany({ where: { idempotencyKey: key, response: null } });
+  try {
+    await db.actionRequest.deleteMany({ where: { idempotencyKey: key, response: null } });
+  } catch (error) {
+    // The refusal is still the answer; a retry finds the key unanswered and asks the case again.
+    log.warn({ err: error as Error }, `Idempotency-Key ${key}: could not be released after a refusal`);
+  }
 }
 
 /** Keeps the answer for retries. The action is applied already, so a failure here is only logged. */

@@ -56,7 +56,13 @@ const CaseSummary = z
     attritionRisk: z.string(),
   })
   .openapi('Case', { example: { id: 'DSP-1A2B3C4D5E6F', stage: 'investigation', departmentId: 'merchant-disputes' } });
-const CaseDetail = CaseSummary.extend({ workflow: z.looseObject({}) }).openapi('CaseDetail');
+const CaseDetail = CaseSummary.extend({
+  stale: z
+    .boolean()
+    .optional()
+    .describe('True when the case could not be asked (no worker, say): the read model may lag behind it'),
+  workflow: z.looseObject({}),
+}).openapi('CaseDetail');
 const Items = z.looseObject({ items: z.array(z.looseObject({})) });
 const FeedResult = z.object({ received: z.number().int(), recorded: z.number().int(), duplicates: z.number().int() });
 
@@ -85,8 +91,17 @@ export interface ApiRoute {
   query?: z.ZodObject;
   body?: ZodType;
   ok: { status: 200 | 201; schema: ZodType; description: string };
+  /** A 202 answer besides `ok`: taken, with the outcome to be learned later. */
+  accepted?: { schema: ZodType; description: string };
   problems: ProblemStatus[];
 }
+
+/** An action the case accepted but had not finished within the deadline. */
+export const ActionAccepted = z.object({
+  status: z.literal('accepted'),
+  caseId: z.string(),
+  detail: z.string(),
+});
 
 const BODY: ProblemStatus[] = [400, 413, 415, 422];
 const STAFF: ProblemStatus[] = [401, 403, 429];
@@ -101,6 +116,11 @@ function actionRoute(name: StaffActionName): ApiRoute {
     tag: on === 'case' ? 'Staff actions' : 'Care outreach',
     body: ACTION_ROUTES[name].schema,
     ok: { status: 200, schema: CaseDetail, description: 'The case as the action left it' },
+    accepted: {
+      schema: ActionAccepted,
+      description:
+        'The case accepted the action but had not finished it within seconds (its records wait for the database, say); the same request with the same Idempotency-Key answers the outcome',
+    },
     problems: ACTION_PROBLEMS,
   };
 }
@@ -289,6 +309,14 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocum
           description: route.ok.description,
           content: { 'application/json': { schema: route.ok.schema } },
         },
+        ...(route.accepted
+          ? {
+              202: {
+                description: route.accepted.description,
+                content: { 'application/json': { schema: route.accepted.schema } },
+              },
+            }
+          : {}),
         ...problems,
       },
     };

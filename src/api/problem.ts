@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
+import { isDatabaseOutage } from '../db/outage';
 import { log } from '../log';
 import { requestIdOf } from './request-id';
 import { auditReason } from './staff-calls';
@@ -61,18 +62,6 @@ export function fieldErrors(error: ZodError): FieldError[] {
   }));
 }
 
-/** Prisma's codes for a database it cannot reach, or that timed out or dropped the connection. */
-const UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
-const UNREACHABLE_TEXT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|database is locked|SQLITE_BUSY/i;
-
-/** An outage rather than a bug: answered 503, so the caller knows to retry. */
-function databaseUnavailable(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; message?: string };
-  if (e?.name === 'PrismaClientInitializationError') return true;
-  if (typeof e?.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
-  return typeof e?.message === 'string' && UNREACHABLE_TEXT.test(e.message);
-}
-
 /** Turns every error into problem+json; only the unexpected ones are 500s, and they are logged. */
 export const problemHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   if (error instanceof Problem) return sendProblem(res, error);
@@ -86,7 +75,7 @@ export const problemHandler: ErrorRequestHandler = (error, _req, res, _next) => 
       new Problem(400, 'Malformed JSON', `body: ${message}`, { errors: [{ field: 'body', message }] }),
     );
   }
-  if (databaseUnavailable(error)) {
+  if (isDatabaseOutage(error)) {
     log.warn({ requestId: requestIdOf(res), err: (error as Error).message }, 'database unavailable');
     return sendProblem(
       res,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client';
+import { withOutageBreaker } from './outage';
 import { prismaTarget } from './target';
 
 /**
@@ -11,15 +12,31 @@ import { prismaTarget } from './target';
  */
 export type Db = SqliteClient;
 
+/**
+ * How long a query waits for a database that does not answer. SQLite waits on a lock it cannot
+ * take synchronously, blocking the process, so briefly; WAL mode (set by migrate) keeps that rare.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 500;
+export const PG_CONNECT_TIMEOUT_MS = 3_000;
+export const PG_QUERY_TIMEOUT_MS = 10_000;
+/** How long a database that failed is left alone before it is tried again. */
+export const OUTAGE_REST_MS = 2_000;
+
 export function createDb(databaseUrl: string | undefined): Db {
   const target = prismaTarget(databaseUrl);
   if (target.provider === 'postgresql') {
     // Loaded lazily: a SQLite deployment need not have generated the PostgreSQL client.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PrismaClient } = require('./generated/postgres/client') as typeof import('./generated/postgres/client');
-    return new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as Db;
+    const adapter = new PrismaPg({
+      connectionString: target.url,
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      query_timeout: PG_QUERY_TIMEOUT_MS,
+    });
+    return withOutageBreaker(new PrismaClient({ adapter }) as unknown as Db, { restMs: OUTAGE_REST_MS });
   }
   const file = target.url.replace(/^file:/, '');
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: target.url }) });
+  const adapter = new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  return withOutageBreaker(new SqliteClient({ adapter }), { restMs: OUTAGE_REST_MS });
 }

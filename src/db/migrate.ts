@@ -61,10 +61,13 @@ export async function pendingMigrations(db: Db, databaseUrl: string): Promise<st
  */
 export async function migrate(db: Db, databaseUrl: string): Promise<string[]> {
   const pending = await pendingMigrations(db, databaseUrl);
-  if (pending.length === 0) return pending;
-  const output = await prisma(databaseUrl, ['migrate', 'deploy']);
-  // The CLI exits 0 even when its schema engine dies at start-up; trust the database instead.
-  const left = await pendingMigrations(db, databaseUrl);
-  if (left.length > 0) throw new Error(`Migrations ${left.join(', ')} were not applied:\n${output}`);
+  if (pending.length > 0) {
+    const output = await prisma(databaseUrl, ['migrate', 'deploy']);
+    // The CLI exits 0 even when its schema engine dies at start-up; trust the database instead.
+    const left = await pendingMigrations(db, databaseUrl);
+    if (left.length > 0) throw new Error(`Migrations ${left.join(', ')} were not applied:\n${output}`);
+  }
+  // Readers no longer wait for a writer, nor a writer for readers; the mode stays with the file.
+  if (prismaTarget(databaseUrl).provider === 'sqlite') await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   return pending;
 }

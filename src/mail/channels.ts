@@ -1,6 +1,7 @@
 /**
- * How a customer message leaves the bank. Email goes over SMTP through nodemailer; SMS and push
- * sit behind the same interface and are logged until a provider is configured.
+ * How a customer message leaves the bank. Email goes over SMTP through nodemailer; SMS goes to a
+ * provider with Vonage's SMS API (the embedded SMS sink speaks it). A channel without a provider
+ * is null: nothing pretends to have delivered a message it only logged.
  */
 import nodemailer from 'nodemailer';
 import type { RenderedMessage } from './render';
@@ -11,8 +12,10 @@ export interface OutgoingMessage extends RenderedMessage {
   to: { name: string; email: string; phone: string };
 }
 
+export type ChannelName = 'email' | 'sms' | 'push';
+
 export interface DeliveryChannel {
-  readonly name: 'email' | 'sms' | 'push';
+  readonly name: ChannelName;
   /** Hands the message over; resolves with the provider's id once it accepted it. */
   send(message: OutgoingMessage): Promise<{ providerMessageId: string }>;
   /**
@@ -74,16 +77,66 @@ export function smtpChannel(settings: SmtpSettings): DeliveryChannel {
   };
 }
 
-/** A channel without a provider yet: the message is logged (without its content) and counts as sent. */
-export function loggingChannel(name: 'sms' | 'push', log: (line: string) => void = console.log): DeliveryChannel {
+/** Email always has a provider (SMTP); SMS and push only when one is configured. */
+export interface DeliveryChannels {
+  email: DeliveryChannel;
+  sms: DeliveryChannel | null;
+  push: DeliveryChannel | null;
+}
+
+export interface SmsSettings {
+  /** The provider's base URL: `POST <url>/sms/json` as Vonage's SMS API takes it. */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  /** The sender id customers see. */
+  from: string;
+  /** A store that answers `GET <lookupUrl>/messages?clientRef=<id>` (the embedded sink does). */
+  lookupUrl?: string;
+  timeoutMs?: number;
+}
+
+/** Vonage's answer to a send: one entry per part; status "0" is accepted. */
+interface SmsAnswer {
+  messages?: { status: string; 'message-id'?: string; 'error-text'?: string }[];
+}
+
+/** The longest SMS we send: ten concatenated parts. */
+export const SMS_MAX_LENGTH = 1530;
+
+export function smsChannel(settings: SmsSettings): DeliveryChannel {
+  const timeout = settings.timeoutMs ?? 15_000;
   return {
-    name,
+    name: 'sms',
     async send(message) {
-      log(`[${name}] no provider configured; message ${message.messageId} "${message.subject}" logged instead of sent`);
-      return { providerMessageId: `logged:${message.messageId}` };
+      const text = (message.sms ?? `${message.subject}. ${message.text}`).slice(0, SMS_MAX_LENGTH);
+      const res = await fetch(`${settings.url}/sms/json`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          api_key: settings.apiKey,
+          api_secret: settings.apiSecret,
+          from: settings.from,
+          to: message.to.phone.replace(/[^0-9]/g, ''),
+          text,
+          // Our Message-ID travels as the client reference, so a resend can be recognised.
+          'client-ref': message.messageId,
+        }),
+        signal: AbortSignal.timeout(timeout),
+      });
+      if (!res.ok) throw new Error(`SMS provider answered ${res.status}`);
+      const answer = (await res.json()) as SmsAnswer;
+      const refused = answer.messages?.find((m) => m.status !== '0');
+      if (!answer.messages?.length || refused) {
+        throw new Error(`SMS provider refused the message: ${refused?.['error-text'] ?? 'no message accepted'}`);
+      }
+      return { providerMessageId: answer.messages[0]['message-id'] ?? message.messageId };
     },
-    async delivered() {
-      return null;
+    async delivered(messageId) {
+      if (!settings.lookupUrl) return null;
+      const url = `${settings.lookupUrl}/messages?clientRef=${encodeURIComponent(messageId)}`;
+      const res = await fetch(url, { signal: AbortSignal.timeout(timeout) });
+      if (!res.ok) throw new Error(`SMS lookup ${url} answered ${res.status}`);
+      return ((await res.json()) as unknown[]).length > 0;
     },
     close() {},
   };

@@ -1,6 +1,7 @@
 /**
  * Customer messages from Handlebars templates in `templates/`: each message has a subject, an
- * HTML and a plain-text part. HTML is escaped; subject and text are not (they are not HTML).
+ * HTML and a plain-text part, and a short text for SMS (which names no one: a phone's lock
+ * screen is public). HTML is escaped; the others are not (they are not HTML).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,8 @@ export interface RenderedMessage {
   subject: string;
   html: string;
   text: string;
+  /** The message as an SMS; absent for staff mail. */
+  sms?: string;
 }
 
 const STAGE_TEXT: Record<string, [headline: string, text: string]> = {
@@ -60,7 +63,11 @@ function environment(timezone: string, escape: boolean): typeof Handlebars {
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
-function template(name: string, part: 'subject' | 'html' | 'text', timezone: string): HandlebarsTemplateDelegate {
+function template(
+  name: string,
+  part: 'subject' | 'html' | 'text' | 'sms',
+  timezone: string,
+): HandlebarsTemplateDelegate {
   const key = `${name}.${part}:${timezone}`;
   let compiledTemplate = compiled.get(key);
   if (!compiledTemplate) {
@@ -79,5 +86,6 @@ export function renderMessage(name: MessageTemplate, data: Record<string, unknow
     subject,
     html: template(name, 'html', timezone)({ ...data, subject }),
     text: template(name, 'text', timezone)(data),
+    sms: template(name, 'sms', timezone)(data).trim(),
   };
 }

@@ -9,6 +9,8 @@ export interface NotificationSettings {
   quietHours: QuietHours;
   /** The right-hand side of our Message-IDs. */
   messageIdDomain: string;
+  /** Where a message goes when the customer's channel has no provider; null: nowhere, staff are alerted. */
+  fallbackChannel: 'email' | null;
 }
 
 export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
@@ -17,4 +19,5 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   surveyUrl: 'https://bank.example/survey?case={caseId}',
   quietHours: { start: 21, end: 8 },
   messageIdDomain: 'disputes.bank.example',
+  fallbackChannel: 'email',
 };

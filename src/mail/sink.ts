@@ -42,13 +42,7 @@ const addresses = (field: AddressObject | AddressObject[] | undefined): string[]
 export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOptions): Promise<MailSink> {
   await assertPortFree(smtpPort, 'the SMTP sink', 'SMTP_PORT');
   await assertPortFree(httpPort, 'the mail sink page', 'MAIL_SINK_HTTP_PORT');
-  mkdirSync(path.dirname(file), { recursive: true });
-  const stored: SinkMessage[] = existsSync(file)
-    ? readFileSync(file, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as SinkMessage)
-    : [];
+  const stored = readStore<SinkMessage>(file);
 
   const smtp = new SMTPServer({
     authOptional: true,
@@ -132,6 +126,16 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
   };
 }
 
-function escape(text: string): string {
+/** What a sink kept in its JSON-lines file before (none the first time); makes the file's directory. */
+export function readStore<T>(file: string): T[] {
+  mkdirSync(path.dirname(file), { recursive: true });
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as T);
+}
+
+export function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

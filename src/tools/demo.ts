@@ -26,7 +26,7 @@ import { issueToken } from '../auth/tokens';
 import { createDb, type Db } from '../db/client';
 import { migrate } from '../db/migrate';
 import { ROOT } from '../db/target';
-import { loggingChannel, smtpChannel } from '../mail/channels';
+import { smtpChannel } from '../mail/channels';
 import { startMailSink, type MailSink } from '../mail/sink';
 import { freePort } from '../ports';
 import { temporalTestServer } from '../temporal/binaries';
@@ -165,8 +165,8 @@ async function main(): Promise<number> {
           secure: false,
           from: 'Card Disputes <disputes@bank.example>',
         }),
-        sms: loggingChannel('sms', () => {}),
-        push: loggingChannel('push', () => {}),
+        sms: null,
+        push: null,
       },
     }),
   });

@@ -8,14 +8,13 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
-import { seed } from '../../prisma/seed';
+import { JANE, seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
 import type { RateLimitSettings } from '../../src/api/rate-limits';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
-import { loggingChannel } from '../../src/mail/channels';
 import { migratedSqlite } from './db';
-import { LocalMail } from './mail';
+import { LocalMail, LocalSms } from './mail';
 import { devServerTemporal, testWorkflowBundle, type TestTemporal } from './temporal';
 
 export interface ApiStackOptions {
@@ -29,7 +28,10 @@ export class ApiStack {
   private constructor(
     private readonly temporal: TestTemporal,
     readonly db: Db,
+    /** The SQLite file's URL, for tests that lock it. */
+    readonly databaseUrl: string,
     readonly mail: LocalMail,
+    readonly sms: LocalSms,
     private readonly worker: Worker,
     private readonly running: Promise<void>,
     private readonly server: Server,
@@ -42,8 +44,9 @@ export class ApiStack {
 
   static async start({ taskQueue, customers = 5, policy, rateLimits }: ApiStackOptions): Promise<ApiStack> {
     const temporal = await devServerTemporal();
-    const { db } = migratedSqlite();
+    const { db, url } = migratedSqlite();
     const mail = await LocalMail.start();
+    const sms = await LocalSms.start();
     await seed(db, { customers });
     const worker = await Worker.create({
       connection: temporal.env.nativeConnection,
@@ -52,13 +55,13 @@ export class ApiStack {
       activities: createActivities({
         db,
         policy,
-        channels: { email: mail.channel, sms: loggingChannel('sms', () => {}), push: loggingChannel('push', () => {}) },
+        channels: { email: mail.channel, sms: sms.channel, push: null },
       }),
     });
     const running = worker.run();
     const server = createApp({ db, temporal: temporal.env.client, taskQueue, rateLimits }).listen(0);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return new ApiStack(temporal, db, mail, worker, running, server, base);
+    return new ApiStack(temporal, db, url, mail, sms, worker, running, server, base);
   }
 
   private readonly tokens = new Map<string, string>();
@@ -85,6 +88,21 @@ export class ApiStack {
     });
   }
 
+  /** A POST /cases body for a transaction nobody disputed yet (not one of Jane's, which tests tell about). */
+  async undisputedCase(): Promise<Record<string, unknown>> {
+    const txn = await this.db.cardTransaction.findFirstOrThrow({
+      where: { card: { customerId: { not: JANE.customerId } }, cases: { none: {} } },
+      include: { card: true },
+    });
+    return {
+      customerId: txn.card.customerId,
+      cardId: txn.cardId,
+      transactionId: txn.id,
+      amount: 1,
+      reasonCode: 'not_received',
+    };
+  }
+
   async stop(): Promise<void> {
     this.server.close();
     this.worker.shutdown();
@@ -92,6 +110,7 @@ export class ApiStack {
     await this.db.$disconnect();
     await this.temporal.stop();
     await this.mail.stop();
+    await this.sms.stop();
   }
 }
 

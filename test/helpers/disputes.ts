@@ -27,8 +27,9 @@ import {
 import type { WatchSettings } from '../../src/care/settings';
 import type { CaseSettings } from '../../workflows/domain/policy';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
-import { loggingChannel, type DeliveryChannel } from '../../src/mail/channels';
-import { LocalMail } from './mail';
+import type { DeliveryChannel } from '../../src/mail/channels';
+import type { NotificationSettings } from '../../src/mail/settings';
+import { LocalMail, LocalSms } from './mail';
 import { migratedSqlite } from './db';
 import { devServerTemporal, testWorkflowBundle, timeSkippingTemporal, type TestTemporal } from './temporal';
 
@@ -55,6 +56,9 @@ export interface BenchOptions {
   /** Wraps the real SMTP channel, e.g. to make it fail at a chosen moment. */
   email?: (smtp: DeliveryChannel) => DeliveryChannel;
   watch?: Partial<WatchSettings>;
+  /** With an SMS provider (the embedded sink); without one SMS customers fall back by `notifications`. */
+  sms?: boolean;
+  notifications?: Partial<NotificationSettings>;
 }
 
 /** How far ahead Jane's everyday usage is written (invisible until the server's clock gets there). */
@@ -105,6 +109,7 @@ export class DisputeBench {
     private readonly worker: Worker,
     private readonly running: Promise<void>,
     readonly taskQueue: string,
+    readonly sms: LocalSms | null,
   ) {
     this.env = temporal.env;
   }
@@ -115,6 +120,8 @@ export class DisputeBench {
     policy,
     watch,
     email = (smtp) => smtp,
+    sms: withSms = false,
+    notifications,
   }: BenchOptions = {}): Promise<DisputeBench> {
     const temporal = devServerArgs ? await devServerTemporal(devServerArgs) : await timeSkippingTemporal();
     const { env } = temporal;
@@ -134,6 +141,7 @@ export class DisputeBench {
     // Jane keeps using her card as she always has while time passes on the test server.
     await feedUsage(db, JANE.cardId, now.getTime(), FUTURE_DAYS);
     const mail = await LocalMail.start();
+    const sms = withSms ? await LocalSms.start() : null;
     const taskQueue = `disputes-${randomUUID()}`;
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -144,14 +152,12 @@ export class DisputeBench {
         // The attrition watch polls every simulated day; only the tests about it switch it on.
         policy: { attritionWatch: false, ...policy },
         watch,
-        channels: {
-          email: email(mail.channel),
-          sms: loggingChannel('sms', () => {}),
-          push: loggingChannel('push', () => {}),
-        },
+        notifications,
+        // No push provider: those customers are written to by email (the default fallback).
+        channels: { email: email(mail.channel), sms: sms?.channel ?? null, push: null },
       }),
     });
-    return new DisputeBench(temporal, db, mail, worker, worker.run(), taskQueue);
+    return new DisputeBench(temporal, db, mail, worker, worker.run(), taskQueue, sms);
   }
 
   async stop(): Promise<void> {
@@ -160,6 +166,7 @@ export class DisputeBench {
     await this.temporal.stop();
     await this.db.$disconnect();
     await this.mail.stop();
+    await this.sms?.stop();
   }
 
   /** Moves the test server's clock to the next Monday, 10:00 UTC, so business days line up. */
@@ -244,7 +251,12 @@ export class DisputeBench {
   }
 
   /** A customer of their own with 120 days of everyday usage behind them, and `future` days ahead. */
-  async newCustomer(name: string, future = (_day: number) => 1, futureDays = 200) {
+  async newCustomer(
+    name: string,
+    future = (_day: number) => 1,
+    futureDays = 200,
+    preferredChannel: 'email' | 'sms' | 'push' = 'email',
+  ) {
     const now = await this.env.currentTimeMs();
     const customerId = `cust-${name}`;
     const cardId = `card-${name}`;
@@ -254,6 +266,7 @@ export class DisputeBench {
         name: `Test ${name}`,
         email: `${name}@example.com`,
         phone: '+1 555 0100',
+        preferredChannel,
         tier: 'gold',
         lifetimeValueCents: 900_000,
         cards: {

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { smtpChannel, type DeliveryChannel } from '../../src/mail/channels';
+import { smsChannel, smtpChannel, type DeliveryChannel } from '../../src/mail/channels';
 import { startMailSink, type MailSink, type SinkMessage } from '../../src/mail/sink';
+import { startSmsSink, type SinkSms, type SmsSink } from '../../src/mail/sms-sink';
 import { tempDir } from './db';
 import { freePort } from '../../src/ports';
 
@@ -52,6 +53,57 @@ export class LocalMail {
 
   async stop(): Promise<void> {
     this.channel.close();
+    await this.down();
+  }
+}
+
+/** The embedded SMS sink on a free port, and a real SMS channel pointed at it. */
+export class LocalSms {
+  private sink: SmsSink | null;
+
+  private constructor(
+    sink: SmsSink,
+    readonly port: number,
+    private readonly file: string,
+    readonly channel: DeliveryChannel,
+  ) {
+    this.sink = sink;
+  }
+
+  static async start(): Promise<LocalSms> {
+    const port = await freePort();
+    const file = path.join(tempDir('sms-'), 'sink.jsonl');
+    const sink = await startSmsSink({ port, file, apiKey: 'test', apiSecret: 'secret' });
+    const url = `http://127.0.0.1:${port}`;
+    const channel = smsChannel({
+      url,
+      apiKey: 'test',
+      apiSecret: 'secret',
+      from: 'TestBank',
+      lookupUrl: url,
+      timeoutMs: 2000,
+    });
+    return new LocalSms(sink, port, file, channel);
+  }
+
+  /** What a number received, oldest first. */
+  received(phone?: string): SinkSms[] {
+    if (!this.sink) throw new Error('the sink is down');
+    return this.sink.messages(phone);
+  }
+
+  /** An SMS provider outage: the sink stops listening. */
+  async down(): Promise<void> {
+    await this.sink?.close();
+    this.sink = null;
+  }
+
+  async up(): Promise<void> {
+    if (!this.sink)
+      this.sink = await startSmsSink({ port: this.port, file: this.file, apiKey: 'test', apiSecret: 'secret' });
+  }
+
+  async stop(): Promise<void> {
     await this.down();
   }
 }

@@ -669,21 +669,11 @@ describe('when Temporal cannot be reached', () => {
   });
 
   test('POST /cases answers 503 and leaves no half-made case', async () => {
-    const txn = await db.cardTransaction.findFirstOrThrow({
-      where: { card: { customerId: { not: JANE.customerId } }, cases: { none: {} } },
-      include: { card: true },
-    });
     const before = await db.case.count();
     const res = await fetch(`${outageBase}/cases`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(await stack.auth('intake-agent-1')) },
-      body: JSON.stringify({
-        customerId: txn.card.customerId,
-        cardId: txn.cardId,
-        transactionId: txn.id,
-        amount: 1,
-        reasonCode: 'not_received',
-      }),
+      body: JSON.stringify(await stack.undisputedCase()),
     });
     expect(res.status).toBe(503);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/could not be started and was not created/);

@@ -50,6 +50,13 @@ describe('templates', () => {
     expect(message.text).toContain('1-800-555-0100');
   });
 
+  test.each(MESSAGE_TEMPLATES.map((t) => [t]))('%s renders a short SMS that names no one', (template) => {
+    const { sms } = renderMessage(template, { ...base, ...DATA[template] }, 'America/Chicago');
+    expect(sms).toContain('DSP-1');
+    expect(sms).not.toContain('Jane');
+    expect(sms!.length).toBeLessThanOrEqual(320);
+  });
+
   test('amounts and dates read naturally, dates in the customer’s time zone', () => {
     const ack = renderMessage('acknowledgement', { ...base, ...DATA.acknowledgement }, 'America/Chicago');
     expect(ack.text).toContain('the charge of $14.99 from DGTL*SVCS on November 18, 2026');

@@ -32,7 +32,8 @@ import {
 } from './messages';
 
 const activities = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '1 minute',
+  // Database reads of milliseconds: a worker that dies mid-poll has it retried elsewhere soon.
+  startToCloseTimeout: '15 seconds',
   // A database outage delays a poll; the watch never gives up on its customer.
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
 });

@@ -62,10 +62,13 @@ export class Mailer {
   async run(): Promise<void> {
     const { c } = this;
     const { state } = c;
+    // Heartbeats tell within seconds that a worker died mid-send; the backoff then grows to an
+    // hour, so the attempts span an SMTP or SMS outage of hours before staff are alerted.
     const { sendNotification } = proxyActivities<CaseActivities>({
-      startToCloseTimeout: '2 minutes',
+      startToCloseTimeout: '1 minute',
+      heartbeatTimeout: '5 seconds',
       retry: {
-        initialInterval: '30 seconds',
+        initialInterval: '5 seconds',
         backoffCoefficient: 2,
         maximumInterval: '1 hour',
         maximumAttempts: state.context!.policy.notificationAttempts,
@@ -92,6 +95,7 @@ export class Mailer {
           template: notice.template,
           key: notice.key,
           channel: sent.channel,
+          ...(sent.fallbackFrom ? { fallbackFrom: sent.fallbackFrom } : {}),
           reconciled: sent.reconciled,
         });
         if (notice.template === 'acknowledgement') this.acknowledged();

@@ -6,7 +6,7 @@
  * customer accepts is booked on their card like a credit.
  */
 import type { RiskReport } from '../attrition-watch/messages';
-import { activities } from './activities';
+import { activities, deliveries } from './activities';
 import type { DisputeCase } from './case';
 import { isLiveOutreach, type Concession, type Outreach, type OutreachOutcomeRequest } from './messages';
 
@@ -24,7 +24,7 @@ export async function openOutreach(c: DisputeCase, report: RiskReport): Promise<
   const episode = state.outreach.length + 1;
   const id = outreachId(state.caseId, episode);
   const openedAt = new Date(c.now()).toISOString();
-  const opened = await activities.openOutreach({
+  const opened = await deliveries.openOutreach({
     outreachId: id,
     episode,
     caseId: state.caseId,

@@ -57,7 +57,8 @@ export const DEFAULT_CASE_SETTINGS = {
   statusUpdateDefaultDays: 7,
   /** …and nobody waits longer than two weeks, whatever they asked for. */
   statusUpdateMaxDays: 14,
-  notificationAttempts: 10,
+  // 5 s doubling to an hour: 14 attempts span about four and a half hours.
+  notificationAttempts: 14,
   surveyDelayHours: 24,
   attritionWatch: true,
 };

@@ -8,7 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+} from '@temporalio/client';
 import { z, type ZodType } from 'zod';
 import type { Db } from '../../db/client';
 import {
@@ -24,6 +30,7 @@ import {
   type StaffActionName,
   type StaffRequest,
 } from '../../../workflows/dispute/messages';
+import { assertWritable } from '../../db/outage';
 import { actorOf } from '../auth';
 import { authorize } from '../policy';
 import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer } from '../idempotency';
@@ -208,6 +215,8 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
         throw new Problem(409, 'Case closed', detail, { code: 'StageConflict' });
       }
       const request = await checked.request(actor, db, target);
+      // The case's records must be writable before it is asked: claiming the key writes, else a probe.
+      if (!keyed) await assertWritable(db);
       const raced = keyed ? await claimKey(db, keyed) : null;
       if (raced) {
         res.json(raced);
@@ -215,13 +224,36 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
       }
 
       let view;
+      let accepted = false;
       try {
         // The key is the update id too: Temporal runs a repeated update once.
         const handle = temporal.workflow.getHandle(row.workflowId);
-        view = await withinDeadline(temporal, ACTION_DEADLINE_MS, () =>
-          handle.executeUpdate(update, { args: [request], updateId: key ?? randomUUID() }),
-        );
+        view = await withinDeadline(temporal, ACTION_DEADLINE_MS, async () => {
+          const started = await handle.startUpdate(update, {
+            args: [request],
+            updateId: key ?? randomUUID(),
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          });
+          accepted = true;
+          return started.result();
+        });
       } catch (error) {
+        if (accepted && !(error instanceof WorkflowUpdateFailedError)) {
+          // Taken, not finished: saying 503 would invite a second, different action.
+          res
+            .status(202)
+            .location(`/cases/${caseId}`)
+            .json({
+              status: 'accepted',
+              caseId,
+              detail:
+                `Case ${caseId} accepted the action but did not finish it within ${ACTION_DEADLINE_MS / 1000} s. ` +
+                (key
+                  ? 'Send the same request with the same Idempotency-Key to get its outcome.'
+                  : `Its outcome shows in GET /cases/${caseId}.`),
+            });
+          return;
+        }
         const problem = refusal(error, caseId);
         // A refused action leaves no trace; one that may not have arrived keeps its key for the retry.
         if (keyed && problem.status !== 503) await releaseKey(db, keyed.key);

@@ -181,23 +181,27 @@ async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
   const row = await db.case.findUnique({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
   if (!row) throw Problem.notFound(`No case ${id}.`);
   authorize(actor, 'readCases', { caseId: row.id, departmentId: row.departmentId });
-  let workflow: Record<string, unknown>;
-  try {
-    const handle = temporal.workflow.getHandle(row.workflowId);
-    const [description, state] = await withinDeadline(temporal, READ_DEADLINE_MS, () =>
-      Promise.all([handle.describe(), handle.query(getCaseQuery)]),
-    );
-    workflow = { status: description.status.name, ...state };
-  } catch (error) {
-    workflow = { status: 'UNREACHABLE', error: (error as Error).message };
-  }
+  // The server answers a describe; a query needs a worker. Without one the read model is what
+  // there is, marked stale: it may lag behind what the case has done.
+  const handle = temporal.workflow.getHandle(row.workflowId);
+  const [description, state] = await withinDeadline(temporal, READ_DEADLINE_MS, () =>
+    Promise.allSettled([handle.describe(), handle.query(getCaseQuery)]),
+  );
+  const failed = [description, state].find((r) => r.status === 'rejected');
+  const workflow =
+    description.status === 'fulfilled' && state.status === 'fulfilled'
+      ? { status: description.value.status.name, ...state.value }
+      : {
+          status: description.status === 'fulfilled' ? description.value.status.name : 'UNREACHABLE',
+          error: ((failed as PromiseRejectedResult).reason as Error).message,
+        };
   const timeline = row.events.map((e) => ({
     type: e.type,
     actor: e.actor,
     at: e.at.toISOString(),
     data: JSON.parse(e.data),
   }));
-  return { ...present(row), timeline, workflow };
+  return { ...present(row), stale: state.status === 'rejected', timeline, workflow };
 }
 
 const units = (cents: number | null) => (cents === null ? null : toUnits(cents));

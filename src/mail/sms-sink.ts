@@ -1,0 +1,117 @@
+import { appendFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import { assertPortFree } from '../ports';
+import { escape, readStore } from './sink';
+
+/** A text message the sink accepted. */
+export interface SinkSms {
+  id: string;
+  receivedAt: string;
+  from: string;
+  to: string;
+  text: string;
+  /** The sender's reference: our Message-ID, by which a resend is recognised. */
+  clientRef: string | null;
+}
+
+export interface SmsSink {
+  messages(recipient?: string): SinkSms[];
+  /** Where it listens (the one chosen when asked for port 0). */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface SmsSinkOptions {
+  port: number;
+  /** Messages are appended here as JSON lines, so they survive a restart. */
+  file: string;
+  /** The credentials a send must carry. */
+  apiKey: string;
+  apiSecret: string;
+  host?: string;
+}
+
+const SEGMENT = 153;
+
+/**
+ * The local SMS provider `npm start` runs in place of a real one: `POST /sms/json` as Vonage's SMS
+ * API takes it (form or JSON: api_key, api_secret, from, to, text, client-ref) and answers the
+ * same way. It keeps every message and shows what each number was sent, as a page and as JSON.
+ */
+export async function startSmsSink({
+  port,
+  file,
+  apiKey,
+  apiSecret,
+  host = '127.0.0.1',
+}: SmsSinkOptions): Promise<SmsSink> {
+  if (port !== 0) await assertPortFree(port, 'the SMS sink', 'SMS_SINK_PORT');
+  const stored = readStore<SinkSms>(file);
+  const messages = (to?: string) => (to ? stored.filter((m) => m.to === to.replace(/[^0-9]/g, '')) : [...stored]);
+  const query = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+
+  const app = express();
+  app.post('/sms/json', express.urlencoded({ extended: false }), express.json(), (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+    const refuse = (status: string, text: string) =>
+      res.json({ 'message-count': '1', messages: [{ status, 'error-text': text }] });
+    if (field('api_key') !== apiKey || field('api_secret') !== apiSecret) return refuse('4', 'Bad Credentials');
+    for (const name of ['from', 'to', 'text']) if (!field(name)) return refuse('2', `Missing ${name}`);
+    const message: SinkSms = {
+      id: randomUUID(),
+      receivedAt: new Date().toISOString(),
+      from: field('from'),
+      to: field('to').replace(/[^0-9]/g, ''),
+      text: field('text'),
+      clientRef: field('client-ref') || null,
+    };
+    stored.push(message);
+    appendFileSync(file, `${JSON.stringify(message)}\n`);
+    const parts = Math.max(1, Math.ceil(message.text.length / SEGMENT));
+    res.json({
+      'message-count': String(parts),
+      messages: Array.from({ length: parts }, (_, i) => ({
+        to: message.to,
+        'message-id': i === 0 ? message.id : `${message.id}-${i}`,
+        status: '0',
+        'client-ref': message.clientRef ?? undefined,
+      })),
+    });
+  });
+  // JSON, optionally for one number (`to`) or one client reference (`clientRef`: senders reconcile by it).
+  app.get('/messages', (req, res) => {
+    const clientRef = query(req.query.clientRef);
+    const found = messages(query(req.query.to));
+    res.json(clientRef ? found.filter((m) => m.clientRef === clientRef) : found);
+  });
+  app.get('/', (req, res) => {
+    const to = query(req.query.to);
+    const counts = new Map<string, number>();
+    for (const m of stored) counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
+    const numbers = [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([n, c]) => `<li><a href="/?to=${encodeURIComponent(n)}">${escape(n)}</a> (${c})</li>`)
+      .join('');
+    const rows = messages(to)
+      .reverse()
+      .map((m) => `<tr><td>${escape(m.receivedAt)}</td><td>${escape(m.to)}</td><td>${escape(m.text)}</td></tr>`)
+      .join('');
+    res.type('html').send(`<!doctype html><meta charset="utf-8"><title>SMS sink</title>
+<h1>SMS sink</h1><p>${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per number: <code>/messages?to=15550100</code>.</p>
+<h2>Numbers</h2><ul>${numbers}</ul>
+<h2>${to ? `Messages to ${escape(to)}` : 'All messages'}</h2>
+<table border="1" cellpadding="4"><tr><th>Received</th><th>To</th><th>Text</th></tr>${rows}</table>`);
+  });
+  const http: Server = await new Promise((resolve) => {
+    const server = app.listen(port, host, () => resolve(server));
+  });
+  return {
+    messages,
+    url: `http://${host}:${(http.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => http.close(() => resolve())),
+  };
+}
