@@ -33,10 +33,10 @@ export function createDb(databaseUrl: string | undefined): Db {
       connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
       query_timeout: PG_QUERY_TIMEOUT_MS,
     });
-    return withOutageBreaker(new PrismaClient({ adapter }) as unknown as Db, { restMs: OUTAGE_REST_MS });
+    return new PrismaClient({ adapter: withOutageBreaker(adapter, { restMs: OUTAGE_REST_MS }) }) as unknown as Db;
   }
   const file = target.url.replace(/^file:/, '');
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const adapter = new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS });
-  return withOutageBreaker(new SqliteClient({ adapter }), { restMs: OUTAGE_REST_MS });
+  return new SqliteClient({ adapter: withOutageBreaker(adapter, { restMs: OUTAGE_REST_MS }) });
 }

@@ -1,28 +1,41 @@
 /**
  * A database outage: recognised, answered fast, and recovered from without a restart.
  *
- * A database that failed to answer is not asked again for a moment: calls fail at once with
- * DatabaseUnavailableError instead of each waiting out SQLite's busy timeout (which blocks the
- * event loop, better-sqlite3 being synchronous) or PostgreSQL's connect timeout. Then one call
+ * A database that failed to answer is not asked again for a moment: queries fail at once as if
+ * it could not be reached, instead of each waiting out SQLite's busy timeout (which blocks the
+ * event loop, better-sqlite3 being synchronous) or PostgreSQL's connect timeout. Then one query
  * probes; its success closes the breaker. Reads and writes trip apart: a SQLite file in WAL mode
  * that a writer holds locked still serves reads.
  */
+import {
+  DriverAdapterError,
+  type SqlDriverAdapter,
+  type SqlDriverAdapterFactory,
+  type SqlQuery,
+} from '@prisma/driver-adapter-utils';
 import type { Db } from './client';
-
-export class DatabaseUnavailableError extends Error {
-  override readonly name = 'DatabaseUnavailableError';
-}
 
 /** Prisma's codes for a database it cannot reach, or that timed out or dropped the connection. */
 const OUTAGE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 const OUTAGE_TEXT =
   /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|database is locked|SQLITE_BUSY|the database system is (starting up|shutting down)|terminating connection/i;
 
+/** Driver errors that mean the database is away (SQLite's busy timeout surfaces as a socket timeout). */
+const OUTAGE_KINDS = new Set(['DatabaseNotReachable', 'SocketTimeout', 'ConnectionClosed', 'TooManyConnections']);
+
 /** An outage rather than a bug: the caller should retry later. */
 export function isDatabaseOutage(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; message?: string };
-  if (e?.name === 'DatabaseUnavailableError' || e?.name === 'PrismaClientInitializationError') return true;
+  const e = error as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { kind?: string };
+    meta?: { driverAdapterError?: { cause?: { kind?: string } } };
+  };
+  if (e?.name === 'PrismaClientInitializationError') return true;
   if (typeof e?.code === 'string' && OUTAGE_CODES.has(e.code)) return true;
+  const kind = e?.cause?.kind ?? e?.meta?.driverAdapterError?.cause?.kind;
+  if (typeof kind === 'string' && OUTAGE_KINDS.has(kind)) return true;
   return typeof e?.message === 'string' && OUTAGE_TEXT.test(e.message);
 }
 
@@ -37,19 +50,6 @@ export async function assertWritable(db: Db): Promise<void> {
   await db.$executeRawUnsafe(WRITE_PROBE);
 }
 
-const READS = new Set([
-  'findUnique',
-  'findUniqueOrThrow',
-  'findFirst',
-  'findFirstOrThrow',
-  'findMany',
-  'count',
-  'aggregate',
-  'groupBy',
-  '$queryRaw',
-  '$queryRawUnsafe',
-]);
-
 export interface BreakerOptions {
   /** How long a failed database is left alone before one call probes it again. */
   restMs: number;
@@ -59,18 +59,14 @@ export interface BreakerOptions {
 class Breaker {
   private openUntil = 0;
   private probing = false;
-  private cause = '';
 
-  constructor(
-    private readonly kind: 'reads' | 'writes',
-    private readonly options: BreakerOptions,
-  ) {}
+  constructor(private readonly options: BreakerOptions) {}
 
   async run<T>(call: () => Promise<T>): Promise<T> {
     const now = (this.options.now ?? Date.now)();
-    const resting = now < this.openUntil;
-    if (resting || (this.openUntil > 0 && this.probing)) {
-      throw new DatabaseUnavailableError(`The database is unavailable for ${this.kind} (${this.cause}).`);
+    if (now < this.openUntil || (this.openUntil > 0 && this.probing)) {
+      // Prisma reports this kind as P1001, "Can't reach database server": a 503 to the API.
+      throw new DriverAdapterError({ kind: 'DatabaseNotReachable' });
     }
     const probe = this.openUntil > 0;
     if (probe) this.probing = true;
@@ -79,10 +75,7 @@ class Breaker {
       this.openUntil = 0;
       return result;
     } catch (error) {
-      if (isDatabaseOutage(error)) {
-        this.cause = (error as Error).message.split('\n').at(-1)!.trim().slice(0, 200) || 'no answer';
-        this.openUntil = (this.options.now ?? Date.now)() + this.options.restMs;
-      }
+      if (isDatabaseOutage(error)) this.openUntil = (this.options.now ?? Date.now)() + this.options.restMs;
       throw error;
     } finally {
       if (probe) this.probing = false;
@@ -90,15 +83,38 @@ class Breaker {
   }
 }
 
-/** The client with a breaker on reads and one on writes. */
-export function withOutageBreaker(db: Db, options: BreakerOptions): Db {
-  const reads = new Breaker('reads', options);
-  const writes = new Breaker('writes', options);
-  return db.$extends({
-    query: {
-      $allOperations({ operation, args, query }) {
-        return (READS.has(operation) ? reads : writes).run(() => query(args));
+const isRead = (sql: string) => /^\s*(SELECT|PRAGMA)\b/i.test(sql);
+
+/**
+ * The driver adapter with a breaker on reads and one on writes (a transaction's start counts as
+ * a write; statements within a transaction that started are let through). Below Prisma, so every
+ * query, batch and transaction is covered alike.
+ */
+export function withOutageBreaker(factory: SqlDriverAdapterFactory, options: BreakerOptions): SqlDriverAdapterFactory {
+  const reads = new Breaker(options);
+  const writes = new Breaker(options);
+  const guard = (adapter: SqlDriverAdapter): SqlDriverAdapter =>
+    new Proxy(adapter, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        const call = value as (...args: unknown[]) => Promise<unknown>;
+        switch (property) {
+          case 'queryRaw':
+          case 'executeRaw':
+            return (query: SqlQuery) => (isRead(query.sql) ? reads : writes).run(() => call.call(target, query));
+          case 'executeScript':
+          case 'startTransaction':
+            return (...args: unknown[]) => writes.run(() => call.apply(target, args));
+          default:
+            return call.bind(target);
+        }
       },
+    });
+  return new Proxy(factory, {
+    get(target, property, receiver) {
+      if (property === 'connect') return async () => guard(await target.connect());
+      return Reflect.get(target, property, receiver);
     },
-  }) as unknown as Db;
+  });
 }

@@ -511,11 +511,17 @@ function downAfterUpdates(client: Client, outage: { down: boolean }): Client {
         const handle = target.getHandle(...args);
         return new Proxy(handle, {
           get(h, name, r) {
-            if (name !== 'executeUpdate') return Reflect.get(h, name, r);
-            return async (...updateArgs: Parameters<typeof handle.executeUpdate>) => {
-              const result: unknown = await handle.executeUpdate(...updateArgs);
-              outage.down = true;
-              return result;
+            if (name !== 'startUpdate') return Reflect.get(h, name, r);
+            return async (...updateArgs: Parameters<typeof handle.startUpdate>) => {
+              const update = await handle.startUpdate(...updateArgs);
+              return {
+                ...update,
+                result: async () => {
+                  const result: unknown = await update.result();
+                  outage.down = true;
+                  return result;
+                },
+              };
             };
           },
         });
