@@ -96,9 +96,9 @@ export interface ApiRoute {
   problems: ProblemStatus[];
 }
 
-/** An action the case accepted but had not finished within the deadline. */
+/** An action the case accepted but had not finished within the deadline, or may have taken. */
 export const ActionAccepted = z.object({
-  status: z.literal('accepted'),
+  status: z.enum(['accepted', 'unknown']).describe('accepted: taken, not finished; unknown: perhaps taken'),
   caseId: z.string(),
   detail: z.string(),
 });
@@ -119,7 +119,7 @@ function actionRoute(name: StaffActionName): ApiRoute {
     accepted: {
       schema: ActionAccepted,
       description:
-        'The case accepted the action but had not finished it within seconds (its records wait for the database, say); the same request with the same Idempotency-Key answers the outcome',
+        'The case accepted the action but had not finished it within seconds (its records wait for the database, say), or may have taken it before Temporal went quiet; the same request with the same Idempotency-Key answers the outcome',
     },
     problems: ACTION_PROBLEMS,
   };

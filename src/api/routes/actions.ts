@@ -238,18 +238,24 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
           return started.result();
         });
       } catch (error) {
-        if (accepted && !(error instanceof WorkflowUpdateFailedError)) {
-          // Taken, not finished: saying 503 would invite a second, different action.
+        const refused = error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError;
+        // Neither refused nor answered. If the case may have taken it (it did accept, or this or an
+        // earlier try of the key reached the server), a 503 would invite a second, different
+        // action: 202 says it may be done, and how to learn the outcome.
+        const pending = accepted || stored !== null || mayHaveArrived(error);
+        if (!refused && pending) {
           res
             .status(202)
             .location(`/cases/${caseId}`)
             .json({
-              status: 'accepted',
+              status: accepted ? 'accepted' : 'unknown',
               caseId,
               detail:
-                `Case ${caseId} accepted the action but did not finish it within ${ACTION_DEADLINE_MS / 1000} s. ` +
+                (accepted
+                  ? `Case ${caseId} accepted the action but did not finish it within ${ACTION_DEADLINE_MS / 1000} s. `
+                  : `Case ${caseId} may have taken the action; Temporal did not say within ${ACTION_DEADLINE_MS / 1000} s. `) +
                 (key
-                  ? 'Send the same request with the same Idempotency-Key to get its outcome.'
+                  ? 'Send the same request with the same Idempotency-Key to learn its outcome; it is applied once.'
                   : `Its outcome shows in GET /cases/${caseId}.`),
             });
           return;
@@ -276,6 +282,22 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
     });
   }
   return router;
+}
+
+/** Failures that say the request never left for the server: no connection to send it on. */
+const NEVER_SENT = /No connection established|ECONNREFUSED|LB pick|metadata filters|Name resolution failed/i;
+
+/** Whether a failed call may have reached Temporal (then its effect is unknown, not absent). */
+function mayHaveArrived(error: unknown): boolean {
+  let text = '';
+  for (
+    let e = error as { message?: string; details?: string; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    text += ` ${e.message ?? ''} ${e.details ?? ''}`;
+  }
+  return !NEVER_SENT.test(text);
 }
 
 const isRejectionCode = (code: string | null | undefined): code is RejectionCode =>

@@ -1,0 +1,280 @@
+/**
+ * The product as separate processes that a fault can hit one at a time: the Temporal dev server,
+ * the worker and the admin API as child processes (each can be SIGKILLed and started again), the
+ * SMTP and SMS sinks in this process (each can go down and come back), and the database (a SQLite
+ * file another process can lock, or PostgreSQL behind a proxy that can be cut).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { seed } from '../../../prisma/seed';
+import { loadConfig } from '../../config';
+import { createDb, type Db } from '../../db/client';
+import { migrate } from '../../db/migrate';
+import { ROOT } from '../../db/target';
+import { startMailSink, type MailSink } from '../../mail/sink';
+import { startSmsSink, type SmsSink } from '../../mail/sms-sink';
+import { freePort } from '../../ports';
+import { startDevServer } from '../../temporal/dev-server';
+import { TcpProxy } from './tcp-proxy';
+
+export interface ChaosStackOptions {
+  /** Where the run keeps its files: databases, sink stores, process logs. */
+  dir: string;
+  /** SQLite (a file in `dir`), or a fresh database on this PostgreSQL server. */
+  postgresUrl?: string;
+  customers: number;
+}
+
+const SMS_KEY = 'chaos';
+const SMS_SECRET = 'chaos-secret';
+
+export class ChaosStack {
+  temporalProcess: ChildProcess | null = null;
+  worker: ChildProcess | null = null;
+  api: ChildProcess | null = null;
+  mail: MailSink | null = null;
+  sms: SmsSink | null = null;
+  private dbLock: ChildProcess | null = null;
+  private readonly logs: WriteStream;
+
+  private constructor(
+    private readonly options: ChaosStackOptions,
+    readonly ports: {
+      temporal: number;
+      ui: number;
+      api: number;
+      health: number;
+      smtp: number;
+      mailHttp: number;
+      sms: number;
+    },
+    /** The checker's own connection, never cut or locked. */
+    readonly db: Db,
+    /** What the worker and API are given: through the proxy on PostgreSQL. */
+    readonly appDatabaseUrl: string,
+    private readonly proxy: TcpProxy | null,
+    private readonly dropDatabase: () => Promise<void>,
+    readonly temporal: Client,
+  ) {
+    this.logs = createWriteStream(path.join(options.dir, 'processes.log'));
+  }
+
+  static async start(options: ChaosStackOptions): Promise<ChaosStack> {
+    mkdirSync(options.dir, { recursive: true });
+    const ports = {
+      temporal: await freePort(),
+      ui: await freePort(),
+      api: await freePort(),
+      health: await freePort(),
+      smtp: await freePort(),
+      mailHttp: await freePort(),
+      sms: await freePort(),
+    };
+    let databaseUrl = `file:${path.join(options.dir, 'chaos.db')}`;
+    let drop = async () => {};
+    let proxy: TcpProxy | null = null;
+    let appDatabaseUrl = databaseUrl;
+    if (options.postgresUrl) {
+      ({ url: databaseUrl, drop } = await freshPostgres(options.postgresUrl));
+      const target = new URL(databaseUrl);
+      proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+      target.host = `127.0.0.1:${proxy.port}`;
+      appDatabaseUrl = target.toString();
+    }
+    const db = createDb(databaseUrl);
+    await migrate(db, databaseUrl);
+    await seed(db, { customers: options.customers });
+    // The checker reads sink stores; start them before anyone can send.
+    const temporalSettings = { ...loadConfig().temporal, port: ports.temporal, uiPort: ports.ui };
+    const temporalConfig = { ...temporalSettings, dbFile: path.join(options.dir, 'temporal.db') };
+    const server = await startDevServer(temporalConfig);
+    const temporal = new Client({
+      connection: await Connection.connect({ address: `127.0.0.1:${ports.temporal}` }),
+    });
+    const stack = new ChaosStack(options, ports, db, appDatabaseUrl, proxy, drop, temporal);
+    stack.temporalProcess = server;
+    await stack.mailUp();
+    await stack.smsUp();
+    await stack.startWorker();
+    await stack.startApi();
+    return stack;
+  }
+
+  get apiBase(): string {
+    return `http://127.0.0.1:${this.ports.api}`;
+  }
+
+  /** Settings shared by the worker and the API: short timers, so clocks fall due within a run. */
+  private env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      TEMPORAL_ADDRESS: `127.0.0.1:${this.ports.temporal}`,
+      DATABASE_URL: this.appDatabaseUrl,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(this.ports.smtp),
+      MAIL_LOOKUP_URL: `http://127.0.0.1:${this.ports.mailHttp}`,
+      SMS_URL: `http://127.0.0.1:${this.ports.sms}`,
+      SMS_LOOKUP_URL: `http://127.0.0.1:${this.ports.sms}`,
+      SMS_API_KEY: SMS_KEY,
+      SMS_API_SECRET: SMS_SECRET,
+      API_PORT: String(this.ports.api),
+      WORKER_HEALTH_PORT: String(this.ports.health),
+      // A resolved case closes after 5 s and its survey falls due after 4 s (quiet hours allowing).
+      CASE_REOPEN_WINDOW_DAYS: String(5 / 86_400),
+      SURVEY_DELAY_HOURS: String(4 / 3_600),
+      // Staff under load send many requests a minute; the limits are not what is tested here.
+      RATE_LIMIT_PER_ADDRESS: '100000',
+      RATE_LIMIT_PER_CREDENTIAL: '100000',
+      LOG_LEVEL: 'warn',
+    };
+  }
+
+  private spawnPart(only: 'worker' | 'api'): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'start.ts'), '--only', only], {
+      cwd: ROOT,
+      env: this.env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.on('data', (chunk: Buffer) => this.logs.write(`[${only}] ${chunk.toString()}`));
+    }
+    return child;
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = this.spawnPart('worker');
+    await waitFor(`http://127.0.0.1:${this.ports.health}/healthz`, this.worker, 'worker');
+  }
+
+  async startApi(): Promise<void> {
+    this.api = this.spawnPart('api');
+    await waitFor(`${this.apiBase}/healthz`, this.api, 'API');
+  }
+
+  async kill(part: 'worker' | 'api'): Promise<void> {
+    const child = this[part];
+    this[part] = null;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  }
+
+  /** Stops the Temporal server (gracefully, as an operator would) and keeps its state. */
+  async stopTemporal(): Promise<void> {
+    const child = this.temporalProcess;
+    this.temporalProcess = null;
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
+
+  async startTemporal(): Promise<void> {
+    const settings = { ...loadConfig().temporal, port: this.ports.temporal, uiPort: this.ports.ui };
+    this.temporalProcess = await startDevServer({ ...settings, dbFile: path.join(this.options.dir, 'temporal.db') });
+  }
+
+  async mailDown(): Promise<void> {
+    await this.mail?.close();
+    this.mail = null;
+  }
+
+  async mailUp(): Promise<void> {
+    this.mail ??= await startMailSink({
+      smtpPort: this.ports.smtp,
+      httpPort: this.ports.mailHttp,
+      file: path.join(this.options.dir, 'mail-sink.jsonl'),
+    });
+  }
+
+  async smsDown(): Promise<void> {
+    await this.sms?.close();
+    this.sms = null;
+  }
+
+  async smsUp(): Promise<void> {
+    this.sms ??= await startSmsSink({
+      port: this.ports.sms,
+      file: path.join(this.options.dir, 'sms-sink.jsonl'),
+      apiKey: SMS_KEY,
+      apiSecret: SMS_SECRET,
+    });
+  }
+
+  /** The database stops taking writes (SQLite: another process holds the lock) or answering at all (PostgreSQL). */
+  async databaseDown(): Promise<void> {
+    if (this.proxy) return this.proxy.cut();
+    const file = this.appDatabaseUrl.replace(/^file:/, '');
+    const script = `const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
+      db.exec('BEGIN EXCLUSIVE'); console.log('locked'); setInterval(() => {}, 1000);`;
+    this.dbLock = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    await once(this.dbLock.stdout!, 'data');
+  }
+
+  async databaseUp(): Promise<void> {
+    if (this.proxy) return this.proxy.restore();
+    const lock = this.dbLock;
+    this.dbLock = null;
+    if (lock) {
+      lock.kill('SIGKILL');
+      await once(lock, 'exit');
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.databaseUp();
+    await this.kill('api');
+    if (this.worker) {
+      this.worker.kill('SIGTERM');
+      await once(this.worker, 'exit');
+      this.worker = null;
+    }
+    await this.temporal.connection.close();
+    await this.stopTemporal();
+    await this.mailDown();
+    await this.smsDown();
+    await this.db.$disconnect();
+    await this.proxy?.stop();
+    await this.dropDatabase();
+    this.logs.end();
+  }
+}
+
+/** Waits until `url` answers 200, or fails when the process dies first or a minute passes. */
+async function waitFor(url: string, child: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the ${name} exited with code ${child.exitCode} while starting`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`the ${name} did not answer ${url} within a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function freshPostgres(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `care_chaos_${Date.now().toString(36)}`;
+  const adminUrl = new URL(baseUrl);
+  adminUrl.pathname = '/postgres';
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl.toString() });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
