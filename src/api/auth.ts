@@ -3,15 +3,18 @@
  * the stored hashes) or, when an identity provider is configured, its JWT. A claimed name is
  * never identity: `X-Actor` is refused. Everything downstream reads `actorOf(res)`.
  */
+import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Db } from '../db/client';
 import { looksLikeJwt, type JwtVerifier } from '../auth/jwt';
 import { verifyToken, type TokenCheck } from '../auth/tokens';
 import { loadActor } from '../cases/actors';
+import { isDatabaseOutage } from '../db/outage';
 import type { Actor } from '../../workflows/dispute/messages';
 import { Problem } from './problem';
 
 export function authenticate(db: Db, jwt: JwtVerifier | null = null): RequestHandler {
+  const verified = new VerifiedCredentials();
   return async (req, res, next) => {
     const header = req.get('Authorization');
     if (!header) {
@@ -20,12 +23,57 @@ export function authenticate(db: Db, jwt: JwtVerifier | null = null): RequestHan
     }
     const [scheme, token] = header.split(/\s+/, 2);
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('must be Bearer <token>');
-    const check = jwt && looksLikeJwt(token) ? await fromJwt(db, jwt, token) : await verifyToken(db, token);
-    if ('refused' in check) throw unauthenticated(`the token ${check.refused}`);
+    let check: TokenCheck;
+    try {
+      check = jwt && looksLikeJwt(token) ? await fromJwt(db, jwt, token) : await verifyToken(db, token);
+    } catch (error) {
+      const known = isDatabaseOutage(error) ? verified.recall(token) : null;
+      if (!known) throw error;
+      check = { actor: known };
+    }
+    if ('refused' in check) {
+      verified.forget(token);
+      throw unauthenticated(`the token ${check.refused}`);
+    }
+    verified.remember(token, check.actor);
     res.locals.actor = check.actor;
     next();
   };
 }
+
+/**
+ * Stale-if-error for credentials: while the database cannot be asked, a credential it vouched for
+ * in the last ten minutes still names its caller, so a retry can learn what became of an action.
+ * A revocation made meanwhile takes effect when the database answers again.
+ */
+export class VerifiedCredentials {
+  private readonly seen = new Map<string, { actor: Actor; at: number }>();
+
+  constructor(
+    private readonly staleMs = 10 * 60_000,
+    private readonly capacity = 10_000,
+    private readonly now = () => Date.now(),
+  ) {}
+
+  remember(token: string, actor: Actor): void {
+    const key = digest(token);
+    this.seen.delete(key);
+    this.seen.set(key, { actor, at: this.now() });
+    // Oldest first in a Map: drop from the front.
+    if (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value!);
+  }
+
+  recall(token: string): Actor | null {
+    const entry = this.seen.get(digest(token));
+    return entry && this.now() - entry.at <= this.staleMs ? entry.actor : null;
+  }
+
+  forget(token: string): void {
+    this.seen.delete(digest(token));
+  }
+}
+
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The identity provider says who the caller is; this database says whether they are staff. */
 async function fromJwt(db: Db, jwt: JwtVerifier, token: string): Promise<TokenCheck> {

@@ -11,3 +11,27 @@ export const ACTION_DEADLINE_MS = 5_000;
 export function withinDeadline<T>(temporal: Client, ms: number, call: () => Promise<T>): Promise<T> {
   return temporal.withDeadline(Date.now() + ms, call);
 }
+
+/** Failures that say the request never left for the server: there was no connection to send it on. */
+const NEVER_SENT = /No connection established|ECONNREFUSED|LB pick|metadata filters|Name resolution failed/i;
+
+/**
+ * Whether a call that failed (a deadline, a dropped line) may have reached Temporal: then its
+ * effect is unknown, not absent, and the answer must not invite the caller to do it differently.
+ */
+export function mayHaveArrived(error: unknown): boolean {
+  return !NEVER_SENT.test(causes(error));
+}
+
+/** The messages of an error and of its causes, in one line. */
+export function causes(error: unknown): string {
+  let text = '';
+  for (
+    let e = error as { message?: string; details?: string; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    text += ` ${e.message ?? ''} ${e.details ?? ''}`;
+  }
+  return text;
+}

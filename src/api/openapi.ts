@@ -160,6 +160,11 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Cases',
     body: NewCase,
     ok: { status: 201, schema: CaseSummary, description: 'Opened (200 for a repeat with the same Idempotency-Key)' },
+    accepted: {
+      schema: ActionAccepted,
+      description:
+        'Recorded, but Temporal did not confirm the start within seconds; the same request with the same Idempotency-Key answers 200 once it has',
+    },
     problems: [...STAFF, ...BODY, 409, 503],
   },
   {

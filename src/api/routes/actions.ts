@@ -7,7 +7,7 @@
  * problem+json with the workflow's reason and changes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import {
   ApplicationFailure,
   WorkflowNotFoundError,
@@ -19,6 +19,7 @@ import { z, type ZodType } from 'zod';
 import type { Db } from '../../db/client';
 import {
   CONCESSION_KINDS,
+  disputeWorkflowId,
   CONTACT_CHANNELS,
   NETWORK_PHASES,
   OFFER_RESPONSES,
@@ -29,12 +30,13 @@ import {
   type ResolutionRequest,
   type StaffActionName,
   type StaffRequest,
+  type CaseView,
 } from '../../../workflows/dispute/messages';
-import { assertWritable } from '../../db/outage';
+import { assertWritable, isDatabaseOutage } from '../../db/outage';
 import { actorOf } from '../auth';
 import { authorize } from '../policy';
 import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer } from '../idempotency';
-import { ACTION_DEADLINE_MS, withinDeadline } from '../deadlines';
+import { ACTION_DEADLINE_MS, causes, mayHaveArrived, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
 import { amountCents, id, idempotencyKey, requireJson, text } from '../validation';
@@ -189,6 +191,17 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
   function handle<Name extends StaffActionName>(name: Name): void {
     const { update, path, on } = STAFF_ACTIONS[name];
     router.post(`/${on === 'case' ? 'cases' : 'outreach'}/:id/${path}`, async (req, res) => {
+      try {
+        await act(req, res);
+      } catch (error) {
+        // Without the database a retry can still learn from the case what became of its key.
+        const key = on === 'case' && isDatabaseOutage(error) && !res.headersSent ? idempotencyKey(req) : undefined;
+        if (!key) throw error;
+        await outcomeFromCase(res, String(req.params.id), key, error);
+      }
+    });
+
+    async function act(req: Request, res: Response): Promise<void> {
       const target = String(req.params.id);
       requireJson(req);
       const actor = actorOf(res);
@@ -268,7 +281,30 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
       const answer = presentAfterAction(row, view);
       if (keyed) await rememberAnswer(db, keyed.key, answer);
       res.json(answer);
-    });
+    }
+  }
+
+  /**
+   * The database is away, so nothing new is sent; but an Update with this key that the case took
+   * is answered 202 (done, or still finishing), not 503. A key the case never saw keeps the 503.
+   */
+  async function outcomeFromCase(res: Response, caseId: string, key: string, outage: unknown): Promise<void> {
+    const update = temporal.workflow.getHandle(disputeWorkflowId(caseId)).getUpdateHandle<CaseView>(key);
+    try {
+      await withinDeadline(temporal, ACTION_DEADLINE_MS, () => update.result());
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) throw refusal(error, caseId);
+      const unknownKey = /not found/i.test(causes(error)) || !mayHaveArrived(error);
+      if (unknownKey) throw outage;
+    }
+    res
+      .status(202)
+      .location(`/cases/${caseId}`)
+      .json({
+        status: 'accepted',
+        caseId,
+        detail: `Case ${caseId} took the action; its records cannot be read now. Send the same request with the same Idempotency-Key for the full answer.`,
+      });
   }
 
   for (const { update } of Object.values(STAFF_ACTIONS)) handle(update.name);
@@ -282,22 +318,6 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
     });
   }
   return router;
-}
-
-/** Failures that say the request never left for the server: no connection to send it on. */
-const NEVER_SENT = /No connection established|ECONNREFUSED|LB pick|metadata filters|Name resolution failed/i;
-
-/** Whether a failed call may have reached Temporal (then its effect is unknown, not absent). */
-function mayHaveArrived(error: unknown): boolean {
-  let text = '';
-  for (
-    let e = error as { message?: string; details?: string; cause?: unknown } | undefined;
-    e;
-    e = e.cause as typeof e
-  ) {
-    text += ` ${e.message ?? ''} ${e.details ?? ''}`;
-  }
-  return !NEVER_SENT.test(text);
 }
 
 const isRejectionCode = (code: string | null | undefined): code is RejectionCode =>

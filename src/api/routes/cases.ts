@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
@@ -17,7 +17,7 @@ import { startDispute, type CaseRow } from '../../cases/start';
 import { actorOf } from '../auth';
 import { authorize, reachOf } from '../policy';
 import { assertNotUsedForAction } from '../idempotency';
-import { ACTION_DEADLINE_MS, READ_DEADLINE_MS, withinDeadline } from '../deadlines';
+import { ACTION_DEADLINE_MS, mayHaveArrived, READ_DEADLINE_MS, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
 import { amountCents, flagParam, id, idempotencyKey, limitParam } from '../validation';
@@ -86,15 +86,11 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
       if (existing) {
         assertSameRequest(existing, body);
         // A no-op unless the first try died before starting it.
-        await withinDeadline(temporal, ACTION_DEADLINE_MS, () => startDispute(temporal, taskQueue, existing)).catch(
-          (error: Error) => {
-            throw new Problem(
-              503,
-              'Temporal unavailable',
-              `Case ${existing.id} could not be checked: ${error.message}`,
-            );
-          },
-        );
+        try {
+          await withinDeadline(temporal, ACTION_DEADLINE_MS, () => startDispute(temporal, taskQueue, existing));
+        } catch {
+          return void maybeStarted(res, existing.id);
+        }
         res.status(200).location(`/cases/${existing.id}`).json(present(existing));
         return;
       }
@@ -122,6 +118,11 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
     try {
       await withinDeadline(temporal, ACTION_DEADLINE_MS, () => startDispute(temporal, taskQueue, row));
     } catch (error) {
+      if (key && mayHaveArrived(error)) {
+        // Its workflow may be running: keep the row, and let the retry with the key start it or find it.
+        auditAs(res, { caseId: row.id });
+        return void maybeStarted(res, row.id);
+      }
       // No half-done case: without its workflow the row would be a case nobody works.
       await db.case.delete({ where: { id: row.id } });
       throw new Problem(
@@ -174,6 +175,18 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
   });
 
   return router;
+}
+
+/** The answer for a case whose workflow Temporal may or may not have started: ask again with the key. */
+function maybeStarted(res: Response, caseId: string): void {
+  res
+    .status(202)
+    .location(`/cases/${caseId}`)
+    .json({
+      status: 'unknown',
+      caseId,
+      detail: `Case ${caseId} is recorded but Temporal did not confirm its start within ${ACTION_DEADLINE_MS / 1000} s. Send the same request with the same Idempotency-Key to learn it; the case is opened once.`,
+    });
 }
 
 /** A case as GET /cases/:id shows it: read model, timeline and live workflow state. */
