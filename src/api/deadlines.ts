@@ -13,14 +13,17 @@ export function withinDeadline<T>(temporal: Client, ms: number, call: () => Prom
 }
 
 /** Failures that say the request never left for the server: there was no connection to send it on. */
-const NEVER_SENT = /No connection established|ECONNREFUSED|LB pick|metadata filters|Name resolution failed/i;
+const NEVER_SENT =
+  /No connection established|ECONNREFUSED|waiting for LB pick|metadata filters|Name resolution failed/i;
 
 /**
  * Whether a call that failed (a deadline, a dropped line) may have reached Temporal: then its
  * effect is unknown, not absent, and the answer must not invite the caller to do it differently.
+ * gRPC names the server's address on a call that was under way on a connection.
  */
 export function mayHaveArrived(error: unknown): boolean {
-  return !NEVER_SENT.test(causes(error));
+  const text = causes(error);
+  return /remote_addr=/.test(text) || !NEVER_SENT.test(text);
 }
 
 /** The messages of an error and of its causes, in one line. */

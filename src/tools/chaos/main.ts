@@ -6,7 +6,9 @@
  * flight. Then the checker compares everything; the table says what was lost, doubled, or answered
  * wrongly, per fault. It exits non-zero on any of that.
  *
- *   npm run chaos [-- --short] [-- --postgres <url>]   (--short: a few seconds a fault, as in npm test)
+ *   npm run chaos -- [--short] [--postgres <url>] [--fault <part of a name>]
+ *
+ * --short: a few seconds a fault, as npm test runs it; --fault: only the faults whose name has it.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -63,6 +65,8 @@ const FAULTS: Fault[] = [
 
 export interface ChaosOptions {
   short: boolean;
+  /** Only the faults whose name contains this. */
+  only?: string;
   postgresUrl?: string;
   /** Where the run's files go; a temp dir by default. */
   dir?: string;
@@ -78,7 +82,8 @@ export interface ChaosResult extends Findings {
 /** The longest any single answer may take: an action's deadline is 5 s, a read's 2 s. */
 export const WAIT_BOUND_MS = 10_000;
 
-export async function runChaos({ short, postgresUrl, dir }: ChaosOptions): Promise<ChaosResult> {
+export async function runChaos({ short, only, postgresUrl, dir }: ChaosOptions): Promise<ChaosResult> {
+  const faults = FAULTS.filter((fault) => !only || fault.name.includes(only));
   const stack = await ChaosStack.start({
     dir: dir ?? mkdtempSync(path.join(os.tmpdir(), 'chaos-')),
     postgresUrl,
@@ -93,7 +98,7 @@ export async function runChaos({ short, postgresUrl, dir }: ChaosOptions): Promi
     load.start(short ? 3 : 6);
     await sleep(short ? 2_000 : 10_000);
     const recoveries = new Map<string, number | null>();
-    for (const fault of FAULTS) {
+    for (const fault of faults) {
       load.phase = fault.name;
       await sleep(short ? 1_000 : 5_000);
       await fault.inject(stack);
@@ -115,7 +120,7 @@ export async function runChaos({ short, postgresUrl, dir }: ChaosOptions): Promi
       findings.inconsistent.length === 0 &&
       findings.orphans.length === 0 &&
       findings.phases.every((p) => p.lost + p.doubled + p.messagesLost + p.messagesDoubled + p.fiveXxApplied === 0) &&
-      FAULTS.every((fault) => recoveries.get(fault.name) !== null) &&
+      faults.every((fault) => recoveries.get(fault.name) !== null) &&
       longest <= WAIT_BOUND_MS;
     return { ...findings, database: postgresUrl ? 'PostgreSQL' : 'SQLite', unsettled, ok };
   } finally {
@@ -185,7 +190,9 @@ export function table(result: ChaosResult): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { short: { type: 'boolean' }, postgres: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { short: { type: 'boolean' }, postgres: { type: 'string' }, fault: { type: 'string' } },
+  });
   const short = values.short ?? false;
   const postgres = values.postgres ?? process.env.TEST_DATABASE_URL;
   const runs: (string | undefined)[] = [undefined];
@@ -196,7 +203,7 @@ async function main(): Promise<void> {
     console.log(
       `Running the fault suite on ${postgresUrl ? 'PostgreSQL' : 'SQLite'} (${short ? 'short' : 'long'} form)…`,
     );
-    const result = await runChaos({ short, postgresUrl });
+    const result = await runChaos({ short, only: values.fault, postgresUrl });
     console.log(`${table(result)}\n`);
     ok &&= result.ok;
   }
