@@ -9,7 +9,7 @@ const BEAT_MS = 1_000;
  * Outside an activity (a test calling the function directly) it just runs `work`.
  */
 export async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
-  let context: Context | null = null;
+  let context: Context;
   try {
     context = Context.current();
   } catch {

@@ -12,7 +12,7 @@ import type { ChannelName, DeliveryChannels } from '../src/mail/channels';
 import { outsideQuietHours } from '../src/mail/quiet-hours';
 import { heartbeating } from './heartbeat';
 import { renderMessage, type MessageTemplate } from '../src/mail/render';
-import type { NotificationSettings } from '../src/mail/settings';
+import { messageIdFor, type NotificationSettings } from '../src/mail/settings';
 
 export interface NotificationDeps {
   db: Db;
@@ -21,7 +21,7 @@ export interface NotificationDeps {
 }
 
 /** The failure type of a message no channel can carry: not retried, the workflow alerts staff. */
-export const NO_CHANNEL = 'NoDeliveryChannel';
+const NO_CHANNEL = 'NoDeliveryChannel';
 
 export interface SendNotificationInput {
   /** One logical message: `<caseId>:<what>:<sequence>`. */
@@ -95,7 +95,7 @@ export function notificationActivities({ db, channels, settings }: NotificationD
     });
     if (row.status === 'sent') return result(row.providerMessageId ?? '', false);
 
-    const messageId = `<${row.id}@${settings.messageIdDomain}>`;
+    const messageId = messageIdFor(row.id, settings.messageIdDomain);
     const markSent = async (providerMessageId: string) => {
       await db.notification.update({
         where: { id: row.id },

@@ -3,17 +3,17 @@
  * member of the care team, and one email to the care queue. Idempotent: the task and alerts are
  * keyed by the outreach id, and the email is sent once (a retry asks the mail store first).
  */
-import { putAlerts } from './cases';
-import type { CarePolicy } from '../src/care/outreach-policy';
-import { DEFAULT_CARE_POLICY, recommendOutreach } from '../src/care/outreach-policy';
 import { outreachEmail, type OutreachBrief } from '../src/care/outreach-brief';
-import { heartbeating } from './heartbeat';
+import { DEFAULT_CARE_POLICY, recommendOutreach, type CarePolicy } from '../src/care/outreach-policy';
 import type { Db } from '../src/db/client';
 import type { DeliveryChannel } from '../src/mail/channels';
+import { messageIdFor } from '../src/mail/settings';
 import type { RiskReport } from '../workflows/attrition-watch/messages';
 import { CARE_DEPARTMENT } from '../workflows/domain/rules';
 import { DAY_MS } from '../workflows/domain/time';
 import type { OutreachRecommendation } from '../workflows/dispute/messages';
+import { putAlerts } from './cases';
+import { heartbeating } from './heartbeat';
 
 export interface OutreachDeps {
   db: Db;
@@ -119,7 +119,7 @@ export function outreachActivities({ db, email, care = {}, messageIdDomain }: Ou
       );
 
       if (!task.emailedAt) {
-        const messageId = `<${input.outreachId}@${messageIdDomain}>`;
+        const messageId = messageIdFor(input.outreachId, messageIdDomain);
         // An attempt that died after handing the email over must not send it again.
         await heartbeating(async () => {
           if ((await email.delivered(messageId)) !== true) {

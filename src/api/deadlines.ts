@@ -4,6 +4,7 @@
  * retries. Reads are quick or fail; an action waits longer, for the workflow to apply it.
  */
 import type { Client } from '@temporalio/client';
+import type { Response } from 'express';
 
 export const READ_DEADLINE_MS = 2_000;
 export const ACTION_DEADLINE_MS = 5_000;
@@ -37,4 +38,12 @@ export function causes(error: unknown): string {
     text += ` ${e.message ?? ''} ${e.details ?? ''}`;
   }
   return text;
+}
+
+/**
+ * 202 for what a case took but did not finish in time (`accepted`), or may have taken (`unknown`):
+ * the same request with the same Idempotency-Key learns the outcome, and acts once.
+ */
+export function answerPending(res: Response, caseId: string, status: 'accepted' | 'unknown', detail: string): void {
+  res.status(202).location(`/cases/${caseId}`).json({ status, caseId, detail });
 }

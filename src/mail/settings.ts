@@ -21,3 +21,8 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   messageIdDomain: 'disputes.bank.example',
   fallbackChannel: 'email',
 };
+
+/** Our RFC 5322 Message-ID for the message (or outreach) with this id: fixed, so a resend is recognised. */
+export function messageIdFor(id: string, domain = DEFAULT_NOTIFICATION_SETTINGS.messageIdDomain): string {
+  return `<${id}@${domain}>`;
+}

@@ -1,6 +1,5 @@
 import { appendFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { assertPortFree } from '../ports';
@@ -19,7 +18,7 @@ export interface SinkSms {
 
 export interface SmsSink {
   messages(recipient?: string): SinkSms[];
-  /** Where it listens (the one chosen when asked for port 0). */
+  /** Where it listens. */
   url: string;
   close(): Promise<void>;
 }
@@ -48,7 +47,7 @@ export async function startSmsSink({
   apiSecret,
   host = '127.0.0.1',
 }: SmsSinkOptions): Promise<SmsSink> {
-  if (port !== 0) await assertPortFree(port, 'the SMS sink', 'SMS_SINK_PORT');
+  await assertPortFree(port, 'the SMS sink', 'SMS_SINK_PORT');
   const stored = readStore<SinkSms>(file);
   const messages = (to?: string) => (to ? stored.filter((m) => m.to === to.replace(/[^0-9]/g, '')) : [...stored]);
   const query = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
@@ -111,7 +110,7 @@ export async function startSmsSink({
   });
   return {
     messages,
-    url: `http://${host}:${(http.address() as AddressInfo).port}`,
+    url: `http://${host}:${port}`,
     close: () => new Promise((resolve) => http.close(() => resolve())),
   };
 }

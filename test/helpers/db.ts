@@ -1,12 +1,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { createDb, type Db } from '../../src/db/client';
 import { migrate } from '../../src/db/migrate';
+import { emptyPostgres } from '../../src/db/scratch';
 import { ROOT } from '../../src/db/target';
-import { withDatabase } from '../../scripts/schema-engine/adapters';
 
 /** A migrated, empty SQLite file built once per run by global-setup.ts. */
 export const SQLITE_TEMPLATE = path.join(ROOT, '.data', 'test', 'template.db');
@@ -24,24 +22,10 @@ export function migratedSqlite(): { url: string; db: Db } {
   return { url, db: createDb(url) };
 }
 
+export { emptyPostgres };
+
 /** The PostgreSQL server under test, or undefined when TEST_DATABASE_URL is not set. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
-
-/** Creates an empty PostgreSQL database for one test; `drop` removes it. */
-export async function emptyPostgres(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `care_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: withDatabase(baseUrl, 'postgres') });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  return { url: withDatabase(baseUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
 
 /** Runs `check` on a fresh SQLite database, and on a fresh PostgreSQL one when TEST_DATABASE_URL is set. */
 export function testOnBothDatabases(check: (db: Db) => Promise<void>): void {

@@ -19,24 +19,24 @@ import { z, type ZodType } from 'zod';
 import type { Db } from '../../db/client';
 import {
   CONCESSION_KINDS,
-  disputeWorkflowId,
   CONTACT_CHANNELS,
   NETWORK_PHASES,
   OFFER_RESPONSES,
   OUTCOMES,
   STAFF_ACTIONS,
+  disputeWorkflowId,
   type Actor,
+  type CaseView,
   type RejectionCode,
   type ResolutionRequest,
   type StaffActionName,
   type StaffRequest,
-  type CaseView,
 } from '../../../workflows/dispute/messages';
 import { assertWritable, isDatabaseOutage } from '../../db/outage';
 import { actorOf } from '../auth';
 import { authorize } from '../policy';
 import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer } from '../idempotency';
-import { ACTION_DEADLINE_MS, causes, mayHaveArrived, withinDeadline } from '../deadlines';
+import { ACTION_DEADLINE_MS, answerPending, causes, mayHaveArrived, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
 import { amountCents, id, idempotencyKey, requireJson, text } from '../validation';
@@ -257,21 +257,14 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
         // action: 202 says it may be done, and how to learn the outcome.
         const pending = accepted || stored !== null || mayHaveArrived(error);
         if (!refused && pending) {
-          res
-            .status(202)
-            .location(`/cases/${caseId}`)
-            .json({
-              status: accepted ? 'accepted' : 'unknown',
-              caseId,
-              detail:
-                (accepted
-                  ? `Case ${caseId} accepted the action but did not finish it within ${ACTION_DEADLINE_MS / 1000} s. `
-                  : `Case ${caseId} may have taken the action; Temporal did not say within ${ACTION_DEADLINE_MS / 1000} s. `) +
-                (key
-                  ? 'Send the same request with the same Idempotency-Key to learn its outcome; it is applied once.'
-                  : `Its outcome shows in GET /cases/${caseId}.`),
-            });
-          return;
+          const seconds = ACTION_DEADLINE_MS / 1000;
+          const what = accepted
+            ? `Case ${caseId} accepted the action but did not finish it within ${seconds} s. `
+            : `Case ${caseId} may have taken the action; Temporal did not say within ${seconds} s. `;
+          const next = key
+            ? 'Send the same request with the same Idempotency-Key to learn its outcome; it is applied once.'
+            : `Its outcome shows in GET /cases/${caseId}.`;
+          return answerPending(res, caseId, accepted ? 'accepted' : 'unknown', what + next);
         }
         const problem = refusal(error, caseId);
         // A refused action leaves no trace; one that may not have arrived keeps its key for the retry.
@@ -297,14 +290,12 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
       const unknownKey = /not found/i.test(causes(error)) || !mayHaveArrived(error);
       if (unknownKey) throw outage;
     }
-    res
-      .status(202)
-      .location(`/cases/${caseId}`)
-      .json({
-        status: 'accepted',
-        caseId,
-        detail: `Case ${caseId} took the action; its records cannot be read now. Send the same request with the same Idempotency-Key for the full answer.`,
-      });
+    answerPending(
+      res,
+      caseId,
+      'accepted',
+      `Case ${caseId} took the action; its records cannot be read now. Send the same request with the same Idempotency-Key for the full answer.`,
+    );
   }
 
   for (const { update } of Object.values(STAFF_ACTIONS)) handle(update.name);

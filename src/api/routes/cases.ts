@@ -17,7 +17,7 @@ import { startDispute, type CaseRow } from '../../cases/start';
 import { actorOf } from '../auth';
 import { authorize, reachOf } from '../policy';
 import { assertNotUsedForAction } from '../idempotency';
-import { ACTION_DEADLINE_MS, mayHaveArrived, READ_DEADLINE_MS, withinDeadline } from '../deadlines';
+import { ACTION_DEADLINE_MS, answerPending, mayHaveArrived, READ_DEADLINE_MS, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
 import { amountCents, flagParam, id, idempotencyKey, limitParam } from '../validation';
@@ -179,14 +179,12 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
 
 /** The answer for a case whose workflow Temporal may or may not have started: ask again with the key. */
 function maybeStarted(res: Response, caseId: string): void {
-  res
-    .status(202)
-    .location(`/cases/${caseId}`)
-    .json({
-      status: 'unknown',
-      caseId,
-      detail: `Case ${caseId} is recorded but Temporal did not confirm its start within ${ACTION_DEADLINE_MS / 1000} s. Send the same request with the same Idempotency-Key to learn it; the case is opened once.`,
-    });
+  answerPending(
+    res,
+    caseId,
+    'unknown',
+    `Case ${caseId} is recorded but Temporal did not confirm its start within ${ACTION_DEADLINE_MS / 1000} s. Send the same request with the same Idempotency-Key to learn it; the case is opened once.`,
+  );
 }
 
 /** A case as GET /cases/:id shows it: read model, timeline and live workflow state. */
@@ -200,14 +198,12 @@ async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
   const [description, state] = await withinDeadline(temporal, READ_DEADLINE_MS, () =>
     Promise.allSettled([handle.describe(), handle.query(getCaseQuery)]),
   );
+  const status = description.status === 'fulfilled' ? description.value.status.name : 'UNREACHABLE';
   const failed = [description, state].find((r) => r.status === 'rejected');
   const workflow =
-    description.status === 'fulfilled' && state.status === 'fulfilled'
-      ? { status: description.value.status.name, ...state.value }
-      : {
-          status: description.status === 'fulfilled' ? description.value.status.name : 'UNREACHABLE',
-          error: ((failed as PromiseRejectedResult).reason as Error).message,
-        };
+    state.status === 'fulfilled' && !failed
+      ? { status, ...state.value }
+      : { status, error: ((failed as PromiseRejectedResult).reason as Error).message };
   const timeline = row.events.map((e) => ({
     type: e.type,
     actor: e.actor,

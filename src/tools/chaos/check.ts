@@ -7,6 +7,7 @@
  */
 import { temporal as proto } from '@temporalio/proto';
 import { getCaseQuery } from '../../../workflows/dispute/messages';
+import { messageIdFor } from '../../mail/settings';
 import type { ChaosStack } from './stack';
 import { sleep, type Request } from './load';
 
@@ -122,8 +123,7 @@ export async function check(
     let lost = 0;
     let doubled = 0;
     for (const n of byId.get(caseId)?.notifications ?? []) {
-      const messageId = `<${n.id}@disputes.bank.example>`;
-      const held = (n.channel === 'sms' ? smsCount : mailCount).get(messageId) ?? 0;
+      const held = (n.channel === 'sms' ? smsCount : mailCount).get(messageIdFor(n.id)) ?? 0;
       if (n.status !== 'sent' || held === 0) lost += 1;
       if (held > 1) doubled += 1;
     }

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { issueToken } from '../../auth/tokens';
-import { check, settle, type Findings } from './check';
+import { check, settle, type Findings, type PhaseReport } from './check';
 import { sleep, StaffLoad } from './load';
 import { ChaosStack } from './stack';
 
@@ -142,6 +142,12 @@ async function recovery(base: string, healedAt: number): Promise<number | null> 
   return null;
 }
 
+/** Seconds to recover, 'never' for a fault that did not, nothing for the phases around the faults. */
+function recovered(phase: PhaseReport): string {
+  if (phase.recoverMs !== null) return (phase.recoverMs / 1000).toFixed(1);
+  return FAULTS.some((fault) => fault.name === phase.fault) ? 'never' : '';
+}
+
 export function table(result: ChaosResult): string {
   const head = [
     'fault',
@@ -164,11 +170,7 @@ export function table(result: ChaosResult): string {
     p.doubled,
     p.messagesLost,
     p.messagesDoubled,
-    p.recoverMs === null
-      ? p.fault === 'warm-up' || p.fault === 'after the faults'
-        ? ''
-        : 'never'
-      : (p.recoverMs / 1000).toFixed(1),
+    recovered(p),
     p.fiveXx,
     p.fiveXxApplied,
     (p.longestWaitMs / 1000).toFixed(1),

@@ -13,6 +13,7 @@ import { seed } from '../../../prisma/seed';
 import { loadConfig } from '../../config';
 import { createDb, type Db } from '../../db/client';
 import { migrate } from '../../db/migrate';
+import { emptyPostgres } from '../../db/scratch';
 import { ROOT } from '../../db/target';
 import { startMailSink, type MailSink } from '../../mail/sink';
 import { startSmsSink, type SmsSink } from '../../mail/sms-sink';
@@ -78,7 +79,7 @@ export class ChaosStack {
     let proxy: TcpProxy | null = null;
     let appDatabaseUrl = databaseUrl;
     if (options.postgresUrl) {
-      ({ url: databaseUrl, drop } = await freshPostgres(options.postgresUrl));
+      ({ url: databaseUrl, drop } = await emptyPostgres(options.postgresUrl, 'care_chaos'));
       const target = new URL(databaseUrl);
       proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
       target.host = `127.0.0.1:${proxy.port}`;
@@ -87,15 +88,10 @@ export class ChaosStack {
     const db = createDb(databaseUrl);
     await migrate(db, databaseUrl);
     await seed(db, { customers: options.customers });
-    // The checker reads sink stores; start them before anyone can send.
-    const temporalSettings = { ...loadConfig().temporal, port: ports.temporal, uiPort: ports.ui };
-    const temporalConfig = { ...temporalSettings, dbFile: path.join(options.dir, 'temporal.db') };
-    const server = await startDevServer(temporalConfig);
-    const temporal = new Client({
-      connection: await Connection.connect({ address: `127.0.0.1:${ports.temporal}` }),
-    });
+    const temporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${ports.temporal}` }) });
     const stack = new ChaosStack(options, ports, db, appDatabaseUrl, proxy, drop, temporal);
-    stack.temporalProcess = server;
+    await stack.startTemporal();
+    // The sinks before the worker: nothing may be sent that no sink kept.
     await stack.mailUp();
     await stack.smsUp();
     await stack.startWorker();
@@ -174,8 +170,12 @@ export class ChaosStack {
   }
 
   async startTemporal(): Promise<void> {
-    const settings = { ...loadConfig().temporal, port: this.ports.temporal, uiPort: this.ports.ui };
-    this.temporalProcess = await startDevServer({ ...settings, dbFile: path.join(this.options.dir, 'temporal.db') });
+    this.temporalProcess = await startDevServer({
+      ...loadConfig().temporal,
+      port: this.ports.temporal,
+      uiPort: this.ports.ui,
+      dbFile: path.join(this.options.dir, 'temporal.db'),
+    });
   }
 
   async mailDown(): Promise<void> {
@@ -257,24 +257,4 @@ async function waitFor(url: string, child: ChildProcess, name: string): Promise<
     if (Date.now() > deadline) throw new Error(`the ${name} did not answer ${url} within a minute`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-async function freshPostgres(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { default: pg } = await import('pg');
-  const name = `care_chaos_${Date.now().toString(36)}`;
-  const adminUrl = new URL(baseUrl);
-  adminUrl.pathname = '/postgres';
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl.toString() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
