@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { NativeConnection, Worker, type State } from '@temporalio/worker';
+import { NativeConnection, Worker, type ActivityInterceptorsFactory, type State } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from './config';
 import type { Db } from './db/client';
@@ -27,8 +27,14 @@ export interface RunningWorker extends Running {
 /**
  * A worker for the dispute task queue, running: every workflow and activity. Stateless; scale by
  * replicas. `ended` settles when it stops by itself (its connection lost for good, say).
+ * `activityInterceptors` wrap every activity (the chaos suite holds some to kill the worker mid-way).
  */
-export async function runWorker(config: Config, db: Db, channels: DeliveryChannels): Promise<RunningWorker> {
+export async function runWorker(
+  config: Config,
+  db: Db,
+  channels: DeliveryChannels,
+  activityInterceptors: ActivityInterceptorsFactory[] = [],
+): Promise<RunningWorker> {
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   let worker: Worker;
   try {
@@ -46,6 +52,7 @@ export async function runWorker(config: Config, db: Db, channels: DeliveryChanne
         watch: config.watch,
         care: config.care,
       }),
+      interceptors: { activity: activityInterceptors },
     });
   } catch (error) {
     await connection.close();

@@ -1,9 +1,9 @@
 /**
  * The consistency checker: after the faults, when the stack has settled, compares what staff were
- * told with what happened. Every case's workflow state against its database row; every action
- * answered as applied against the case's timeline (once, not twice, not never); every outbox row
- * marked sent against the sinks (there, once); every 5xx against the case's history (was the
- * action already accepted when the error was answered?).
+ * told with what happened. Every case's workflow state against its database row, and its credits
+ * against the card's ledger; every action answered as applied against the case's timeline (once,
+ * not twice, not never); every outbox row marked sent against the sinks (there, once); every 5xx
+ * against the case's history (was the action already accepted when the error was answered?).
  */
 import { temporal as proto } from '@temporalio/proto';
 import { getCaseQuery } from '../../../workflows/dispute/messages';
@@ -37,6 +37,7 @@ export interface Findings {
 
 /** The timeline events that show a request's effect. */
 const EFFECT: Record<Exclude<Request['kind'], 'open'>, { type: string; field: string }> = {
+  assign: { type: 'assigned', field: 'reason' },
   note: { type: 'note', field: 'text' },
   requestInfo: { type: 'info_requested', field: 'question' },
   response: { type: 'customer_responded', field: 'summary' },
@@ -70,7 +71,9 @@ export async function check(
   recoveries: Map<string, number | null>,
 ): Promise<Findings> {
   const problems: string[] = [];
-  const cases = await stack.db.case.findMany({ include: { events: true, notifications: true } });
+  const cases = await stack.db.case.findMany({
+    include: { events: true, notifications: true, outreachTasks: true },
+  });
   const byId = new Map(cases.map((c) => [c.id, c]));
 
   // Workflow state against the read model.
@@ -86,6 +89,23 @@ export async function check(
     }
     const differs = (['stage', 'departmentId', 'assigneeId', 'version'] as const).filter((f) => view[f] !== row[f]);
     if (differs.length) inconsistent.push(`${row.id}: ${differs.map((f) => `${f} ${view[f]} ≠ ${row[f]}`).join(', ')}`);
+  }
+
+  // Every credit in a case's timeline booked on the card, once.
+  const adjustments = await stack.db.cardTransaction.findMany({
+    where: { channel: 'adjustment' },
+    select: { id: true, amountCents: true },
+  });
+  for (const row of cases) {
+    const credited = row.events
+      .filter((e) => e.type === 'settled' || e.type === 'provisional_credit_granted')
+      .map((e) => JSON.parse(e.data) as { creditCents?: number; amountCents?: number })
+      .reduce((sum, data) => sum + (data.creditCents ?? data.amountCents ?? 0), 0);
+    const booked = adjustments
+      .filter((a) => a.id.startsWith(`adj-${row.id}:`))
+      .reduce((sum, a) => sum - a.amountCents, 0);
+    if (credited !== booked)
+      inconsistent.push(`${row.id}: ${credited} credited in its timeline, ${booked} on the card`);
   }
 
   // Every dispute workflow has its case row, and every row its workflow.
@@ -122,9 +142,16 @@ export async function check(
   const messageFindings = (caseId: string) => {
     let lost = 0;
     let doubled = 0;
-    for (const n of byId.get(caseId)?.notifications ?? []) {
+    const row = byId.get(caseId);
+    for (const n of row?.notifications ?? []) {
       const held = (n.channel === 'sms' ? smsCount : mailCount).get(messageIdFor(n.id)) ?? 0;
       if (n.status !== 'sent' || held === 0) lost += 1;
+      if (held > 1) doubled += 1;
+    }
+    // The care queue's email for each outreach.
+    for (const task of row?.outreachTasks ?? []) {
+      const held = mailCount.get(messageIdFor(task.id)) ?? 0;
+      if (!task.emailedAt || held === 0) lost += 1;
       if (held > 1) doubled += 1;
     }
     return { lost, doubled };

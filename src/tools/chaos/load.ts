@@ -16,7 +16,7 @@ export interface Attempt {
 /** One logical request: a case opened or an action on it, with every attempt at it. */
 export interface Request {
   key: string;
-  kind: 'open' | 'note' | 'requestInfo' | 'response' | 'resolve';
+  kind: 'open' | 'assign' | 'note' | 'requestInfo' | 'response' | 'resolve';
   /** The fault under way when it was first sent. */
   phase: string;
   caseId: string | null;
@@ -35,6 +35,8 @@ export class StaffLoad {
   /** The longest a case read took to answer, whatever the answer. */
   longestReadMs = 0;
   private stopping = false;
+  /** Cases taken up by staff so far. */
+  private worked = 0;
   private readonly running: Promise<void>[] = [];
 
   private constructor(
@@ -71,13 +73,22 @@ export class StaffLoad {
       const txn = this.transactions.shift();
       if (!txn) return;
       const caseId = await this.open(txn);
-      if (!caseId || !(await this.routed(caseId))) continue;
+      const departmentId = caseId && (await this.routed(caseId));
+      if (!caseId || !departmentId) continue;
       const id = randomUUID().slice(0, 8);
+      // Every other case is found for the customer: a credit booked on the card.
+      const outcome = ++this.worked % 2 ? 'customer_favour' : 'merchant_favour';
       const steps: [Request['kind'], string, Record<string, unknown>, string][] = [
+        [
+          'assign',
+          'assign',
+          { assigneeId: `${departmentId}-agent-1`, reason: `chaos assign ${id}` },
+          `chaos assign ${id}`,
+        ],
         ['note', 'notes', { text: `chaos note ${id}` }, `chaos note ${id}`],
         ['requestInfo', 'request-info', { question: `chaos question ${id}?` }, `chaos question ${id}?`],
         ['response', 'responses', { party: 'customer', summary: `chaos answer ${id}` }, `chaos answer ${id}`],
-        ['resolve', 'resolve', { outcome: 'merchant_favour', rationale: `chaos ${id}` }, `chaos ${id}`],
+        ['resolve', 'resolve', { outcome, rationale: `chaos ${id}` }, `chaos ${id}`],
       ];
       for (const [kind, path, body, mark] of steps) {
         const final = await this.send(kind, caseId, mark, `/cases/${caseId}/${path}`, body, this.tokens.admin);
@@ -99,8 +110,8 @@ export class StaffLoad {
     return answer && answer.status === 201 ? answer.id : null;
   }
 
-  /** Waits (bounded) until intake routed the case: staff do not work a case before that. */
-  private async routed(caseId: string): Promise<boolean> {
+  /** Waits (bounded) until intake routed the case, staff do not work a case before that; its department, or null. */
+  private async routed(caseId: string): Promise<string | null> {
     const deadline = Date.now() + RETRY_FOR_MS;
     while (Date.now() < deadline) {
       const startedAt = Date.now();
@@ -108,13 +119,13 @@ export class StaffLoad {
         headers: { Authorization: `Bearer ${this.tokens.admin}` },
         signal: AbortSignal.timeout(10_000),
       })
-        .then((r) => (r.ok ? (r.json() as Promise<{ stage: string }>) : null))
+        .then((r) => (r.ok ? (r.json() as Promise<{ stage: string; departmentId: string }>) : null))
         .catch(() => null);
       this.longestReadMs = Math.max(this.longestReadMs, Date.now() - startedAt);
-      if (row && row.stage !== 'intake') return true;
+      if (row && row.stage !== 'intake') return row.departmentId;
       await sleep(300);
     }
-    return false;
+    return null;
   }
 
   private async send(

@@ -6,10 +6,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { seed } from '../../../prisma/seed';
+import { attritionRiskSignal } from '../../../workflows/dispute/messages';
 import { loadConfig } from '../../config';
 import { createDb, type Db } from '../../db/client';
 import { migrate } from '../../db/migrate';
@@ -19,6 +21,8 @@ import { startMailSink, type MailSink } from '../../mail/sink';
 import { startSmsSink, type SmsSink } from '../../mail/sms-sink';
 import { freePort } from '../../ports';
 import { startDevServer } from '../../temporal/dev-server';
+import { HOLD_MARK, type HeldActivity } from './hold';
+import { sleep } from './load';
 import { TcpProxy } from './tcp-proxy';
 
 export interface ChaosStackOptions {
@@ -38,6 +42,9 @@ export class ChaosStack {
   api: ChildProcess | null = null;
   mail: MailSink | null = null;
   sms: SmsSink | null = null;
+  /** What killDuring held, each with how long after the kill its retry was done (null: not yet, or never). */
+  readonly held: (HeldActivity & { doneAfterMs: number | null })[] = [];
+  private readonly retries: Promise<void>[] = [];
   private dbLock: ChildProcess | null = null;
   private readonly logs: WriteStream;
 
@@ -121,6 +128,10 @@ export class ChaosStack {
       // A resolved case closes after 5 s and its survey falls due after 4 s (quiet hours allowing).
       CASE_REOPEN_WINDOW_DAYS: String(5 / 86_400),
       SURVEY_DELAY_HOURS: String(4 / 3_600),
+      // The watch polls every 10 s and judges whether the customer stayed 30 s after the resolution.
+      WATCH_POLL_HOURS: String(10 / 3_600),
+      WATCH_OBSERVE_DAYS: String(30 / 86_400),
+      CHAOS_HOLD_FILE: this.holdFile,
       // Staff under load send many requests a minute; the limits are not what is tested here.
       RATE_LIMIT_PER_ADDRESS: '100000',
       RATE_LIMIT_PER_CREDENTIAL: '100000',
@@ -128,8 +139,14 @@ export class ChaosStack {
     };
   }
 
+  private get holdFile(): string {
+    return path.join(this.options.dir, 'hold');
+  }
+
+  /** The API as `npm start -- --only api` runs it; the worker as it does too, with activities to hold (worker.ts). */
   private spawnPart(only: 'worker' | 'api'): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'start.ts'), '--only', only], {
+    const entry = only === 'api' ? ['src/start.ts', '--only', 'api'] : ['src/tools/chaos/worker.ts'];
+    const child = spawn(process.execPath, ['--import', 'tsx', ...entry], {
       cwd: ROOT,
       env: this.env(),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -157,6 +174,80 @@ export class ChaosStack {
       child.kill('SIGKILL');
       await once(child, 'exit');
     }
+  }
+
+  /**
+   * Holds the next activity of the given type once its effect is done and SIGKILLs the worker,
+   * or kills it anyway when none ran within `waitMs`; then follows the held activity's retry.
+   * `trigger` makes such an activity run, for the kinds the load alone does not reach.
+   */
+  async killDuring(activityType: string, waitMs: number, trigger?: () => Promise<void>): Promise<void> {
+    const worker = this.worker!;
+    const lines = createInterface({ input: worker.stdout! });
+    const held = new Promise<HeldActivity>((resolve) => {
+      lines.on('line', (line) => {
+        if (line.startsWith(HOLD_MARK)) resolve(JSON.parse(line.slice(HOLD_MARK.length)) as HeldActivity);
+      });
+    });
+    writeFileSync(this.holdFile, activityType);
+    await trigger?.();
+    const activity = await Promise.race([held, sleep(waitMs).then(() => null)]);
+    await this.kill('worker');
+    const killedAt = Date.now();
+    rmSync(this.holdFile, { force: true });
+    lines.close();
+    if (!activity) return;
+    const report = { ...activity, doneAfterMs: null as number | null };
+    this.held.push(report);
+    this.retries.push(
+      this.untilDone(activity, 120_000).then((done) => {
+        report.doneAfterMs = done ? Date.now() - killedAt : null;
+      }),
+    );
+  }
+
+  /**
+   * Tells the latest open case that its customer is at high risk, as its attrition watch would after
+   * days of silence on the card (more than a run lasts): the case opens a care outreach.
+   */
+  async reportRisk(): Promise<void> {
+    const open = await this.db.case.findFirst({
+      where: { stage: { in: ['investigation', 'awaiting_customer'] }, attritionRisk: 'none' },
+      orderBy: { openedAt: 'desc' },
+    });
+    if (!open) return;
+    const rule = {
+      name: 'chaos: card silent',
+      level: 'high' as const,
+      recommendation: 'call_back' as const,
+      facts: {},
+    };
+    await this.temporal.workflow.getHandle(open.workflowId).signal(attritionRiskSignal, {
+      level: 'high',
+      recommendation: 'call_back',
+      rules: [rule],
+      facts: null,
+      assessedAt: new Date().toISOString(),
+    });
+  }
+
+  /** Resolves once every held activity's retry is done, or known never to be. */
+  async heldRetriesDone(): Promise<void> {
+    await Promise.all(this.retries);
+  }
+
+  /** Whether the activity's run stops listing it as pending (retried and done) within `timeoutMs`. */
+  private async untilDone(activity: HeldActivity, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const run = await this.temporal.workflow
+        .getHandle(activity.workflowId, activity.runId)
+        .describe()
+        .catch(() => null);
+      if (run && !run.raw.pendingActivities?.some((p) => p.activityId === activity.activityId)) return true;
+      await sleep(200);
+    }
+    return false;
   }
 
   /** Stops the Temporal server (gracefully, as an operator would) and keeps its state. */
