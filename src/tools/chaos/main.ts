@@ -1,7 +1,7 @@
 /**
  * `npm run chaos`: the fault suite on the real stack. Staff work cases through the API while, one
- * after another, the worker is SIGKILLed (mid-activity, and across timers that fall due while it
- * is away), the Temporal server is stopped and started again, the database is locked (SQLite) or
+ * after another, the worker is SIGKILLed (during each kind of activity, and across timers that fall
+ * due while it is away), the Temporal server is stopped and started again, the database is locked (SQLite) or
  * cut off (PostgreSQL) for a minute, SMTP and SMS go down, and the API is killed with requests in
  * flight. Then the checker compares everything; the table says what was lost, doubled, or answered
  * wrongly, per fault. It exits non-zero on any of that.
