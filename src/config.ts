@@ -29,6 +29,11 @@ const Env = z.object({
   TEMPORAL_TLS_CA_PATH: z.string().optional(),
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_CLI_PATH: z.string().optional(),
+  /** Payload encryption keys, `id:base64` entries, the first encrypts (see src/temporal/encryption.ts). */
+  PAYLOAD_KEYS: z.string().optional(),
+  PAYLOAD_KEY_FILE: z.string().optional(),
+  /** `accept` takes unencrypted payloads too, while histories from before encryption drain. */
+  PAYLOAD_PLAINTEXT: z.enum(['refuse', 'accept']).default('refuse'),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   API_PORT: port(3000),
@@ -165,6 +170,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       dbFile: path.join(dataDir, 'temporal.db'),
+      /** How payloads are sealed; a key file is made in the data dir only beside the embedded dev server. */
+      payloadKeys: {
+        keys: e.PAYLOAD_KEYS || null,
+        file: path.resolve(e.PAYLOAD_KEY_FILE || path.join(dataDir, 'payload-keys')),
+        generate: !e.PAYLOAD_KEYS && !e.PAYLOAD_KEY_FILE && !e.TEMPORAL_ADDRESS,
+        plaintext: e.PAYLOAD_PLAINTEXT,
+      },
     },
     api: { port: e.API_PORT, host: e.API_HOST },
     worker: { healthPort: e.WORKER_HEALTH_PORT },

@@ -5,7 +5,7 @@ import { NativeConnection, Worker, type ActivityInterceptorsFactory, type State 
 import { createActivities } from '../activities';
 import type { Config } from './config';
 import type { Db } from './db/client';
-import { connectionOptions } from './temporal/connection';
+import { connectionOptions, temporalDataConverter } from './temporal/connection';
 import { workflowBundlePath } from './temporal/bundle';
 import { smsChannel, smtpChannel, type DeliveryChannels } from './mail/channels';
 import type { Running } from './supervisor';
@@ -43,6 +43,7 @@ export async function runWorker(
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowBundle: { codePath: await workflowBundlePath(path.join(config.dataDir, 'cache')) },
+      dataConverter: temporalDataConverter(config.temporal, 'mark'),
       activities: createActivities({
         db,
         channels,

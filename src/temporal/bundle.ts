@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ROOT } from '../db/target';
+import { FAILURE_CONVERTER_PATH } from './encryption';
 
 const WORKFLOWS_DIR = path.join(ROOT, 'workflows');
 
@@ -23,7 +24,12 @@ function sourceHash(): string {
 export async function workflowBundlePath(cacheDir: string): Promise<string> {
   const file = path.join(cacheDir, `workflow-bundle-${sourceHash()}.js`);
   if (!existsSync(file)) {
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_DIR), logger: quietLogger });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve(WORKFLOWS_DIR),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      workflowInterceptorModules: [require.resolve(path.join(WORKFLOWS_DIR, 'interceptors'))],
+      logger: quietLogger,
+    });
     mkdirSync(cacheDir, { recursive: true });
     // Written aside and renamed, so a worker starting beside us never reads half a bundle.
     const partial = `${file}.${process.pid}.partial`;

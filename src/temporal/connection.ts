@@ -6,8 +6,11 @@ import {
   type SearchAttributeKey,
   type SearchAttributeType,
 } from '@temporalio/common/lib/search-attributes';
+import type { DataConverter } from '@temporalio/common';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { Config } from '../config';
+import type { Refusal } from './codec';
+import { dataConverter, loadPayloadKeys } from './encryption';
 
 type TemporalConfig = Config['temporal'];
 
@@ -25,9 +28,14 @@ export function connectionOptions(t: TemporalConfig) {
   return { address: t.address, tls, apiKey: t.apiKey };
 }
 
+/** A client whose payloads are sealed with the configured keys. */
 export async function connectClient(t: TemporalConfig): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(t));
-  return new Client({ connection, namespace: t.namespace });
+  return new Client({ connection, namespace: t.namespace, dataConverter: temporalDataConverter(t) });
+}
+
+export function temporalDataConverter(t: TemporalConfig, refusal: Refusal = 'throw'): DataConverter {
+  return dataConverter(loadPayloadKeys(t.payloadKeys), t.payloadKeys.plaintext, refusal);
 }
 
 /** A search attribute's type as the Temporal CLI spells it (Keyword, Double, Bool…). */

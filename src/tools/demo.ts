@@ -31,7 +31,9 @@ import { startMailSink, type MailSink } from '../mail/sink';
 import { freePort } from '../ports';
 import { temporalTestServer } from '../temporal/binaries';
 import { workflowBundlePath } from '../temporal/bundle';
+import type { DataConverter } from '@temporalio/common';
 import { registerSearchAttributes } from '../temporal/connection';
+import { dataConverter, newKeyEntry, parsePayloadKeys } from '../temporal/encryption';
 
 const OUT = path.join(ROOT, '.data', 'demo');
 const TASK_QUEUE = 'demo';
@@ -141,8 +143,11 @@ async function main(): Promise<number> {
   mkdirSync(path.join(OUT, 'histories'), { recursive: true });
 
   console.log('Starting the time-skipping Temporal server, the database, the mail sink, the worker and the API…');
+  // Payloads sealed with a key of this run's own, as a bank's would be with its keys.
+  const converter = dataConverter(parsePayloadKeys(newKeyEntry(), 'the demo key'));
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServer() } },
+    client: { dataConverter: converter },
   });
   await registerSearchAttributes(env.connection, 'default');
   const databaseUrl = `file:${path.join(OUT, 'demo.db')}`;
@@ -155,6 +160,7 @@ async function main(): Promise<number> {
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowBundle: { codePath: await workflowBundlePath(path.join(ROOT, '.data', 'cache')) },
+    dataConverter: converter,
     activities: createActivities({
       db,
       watch: { observeDays: OBSERVE_DAYS },
@@ -194,7 +200,7 @@ async function main(): Promise<number> {
 
   const story = new Story(env);
   try {
-    await tell(story, env, db, sink, api);
+    await tell(story, env, converter, db, sink, api);
   } catch (error) {
     console.error(`\nThe story stopped: ${(error as Error).stack ?? error}`);
   } finally {
@@ -216,7 +222,14 @@ async function main(): Promise<number> {
   return 0;
 }
 
-async function tell(story: Story, env: TestWorkflowEnvironment, db: Db, sink: MailSink, api: Api): Promise<void> {
+async function tell(
+  story: Story,
+  env: TestWorkflowEnvironment,
+  converter: DataConverter,
+  db: Db,
+  sink: MailSink,
+  api: Api,
+): Promise<void> {
   const janesMail = () => sink.messages(JANES_EMAIL);
   let mailSeen = 0;
   let eventsSeen = 0;
@@ -407,7 +420,7 @@ async function tell(story: Story, env: TestWorkflowEnvironment, db: Db, sink: Ma
   const bundle = { codePath: await workflowBundlePath(path.join(ROOT, '.data', 'cache')) };
   let replayed = 0;
   for (const { workflowId, history } of files) {
-    await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+    await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: converter }, history, workflowId);
     replayed += 1;
   }
   story.check(

@@ -15,7 +15,7 @@ import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { migratedSqlite } from './db';
 import { LocalMail, LocalSms } from './mail';
-import { devServerTemporal, testWorkflowBundle, type TestTemporal } from './temporal';
+import { devServerTemporal, testDataConverter, testWorkflowBundle, type TestTemporal } from './temporal';
 
 export interface ApiStackOptions {
   taskQueue: string;
@@ -52,6 +52,7 @@ export class ApiStack {
       connection: temporal.env.nativeConnection,
       taskQueue,
       workflowBundle: await testWorkflowBundle(),
+      dataConverter: testDataConverter('mark'),
       activities: createActivities({
         db,
         policy,

@@ -31,7 +31,13 @@ import type { DeliveryChannel } from '../../src/mail/channels';
 import type { NotificationSettings } from '../../src/mail/settings';
 import { LocalMail, LocalSms } from './mail';
 import { migratedSqlite } from './db';
-import { devServerTemporal, testWorkflowBundle, timeSkippingTemporal, type TestTemporal } from './temporal';
+import {
+  devServerTemporal,
+  testDataConverter,
+  testWorkflowBundle,
+  timeSkippingTemporal,
+  type TestTemporal,
+} from './temporal';
 
 export type DisputeHandle = WorkflowHandle<DisputeWorkflow>;
 
@@ -147,6 +153,7 @@ export class DisputeBench {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await testWorkflowBundle(),
+      dataConverter: testDataConverter('mark'),
       activities: createActivities({
         db,
         // The attrition watch polls every simulated day; only the tests about it switch it on.

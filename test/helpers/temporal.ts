@@ -11,9 +11,16 @@ import { ROOT } from '../../src/db/target';
 import { workflowBundlePath } from '../../src/temporal/bundle';
 import { temporalTestServer } from '../../src/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/connection';
+import type { Refusal } from '../../src/temporal/codec';
+import { dataConverter, parsePayloadKeys } from '../../src/temporal/encryption';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { tempDir } from './db';
 import { freePort } from '../../src/ports';
+
+/** The key tests seal payloads with: a test key everyone can read here, never a bank's. */
+export const TEST_PAYLOAD_KEYS = parsePayloadKeys(`test:${Buffer.alloc(32, 7).toString('base64')}`, 'the test key');
+/** As the API and tools use it; workers pass `mark` (see src/temporal/codec.ts). */
+export const testDataConverter = (refusal: Refusal = 'throw') => dataConverter(TEST_PAYLOAD_KEYS, 'refuse', refusal);
 
 export interface TestTemporal {
   env: TestWorkflowEnvironment;
@@ -23,6 +30,7 @@ export interface TestTemporal {
 export async function timeSkippingTemporal(): Promise<TestTemporal> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServer() } },
+    client: { dataConverter: testDataConverter() },
   });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return { env, stop: () => env.teardown() };
@@ -39,7 +47,10 @@ export async function devServerTemporal(extraArgs: string[] = []): Promise<TestT
     dbFile: path.join(tempDir('temporal-'), 'temporal.db'),
   };
   const server = await startDevServer(temporal, ['--headless', ...extraArgs]);
-  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: `127.0.0.1:${port}` });
+  const env = await TestWorkflowEnvironment.createFromExistingServer({
+    address: `127.0.0.1:${port}`,
+    client: { dataConverter: testDataConverter() },
+  });
   return {
     env,
     async stop() {

@@ -21,6 +21,7 @@ import { startMailSink, type MailSink } from '../../mail/sink';
 import { startSmsSink, type SmsSink } from '../../mail/sms-sink';
 import { freePort } from '../../ports';
 import { startDevServer } from '../../temporal/dev-server';
+import { dataConverter, newKeyEntry, parsePayloadKeys } from '../../temporal/encryption';
 import { HOLD_MARK, type HeldActivity } from './hold';
 import { sleep } from './load';
 import { TcpProxy } from './tcp-proxy';
@@ -66,6 +67,7 @@ export class ChaosStack {
     private readonly proxy: TcpProxy | null,
     private readonly dropDatabase: () => Promise<void>,
     readonly temporal: Client,
+    private readonly payloadKeys: string,
   ) {
     this.logs = createWriteStream(path.join(options.dir, 'processes.log'));
   }
@@ -95,8 +97,12 @@ export class ChaosStack {
     const db = createDb(databaseUrl);
     await migrate(db, databaseUrl);
     await seed(db, { customers: options.customers });
-    const temporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${ports.temporal}` }) });
-    const stack = new ChaosStack(options, ports, db, appDatabaseUrl, proxy, drop, temporal);
+    const payloadKeys = newKeyEntry();
+    const temporal = new Client({
+      connection: Connection.lazy({ address: `127.0.0.1:${ports.temporal}` }),
+      dataConverter: dataConverter(parsePayloadKeys(payloadKeys, 'the chaos key')),
+    });
+    const stack = new ChaosStack(options, ports, db, appDatabaseUrl, proxy, drop, temporal, payloadKeys);
     await stack.startTemporal();
     // The sinks before the worker: nothing may be sent that no sink kept.
     await stack.mailUp();
@@ -116,6 +122,7 @@ export class ChaosStack {
       ...process.env,
       TEMPORAL_ADDRESS: `127.0.0.1:${this.ports.temporal}`,
       DATABASE_URL: this.appDatabaseUrl,
+      PAYLOAD_KEYS: this.payloadKeys,
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(this.ports.smtp),
       MAIL_LOOKUP_URL: `http://127.0.0.1:${this.ports.mailHttp}`,
