@@ -41,6 +41,8 @@ const Env = z.object({
   WORKER_HEALTH_PORT: port(3001),
   /** Every embedded listener binds here; set it to 0.0.0.0 to reach the API from elsewhere. */
   API_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Origins of the Temporal UI that may call the API's codec (comma-separated); the embedded UI's by default. */
+  CODEC_CORS_ORIGINS: z.string().optional(),
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: port(2525),
   SMTP_SECURE: flag,
@@ -178,7 +180,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         plaintext: e.PAYLOAD_PLAINTEXT,
       },
     },
-    api: { port: e.API_PORT, host: e.API_HOST },
+    api: {
+      port: e.API_PORT,
+      host: e.API_HOST,
+      codecOrigins: e.CODEC_CORS_ORIGINS
+        ? e.CODEC_CORS_ORIGINS.split(',').map((origin) => origin.trim())
+        : e.TEMPORAL_ADDRESS
+          ? []
+          : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`],
+    },
     worker: { healthPort: e.WORKER_HEALTH_PORT },
     /** Requests a minute allowed per client address and per credential. */
     rateLimits: { perAddress: e.RATE_LIMIT_PER_ADDRESS, perCredential: e.RATE_LIMIT_PER_CREDENTIAL },

@@ -13,7 +13,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { seed } from '../prisma/seed';
 import { createApp } from './api/app';
 import { closeGracefully } from './api/shutdown';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import { jwtVerifier } from './auth/jwt';
 import { issueToken } from './auth/tokens';
 import { createDb, type Db } from './db/client';
@@ -24,7 +24,9 @@ import { secureDataDir } from './data-dir';
 import { log } from './log';
 import { assertPortFree } from './ports';
 import { assertSearchAttributes, connectClient } from './temporal/connection';
+import { EncryptionCodec } from './temporal/codec';
 import { startDevServer } from './temporal/dev-server';
+import { loadPayloadKeys } from './temporal/encryption';
 import { Supervisor } from './supervisor';
 import { deliveryChannels, runWorker, startWorkerHealth, type RunningWorker } from './worker';
 
@@ -72,7 +74,8 @@ async function main(): Promise<void> {
       const server = await Supervisor.run(
         'Temporal dev server',
         async () => {
-          const child = await startDevServer(config.temporal);
+          // Its UI reads sealed payloads through the API's codec, for those signed in there.
+          const child = await startDevServer(config.temporal, ['--ui-codec-endpoint', codecEndpoint(config)]);
           return { ended: childEnded(child), stop: () => stopChild(child) };
         },
         { onGiveUp: giveUp },
@@ -160,12 +163,22 @@ async function main(): Promise<void> {
           taskQueue: config.temporal.taskQueue,
           jwt,
           rateLimits: config.rateLimits,
+          codec: new EncryptionCodec(
+            loadPayloadKeys(config.temporal.payloadKeys),
+            config.temporal.payloadKeys.plaintext,
+          ),
+          codecOrigins: config.api.codecOrigins,
         });
         const s = app.listen(config.api.port, config.api.host, () => resolve(s));
       });
       // Stopped first (stops run in reverse): requests in flight are answered before the rest goes.
       stops.push(() => closeGracefully(server));
       urls.push(`Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)`);
+      if (config.temporal.embedded) {
+        urls.push(
+          `Codec sign-in     ${codecEndpoint(config)}/sign-in  (an auditor's or admin's token: decoded cases in the UI)`,
+        );
+      }
     }
 
     console.log(`\nProactive Care is running. Ctrl-C stops everything it started.\n\n  ${urls.join('\n  ')}\n`);
@@ -174,6 +187,12 @@ async function main(): Promise<void> {
     console.error(`\nCould not start: ${(error as Error).message}`);
     await shutdown(1);
   }
+}
+
+/** The API's codec as a browser on this machine reaches it. */
+function codecEndpoint(config: Config): string {
+  const host = config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host;
+  return `http://${host}:${config.api.port}/codec`;
 }
 
 /** One seeded member of staff per role, for trying the API by copy and paste. */

@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { JwtVerifier } from '../auth/jwt';
 import type { Db } from '../db/client';
+import type { EncryptionCodec } from '../temporal/codec';
 import { authenticate } from './auth';
 import { Problem, problemHandler } from './problem';
 import { DEFAULT_RATE_LIMITS, perAddress, perCredential, type RateLimitSettings } from './rate-limits';
@@ -12,6 +13,7 @@ import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
+import { codecCors, codecRoutes, codecSignInRoutes, tokenFromCookie } from './routes/codec';
 import { docsRoutes } from './routes/docs';
 import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
@@ -26,10 +28,15 @@ export interface ApiDeps {
   /** Verifies the identity provider's JWTs; without it only staff API tokens are accepted. */
   jwt?: JwtVerifier | null;
   rateLimits?: RateLimitSettings;
+  /** Opens and seals payloads for the Temporal UI's remote codec; without it they are passed as they are. */
+  codec?: EncryptionCodec | null;
+  /** Origins of the Temporal UI allowed to call the codec. */
+  codecOrigins?: string[];
 }
 
-/** Everything but health and the API's own document needs a credential: staff, or a system. */
-const STAFF_PATHS = ['/cases', '/alerts', '/outreach', '/staff', '/tokens', '/audit', '/feed'];
+const CODEC_PATHS = ['/codec/decode', '/codec/encode'];
+/** Everything but health, the API's own document and the codec's sign-in page needs a credential: staff, or a system. */
+const STAFF_PATHS = ['/cases', '/alerts', '/outreach', '/staff', '/tokens', '/audit', '/feed', ...CODEC_PATHS];
 
 /** The admin API. Stateless: every request reads the database or asks Temporal. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -42,9 +49,12 @@ export function createApp(deps: ApiDeps): express.Express {
   // Security headers: no sniffing, no framing, HSTS behind TLS, a strict CSP (no inline scripts).
   // Requests are not upgraded to https: on embedded defaults the API speaks plain http on 127.0.0.1.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // The Temporal UI calls the codec from its own origin, with a history's payloads at a time.
+  app.use(CODEC_PATHS, codecCors(deps.codecOrigins ?? []), express.json({ limit: '8mb' }), tokenFromCookie);
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
+  app.use(codecSignInRoutes({ db: deps.db, jwt: deps.jwt ?? null }));
   // Every call with a credential is audited, refusals included (so the audit comes before
   // authentication), and counted against its credential's rate limit.
   app.use(STAFF_PATHS, auditStaffCalls(deps.db));
@@ -57,6 +67,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(outreachRoutes(deps));
   app.use(staffRoutes(deps));
   app.use(auditRoutes(deps));
+  app.use(codecRoutes({ codec: deps.codec ?? null }));
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler);
   return app;

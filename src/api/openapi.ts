@@ -15,6 +15,7 @@ import { ACTION_ROUTES } from './routes/actions';
 import { AlertFilter } from './routes/alerts';
 import { AuditFilter } from './routes/audit';
 import { CaseFilter, NewCase } from './routes/cases';
+import { CodecPayloads } from './routes/codec';
 import { CardEvents, Transactions } from './routes/feed';
 import { OutreachFilter } from './routes/outreach';
 import { NewToken } from './routes/staff';
@@ -259,6 +260,18 @@ export const API_ROUTES: ApiRoute[] = [
     ok: { status: 200, schema: Items, description: 'Newest first' },
     problems: [...STAFF, 422],
   },
+  ...(['decode', 'encode'] as const).map((way): ApiRoute => ({
+    method: 'post',
+    path: `/codec/${way}`,
+    summary:
+      way === 'decode'
+        ? 'The Temporal UI’s remote codec: opens sealed payloads (auditors, admins)'
+        : 'The Temporal UI’s remote codec: seals payloads (admins)',
+    tag: 'Operations',
+    body: CodecPayloads,
+    ok: { status: 200, schema: CodecPayloads, description: way === 'decode' ? 'Opened' : 'Sealed' },
+    problems: [...STAFF, ...BODY],
+  })),
   {
     method: 'post',
     path: '/feed/transactions',

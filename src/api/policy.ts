@@ -20,7 +20,15 @@ export type Reach = 'all' | 'department' | 'care' | 'no';
 
 /** What the API lets staff do besides the staff actions (which are named by STAFF_ACTIONS). */
 export type ApiOperation =
-  'openCase' | 'readCases' | 'readOutreach' | 'readOwnAlerts' | 'manageTokens' | 'readAudit' | 'feedUsage';
+  | 'openCase'
+  | 'readCases'
+  | 'readOutreach'
+  | 'readOwnAlerts'
+  | 'manageTokens'
+  | 'readAudit'
+  | 'feedUsage'
+  | 'decodePayloads'
+  | 'encodePayloads';
 export type Operation = ApiOperation | StaffActionName;
 
 /** Departments whose staff reach every case under `department`. */
@@ -57,6 +65,9 @@ export const POLICY: Record<Operation, Row> = {
   readAudit: row('no', 'no', 'no', 'all', 'all'),
   // The card processor feeds usage; nobody else but an admin (a backfill, say).
   feedUsage: row('no', 'no', 'no', 'no', 'all', 'all'),
+  // Reading sealed histories in the Temporal UI; sealing a payload is forging an action, so admins only.
+  decodePayloads: row('no', 'no', 'no', 'all', 'all'),
+  encodePayloads: row('no', 'no', 'no', 'no', 'all'),
   assign: CASEWORK,
   transfer: CASEWORK,
   addNote: CARE_TOO,

@@ -99,6 +99,8 @@ function endpoint(operation: Operation): { method: string; path: string; body?: 
     manageTokens: { method: 'POST', path: '/staff/admin/tokens', body: { label: 'matrix' } },
     readAudit: { method: 'GET', path: '/audit' },
     feedUsage: { method: 'POST', path: '/feed/transactions', body: {} },
+    decodePayloads: { method: 'POST', path: '/codec/decode', body: {} },
+    encodePayloads: { method: 'POST', path: '/codec/encode', body: {} },
   };
   return calls[operation as Exclude<Operation, StaffActionName>];
 }

@@ -1,0 +1,143 @@
+/**
+ * The remote codec the Temporal UI calls to show sealed payloads: `POST /codec/decode` for
+ * auditors and admins (engineers on duty hold one of those), `POST /codec/encode` for admins only
+ * (a sealed payload sent straight to Temporal is an action, so encoding is an admin's power).
+ * The UI calls from its own origin, allowed by CORS; it sends the caller's access token (with
+ * "pass access token") or the cookie `GET /codec/sign-in` sets (with "include cross-origin
+ * credentials"). Without either it gets 401 and shows the ciphertext.
+ */
+import cors from 'cors';
+import { parse as parseCookies } from 'cookie';
+import express, { Router, type RequestHandler } from 'express';
+import type { Payload } from '@temporalio/common';
+import { z } from 'zod';
+import type { JwtVerifier } from '../../auth/jwt';
+import type { Db } from '../../db/client';
+import type { EncryptionCodec } from '../../temporal/codec';
+import { actorOf, authenticate } from '../auth';
+import { authorize } from '../policy';
+import { Problem } from '../problem';
+
+export const CODEC_COOKIE = 'codec_token';
+
+const Base64 = z.base64().max(4_000_000);
+export const CodecPayloads = z
+  .strictObject({
+    payloads: z
+      .array(z.object({ metadata: z.record(z.string(), Base64).optional(), data: Base64.optional() }))
+      .max(1000),
+  })
+  .describe('Temporal payloads as its remote codec protocol has them: metadata values and data in base64.');
+
+/** CORS for the Temporal UI's origins, with credentials (the sign-in cookie). */
+export function codecCors(origins: string[]): RequestHandler {
+  return cors({
+    origin: origins,
+    credentials: true,
+    methods: ['POST'],
+    allowedHeaders: ['content-type', 'authorization', 'x-namespace'],
+  });
+}
+
+/** The codec calls; authentication (token, JWT or the sign-in cookie) comes before, in the app. */
+export function codecRoutes({ codec }: { codec: EncryptionCodec | null }): Router {
+  const router = Router();
+  router.post('/codec/decode', async (req, res) => {
+    authorize(actorOf(res), 'decodePayloads');
+    const payloads = fromWire(CodecPayloads.parse(req.body).payloads);
+    // One at a time: a payload these keys cannot open (or in clear) is shown as it is.
+    const opened = payloads.map((payload) => {
+      try {
+        return codec ? codec.open(payload) : payload;
+      } catch {
+        return payload;
+      }
+    });
+    res.json({ payloads: toWire(opened) });
+  });
+  router.post('/codec/encode', async (req, res) => {
+    authorize(actorOf(res), 'encodePayloads');
+    if (!codec) throw new Problem(503, 'No payload keys', 'This API was started without payload keys.');
+    res.json({ payloads: toWire(await codec.encode(fromWire(CodecPayloads.parse(req.body).payloads))) });
+  });
+  return router;
+}
+
+const SignIn = z.strictObject({ token: z.string().min(1).max(4096) });
+
+/**
+ * `GET /codec/sign-in`, a form for a staff token (an auditor's or an admin's); `POST` checks it
+ * and keeps it in an HttpOnly, SameSite=Strict cookie for the codec paths only, so the Temporal
+ * UI on the same host can send it. `POST /codec/sign-out` drops it.
+ */
+export function codecSignInRoutes({ db, jwt }: { db: Db; jwt: JwtVerifier | null }): Router {
+  const router = Router();
+  const check = authenticate(db, jwt);
+  router.get('/codec/sign-in', (_req, res) => {
+    res.type('html').send(page('Sign in to read cases in the Temporal UI', SIGN_IN_FORM));
+  });
+  router.post('/codec/sign-in', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
+    const { token } = SignIn.parse(req.body);
+    req.headers.authorization = `Bearer ${token}`;
+    await check(req, res, () => {}); // throws 401 for a token that is not a staff member's
+    const actor = actorOf(res);
+    authorize(actor, 'decodePayloads');
+    res.cookie(CODEC_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: '/codec',
+      maxAge: SESSION_MS,
+    });
+    res.type('html').send(page(`Signed in as ${escape(actor.id)} (${actor.role})`, SIGNED_IN));
+  });
+  router.post('/codec/sign-out', (_req, res) => {
+    res.clearCookie(CODEC_COOKIE, { path: '/codec' });
+    res.type('html').send(page('Signed out', '<p>The Temporal UI shows ciphertext again.</p>'));
+  });
+  return router;
+}
+
+const SESSION_MS = 8 * 3_600_000;
+
+const SIGN_IN_FORM = `<p>Paste a staff API token of an auditor or an admin (or the identity provider's token).</p>
+<form method="post" action="/codec/sign-in">
+  <input type="password" name="token" autocomplete="off" size="60" required />
+  <button type="submit">Sign in</button>
+</form>`;
+
+const SIGNED_IN = `<p>For eight hours the Temporal UI on this host shows decoded payloads, if its Codec Server
+settings (the gear in the UI's top bar) tick <em>Include cross-origin credentials</em>. Open the UI at
+the same host name as this page (127.0.0.1 here and there), or the cookie is not sent.</p>
+<form method="post" action="/codec/sign-out"><button type="submit">Sign out</button></form>`;
+
+const page = (title: string, body: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8" /><title>${title}</title></head>
+<body><h1>${title}</h1>${body}</body></html>
+`;
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The sign-in cookie stands in for `Authorization` when the UI sends credentials instead of a token. */
+export const tokenFromCookie: RequestHandler = (req, _res, next) => {
+  const token = req.headers.cookie ? parseCookies(req.headers.cookie)[CODEC_COOKIE] : undefined;
+  if (!req.headers.authorization && token) req.headers.authorization = `Bearer ${token}`;
+  next();
+};
+
+const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
+const base64 = (data: Uint8Array | null | undefined) => Buffer.from(data ?? []).toString('base64');
+
+function fromWire(payloads: z.infer<typeof CodecPayloads>['payloads']): Payload[] {
+  return payloads.map(({ metadata = {}, data = '' }) => ({
+    metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, bytes(v)])),
+    data: bytes(data),
+  }));
+}
+
+function toWire(payloads: Payload[]) {
+  return payloads.map(({ metadata, data }) => ({
+    metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, base64(v)])),
+    data: base64(data),
+  }));
+}

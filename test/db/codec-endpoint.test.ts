@@ -1,0 +1,144 @@
+/**
+ * The remote codec for the Temporal UI: it refuses an anonymous or unauthorised caller and serves
+ * an authorised one, answers the UI's origin (and no other) with CORS, and takes the sign-in
+ * cookie in place of a token. No Temporal is needed: the codec is the API's own.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { seed } from '../../prisma/seed';
+import { createApp } from '../../src/api/app';
+import { issueToken } from '../../src/auth/tokens';
+import type { Db } from '../../src/db/client';
+import { EncryptionCodec } from '../../src/temporal/codec';
+import { newKeyEntry, parsePayloadKeys } from '../../src/temporal/encryption';
+import { migratedSqlite } from '../helpers/db';
+import { TEST_PAYLOAD_KEYS } from '../helpers/temporal';
+
+const UI = 'http://127.0.0.1:8233';
+const codec = new EncryptionCodec(TEST_PAYLOAD_KEYS);
+let db: Db;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  ({ db } = migratedSqlite());
+  await seed(db, { customers: 2 });
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  server = createApp({ db, temporal, taskQueue: 'unused', codec, codecOrigins: [UI] }).listen(0);
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server?.close();
+  await db?.$disconnect();
+});
+
+const token = async (staffId: string) => (await issueToken(db, staffId, { days: 1 })).token;
+const wire = (p: Payload) => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: Buffer.from(p.data!).toString('base64'),
+});
+const note = { text: 'The customer says the parcel never came' };
+
+async function call(way: 'decode' | 'encode', payloads: Payload[], headers: Record<string, string> = {}) {
+  const res = await fetch(`${base}/codec/${way}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: UI, ...headers },
+    body: JSON.stringify({ payloads: payloads.map(wire) }),
+  });
+  return { res, body: (await res.json()) as { payloads: { metadata: Record<string, string>; data: string }[] } };
+}
+
+const opened = (body: { payloads: { data: string }[] }) =>
+  JSON.parse(Buffer.from(body.payloads[0].data, 'base64').toString());
+
+test('an anonymous caller is refused, with CORS headers the UI can read', async () => {
+  const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(note)]);
+  const { res } = await call('decode', [sealed]);
+  expect(res.status).toBe(401);
+  expect(res.headers.get('access-control-allow-origin')).toBe(UI);
+  expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+});
+
+test('an agent may not decode; an auditor decodes but may not encode; an admin does both', async () => {
+  const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(note)]);
+  const agent = await call('decode', [sealed], { authorization: `Bearer ${await token('merchant-disputes-agent-1')}` });
+  expect([agent.res.status, (agent.body as unknown as { code: string }).code]).toEqual([403, 'PolicyDenied']);
+
+  const auditor = `Bearer ${await token('auditor')}`;
+  const decoded = await call('decode', [sealed], { authorization: auditor });
+  expect(decoded.res.status).toBe(200);
+  expect(opened(decoded.body)).toEqual(note);
+  expect((await call('encode', [defaultPayloadConverter.toPayload(note)], { authorization: auditor })).res.status).toBe(
+    403,
+  );
+
+  const admin = `Bearer ${await token('admin')}`;
+  const encoded = await call('encode', [defaultPayloadConverter.toPayload(note)], { authorization: admin });
+  expect(encoded.res.status).toBe(200);
+  expect(Buffer.from(encoded.body.payloads[0].data, 'base64').toString('latin1')).not.toContain('parcel');
+  const back = encoded.body.payloads.map((p) => ({
+    metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    data: Buffer.from(p.data, 'base64'),
+  }));
+  expect(opened((await call('decode', back, { authorization: auditor })).body)).toEqual(note);
+});
+
+test('a payload these keys cannot open is shown as it is; a malformed body names the field', async () => {
+  const [foreign] = await new EncryptionCodec(parsePayloadKeys(newKeyEntry(), 'elsewhere')).encode([
+    defaultPayloadConverter.toPayload(note),
+  ]);
+  const authorization = `Bearer ${await token('auditor')}`;
+  const { res, body } = await call('decode', [foreign], { authorization });
+  expect(res.status).toBe(200);
+  expect(body.payloads[0]).toEqual(wire(foreign));
+  const bad = await fetch(`${base}/codec/decode`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ payloads: [{ data: 'not base64!' }] }),
+  });
+  expect(bad.status).toBe(422);
+  expect(JSON.stringify(await bad.json())).toContain('payloads.0.data');
+});
+
+test('the UI’s origin passes the preflight; another origin gets no CORS grant', async () => {
+  const preflight = (origin: string) =>
+    fetch(`${base}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-namespace',
+      },
+    });
+  const ui = await preflight(UI);
+  expect(ui.status).toBe(204);
+  expect(ui.headers.get('access-control-allow-origin')).toBe(UI);
+  expect(ui.headers.get('access-control-allow-headers')).toContain('x-namespace');
+  expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+});
+
+test('signing in keeps an auditor’s token in a strict, HttpOnly cookie the codec takes; an agent cannot sign in', async () => {
+  const page = await fetch(`${base}/codec/sign-in`);
+  expect(await page.text()).toContain('<form method="post" action="/codec/sign-in">');
+  const signIn = (t: string) =>
+    fetch(`${base}/codec/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: t }),
+    });
+  expect((await signIn(await token('merchant-disputes-agent-1'))).status).toBe(403);
+  expect((await signIn('pct_nonsense')).status).toBe(401);
+  const res = await signIn(await token('auditor'));
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get('set-cookie')!;
+  expect(cookie).toMatch(/^codec_token=pct_/);
+  expect(cookie).toContain('HttpOnly');
+  expect(cookie).toContain('SameSite=Strict');
+  expect(cookie).toContain('Path=/codec');
+  const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(note)]);
+  const { res: decoded, body } = await call('decode', [sealed], { cookie: cookie.split(';')[0] });
+  expect(decoded.status).toBe(200);
+  expect(opened(body)).toEqual(note);
+});
