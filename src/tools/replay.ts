@@ -1,0 +1,174 @@
+/**
+ * `npm run replay`: proves that today's workflow code replays case histories without
+ * nondeterminism, with the SDK's replayer and the worker's own payload codec and workflow bundle.
+ *
+ *   npm run replay -- <source>... [--query '<visibility query>']
+ *
+ * A source is a case id (its dispute and its attrition watch), a workflow id (every run of its
+ * continue-as-new chain), both fetched from the configured Temporal server; a history file as
+ * `temporal workflow show --output json` writes it; or a folder of them. `--query` replays every
+ * run the server's visibility finds (`--query 'CaseStage="resolved"'`). One line per history, a
+ * progress bar on long runs, a summary; exit 1 when any history fails.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MultiBar, Presets } from 'cli-progress';
+import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
+import { loadConfig } from '../config';
+import { workflowBundlePath } from '../temporal/bundle';
+import { connectClient, temporalDataConverter } from '../temporal/connection';
+
+/** A history to replay, loaded only when its turn comes. */
+export interface HistorySource {
+  workflowId: string;
+  /** Where it came from, as the line shows it: a run id, or a file. */
+  label: string;
+  load(): Promise<unknown>;
+}
+
+export interface ReplayLine {
+  source: HistorySource;
+  ok: boolean;
+  /** For a failure: the first event that diverged, when the replayer says. */
+  eventId: number | null;
+  message: string;
+}
+
+/** Every run of a workflow id, oldest first: a continue-as-new chain whole. */
+export async function runsOf(client: Client, workflowId: string): Promise<HistorySource[]> {
+  return fromQuery(client, `WorkflowId = ${JSON.stringify(workflowId)}`);
+}
+
+/** Every run the visibility query finds, oldest first. */
+export async function fromQuery(client: Client, query: string): Promise<HistorySource[]> {
+  const runs: { workflowId: string; runId: string; startTime: Date }[] = [];
+  for await (const run of client.workflow.list({ query })) runs.push(run);
+  runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  return runs.map(({ workflowId, runId }) => ({
+    workflowId,
+    label: `run ${runId}`,
+    load: () => client.workflow.getHandle(workflowId, runId).fetchHistory(),
+  }));
+}
+
+/** A history file, or every `.json` in a folder. */
+export function fromFiles(target: string): HistorySource[] {
+  const files = statSync(target).isDirectory()
+    ? readdirSync(target)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => path.join(target, f))
+    : [target];
+  return files.map((file) => ({
+    workflowId: path.basename(file, '.json'),
+    label: file,
+    load: async () => JSON.parse(readFileSync(file, 'utf8')) as unknown,
+  }));
+}
+
+/** Replays each source in turn, telling `onLine` how each went. */
+export async function replay(
+  sources: HistorySource[],
+  options: { bundlePath: string; dataConverter: DataConverter },
+  onLine: (line: ReplayLine) => void = () => {},
+): Promise<ReplayLine[]> {
+  const lines: ReplayLine[] = [];
+  const bySeq = new Map<string, HistorySource>();
+  async function* histories() {
+    for (const [i, source] of sources.entries()) {
+      // The replayer names a history by the id given here; a sequence number keeps runs apart.
+      const key = `${i}:${source.workflowId}`;
+      bySeq.set(key, source);
+      yield { workflowId: key, history: (await source.load()) as Parameters<typeof Worker.runReplayHistory>[1] };
+    }
+  }
+  const results: AsyncIterable<ReplayResult> = Worker.runReplayHistories(
+    { workflowBundle: { codePath: options.bundlePath }, dataConverter: options.dataConverter },
+    histories(),
+  );
+  for await (const result of results) {
+    const source = bySeq.get(result.workflowId)!;
+    const message = result.error?.message ?? '';
+    const line: ReplayLine = { source, ok: !result.error, eventId: divergingEvent(message), message };
+    lines.push(line);
+    onLine(line);
+  }
+  return lines;
+}
+
+/** The event a nondeterminism error names, in the forms the SDK's core writes it. */
+export function divergingEvent(message: string): number | null {
+  const match = /HistoryEvent\(id: (\d+)|event(?: id)?[ #:]+(\d+)/i.exec(message);
+  return match ? Number(match[1] ?? match[2]) : null;
+}
+
+export function describeLine({ source, ok, eventId, message }: ReplayLine): string {
+  if (ok) return `ok    ${source.workflowId}  (${source.label})`;
+  const where = eventId === null ? '' : ` at event ${eventId}`;
+  return `FAIL  ${source.workflowId}  (${source.label}): nondeterministic${where}: ${message.split('\n')[0]}`;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ options: { query: { type: 'string' } }, allowPositionals: true });
+  if (!positionals.length && !values.query) {
+    console.error(
+      'Usage: npm run replay -- <case id | workflow id | history.json | folder>... [--query <visibility query>]',
+    );
+    return 2;
+  }
+  // The replayer's own complaints are the lines below; keep its log to errors of its own.
+  Runtime.install({ logger: new DefaultLogger('ERROR', () => {}) });
+  const config = loadConfig();
+  let client: Client | null = null;
+  const server = async () => (client ??= await connectClient(config.temporal));
+  const sources: HistorySource[] = [];
+  for (const arg of positionals) {
+    if (existsSync(arg)) sources.push(...fromFiles(arg));
+    else if (/^DSP-/.test(arg)) {
+      sources.push(...(await runsOf(await server(), `dispute-${arg}`)));
+      sources.push(...(await runsOf(await server(), `attrition-watch-${arg}`)));
+    } else sources.push(...(await runsOf(await server(), arg)));
+  }
+  if (values.query) sources.push(...(await fromQuery(await server(), values.query)));
+  if (!sources.length) {
+    console.error('No history found for the sources given.');
+    return 1;
+  }
+
+  const bar =
+    process.stderr.isTTY && sources.length > 20
+      ? new MultiBar({ clearOnComplete: true }, Presets.shades_classic)
+      : null;
+  const progress = bar?.create(sources.length, 0);
+  const print = (text: string) => (bar ? bar.log(`${text}\n`) : console.log(text));
+  const lines = await replay(
+    sources,
+    {
+      bundlePath: await workflowBundlePath(path.join(config.dataDir, 'cache')),
+      // The worker's own converter: refused payloads replay as the worker took them.
+      dataConverter: temporalDataConverter(config.temporal, 'mark'),
+    },
+    (line) => {
+      print(describeLine(line));
+      progress?.increment();
+    },
+  );
+  bar?.stop();
+  const failed = lines.filter((l) => !l.ok).length;
+  console.log(`\n${lines.length} histories replayed: ${lines.length - failed} ok, ${failed} failed.`);
+  await (client as Client | null)?.connection.close();
+  return failed ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      console.error(error.message);
+      process.exit(1);
+    },
+  );
+}
