@@ -24,12 +24,7 @@ function sourceHash(): string {
 export async function workflowBundlePath(cacheDir: string): Promise<string> {
   const file = path.join(cacheDir, `workflow-bundle-${sourceHash()}.js`);
   if (!existsSync(file)) {
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve(WORKFLOWS_DIR),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      workflowInterceptorModules: [require.resolve(path.join(WORKFLOWS_DIR, 'interceptors'))],
-      logger: quietLogger,
-    });
+    const code = await bundleWorkflows(WORKFLOWS_DIR);
     mkdirSync(cacheDir, { recursive: true });
     // Written aside and renamed, so a worker starting beside us never reads half a bundle.
     const partial = `${file}.${process.pid}.partial`;
@@ -37,6 +32,17 @@ export async function workflowBundlePath(cacheDir: string): Promise<string> {
     renameSync(partial, file);
   }
   return file;
+}
+
+/** The workflows in `dir` bundled as the worker runs them: its interceptors and failure converter in. */
+export async function bundleWorkflows(dir: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve(dir),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    workflowInterceptorModules: [require.resolve(path.join(dir, 'interceptors'))],
+    logger: quietLogger,
+  });
+  return code;
 }
 
 const noop = () => {};

@@ -18,6 +18,7 @@ import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
 import { loadConfig } from '../config';
+import { runCommand } from './command';
 import { workflowBundlePath } from '../temporal/bundle';
 import { connectClient, temporalDataConverter } from '../temporal/connection';
 
@@ -26,6 +27,8 @@ export interface HistorySource {
   workflowId: string;
   /** Where it came from, as the line shows it: a run id, or a file. */
   label: string;
+  /** The run, for a history fetched from the server. */
+  runId?: string;
   load(): Promise<unknown>;
 }
 
@@ -49,6 +52,7 @@ export async function fromQuery(client: Client, query: string): Promise<HistoryS
   runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
   return runs.map(({ workflowId, runId }) => ({
     workflowId,
+    runId,
     label: `run ${runId}`,
     load: () => client.workflow.getHandle(workflowId, runId).fetchHistory(),
   }));
@@ -91,18 +95,40 @@ export async function replay(
   );
   for await (const result of results) {
     const source = bySeq.get(result.workflowId)!;
-    const message = result.error?.message ?? '';
-    const line: ReplayLine = { source, ok: !result.error, eventId: divergingEvent(message), message };
+    const message = result.error?.message.replace(/^.*\[TMPRL1100\] /s, '').replace(/", source: .*$/s, '') ?? '';
+    const eventId = result.error ? await firstDivergence(source, options) : null;
+    const line: ReplayLine = { source, ok: !result.error, eventId, message };
     lines.push(line);
     onLine(line);
   }
   return lines;
 }
 
-/** The event a nondeterminism error names, in the forms the SDK's core writes it. */
-export function divergingEvent(message: string): number | null {
-  const match = /HistoryEvent\(id: (\d+)|event(?: id)?[ #:]+(\d+)/i.exec(message);
-  return match ? Number(match[1] ?? match[2]) : null;
+/**
+ * The first event the code and the history disagree on: replay of a history cut short fails
+ * from that event on, so halving the cut finds it in a few replays.
+ */
+async function firstDivergence(
+  source: HistorySource,
+  options: { bundlePath: string; dataConverter: DataConverter },
+): Promise<number | null> {
+  const history = (await source.load()) as { events: { eventId: unknown }[] };
+  const fails = (count: number) =>
+    Worker.runReplayHistory(
+      { workflowBundle: { codePath: options.bundlePath }, dataConverter: options.dataConverter },
+      { ...history, events: history.events.slice(0, count) } as Parameters<typeof Worker.runReplayHistory>[1],
+    ).then(
+      () => false,
+      () => true,
+    );
+  let [low, high] = [0, history.events.length];
+  if (!(await fails(high))) return null;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (await fails(mid)) high = mid;
+    else low = mid;
+  }
+  return Number(history.events[high - 1].eventId);
 }
 
 export function describeLine({ source, ok, eventId, message }: ReplayLine): string {
@@ -163,12 +189,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(error.message);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCommand(main);
