@@ -42,6 +42,11 @@ export class ApiStack {
     return this.temporal.env;
   }
 
+  /** The dev server's address, for commands the test runs against this stack. */
+  get temporalAddress(): string {
+    return this.temporal.address!;
+  }
+
   static async start({ taskQueue, customers = 5, policy, rateLimits }: ApiStackOptions): Promise<ApiStack> {
     const temporal = await devServerTemporal();
     const { db, url } = migratedSqlite();

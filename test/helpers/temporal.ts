@@ -18,12 +18,15 @@ import { tempDir } from './db';
 import { freePort } from '../../src/ports';
 
 /** The key tests seal payloads with: a test key everyone can read here, never a bank's. */
-export const TEST_PAYLOAD_KEYS = parsePayloadKeys(`test:${Buffer.alloc(32, 7).toString('base64')}`, 'the test key');
+export const TEST_PAYLOAD_KEY_ENTRY = `test:${Buffer.alloc(32, 7).toString('base64')}`;
+export const TEST_PAYLOAD_KEYS = parsePayloadKeys(TEST_PAYLOAD_KEY_ENTRY, 'the test key');
 /** As the API and tools use it; workers pass `mark` (see src/temporal/codec.ts). */
 export const testDataConverter = (refusal: Refusal = 'throw') => dataConverter(TEST_PAYLOAD_KEYS, 'refuse', refusal);
 
 export interface TestTemporal {
   env: TestWorkflowEnvironment;
+  /** host:port of a dev server, for processes the test starts. */
+  address?: string;
   stop(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function devServerTemporal(extraArgs: string[] = []): Promise<TestT
   });
   return {
     env,
+    address: `127.0.0.1:${port}`,
     async stop() {
       await env.teardown();
       server.kill();
