@@ -13,6 +13,7 @@
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { LoadedDataConverter } from '@temporalio/common';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import type { SyncCaseInput } from '../../activities/cases';
 import type { SendNotificationInput, SendNotificationResult } from '../../activities/notifications';
@@ -136,11 +137,8 @@ async function decode(
   story: CaseStory,
   where: string,
 ): Promise<unknown[]> {
-  if (!payloads?.length) return [];
   try {
-    let decoded = payloads;
-    for (const codec of [...converter.payloadCodecs].reverse()) decoded = await codec.decode(decoded);
-    return decoded.map((p) => converter.payloadConverter.fromPayload(p));
+    return await decodeArrayFromPayloads(converter, payloads);
   } catch (error) {
     story.unreadable.push(`${where}: ${(error as Error).message}`);
     return [];
