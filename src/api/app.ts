@@ -13,7 +13,7 @@ import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
-import { codecCors, codecRoutes, codecSignInRoutes, tokenFromCookie } from './routes/codec';
+import { CODEC_BODY_LIMIT, codecCors, codecRoutes, codecSignInRoutes, tokenFromCookie } from './routes/codec';
 import { docsRoutes } from './routes/docs';
 import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
@@ -50,7 +50,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // Requests are not upgraded to https: on embedded defaults the API speaks plain http on 127.0.0.1.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // The Temporal UI calls the codec from its own origin, with a history's payloads at a time.
-  app.use(CODEC_PATHS, codecCors(deps.codecOrigins ?? []), express.json({ limit: '8mb' }), tokenFromCookie);
+  app.use(CODEC_PATHS, codecCors(deps.codecOrigins ?? []), express.json({ limit: CODEC_BODY_LIMIT }), tokenFromCookie);
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());

@@ -4,6 +4,7 @@
  * body each get a precise 4xx problem naming what is wrong, never a 500; and a database that
  * cannot be reached is a 503, not a 500.
  */
+import { CODEC_BODY_LIMIT } from '../../src/api/routes/codec';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
@@ -99,8 +100,9 @@ describe.each(withBody)('%s', (_name, route) => {
     expect((await send(route.path, 'text=hello', 'application/x-www-form-urlencoded')).status).toBe(415);
   });
 
-  test('a body over 100 kB is a 413', async () => {
-    const res = await send(route.path, JSON.stringify({ text: 'x'.repeat(110_000) }));
+  const limit = route.path.startsWith('/codec/') ? CODEC_BODY_LIMIT : 100_000;
+  test(`a body over ${limit} bytes is a 413`, async () => {
+    const res = await send(route.path, JSON.stringify({ text: 'x'.repeat(limit + 10_000) }));
     expect(res.status).toBe(413);
     expect(res.type).toMatch(/^application\/problem\+json/);
   });

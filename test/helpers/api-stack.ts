@@ -15,7 +15,14 @@ import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { migratedSqlite } from './db';
 import { LocalMail, LocalSms } from './mail';
-import { devServerTemporal, testDataConverter, testWorkflowBundle, type TestTemporal } from './temporal';
+import { EncryptionCodec } from '../../src/temporal/codec';
+import {
+  devServerTemporal,
+  TEST_PAYLOAD_KEYS,
+  testDataConverter,
+  testWorkflowBundle,
+  type TestTemporal,
+} from './temporal';
 
 export interface ApiStackOptions {
   taskQueue: string;
@@ -65,7 +72,8 @@ export class ApiStack {
       }),
     });
     const running = worker.run();
-    const server = createApp({ db, temporal: temporal.env.client, taskQueue, rateLimits }).listen(0);
+    const codec = new EncryptionCodec(TEST_PAYLOAD_KEYS);
+    const server = createApp({ db, temporal: temporal.env.client, taskQueue, rateLimits, codec }).listen(0);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return new ApiStack(temporal, db, url, mail, sms, worker, running, server, base);
   }

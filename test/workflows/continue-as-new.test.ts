@@ -4,7 +4,7 @@
  * the case without its timeline (that is in the audit log). The dev server is told to suggest
  * continue-as-new after 60 events so a test can reach it.
  */
-import { defaultPayloadConverter } from '@temporalio/common';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import {
   addNoteUpdate,
   assignUpdate,
@@ -30,7 +30,7 @@ async function runInput(handle: DisputeHandle): Promise<{ input: DisputeRun; con
   const attributes = started.workflowExecutionStartedEventAttributes!;
   const payload = attributes.input!.payloads![0];
   return {
-    input: defaultPayloadConverter.fromPayload<DisputeRun>(payload),
+    input: await decodeFromPayloadsAtIndex<DisputeRun>(bench.env.client.options.loadedDataConverter, 0, [payload]),
     continued: Boolean(attributes.continuedExecutionRunId),
     bytes: payload.data!.length,
   };

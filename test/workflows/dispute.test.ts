@@ -2,6 +2,7 @@
  * Every path of the dispute workflow on the time-skipping server, with the real activities on
  * SQLite: each test checks the workflow's own state, the read model and the audit log.
  */
+import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
 import { caseActivities } from '../../activities/cases';
 import { businessTimeBetween } from '../../workflows/domain/business-time';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
@@ -174,10 +175,11 @@ test('transfer chain across three departments keeps one owner and restarts the S
   expect(currentDetails).toContain('**Department:** chargebacks');
   expect(currentDetails).toContain('**Assignee:** unassigned (agents queue)');
   expect(currentDetails).toMatch(/\| Investigation SLA \(chargebacks, 10 business days\) \| running \| \d{4}-/);
-  // Each timer says what it waits for.
+  // Each timer says what it waits for (sealed on the server, read here with the keys).
   const timers = ((await handle.fetchHistory()).events ?? []).filter((e) => e.timerStartedEventAttributes);
-  const summaries = timers.map(
-    (e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString('utf8')) as string,
+  const converter = bench.env.client.options.loadedDataConverter;
+  const summaries = await Promise.all(
+    timers.map((e) => decodeOptionalSinglePayload<string>(converter, e.userMetadata!.summary)),
   );
   expect(summaries.length).toBeGreaterThan(0);
   for (const summary of summaries)

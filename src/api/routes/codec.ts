@@ -17,14 +17,17 @@ import type { EncryptionCodec } from '../../temporal/codec';
 import { actorOf, authenticate } from '../auth';
 import { authorize } from '../policy';
 import { Problem } from '../problem';
+import { requireJson } from '../validation';
 
 export const CODEC_COOKIE = 'codec_token';
+/** The Temporal UI sends a history's payloads at a time: more than an action's 100 kB. */
+export const CODEC_BODY_LIMIT = 8 * 1024 * 1024;
 
 const Base64 = z.base64().max(4_000_000);
 export const CodecPayloads = z
   .strictObject({
     payloads: z
-      .array(z.object({ metadata: z.record(z.string(), Base64).optional(), data: Base64.optional() }))
+      .array(z.strictObject({ metadata: z.record(z.string(), Base64).optional(), data: Base64.optional() }))
       .max(1000),
   })
   .describe('Temporal payloads as its remote codec protocol has them: metadata values and data in base64.');
@@ -44,6 +47,7 @@ export function codecRoutes({ codec }: { codec: EncryptionCodec | null }): Route
   const router = Router();
   router.post('/codec/decode', async (req, res) => {
     authorize(actorOf(res), 'decodePayloads');
+    requireJson(req);
     const payloads = fromWire(CodecPayloads.parse(req.body).payloads);
     // One at a time: a payload these keys cannot open (or in clear) is shown as it is.
     const opened = payloads.map((payload) => {
@@ -57,8 +61,10 @@ export function codecRoutes({ codec }: { codec: EncryptionCodec | null }): Route
   });
   router.post('/codec/encode', async (req, res) => {
     authorize(actorOf(res), 'encodePayloads');
+    requireJson(req);
+    const payloads = fromWire(CodecPayloads.parse(req.body).payloads);
     if (!codec) throw new Problem(503, 'No payload keys', 'This API was started without payload keys.');
-    res.json({ payloads: toWire(await codec.encode(fromWire(CodecPayloads.parse(req.body).payloads))) });
+    res.json({ payloads: toWire(await codec.encode(payloads)) });
   });
   return router;
 }
