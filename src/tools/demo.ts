@@ -12,6 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -31,7 +32,6 @@ import { startMailSink, type MailSink } from '../mail/sink';
 import { freePort } from '../ports';
 import { temporalTestServer } from '../temporal/binaries';
 import { workflowBundlePath } from '../temporal/bundle';
-import type { DataConverter } from '@temporalio/common';
 import { registerSearchAttributes } from '../temporal/connection';
 import { dataConverter, newKeyEntry, parsePayloadKeys } from '../temporal/encryption';
 
