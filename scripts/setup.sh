@@ -56,4 +56,12 @@ if [ "${1:-}" = "test" ]; then
     .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
     echo "$want" > .venv/.test-stamp
   fi
+  # 5. Chromium for the browser test of the Temporal UI: Debian's package, when missing.
+  if [ -z "${CHROMIUM_PATH:-}" ] && ! [ -x /usr/bin/chromium ]; then
+    echo "setup: installing Chromium (apt) for the browser test"
+    if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get install -y -qq chromium >/dev/null 2>&1 ||
+      { $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null; } ||
+      echo "setup: could not install Chromium; set CHROMIUM_PATH, or the browser test fails" >&2
+  fi
 fi

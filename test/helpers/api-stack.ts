@@ -4,7 +4,6 @@
  * bundle and activities, the SMTP sink, and the admin API over HTTP on a free port.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
@@ -15,6 +14,7 @@ import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { migratedSqlite } from './db';
 import { LocalMail, LocalSms } from './mail';
+import { freePort } from '../../src/ports';
 import { EncryptionCodec } from '../../src/temporal/codec';
 import {
   devServerTemporal,
@@ -29,6 +29,8 @@ export interface ApiStackOptions {
   customers?: number;
   policy?: ActivityDeps['policy'];
   rateLimits?: RateLimitSettings;
+  /** Run the Temporal web UI too, reading sealed payloads through this API's codec. */
+  ui?: boolean;
 }
 
 export class ApiStack {
@@ -54,8 +56,18 @@ export class ApiStack {
     return this.temporal.address!;
   }
 
-  static async start({ taskQueue, customers = 5, policy, rateLimits }: ApiStackOptions): Promise<ApiStack> {
-    const temporal = await devServerTemporal();
+  /** The Temporal web UI, for a stack started with `ui`. */
+  get uiUrl(): string {
+    return this.temporal.uiUrl!;
+  }
+
+  static async start({ taskQueue, customers = 5, policy, rateLimits, ui = false }: ApiStackOptions): Promise<ApiStack> {
+    // The API's port is chosen first: the UI is told where its codec is.
+    const apiPort = await freePort();
+    const temporal = await devServerTemporal(
+      ui ? ['--ui-codec-endpoint', `http://127.0.0.1:${apiPort}/codec`] : [],
+      ui,
+    );
     const { db, url } = migratedSqlite();
     const mail = await LocalMail.start();
     const sms = await LocalSms.start();
@@ -73,8 +85,12 @@ export class ApiStack {
     });
     const running = worker.run();
     const codec = new EncryptionCodec(TEST_PAYLOAD_KEYS);
-    const server = createApp({ db, temporal: temporal.env.client, taskQueue, rateLimits, codec }).listen(0);
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const codecOrigins = temporal.uiUrl ? [temporal.uiUrl] : [];
+    const app = createApp({ db, temporal: temporal.env.client, taskQueue, rateLimits, codec, codecOrigins });
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(apiPort, '127.0.0.1', () => resolve(listening));
+    });
+    const base = `http://127.0.0.1:${apiPort}`;
     return new ApiStack(temporal, db, url, mail, sms, worker, running, server, base);
   }
 

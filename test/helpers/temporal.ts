@@ -27,6 +27,8 @@ export interface TestTemporal {
   env: TestWorkflowEnvironment;
   /** host:port of a dev server, for processes the test starts. */
   address?: string;
+  /** The dev server's web UI, when it runs one. */
+  uiUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -40,7 +42,8 @@ export async function timeSkippingTemporal(): Promise<TestTemporal> {
 }
 
 /** The dev server on free ports with its state in a temp dir; `extraArgs` go to `start-dev`. */
-export async function devServerTemporal(extraArgs: string[] = []): Promise<TestTemporal> {
+/** `ui` runs the web UI (its URL in `uiUrl`), with `--ui-codec-endpoint` among the `extraArgs` if wanted. */
+export async function devServerTemporal(extraArgs: string[] = [], ui = false): Promise<TestTemporal> {
   const defaults = loadConfig({ TEMPORAL_CLI_PATH: process.env.TEMPORAL_CLI_PATH }).temporal;
   const port = await freePort();
   const temporal = {
@@ -49,7 +52,7 @@ export async function devServerTemporal(extraArgs: string[] = []): Promise<TestT
     uiPort: await freePort(),
     dbFile: path.join(tempDir('temporal-'), 'temporal.db'),
   };
-  const server = await startDevServer(temporal, ['--headless', ...extraArgs]);
+  const server = await startDevServer(temporal, [...(ui ? [] : ['--headless']), ...extraArgs]);
   const env = await TestWorkflowEnvironment.createFromExistingServer({
     address: `127.0.0.1:${port}`,
     client: { dataConverter: testDataConverter() },
@@ -57,6 +60,7 @@ export async function devServerTemporal(extraArgs: string[] = []): Promise<TestT
   return {
     env,
     address: `127.0.0.1:${port}`,
+    uiUrl: ui ? `http://127.0.0.1:${temporal.uiPort}` : undefined,
     async stop() {
       await env.teardown();
       server.kill();
