@@ -3,8 +3,9 @@
  * A failure here means a change would break running cases: put it behind `patched()` instead of
  * re-recording the history. Record new ones with `npm run histories:record`. `resumed-run-v1.json`
  * was recorded by the release before the carried state was versioned: it proves today's code
- * upgrades such a run. These were recorded before payloads were sealed, so they replay as a
- * worker with PAYLOAD_PLAINTEXT=accept would.
+ * upgrades such a run. Most were recorded before payloads were sealed, so they replay as a worker
+ * with PAYLOAD_PLAINTEXT=accept would; `sms-delivery` and `notification-failed` are sealed with the
+ * test key.
  */
 import { dataConverter } from '../../src/temporal/encryption';
 import { describeLine, fromFiles, replay } from '../../src/tools/replay';

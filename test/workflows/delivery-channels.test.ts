@@ -32,6 +32,7 @@ describe('with an SMS provider and the default fallback', () => {
     const ack = (await handle.query(getCaseQuery)).clocks.find((c) => c.id === REG_Z_ACKNOWLEDGEMENT);
     expect(ack?.status).toBe('met');
     await bench.finish(handle);
+    await bench.keepHistory('sms-delivery', handle);
   });
 
   test('a push customer, with no push provider, is written to by email, and the record says so', async () => {
@@ -69,5 +70,6 @@ describe('with no SMS provider and falling back switched off', () => {
     expect(ack?.status).toBe('running');
     expect(bench.mail.received('sms-sue@example.com')).toHaveLength(0);
     await bench.finish(handle);
+    await bench.keepHistory('notification-failed', handle);
   });
 });
