@@ -66,15 +66,27 @@ export function smtpChannel(settings: SmtpSettings): DeliveryChannel {
       });
       return { providerMessageId: info.messageId ?? message.messageId };
     },
-    async delivered(messageId) {
-      if (!settings.lookupUrl) return null;
-      const url = `${settings.lookupUrl}/messages?messageId=${encodeURIComponent(messageId)}`;
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeout) });
-      if (!res.ok) throw new Error(`mail lookup ${url} answered ${res.status}`);
-      return ((await res.json()) as unknown[]).length > 0;
-    },
+    delivered: (messageId) => lookUp(settings.lookupUrl, 'messageId', messageId, 'mail', timeout),
     close: () => transport.close(),
   };
+}
+
+/**
+ * Whether the provider's store holds the message (`GET <lookupUrl>/messages?<param>=<id>`), so a
+ * retry after a crash does not send it twice; null when there is no store to ask.
+ */
+async function lookUp(
+  lookupUrl: string | undefined,
+  param: 'messageId' | 'clientRef',
+  messageId: string,
+  what: string,
+  timeoutMs: number,
+): Promise<boolean | null> {
+  if (!lookupUrl) return null;
+  const url = `${lookupUrl}/messages?${param}=${encodeURIComponent(messageId)}`;
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`${what} lookup ${url} answered ${res.status}`);
+  return ((await res.json()) as unknown[]).length > 0;
 }
 
 /** Email always has a provider (SMTP); SMS and push only when one is configured. */
@@ -131,13 +143,7 @@ export function smsChannel(settings: SmsSettings): DeliveryChannel {
       }
       return { providerMessageId: answer.messages[0]['message-id'] ?? message.messageId };
     },
-    async delivered(messageId) {
-      if (!settings.lookupUrl) return null;
-      const url = `${settings.lookupUrl}/messages?clientRef=${encodeURIComponent(messageId)}`;
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeout) });
-      if (!res.ok) throw new Error(`SMS lookup ${url} answered ${res.status}`);
-      return ((await res.json()) as unknown[]).length > 0;
-    },
+    delivered: (messageId) => lookUp(settings.lookupUrl, 'clientRef', messageId, 'SMS', timeout),
     close() {},
   };
 }

@@ -75,7 +75,6 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
 
   const messages = (recipient?: string) =>
     recipient ? stored.filter((m) => m.to.includes(recipient.toLowerCase())) : [...stored];
-  const query = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
 
   const app = express();
   // JSON, optionally for one recipient (`to`) or one Message-ID (`messageId`: senders reconcile by it).
@@ -92,12 +91,7 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
   // The page: every recipient with a count, and the messages of the one chosen (`?to=`), newest first.
   app.get('/', (req, res) => {
     const to = query(req.query.to);
-    const counts = new Map<string, number>();
-    for (const m of stored) for (const r of m.to) counts.set(r, (counts.get(r) ?? 0) + 1);
-    const recipients = [...counts]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([r, n]) => `<li><a href="/?to=${encodeURIComponent(r)}">${escape(r)}</a> (${n})</li>`)
-      .join('');
+    const recipients = recipientLinks(stored.flatMap((m) => m.to));
     const rows = messages(to)
       .reverse()
       .map(
@@ -134,6 +128,19 @@ export function readStore<T>(file: string): T[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as T);
+}
+
+/** A query parameter's value, when it is one non-empty string. */
+export const query = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+
+/** Each recipient once, in order, linked to its messages (`/?to=`), with how many it got. */
+export function recipientLinks(recipients: string[]): string {
+  const counts = new Map<string, number>();
+  for (const r of recipients) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([r, n]) => `<li><a href="/?to=${encodeURIComponent(r)}">${escape(r)}</a> (${n})</li>`)
+    .join('');
 }
 
 export function escape(text: string): string {

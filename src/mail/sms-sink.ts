@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { assertPortFree } from '../ports';
-import { escape, readStore } from './sink';
+import { escape, query, readStore, recipientLinks } from './sink';
 
 /** A text message the sink accepted. */
 export interface SinkSms {
@@ -50,7 +50,6 @@ export async function startSmsSink({
   await assertPortFree(port, 'the SMS sink', 'SMS_SINK_PORT');
   const stored = readStore<SinkSms>(file);
   const messages = (to?: string) => (to ? stored.filter((m) => m.to === to.replace(/[^0-9]/g, '')) : [...stored]);
-  const query = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
 
   const app = express();
   app.post('/sms/json', express.urlencoded({ extended: false }), express.json(), (req, res) => {
@@ -89,12 +88,7 @@ export async function startSmsSink({
   });
   app.get('/', (req, res) => {
     const to = query(req.query.to);
-    const counts = new Map<string, number>();
-    for (const m of stored) counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
-    const numbers = [...counts]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([n, c]) => `<li><a href="/?to=${encodeURIComponent(n)}">${escape(n)}</a> (${c})</li>`)
-      .join('');
+    const numbers = recipientLinks(stored.map((m) => m.to));
     const rows = messages(to)
       .reverse()
       .map((m) => `<tr><td>${escape(m.receivedAt)}</td><td>${escape(m.to)}</td><td>${escape(m.text)}</td></tr>`)

@@ -17,11 +17,12 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import { temporal } from '@temporalio/proto';
 import type { SyncCaseInput } from '../../activities/cases';
 import type { SendNotificationInput, SendNotificationResult } from '../../activities/notifications';
-import type { TimelineEvent } from '../../workflows/dispute/messages';
+import { disputeWorkflowId, type TimelineEvent } from '../../workflows/dispute/messages';
 import { loadConfig } from '../config';
 import { runCommand } from './command';
 import { createDb, type Db } from '../db/client';
 import { connectClient } from '../temporal/connection';
+import { eventTimeMs } from '../temporal/history';
 import { runsOf } from './replay';
 
 type History = temporal.api.history.v1.IHistory;
@@ -121,7 +122,7 @@ export async function storyOf(
             key,
             template,
             channel: (result as SendNotificationResult).channel,
-            at: timeOf(event),
+            at: new Date(eventTimeMs(event)).toISOString(),
           });
         }
       }
@@ -143,11 +144,6 @@ async function decode(
     story.unreadable.push(`${where}: ${(error as Error).message}`);
     return [];
   }
-}
-
-function timeOf(event: temporal.api.history.v1.IHistoryEvent): string {
-  const seconds = Number(event.eventTime?.seconds ?? 0);
-  return new Date(seconds * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6)).toISOString();
 }
 
 /** Every way the database disagrees with the story; empty when they agree. */
@@ -288,9 +284,9 @@ async function main(): Promise<number> {
   const client: Client = await connectClient(config.temporal);
   const db = createDb(config.databaseUrl);
   try {
-    const runs = await runsOf(client, `dispute-${caseId}`);
+    const runs = await runsOf(client, disputeWorkflowId(caseId));
     if (!runs.length) {
-      console.error(`Temporal has no history of case ${caseId} (workflow dispute-${caseId}).`);
+      console.error(`Temporal has no history of case ${caseId} (workflow ${disputeWorkflowId(caseId)}).`);
       return 1;
     }
     const histories = await Promise.all(

@@ -16,11 +16,16 @@ import { parseArgs } from 'node:util';
 import { MultiBar, Presets } from 'cli-progress';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type ReplayResult, type ReplayWorkerOptions } from '@temporalio/worker';
+import { attritionWatchWorkflowId } from '../../workflows/attrition-watch/messages';
+import { disputeWorkflowId } from '../../workflows/dispute/messages';
 import { loadConfig } from '../config';
 import { runCommand } from './command';
 import { workflowBundlePath } from '../temporal/bundle';
 import { connectClient, temporalDataConverter } from '../temporal/connection';
+
+/** A history as the replayer takes it: fetched from the server, or JSON from a file. */
+type History = Parameters<typeof Worker.runReplayHistory>[1];
 
 /** A history to replay, loaded only when its turn comes. */
 export interface HistorySource {
@@ -80,23 +85,24 @@ export async function replay(
   onLine: (line: ReplayLine) => void = () => {},
 ): Promise<ReplayLine[]> {
   const lines: ReplayLine[] = [];
-  const bySeq = new Map<string, HistorySource>();
+  const worker = { workflowBundle: { codePath: options.bundlePath }, dataConverter: options.dataConverter };
+  // Kept until its result is in, for a failure to be looked into without loading it again.
+  const pending = new Map<string, { source: HistorySource; history: History }>();
   async function* histories() {
     for (const [i, source] of sources.entries()) {
       // The replayer names a history by the id given here; a sequence number keeps runs apart.
       const key = `${i}:${source.workflowId}`;
-      bySeq.set(key, source);
-      yield { workflowId: key, history: (await source.load()) as Parameters<typeof Worker.runReplayHistory>[1] };
+      const history = (await source.load()) as History;
+      pending.set(key, { source, history });
+      yield { workflowId: key, history };
     }
   }
-  const results: AsyncIterable<ReplayResult> = Worker.runReplayHistories(
-    { workflowBundle: { codePath: options.bundlePath }, dataConverter: options.dataConverter },
-    histories(),
-  );
+  const results: AsyncIterable<ReplayResult> = Worker.runReplayHistories(worker, histories());
   for await (const result of results) {
-    const source = bySeq.get(result.workflowId)!;
+    const { source, history } = pending.get(result.workflowId)!;
+    pending.delete(result.workflowId);
     const message = result.error?.message.replace(/^.*\[TMPRL1100\] /s, '').replace(/", source: .*$/s, '') ?? '';
-    const eventId = result.error ? await firstDivergence(source, options) : null;
+    const eventId = result.error ? await firstDivergence(history, worker) : null;
     const line: ReplayLine = { source, ok: !result.error, eventId, message };
     lines.push(line);
     onLine(line);
@@ -108,27 +114,21 @@ export async function replay(
  * The first event the code and the history disagree on: replay of a history cut short fails
  * from that event on, so halving the cut finds it in a few replays.
  */
-async function firstDivergence(
-  source: HistorySource,
-  options: { bundlePath: string; dataConverter: DataConverter },
-): Promise<number | null> {
-  const history = (await source.load()) as { events: { eventId: unknown }[] };
+async function firstDivergence(history: History, worker: ReplayWorkerOptions): Promise<number | null> {
+  const { events } = history as { events: { eventId: unknown }[] };
   const fails = (count: number) =>
-    Worker.runReplayHistory(
-      { workflowBundle: { codePath: options.bundlePath }, dataConverter: options.dataConverter },
-      { ...history, events: history.events.slice(0, count) } as Parameters<typeof Worker.runReplayHistory>[1],
-    ).then(
+    Worker.runReplayHistory(worker, { events: events.slice(0, count) } as History).then(
       () => false,
       () => true,
     );
-  let [low, high] = [0, history.events.length];
+  let [low, high] = [0, events.length];
   if (!(await fails(high))) return null;
   while (high - low > 1) {
     const mid = Math.floor((low + high) / 2);
     if (await fails(mid)) high = mid;
     else low = mid;
   }
-  return Number(history.events[high - 1].eventId);
+  return Number(events[high - 1].eventId);
 }
 
 export function describeLine({ source, ok, eventId, message }: ReplayLine): string {
@@ -154,8 +154,8 @@ async function main(): Promise<number> {
   for (const arg of positionals) {
     if (existsSync(arg)) sources.push(...fromFiles(arg));
     else if (/^DSP-/.test(arg)) {
-      sources.push(...(await runsOf(await server(), `dispute-${arg}`)));
-      sources.push(...(await runsOf(await server(), `attrition-watch-${arg}`)));
+      sources.push(...(await runsOf(await server(), disputeWorkflowId(arg))));
+      sources.push(...(await runsOf(await server(), attritionWatchWorkflowId(arg))));
     } else sources.push(...(await runsOf(await server(), arg)));
   }
   if (values.query) sources.push(...(await fromQuery(await server(), values.query)));

@@ -8,6 +8,7 @@
 import { temporal as proto } from '@temporalio/proto';
 import { getCaseQuery } from '../../../workflows/dispute/messages';
 import { messageIdFor } from '../../mail/settings';
+import { eventTimeMs } from '../../temporal/history';
 import type { ChaosStack } from './stack';
 import { sleep, type Request } from './load';
 
@@ -124,11 +125,7 @@ export async function check(
     for (const event of history.events ?? []) {
       if (event.eventType !== proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) continue;
       const id = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId;
-      if (id)
-        acceptedAt.set(
-          id,
-          Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6),
-        );
+      if (id) acceptedAt.set(id, eventTimeMs(event));
     }
   }
 

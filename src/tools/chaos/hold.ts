@@ -1,7 +1,7 @@
 /**
  * Holding activities mid-way, so the chaos suite can SIGKILL a worker at the worst moment for each
  * kind of activity: its effect done (the mail handed over, the row written), its completion not yet
- * reported. While the hold file names an activity type (one a line), the next activity of that type
+ * reported. While the hold file names an activity type, the next activity of that type
  * runs and then hangs before it reports; the worker prints a HOLD_MARK line for it, with the
  * activities it has in flight. The retry after the kill must find the effect, not repeat it.
  */
@@ -25,9 +25,9 @@ export function holdingActivities(holdFile: string): ActivityInterceptorsFactory
   const held = new Set<string>();
   const toHold = () => {
     try {
-      return readFileSync(holdFile, 'utf8').split('\n');
+      return readFileSync(holdFile, 'utf8');
     } catch {
-      return [];
+      return null;
     }
   };
   return (ctx) => ({
@@ -37,7 +37,7 @@ export function holdingActivities(holdFile: string): ActivityInterceptorsFactory
         inFlight.set(activityType, (inFlight.get(activityType) ?? 0) + 1);
         try {
           const result = await next(input);
-          if (!held.has(activityType) && toHold().includes(activityType)) {
+          if (!held.has(activityType) && toHold() === activityType) {
             held.add(activityType);
             const line: HeldActivity = {
               activityType,
