@@ -9,7 +9,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { getCaseQuery } from '../../../workflows/dispute/messages';
 import { messageIdFor } from '../../mail/settings';
 import { eventTimeMs } from '../../temporal/history';
-import type { ChaosStack } from './stack';
+import type { ProcessStack } from '../process-stack';
 import { sleep, type Request } from './load';
 
 export interface PhaseReport {
@@ -46,7 +46,7 @@ const EFFECT: Record<Exclude<Request['kind'], 'open'>, { type: string; field: st
 };
 
 /** Waits until every case's read model has caught up with its workflow and no message is on its way. */
-export async function settle(stack: ChaosStack, timeoutMs: number): Promise<string[]> {
+export async function settle(stack: ProcessStack, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let behind: string[] = [];
   while (Date.now() < deadline) {
@@ -67,7 +67,7 @@ export async function settle(stack: ChaosStack, timeoutMs: number): Promise<stri
 }
 
 export async function check(
-  stack: ChaosStack,
+  stack: ProcessStack,
   requests: Request[],
   recoveries: Map<string, number | null>,
 ): Promise<Findings> {

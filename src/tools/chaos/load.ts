@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client';
+import { disputeOf, undisputedTransactions, type Undisputed } from '../process-stack';
 
 export interface Attempt {
   status: number | 'network';
@@ -42,20 +43,11 @@ export class StaffLoad {
   private constructor(
     private readonly base: () => string,
     private readonly tokens: { intake: string; admin: string },
-    private readonly transactions: { id: string; cardId: string; customerId: string }[],
+    private readonly transactions: Undisputed[],
   ) {}
 
   static async prepare(db: Db, base: () => string, tokens: { intake: string; admin: string }): Promise<StaffLoad> {
-    const rows = await db.cardTransaction.findMany({
-      where: { cases: { none: {} }, amountCents: { gte: 100 } },
-      include: { card: true },
-      orderBy: { id: 'asc' },
-    });
-    return new StaffLoad(
-      base,
-      tokens,
-      rows.map((t) => ({ id: t.id, cardId: t.cardId, customerId: t.card.customerId })),
-    );
+    return new StaffLoad(base, tokens, await undisputedTransactions(db));
   }
 
   start(staff: number): void {
@@ -97,15 +89,9 @@ export class StaffLoad {
     }
   }
 
-  private async open(txn: { id: string; cardId: string; customerId: string }): Promise<string | null> {
+  private async open(txn: Undisputed): Promise<string | null> {
     const request = this.track('open', null, txn.id);
-    const body = {
-      customerId: txn.customerId,
-      cardId: txn.cardId,
-      transactionId: txn.id,
-      amount: 1,
-      reasonCode: 'not_received',
-    };
+    const body = disputeOf(txn);
     const answer = await this.attempt(request, '/cases', body, this.tokens.intake);
     return answer && answer.status === 201 ? answer.id : null;
   }

@@ -17,12 +17,12 @@ import { parseArgs } from 'node:util';
 import { issueToken } from '../../auth/tokens';
 import { check, settle, type Findings, type PhaseReport } from './check';
 import { sleep, StaffLoad } from './load';
-import { ChaosStack } from './stack';
+import { ProcessStack } from '../process-stack';
 
 interface Fault {
   name: string;
-  inject(stack: ChaosStack): Promise<void>;
-  heal(stack: ChaosStack): Promise<void>;
+  inject(stack: ProcessStack): Promise<void>;
+  heal(stack: ProcessStack): Promise<void>;
   /** How long it lasts, in the long form; the short form lasts a few seconds. */
   longMs: number;
 }
@@ -95,7 +95,7 @@ export interface ChaosResult extends Findings {
   /** Cases still behind their workflow when the run gave up waiting. */
   unsettled: string[];
   /** The activities held after their effect when the worker was killed, and when each retry was done. */
-  held: ChaosStack['held'];
+  held: ProcessStack['held'];
   ok: boolean;
 }
 
@@ -104,10 +104,11 @@ export const WAIT_BOUND_MS = 10_000;
 
 export async function runChaos({ short, only, postgresUrl, dir }: ChaosOptions): Promise<ChaosResult> {
   const faults = FAULTS.filter((fault) => !only || fault.name.includes(only));
-  const stack = await ChaosStack.start({
+  const stack = await ProcessStack.start({
     dir: dir ?? mkdtempSync(path.join(os.tmpdir(), 'chaos-')),
     postgresUrl,
     customers: short ? 40 : 120,
+    shortClocks: true,
   });
   try {
     const tokens = {
@@ -166,7 +167,7 @@ async function recovery(base: string, healedAt: number): Promise<number | null> 
 }
 
 /** A kind of activity never held (so never tried), or held and never done after the kill. */
-function heldProblems(faults: Fault[], held: ChaosStack['held']): string[] {
+function heldProblems(faults: Fault[], held: ProcessStack['held']): string[] {
   return ACTIVITY_TYPES.flatMap((type) => {
     if (!faults.some((fault) => fault.name.endsWith(` ${type}`))) return [];
     const activity = held.find((h) => h.activityType === type);

@@ -1,8 +1,9 @@
 /**
- * The product as separate processes that a fault can hit one at a time: the Temporal dev server,
- * the worker and the admin API as child processes (each can be SIGKILLed and started again), the
- * SMTP and SMS sinks in this process (each can go down and come back), and the database (a SQLite
- * file another process can lock, or PostgreSQL behind a proxy that can be cut).
+ * The product as separate processes, for the chaos suite to hit one at a time and the bench to
+ * measure: the Temporal dev server, the worker and the admin API as child processes (each can be
+ * SIGKILLed and started again, and more replicas of the worker and API added), the SMTP and SMS
+ * sinks in this process (each can go down and come back), and the database (a SQLite file another
+ * process can lock, or PostgreSQL behind a proxy that can be cut).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,34 +11,45 @@ import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream }
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
-import { seed } from '../../../prisma/seed';
-import { attritionRiskSignal } from '../../../workflows/dispute/messages';
-import { loadConfig } from '../../config';
-import { createDb, type Db } from '../../db/client';
-import { migrate } from '../../db/migrate';
-import { emptyPostgres } from '../../db/scratch';
-import { ROOT } from '../../db/target';
-import { startMailSink, type MailSink } from '../../mail/sink';
-import { startSmsSink, type SmsSink } from '../../mail/sms-sink';
-import { freePort } from '../../ports';
-import { startDevServer } from '../../temporal/dev-server';
-import { dataConverter, newKeyEntry, parsePayloadKeys } from '../../temporal/encryption';
-import { HOLD_MARK, type HeldActivity } from './hold';
-import { sleep } from './load';
-import { TcpProxy } from './tcp-proxy';
+import { seed } from '../../prisma/seed';
+import { attritionRiskSignal } from '../../workflows/dispute/messages';
+import { loadConfig } from '../config';
+import { createDb, type Db } from '../db/client';
+import { migrate } from '../db/migrate';
+import { emptyPostgres } from '../db/scratch';
+import { ROOT } from '../db/target';
+import { startMailSink, type MailSink } from '../mail/sink';
+import { startSmsSink, type SmsSink } from '../mail/sms-sink';
+import { freePort } from '../ports';
+import { startDevServer } from '../temporal/dev-server';
+import { dataConverter, newKeyEntry, parsePayloadKeys } from '../temporal/encryption';
+import { HOLD_MARK, type HeldActivity } from './chaos/hold';
+import { sleep } from './chaos/load';
+import { TcpProxy } from './chaos/tcp-proxy';
 
-export interface ChaosStackOptions {
+export interface ProcessStackOptions {
   /** Where the run keeps its files: databases, sink stores, process logs. */
   dir: string;
   /** SQLite (a file in `dir`), or a fresh database on this PostgreSQL server. */
   postgresUrl?: string;
   customers: number;
+  /** Clocks of seconds, so that closing, surveys and watch polls fall due within a run (chaos); or the product's own (bench). */
+  shortClocks: boolean;
+  /** More settings for the worker and the API (tuning under test, say). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A worker or API process beside the first ones. */
+export interface Replica {
+  child: ChildProcess;
+  /** The API's base URL, or the worker's health URL. */
+  url: string;
 }
 
 const SMS_KEY = 'chaos';
 const SMS_SECRET = 'chaos-secret';
 
-export class ChaosStack {
+export class ProcessStack {
   temporalProcess: ChildProcess | null = null;
   worker: ChildProcess | null = null;
   api: ChildProcess | null = null;
@@ -47,10 +59,11 @@ export class ChaosStack {
   readonly held: (HeldActivity & { doneAfterMs: number | null })[] = [];
   private readonly retries: Promise<void>[] = [];
   private dbLock: ChildProcess | null = null;
+  private readonly replicas: ChildProcess[] = [];
   private readonly logs: WriteStream;
 
   private constructor(
-    private readonly options: ChaosStackOptions,
+    private readonly options: ProcessStackOptions,
     readonly ports: {
       temporal: number;
       ui: number;
@@ -67,12 +80,13 @@ export class ChaosStack {
     private readonly proxy: TcpProxy | null,
     private readonly dropDatabase: () => Promise<void>,
     readonly temporal: Client,
-    private readonly payloadKeys: string,
+    /** The key the worker and API seal payloads with (replay needs it). */
+    readonly payloadKeys: string,
   ) {
     this.logs = createWriteStream(path.join(options.dir, 'processes.log'));
   }
 
-  static async start(options: ChaosStackOptions): Promise<ChaosStack> {
+  static async start(options: ProcessStackOptions): Promise<ProcessStack> {
     mkdirSync(options.dir, { recursive: true });
     const ports = {
       temporal: await freePort(),
@@ -102,7 +116,7 @@ export class ChaosStack {
       connection: Connection.lazy({ address: `127.0.0.1:${ports.temporal}` }),
       dataConverter: dataConverter(parsePayloadKeys(payloadKeys, 'the chaos key')),
     });
-    const stack = new ChaosStack(options, ports, db, appDatabaseUrl, proxy, drop, temporal, payloadKeys);
+    const stack = new ProcessStack(options, ports, db, appDatabaseUrl, proxy, drop, temporal, payloadKeys);
     await stack.startTemporal();
     // The sinks before the worker: nothing may be sent that no sink kept.
     await stack.mailUp();
@@ -112,14 +126,19 @@ export class ChaosStack {
     return stack;
   }
 
+  get temporalAddress(): string {
+    return `127.0.0.1:${this.ports.temporal}`;
+  }
+
   get apiBase(): string {
     return `http://127.0.0.1:${this.ports.api}`;
   }
 
-  /** Settings shared by the worker and the API: short timers, so clocks fall due within a run. */
+  /** Settings shared by the worker and the API. */
   private env(): NodeJS.ProcessEnv {
     return {
       ...process.env,
+      ...(this.options.shortClocks ? SHORT_CLOCKS : {}),
       TEMPORAL_ADDRESS: `127.0.0.1:${this.ports.temporal}`,
       DATABASE_URL: this.appDatabaseUrl,
       PAYLOAD_KEYS: this.payloadKeys,
@@ -132,17 +151,12 @@ export class ChaosStack {
       SMS_API_SECRET: SMS_SECRET,
       API_PORT: String(this.ports.api),
       WORKER_HEALTH_PORT: String(this.ports.health),
-      // A resolved case closes after 5 s and its survey falls due after 4 s (quiet hours allowing).
-      CASE_REOPEN_WINDOW_DAYS: String(5 / 86_400),
-      SURVEY_DELAY_HOURS: String(4 / 3_600),
-      // The watch polls every 10 s and judges whether the customer stayed 30 s after the resolution.
-      WATCH_POLL_HOURS: String(10 / 3_600),
-      WATCH_OBSERVE_DAYS: String(30 / 86_400),
       CHAOS_HOLD_FILE: this.holdFile,
       // Staff under load send many requests a minute; the limits are not what is tested here.
       RATE_LIMIT_PER_ADDRESS: '100000',
       RATE_LIMIT_PER_CREDENTIAL: '100000',
       LOG_LEVEL: 'warn',
+      ...this.options.env,
     };
   }
 
@@ -150,18 +164,31 @@ export class ChaosStack {
     return path.join(this.options.dir, 'hold');
   }
 
-  /** The API as `npm start -- --only api` runs it; the worker as it does too, with activities to hold (worker.ts). */
-  private spawnPart(only: 'worker' | 'api'): ChildProcess {
-    const entry = only === 'api' ? ['src/start.ts', '--only', 'api'] : ['src/tools/chaos/worker.ts'];
+  /** The API as `npm start -- --only api` runs it; the worker as it does too, with activities to hold (worker-process.ts). */
+  private spawnPart(only: 'worker' | 'api', env: NodeJS.ProcessEnv = {}): ChildProcess {
+    const entry = only === 'api' ? ['src/start.ts', '--only', 'api'] : ['src/tools/worker-process.ts'];
     const child = spawn(process.execPath, ['--import', 'tsx', ...entry], {
       cwd: ROOT,
-      env: this.env(),
+      env: { ...this.env(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout!, child.stderr!]) {
       stream.on('data', (chunk: Buffer) => this.logs.write(`[${only}] ${chunk.toString()}`));
     }
     return child;
+  }
+
+  /** Another worker or API process on the same server and database; stopped with the stack. */
+  async addReplica(part: 'worker' | 'api'): Promise<Replica> {
+    const port = await freePort();
+    const child = this.spawnPart(
+      part,
+      part === 'api' ? { API_PORT: String(port) } : { WORKER_HEALTH_PORT: String(port) },
+    );
+    this.replicas.push(child);
+    const url = part === 'api' ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/healthz`;
+    await waitFor(part === 'api' ? `${url}/healthz` : url, child, `${part} replica`);
+    return { child, url };
   }
 
   async startWorker(): Promise<void> {
@@ -325,6 +352,10 @@ export class ChaosStack {
 
   async stop(): Promise<void> {
     await this.databaseUp();
+    for (const child of this.replicas) {
+      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    }
     await this.kill('api');
     if (this.worker) {
       this.worker.kill('SIGTERM');
@@ -341,6 +372,44 @@ export class ChaosStack {
     this.logs.end();
   }
 }
+
+/** A transaction nobody disputed yet, with its card's customer: what a load opens a case on. */
+export interface Undisputed {
+  id: string;
+  cardId: string;
+  customerId: string;
+}
+
+/** The seed's transactions not yet disputed (one case each), in a fixed order. */
+export async function undisputedTransactions(db: Db): Promise<Undisputed[]> {
+  const rows = await db.cardTransaction.findMany({
+    where: { cases: { none: {} }, amountCents: { gte: 100 } },
+    include: { card: true },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map((t) => ({ id: t.id, cardId: t.cardId, customerId: t.card.customerId }));
+}
+
+/** The smallest dispute of a transaction (a unit of its currency), as a load opens it. */
+export function disputeOf(txn: Undisputed) {
+  return {
+    customerId: txn.customerId,
+    cardId: txn.cardId,
+    transactionId: txn.id,
+    amount: 1,
+    reasonCode: 'not_received',
+  };
+}
+
+/** Clocks of seconds, so that what follows a resolution happens within a run. */
+const SHORT_CLOCKS: NodeJS.ProcessEnv = {
+  // A resolved case closes after 5 s and its survey falls due after 4 s (quiet hours allowing).
+  CASE_REOPEN_WINDOW_DAYS: String(5 / 86_400),
+  SURVEY_DELAY_HOURS: String(4 / 3_600),
+  // The watch polls every 10 s and judges whether the customer stayed 30 s after the resolution.
+  WATCH_POLL_HOURS: String(10 / 3_600),
+  WATCH_OBSERVE_DAYS: String(30 / 86_400),
+};
 
 /** Waits until `url` answers 200, or fails when the process dies first or a minute passes. */
 async function waitFor(url: string, child: ChildProcess, name: string): Promise<void> {

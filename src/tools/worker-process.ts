@@ -1,12 +1,12 @@
 /**
- * The product's worker as the chaos suite runs it: `runWorker` with its health endpoint, as
+ * The product's worker as the chaos suite and the bench run it: `runWorker` with its health endpoint, as
  * `npm start -- --only worker` runs it, plus activities held while CHAOS_HOLD_FILE names their type
- * (see hold.ts). No supervisor: a SIGKILL is meant to stay dead until the suite starts it again.
+ * (see chaos/hold.ts). No supervisor: a SIGKILL is meant to stay dead until the suite starts it again.
  */
-import { loadConfig } from '../../config';
-import { createDb } from '../../db/client';
-import { deliveryChannels, runWorker, startWorkerHealth } from '../../worker';
-import { holdingActivities } from './hold';
+import { loadConfig } from '../config';
+import { createDb } from '../db/client';
+import { deliveryChannels, runWorker, startWorkerHealth } from '../worker';
+import { holdingActivities } from './chaos/hold';
 
 async function main(): Promise<void> {
   const holdFile = process.env.CHAOS_HOLD_FILE;

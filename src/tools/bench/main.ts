@@ -1,0 +1,412 @@
+/**
+ * `npm run bench`: the product's performance record. It starts the product as `npm start` runs it
+ * (dev server, worker and API as processes, SQLite, the sinks) and a bare baseline beside it: a
+ * workflow with the standard case's shape (the same Updates, as many trivial activities) on its
+ * own worker, same server, same run. Every figure is measured for both, and each ratio is
+ * product / bare.
+ *
+ *   npm run bench -- [--json] [--quick] [--rounds 3] [--open 1000,5000,10000]
+ *                    [--postgres <url>] [--scale-out] [--only <figure,...>]
+ *
+ * --json prints the figures as one JSON object on the last line; --quick runs small samples (a
+ * smoke run, not a record); --postgres runs on a fresh database of that server instead of SQLite;
+ * --scale-out adds a second worker and API replica (on PostgreSQL) and compares throughput.
+ * Figures: action, throughput, intake, capacity, history, long, replay, scaleout.
+ */
+// Installs a Temporal runtime that logs at WARN, as the tests do; first, before any connection.
+import '../../../test/helpers/quiet-runtime';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config';
+import { workflowBundlePath } from '../../temporal/bundle';
+import { ProcessStack } from '../process-stack';
+import { BareStack } from './bare-stack';
+import { BareDriver, ProductDriver, type Driver } from './drivers';
+import { activityShape, historiesOf, replaySpeed, sizeOf } from './histories';
+import { ninetyDayCase } from './long-cases';
+import { latency, mb, median, pool, residentBytes, round, timed, type Latency } from './measure';
+import { dataConverter, parsePayloadKeys } from '../../temporal/encryption';
+import { machine, report } from './report';
+
+const FIGURES = ['action', 'throughput', 'intake', 'capacity', 'history', 'long', 'replay', 'scaleout'] as const;
+type Figure = (typeof FIGURES)[number];
+
+export interface Sizes {
+  notes: number;
+  concurrency: number;
+  cases: number;
+  intake: number;
+  open: number[];
+  rounds: number;
+}
+
+const FULL: Sizes = { notes: 200, concurrency: 8, cases: 24, intake: 600, open: [1_000, 5_000, 10_000], rounds: 3 };
+const QUICK: Sizes = { notes: 30, concurrency: 8, cases: 8, intake: 40, open: [100, 200], rounds: 1 };
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      open: { type: 'string' },
+      postgres: { type: 'string' },
+      'scale-out': { type: 'boolean', default: false },
+      only: { type: 'string' },
+    },
+  });
+  const sizes: Sizes = { ...(values.quick ? QUICK : FULL) };
+  if (values.rounds) sizes.rounds = Number(values.rounds);
+  if (values.open) sizes.open = values.open.split(',').map(Number);
+  const only = new Set<Figure>(
+    (values.only?.split(',') as Figure[] | undefined) ?? FIGURES.filter((f) => f !== 'scaleout'),
+  );
+  if (values['scale-out']) only.add('scaleout');
+  for (const figure of only)
+    if (!FIGURES.includes(figure)) throw new Error(`--only: no figure ${figure}; figures: ${FIGURES.join(', ')}`);
+  const progress = (line: string) => console.error(`bench: ${line}`);
+
+  const figures: Record<string, unknown> = {
+    machine: machine(),
+    sizes,
+    database: values.postgres ? 'postgresql' : 'sqlite',
+  };
+  const ratios: Record<string, number> = {};
+
+  if ([...only].some((f) => f !== 'long' && f !== 'scaleout')) {
+    Object.assign(figures, await sideBySide(only, sizes, values.postgres, progress, ratios));
+  }
+  if (only.has('long')) {
+    progress('a 90-day case and its watch, on the time-skipping server');
+    const long = await ninetyDayCase();
+    figures.longCase = { ...long, wallMs: round(long.wallMs) };
+  }
+  if (only.has('scaleout')) {
+    const url = values.postgres ?? process.env.TEST_DATABASE_URL;
+    if (!url) throw new Error('--scale-out runs on PostgreSQL: pass --postgres <url> (or set TEST_DATABASE_URL)');
+    figures.scaleOut = await scaleOut(url, sizes, progress);
+  }
+  figures.ratios = ratios;
+  report(figures, values.json);
+}
+
+/** Every figure that needs the product and the bare baseline on one dev server. */
+async function sideBySide(
+  only: Set<Figure>,
+  sizes: Sizes,
+  postgresUrl: string | undefined,
+  progress: (line: string) => void,
+  ratios: Record<string, number>,
+): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const customers = Math.max(300, Math.ceil((sizes.open.at(-1)! + sizes.intake + 200) / 25));
+  progress(`starting the product (${customers} customers seeded) and the bare baseline in ${dir}`);
+  const stack = await ProcessStack.start({ dir, postgresUrl, customers, shortClocks: false });
+  const bare = await BareStack.start(stack.temporalAddress);
+  const out: Record<string, unknown> = {};
+  try {
+    const product = await ProductDriver.create(stack.db, [stack.apiBase]);
+
+    // One standard case of the product, read back, gives the bare case its shape.
+    const sample = await product.open();
+    await product.ready(sample);
+    await product.work(sample);
+    await settle();
+    const sampleHistory = (await historiesOf(stack.temporal, product.workflowId(sample)))[0];
+    const shape = activityShape(sampleHistory);
+    const baseline = new BareDriver(bare.client, shape);
+    out.shape = shape;
+    const drivers: [Driver, Driver] = [product, baseline];
+
+    if (only.has('history')) {
+      const bareCase = await baseline.open();
+      await baseline.work(bareCase);
+      await settle();
+      const sizesOf = {
+        product: sizeOf([sampleHistory]),
+        bare: sizeOf(await historiesOf(bare.client, bareCase)),
+      };
+      out.standardCaseHistory = sizesOf;
+      ratios.historyBytes = round(sizesOf.product.bytes / sizesOf.bare.bytes, 2);
+      progress(`standard case history: ${sizesOf.product.events} events, ${round(sizesOf.product.bytes / 1024)} KB`);
+    }
+
+    if (only.has('action')) {
+      const alone = await roundsOf(sizes.rounds, drivers, (d) => actionLatency(d, 1, sizes.notes));
+      const busy = await roundsOf(sizes.rounds, drivers, (d) => actionLatency(d, sizes.concurrency, sizes.notes));
+      out.staffAction = { alone: pooled(alone), [`concurrency${sizes.concurrency}`]: pooled(busy) };
+      ratios.actionP50 = round(pooled(alone).product.p50 / pooled(alone).bare.p50, 2);
+      ratios.actionP99 = round(pooled(alone).product.p99 / pooled(alone).bare.p99, 2);
+      ratios.actionP99Concurrent = round(pooled(busy).product.p99 / pooled(busy).bare.p99, 2);
+      progress(
+        `staff action p99 alone ${ratios.actionP99}x, at concurrency ${sizes.concurrency} ${ratios.actionP99Concurrent}x bare`,
+      );
+    }
+
+    if (only.has('throughput')) {
+      const rounds = await roundsOf(sizes.rounds, drivers, (d) => caseThroughput(d, sizes.cases, sizes.concurrency));
+      const perSecond = {
+        product: rounds.map((r) => r.product),
+        bare: rounds.map((r) => r.bare),
+      };
+      out.caseThroughput = {
+        casesPerSecond: {
+          product: perSecond.product.map((n) => round(n, 2)),
+          bare: perSecond.bare.map((n) => round(n, 2)),
+        },
+        cases: sizes.cases,
+        concurrency: sizes.concurrency,
+      };
+      ratios.caseThroughput = round(median(perSecond.product) / median(perSecond.bare), 2);
+      progress(`case throughput ${ratios.caseThroughput} of bare`);
+    }
+
+    if (only.has('replay')) {
+      const productHistories = await Promise.all(
+        (await recentCases(stack, 'dispute-', 24)).map(async (id) => (await historiesOf(stack.temporal, id))[0]),
+      );
+      const bareIds = await Promise.all(
+        Array.from({ length: productHistories.length }, async () => {
+          const id = await baseline.open();
+          await baseline.work(id);
+          return id;
+        }),
+      );
+      await settle();
+      const bareHistories = await Promise.all(bareIds.map(async (id) => (await historiesOf(bare.client, id))[0]));
+      const keys = parsePayloadKeys(stack.payloadKeys, 'the bench key');
+      const speed = {
+        product: await replaySpeed(productHistories, {
+          workflowBundle: { codePath: await workflowBundlePath(path.join(loadConfig().dataDir, 'cache')) },
+          dataConverter: dataConverter(keys, 'refuse', 'mark'),
+        }),
+        bare: await replaySpeed(bareHistories, { workflowsPath: require.resolve('./bare-workflow') }),
+      };
+      out.replay = {
+        histories: productHistories.length,
+        product: {
+          historiesPerSecond: round(speed.product.historiesPerSecond),
+          eventsPerSecond: Math.round(speed.product.eventsPerSecond),
+        },
+        bare: {
+          historiesPerSecond: round(speed.bare.historiesPerSecond),
+          eventsPerSecond: Math.round(speed.bare.eventsPerSecond),
+        },
+      };
+      ratios.replayEvents = round(speed.product.eventsPerSecond / speed.bare.eventsPerSecond, 2);
+    }
+
+    if (only.has('intake')) {
+      const intake = {
+        product: await intakeRate(product, sizes.intake, sizes.concurrency),
+        bare: await intakeRate(baseline, sizes.intake, sizes.concurrency),
+      };
+      out.intake = intake;
+      ratios.intake = round(intake.product.casesPerSecond / intake.bare.casesPerSecond, 2);
+      progress(`intake ${intake.product.casesPerSecond} cases/s (bare ${intake.bare.casesPerSecond})`);
+    }
+
+    if (only.has('capacity')) {
+      out.capacity = await capacity(stack, bare, drivers, sizes, progress);
+      const top = (out.capacity as { perOpenCaseKb: { product: number; bare: number } }).perOpenCaseKb;
+      ratios.memoryPerOpenCase = round(top.product / top.bare, 2);
+    }
+  } finally {
+    await bare.stop();
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** Lets what runs behind the last answers finish (read-model writes, messages). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
+
+/** Runs a measure on each driver in turn, `rounds` times, the two interleaved so drift hits both alike. */
+async function roundsOf<T>(rounds: number, drivers: [Driver, Driver], measure: (d: Driver) => Promise<T>) {
+  const out: { product: T; bare: T }[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const product = await measure(drivers[0]);
+    const bare = await measure(drivers[1]);
+    out.push({ product, bare });
+  }
+  return out;
+}
+
+/** Percentiles over every round's samples. */
+function pooled(rounds: { product: number[]; bare: number[] }[]): { product: Latency; bare: Latency } {
+  const one = (xs: number[]) => {
+    const l = latency(xs);
+    return { count: l.count, p50: round(l.p50), p95: round(l.p95), p99: round(l.p99) };
+  };
+  return { product: one(rounds.flatMap((r) => r.product)), bare: one(rounds.flatMap((r) => r.bare)) };
+}
+
+/** Notes on `concurrency` cases at once, each case taking its notes one after another; every note's round trip. */
+async function actionLatency(driver: Driver, concurrency: number, notes: number): Promise<number[]> {
+  const cases = await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const id = await driver.open();
+      await driver.ready(id);
+      return id;
+    }),
+  );
+  const perCase = Math.ceil(notes / concurrency) * (concurrency > 1 ? 2 : 1);
+  const times: number[][] = await Promise.all(
+    cases.map(async (id) => {
+      const mine: number[] = [];
+      for (let i = 0; i < perCase; i++) mine.push(await timed(() => driver.note(id)));
+      return mine;
+    }),
+  );
+  return times.flat();
+}
+
+/** Standard cases from opening to approval, `concurrency` at a time: cases a second. */
+async function caseThroughput(driver: Driver, cases: number, concurrency: number): Promise<number> {
+  const started = performance.now();
+  await pool(Array.from({ length: cases }), concurrency, async () => {
+    const id = await driver.open();
+    await driver.ready(id);
+    await driver.work(id);
+  });
+  return cases / ((performance.now() - started) / 1000);
+}
+
+/** Cases opened, `concurrency` at a time: cases a second, and each opening's latency. */
+async function intakeRate(driver: Driver, cases: number, concurrency: number) {
+  const times: number[] = [];
+  const started = performance.now();
+  await pool(Array.from({ length: cases }), concurrency, async () => {
+    times.push(await timed(() => driver.open()));
+  });
+  const l = latency(times);
+  return {
+    cases,
+    casesPerSecond: round(cases / ((performance.now() - started) / 1000)),
+    p50: round(l.p50),
+    p99: round(l.p99),
+  };
+}
+
+/** The latest cases' workflow ids, as the list shows them. */
+async function recentCases(stack: ProcessStack, prefix: string, count: number): Promise<string[]> {
+  const rows = await stack.db.case.findMany({
+    where: { stage: 'resolved' },
+    orderBy: { openedAt: 'desc' },
+    take: count,
+  });
+  return rows.map((r) => `${prefix}${r.id}`);
+}
+
+/**
+ * Memory as open cases pile up: the product's cases with their watches and timers, then as many
+ * bare cases (each waiting on a timer); worker, API and server resident memory at each level.
+ */
+async function capacity(
+  stack: ProcessStack,
+  bare: BareStack,
+  [product, baseline]: [Driver, Driver],
+  sizes: Sizes,
+  progress: (line: string) => void,
+) {
+  const memory = () => ({
+    workerMb: mb(residentBytes(stack.worker?.pid)),
+    apiMb: mb(residentBytes(stack.api?.pid)),
+    serverMb: mb(residentBytes(stack.temporalProcess?.pid)),
+    bareWorkerMb: mb(residentBytes(bare.worker.pid)),
+  });
+  const openNow = async (prefix: string) =>
+    (await stack.temporal.workflow.count(`ExecutionStatus = "Running" AND WorkflowId STARTS_WITH "${prefix}"`)).count;
+  const levels: Record<string, unknown>[] = [];
+  const before = memory();
+  const perCase = { product: 0, bare: 0 };
+  for (const [driver, prefix, key] of [
+    [product, 'dispute-', 'product'],
+    [baseline, 'bare-', 'bare'],
+  ] as const) {
+    const start = { open: await openNow(prefix), memory: memory() };
+    for (const level of sizes.open) {
+      const missing = level - (await openNow(prefix));
+      const started = performance.now();
+      if (missing > 0) await pool(Array.from({ length: missing }), sizes.concurrency, () => driver.open());
+      await settle();
+      const open = await openNow(prefix);
+      const watches = key === 'product' ? await openNow('attrition-watch-') : 0;
+      const now = memory();
+      levels.push({
+        driver: key,
+        openCases: open,
+        openWatches: watches,
+        secondsToOpen: round((performance.now() - started) / 1000),
+        ...now,
+      });
+      progress(
+        `${key}: ${open} open cases (${watches} watches): worker ${key === 'product' ? now.workerMb : now.bareWorkerMb} MB, server ${now.serverMb} MB`,
+      );
+      const grown =
+        key === 'product'
+          ? now.workerMb +
+            now.apiMb +
+            now.serverMb -
+            (start.memory.workerMb + start.memory.apiMb + start.memory.serverMb)
+          : now.bareWorkerMb + now.serverMb - (start.memory.bareWorkerMb + start.memory.serverMb);
+      perCase[key] = round((grown * 1024) / Math.max(1, open - start.open));
+    }
+  }
+  return { before, levels, perOpenCaseKb: perCase };
+}
+
+/**
+ * The product on PostgreSQL with one worker and one API, then with a second of each: standard cases
+ * at twice the concurrency through both APIs, and a check that every case reached its approval.
+ */
+async function scaleOut(postgresUrl: string, sizes: Sizes, progress: (line: string) => void) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
+  const stack = await ProcessStack.start({ dir, postgresUrl, customers: 300, shortClocks: false });
+  try {
+    const concurrency = sizes.concurrency * 2;
+    const cases = sizes.cases * 2;
+    const one = await ProductDriver.create(stack.db, [stack.apiBase]);
+    await caseThroughput(one, sizes.concurrency, sizes.concurrency);
+    const single = await caseThroughput(one, cases, concurrency);
+    progress(`one worker, one API: ${round(single, 2)} cases/s`);
+    const worker = await stack.addReplica('worker');
+    const api = await stack.addReplica('api');
+    const two = await ProductDriver.create(stack.db, [stack.apiBase, api.url]);
+    const double = await caseThroughput(two, cases, concurrency);
+    progress(`two workers, two APIs: ${round(double, 2)} cases/s`);
+    await settle();
+    const resolved = await stack.db.case.count({ where: { stage: 'resolved' } });
+    const opened = await stack.db.case.count();
+    const running = await stack.temporal.workflow.count(
+      'WorkflowId STARTS_WITH "dispute-" AND ExecutionStatus = "Running"',
+    );
+    const workerPids = [stack.worker?.pid, worker.child.pid];
+    return {
+      cases,
+      concurrency,
+      oneWorkerOneApi: round(single, 2),
+      twoWorkersTwoApis: round(double, 2),
+      growth: round(double / single, 2),
+      opened,
+      resolved,
+      runningWorkflows: running.count,
+      lost: opened - resolved,
+      workerMb: workerPids.map((pid) => mb(residentBytes(pid))),
+    };
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,59 @@
+/** Small helpers the bench measures with: latency summaries, a bounded pool, process memory. */
+import { readFileSync } from 'node:fs';
+
+export interface Latency {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** Nearest-rank percentiles of times in milliseconds. */
+export function latency(times: number[]): Latency {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return { count: sorted.length, p50: at(50), p95: at(95), p99: at(99) };
+}
+
+export const median = (values: number[]): number => latency(values).p50;
+
+/** Runs `work` on every item, at most `concurrency` at a time; the results in the items' order. */
+export async function pool<T, R>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  async function lane(): Promise<void> {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i], i);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  return results;
+}
+
+/** Milliseconds `work` took. */
+export async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+/** Resident memory of a process and everything it started, in bytes (Linux /proc); 0 when gone. */
+export function residentBytes(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const own = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return own + children.reduce((sum, child) => sum + residentBytes(Number(child)), 0);
+  } catch {
+    return 0;
+  }
+}
+
+export const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
