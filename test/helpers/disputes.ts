@@ -239,7 +239,8 @@ export class DisputeBench {
     for (;;) {
       const idle = !(await handle.describe()).raw.pendingActivities?.length;
       const view = await handle.query(getCaseQuery);
-      if (idle && (await this.readModel(caseId)).version === view.version) return view;
+      const row = await this.db.case.findUniqueOrThrow({ where: { id: caseId } });
+      if (idle && row.version === view.version) return view;
       if (Date.now() > deadline) throw new Error(`case ${caseId} did not settle at version ${view.version}`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -292,8 +293,9 @@ export class DisputeBench {
     return actor;
   }
 
-  /** The audit log of a case as the database holds it, oldest first. */
+  /** The audit log of a case as the database holds it, oldest first, once the case's writes so far landed. */
   async auditLog(caseId: string) {
+    await this.caughtUp(caseId);
     const rows = await this.db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
     return rows.map((e) => ({
       seq: Number(e.eventKey),
@@ -304,8 +306,19 @@ export class DisputeBench {
     }));
   }
 
+  /** The case's read model once it caught up with the case: actions answer before their write lands. */
   async readModel(caseId: string) {
+    await this.caughtUp(caseId);
     return this.db.case.findUniqueOrThrow({ where: { id: caseId } });
+  }
+
+  private async caughtUp(caseId: string): Promise<void> {
+    const { version } = await this.env.client.workflow.getHandle(disputeWorkflowId(caseId)).query(getCaseQuery);
+    const deadline = Date.now() + 10_000;
+    while ((await this.db.case.findUniqueOrThrow({ where: { id: caseId } })).version < version) {
+      if (Date.now() > deadline) throw new Error(`the read model of case ${caseId} did not reach version ${version}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   /**

@@ -60,8 +60,12 @@ async function openCase(): Promise<string> {
   return id;
 }
 
-const timelineNotes = async (caseId: string) =>
-  (await stack.db.caseEvent.findMany({ where: { caseId, type: 'note' } })).map((e) => JSON.parse(e.data).text);
+/** The notes in the case's timeline as the API shows it: after every write the case made so far. */
+async function timelineNotes(caseId: string): Promise<string[]> {
+  const res = await stack.call('GET', `/cases/${caseId}`, 'admin');
+  const { timeline } = (await res.json()) as { timeline: { type: string; data: { text: string } }[] };
+  return timeline.filter((e) => e.type === 'note').map((e) => e.data.text);
+}
 
 test('a database locked for writing: reads go on, actions answer 503 at once and apply nothing, then recover', async () => {
   const caseId = await openCase();
@@ -239,9 +243,8 @@ describe('a case whose worker is away', () => {
   });
 });
 
-test('an action the case accepted but cannot finish (its records locked) answers 202, then its outcome', async () => {
-  const caseId = await openCase();
-  // The API sees a database that takes writes; the worker's, the same file, is locked.
+/** The API of the stack's case, over a database whose every write the API makes succeeds (the worker's, the same file, may be locked). */
+function apiWritingAside(): { at: string; close: () => void } {
   const writable = new Proxy(stack.db, {
     get: (target, property) =>
       property === '$executeRawUnsafe'
@@ -254,33 +257,64 @@ test('an action the case accepted but cannot finish (its records locked) answers
           : Reflect.get(target, property),
   });
   const server = createApp({ db: writable, temporal: stack.env.client, taskQueue: 'database-outage' }).listen(0);
+  return { at: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+test('an action whose read-model write is held (records locked) answers from the case at once; the write lands after', async () => {
+  const caseId = await openCase();
   const admin = await stack.auth('admin');
+  const api = apiWritingAside();
+  const lock = await lockDatabase();
+  try {
+    const res = await fetch(`${api.at}/cases/${caseId}/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': 'held-1', ...admin },
+      body: JSON.stringify({ text: 'held' }),
+    });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { workflow: { version: number } };
+    const row = await stack.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    expect(answer.workflow.version).toBeGreaterThan(row.version);
+  } finally {
+    await release(lock);
+    api.close();
+  }
+  // The write is retried behind the answer until the lock is gone.
+  const notes = await eventually(
+    () => timelineNotes(caseId),
+    (n) => n.length > 0,
+  );
+  expect(notes).toEqual(['held']);
+});
+
+test('an action the case accepted but cannot finish (its alert cannot be written) answers 202, then its outcome', async () => {
+  const caseId = await openCase();
+  const { departmentId } = await stack.db.case.findUniqueOrThrow({ where: { id: caseId } });
+  const admin = await stack.auth('admin');
+  const api = apiWritingAside();
+  // Handed to someone else, the assignee is alerted before the action answers: that write waits on the lock.
   const send = (at: string) =>
-    fetch(`${at}/cases/${caseId}/notes`, {
+    fetch(`${at}/cases/${caseId}/assign`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'Idempotency-Key': 'accepted-1', ...admin },
-      body: JSON.stringify({ text: 'taken' }),
+      body: JSON.stringify({ assigneeId: `${departmentId}-agent-2` }),
     });
   const lock = await lockDatabase();
   try {
     const started = Date.now();
-    const res = await send(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const res = await send(api.at);
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(res.status).toBe(202);
     expect(res.headers.get('location')).toBe(`/cases/${caseId}`);
     expect(await res.json()).toMatchObject({ status: 'accepted', caseId });
   } finally {
     await release(lock);
-    server.close();
+    api.close();
   }
   const outcome = await eventually(
     () => send(stack.base),
     (r) => r.status === 200,
   );
   expect(outcome.status).toBe(200);
-  await eventually(
-    () => timelineNotes(caseId),
-    (notes) => notes.length > 0,
-  );
-  expect(await timelineNotes(caseId)).toEqual(['taken']);
+  expect(await outcome.json()).toMatchObject({ assigneeId: `${departmentId}-agent-2` });
 });

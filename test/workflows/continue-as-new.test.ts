@@ -14,6 +14,7 @@ import {
   resolveUpdate,
 } from '../../workflows/dispute/messages';
 import { CASE_STATE_VERSION, type DisputeRun } from '../../workflows/dispute/state';
+import { eventually } from '../helpers/api-stack';
 import { DisputeBench, type DisputeHandle } from '../helpers/disputes';
 
 let bench: DisputeBench;
@@ -53,7 +54,11 @@ test('a busy case continues as new, carries no timeline, and loses nothing', asy
     expect(view.assigneeId).toBe(agent.id);
   }
 
-  const description = await handle.describe();
+  // The case continues as new once the last action's write behind its answer is done.
+  const description = await eventually(
+    () => handle.describe(),
+    (d) => d.runId !== firstRun,
+  );
   expect(description.runId).not.toBe(firstRun);
   expect(description.status.name).toBe('RUNNING');
   expect(description.historyLength).toBeLessThan(80);

@@ -88,9 +88,16 @@ export class DisputeCase {
     return this.syncing;
   }
 
-  /** Settles once every commit so far is written. */
-  synced(): Promise<void> {
-    return this.syncing;
+  /**
+   * Settles once every commit is written, those made while waiting too: an action answers before
+   * its write, so one may slip in during the wait (and a run must not end with it unwritten).
+   */
+  async synced(): Promise<void> {
+    let awaited: Promise<void>;
+    do {
+      awaited = this.syncing;
+      await awaited;
+    } while (awaited !== this.syncing);
   }
 
   view(): CaseView {

@@ -187,9 +187,13 @@ function maybeStarted(res: Response, caseId: string): void {
   );
 }
 
+/** How long a read waits for the read model to catch up with an action just answered. */
+const CATCH_UP_MS = 2_000;
+
 /** A case as GET /cases/:id shows it: read model, timeline and live workflow state. */
 async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
-  const row = await db.case.findUnique({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
+  const read = () => db.case.findUnique({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
+  let row = await read();
   if (!row) throw Problem.notFound(`No case ${id}.`);
   authorize(actor, 'readCases', { caseId: row.id, departmentId: row.departmentId });
   // The server answers a describe; a query needs a worker. Without one the read model is what
@@ -198,6 +202,13 @@ async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
   const [description, state] = await withinDeadline(temporal, READ_DEADLINE_MS, () =>
     Promise.allSettled([handle.describe(), handle.query(getCaseQuery)]),
   );
+  // An action answers before its read-model write lands: who reads the case after acting sees
+  // that write, waited for here (briefly) rather than a timeline without the action.
+  const version = state.status === 'fulfilled' ? state.value.version : 0;
+  for (const deadline = Date.now() + CATCH_UP_MS; row.version < version && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    row = (await read()) ?? row;
+  }
   const status = description.status === 'fulfilled' ? description.value.status.name : 'UNREACHABLE';
   const failed = [description, state].find((r) => r.status === 'rejected');
   const workflow =
@@ -210,7 +221,7 @@ async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
     at: e.at.toISOString(),
     data: JSON.parse(e.data),
   }));
-  return { ...present(row), stale: state.status === 'rejected', timeline, workflow };
+  return { ...present(row), stale: state.status === 'rejected' || row.version < version, timeline, workflow };
 }
 
 const units = (cents: number | null) => (cents === null ? null : toUnits(cents));
