@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client';
 import { withOutageBreaker } from './outage';
 import { prismaTarget } from './target';
@@ -22,6 +23,28 @@ export const PG_QUERY_TIMEOUT_MS = 10_000;
 /** How long a database that failed is left alone before it is tried again. */
 export const OUTAGE_REST_MS = 2_000;
 
+/**
+ * Set on every SQLite connection. In WAL mode (set once, by migrate) NORMAL syncs the log at
+ * checkpoints rather than at every commit: a crash of the process loses nothing, a power cut may
+ * lose the last commits, never the file's consistency. The commit that costs a disk flush becomes
+ * a write to the page cache (see BENCHMARKS.md).
+ */
+const SQLITE_CONNECTION_PRAGMAS = 'PRAGMA synchronous = NORMAL;';
+
+/** Runs `script` on each new connection before it is used. */
+function withConnectScript(factory: SqlDriverAdapterFactory, script: string): SqlDriverAdapterFactory {
+  return new Proxy(factory, {
+    get(target, property, receiver) {
+      if (property !== 'connect') return Reflect.get(target, property, receiver);
+      return async () => {
+        const adapter = await target.connect();
+        await adapter.executeScript(script);
+        return adapter;
+      };
+    },
+  });
+}
+
 export function createDb(databaseUrl: string | undefined): Db {
   const target = prismaTarget(databaseUrl);
   if (target.provider === 'postgresql') {
@@ -37,6 +60,9 @@ export function createDb(databaseUrl: string | undefined): Db {
   }
   const file = target.url.replace(/^file:/, '');
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const adapter = new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const adapter = withConnectScript(
+    new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+    SQLITE_CONNECTION_PRAGMAS,
+  );
   return new SqliteClient({ adapter: withOutageBreaker(adapter, { restMs: OUTAGE_REST_MS }) });
 }

@@ -35,6 +35,7 @@ export class ProductDriver implements Driver {
   readonly name = 'product';
   private nextApi = 0;
   private readonly departments = new Map<string, string>();
+  private readonly customers = new Map<string, string>();
 
   private constructor(
     /** One or more API replicas, taken in turn. */
@@ -56,18 +57,22 @@ export class ProductDriver implements Driver {
     if (!txn) throw new Error('the seed has no undisputed transactions left; seed more customers');
     const body = disputeOf(txn);
     const answer = await this.post('/cases', body, 'intake-agent-1', 201);
+    this.customers.set(answer.id as string, txn.customerId);
     return answer.id as string;
   }
 
+  /** Staff take a case from their queue once intake routed it: the queue (the read model) is polled for it. */
   async ready(caseId: string): Promise<void> {
-    for (let tries = 0; tries < 600; tries++) {
-      const res = await fetch(`${this.api()}/cases/${caseId}`, { headers: this.auth('admin') });
-      const row = (await res.json()) as { stage: string; departmentId: string };
-      if (res.ok && row.stage !== 'intake') {
+    const customerId = this.customers.get(caseId)!;
+    for (let tries = 0; tries < 1200; tries++) {
+      const res = await fetch(`${this.api()}/cases?customerId=${customerId}&limit=100`, { headers: this.auth('admin') });
+      const { items } = (await res.json()) as { items: { id: string; stage: string; departmentId: string }[] };
+      const row = items.find((c) => c.id === caseId);
+      if (row && row.stage !== 'intake') {
         this.departments.set(caseId, row.departmentId);
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`case ${caseId} was not routed within a minute`);
   }

@@ -199,10 +199,10 @@ async function sideBySide(
     }
 
     if (only.has('intake')) {
-      const intake = {
-        product: await intakeRate(product, sizes.intake, sizes.concurrency),
-        bare: await intakeRate(baseline, sizes.intake, sizes.concurrency),
-      };
+      // The bare cases first: the product's cases keep working after they answer (routing, the
+      // acknowledgement, the watch), which must not slow the baseline down.
+      const bareIntake = await intakeRate(baseline, sizes.intake, sizes.concurrency);
+      const intake = { product: await intakeRate(product, sizes.intake, sizes.concurrency), bare: bareIntake };
       out.intake = intake;
       ratios.intake = round(intake.product.casesPerSecond / intake.bare.casesPerSecond, 2);
       progress(`intake ${intake.product.casesPerSecond} cases/s (bare ${intake.bare.casesPerSecond})`);
@@ -229,7 +229,9 @@ async function roundsOf<T>(rounds: number, drivers: [Driver, Driver], measure: (
   const out: { product: T; bare: T }[] = [];
   for (let i = 0; i < rounds; i++) {
     const product = await measure(drivers[0]);
+    await settle();
     const bare = await measure(drivers[1]);
+    await settle();
     out.push({ product, bare });
   }
   return out;
