@@ -10,13 +10,20 @@
  * which workflows/interceptors.ts turns into a rejected Update, an ignored signal, a failed query
  * or start, so a forgery never stalls the case it was aimed at. A payload sealed with a key this
  * process lacks is an error everywhere: a deployment missing a key, which must stall, not drop.
+ *
+ * A payload of some size is deflated before it is sealed (JSON shrinks to a third or so), which
+ * keeps histories small; its metadata says so. Payloads sealed before that open as they were.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
+export const COMPRESSION_METADATA = 'compression';
+/** Below this many bytes deflate saves little or nothing. */
+const COMPRESS_FROM_BYTES = 128;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -71,12 +78,16 @@ export class EncryptionCodec implements PayloadCodec {
     const key = this.keys.keys.get(this.keys.encryptWith)!;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const encoded = temporal.api.common.v1.Payload.encode(payload).finish();
+    const deflated = encoded.length >= COMPRESS_FROM_BYTES ? deflateRawSync(encoded) : null;
+    const plain = deflated && deflated.length < encoded.length ? deflated : encoded;
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-    return {
-      metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(this.keys.encryptWith) },
-      data: sealed,
+    const metadata: Record<string, Uint8Array> = {
+      [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING),
+      [KEY_ID_METADATA]: utf8(this.keys.encryptWith),
     };
+    if (plain === deflated) metadata[COMPRESSION_METADATA] = utf8('deflate');
+    return { metadata, data: sealed };
   }
 
   open(payload: Payload): Payload {
@@ -106,6 +117,9 @@ export class EncryptionCodec implements PayloadCodec {
         `refused a payload that key "${keyId}" does not open: altered, or sealed with another key`,
       );
     }
-    return temporal.api.common.v1.Payload.decode(plain);
+    const compression = text(payload.metadata?.[COMPRESSION_METADATA]);
+    if (compression && compression !== 'deflate')
+      throw new PayloadRefused(`refused a payload compressed with "${compression}"`);
+    return temporal.api.common.v1.Payload.decode(compression ? inflateRawSync(plain) : plain);
   }
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { EncryptionCodec, KEY_ID_METADATA, REFUSED } from '../../src/temporal/codec';
+import { COMPRESSION_METADATA, EncryptionCodec, KEY_ID_METADATA, REFUSED } from '../../src/temporal/codec';
 import { loadPayloadKeys, newKeyEntry, parsePayloadKeys } from '../../src/temporal/encryption';
 
 const payload = (value: unknown): Payload => defaultPayloadConverter.toPayload(value);
@@ -23,6 +23,21 @@ test('a sealed payload holds no plaintext, names its key, and opens to what went
   expect(new TextDecoder().decode(sealed.metadata!.encoding)).toBe('binary/encrypted');
   const [opened] = await codec.decode([sealed]);
   expect(value(opened)).toEqual(note);
+});
+
+test('a larger payload is deflated before it is sealed, a small one is not, and both open', async () => {
+  const codec = new EncryptionCodec(parsePayloadKeys(newKey, 'test'));
+  const timeline = Array.from({ length: 20 }, (_, seq) => ({
+    seq,
+    type: 'note',
+    actor: note.actor,
+    data: { text: note.text },
+  }));
+  const [large, small] = await codec.encode([payload(timeline), payload({ ok: true })]);
+  expect(new TextDecoder().decode(large.metadata![COMPRESSION_METADATA])).toBe('deflate');
+  expect(large.data!.length).toBeLessThan(payload(timeline).data!.length / 3);
+  expect(small.metadata![COMPRESSION_METADATA]).toBeUndefined();
+  expect((await codec.decode([large, small])).map(value)).toEqual([timeline, { ok: true }]);
 });
 
 test('after a rotation, payloads sealed with the old key still open, and new ones use the new key', async () => {

@@ -11,7 +11,7 @@ import { issueToken } from '../../auth/tokens';
 import { disputeWorkflowId } from '../../../workflows/dispute/messages';
 import { disputeOf, undisputedTransactions, type Undisputed } from '../process-stack';
 import { BARE_TASK_QUEUE } from './bare-worker';
-import { bareActionUpdate, type bareCase } from './bare-workflow';
+import { bareActionUpdate, type BareAction, type bareCase } from './bare-workflow';
 
 export interface Driver {
   readonly name: 'product' | 'bare';
@@ -26,8 +26,8 @@ export interface Driver {
   workflowId(caseId: string): string;
 }
 
-/** The activities the standard path runs behind each of its five actions, read from a product case's history. */
-export type ActionShape = number[];
+/** The activities the standard path runs for each of its actions, before and behind the answer, read from a product case's history. */
+export type ActionShape = Omit<BareAction, 'close'>[];
 
 const INVESTIGATING = ['fraud', 'merchant-disputes', 'chargebacks'];
 
@@ -65,7 +65,9 @@ export class ProductDriver implements Driver {
   async ready(caseId: string): Promise<void> {
     const customerId = this.customers.get(caseId)!;
     for (let tries = 0; tries < 1200; tries++) {
-      const res = await fetch(`${this.api()}/cases?customerId=${customerId}&limit=100`, { headers: this.auth('admin') });
+      const res = await fetch(`${this.api()}/cases?customerId=${customerId}&limit=100`, {
+        headers: this.auth('admin'),
+      });
       const { items } = (await res.json()) as { items: { id: string; stage: string; departmentId: string }[] };
       const row = items.find((c) => c.id === caseId);
       if (row && row.stage !== 'intake') {
@@ -138,15 +140,15 @@ export class BareDriver implements Driver {
 
   async work(caseId: string): Promise<void> {
     const handle = this.client.workflow.getHandle(caseId);
-    for (const [i, activities] of this.shape.actions.entries()) {
+    for (const [i, action] of this.shape.actions.entries()) {
       await handle.executeUpdate(bareActionUpdate, {
-        args: [{ activities, close: i === this.shape.actions.length - 1 }],
+        args: [{ ...action, close: i === this.shape.actions.length - 1 }],
       });
     }
   }
 
   async note(caseId: string): Promise<void> {
-    await this.client.workflow.getHandle(caseId).executeUpdate(bareActionUpdate, { args: [{ activities: 1 }] });
+    await this.client.workflow.getHandle(caseId).executeUpdate(bareActionUpdate, { args: [{ awaited: 0, behind: 1 }] });
   }
 
   workflowId(caseId: string): string {

@@ -37,14 +37,34 @@ export function sizeOf(histories: History[]): HistorySize {
   };
 }
 
-/** How many activities a case scheduled before its first Update and after each one it accepted. */
+/**
+ * How many activities a case scheduled before its first Update, and for each Update it accepted:
+ * those scheduled before the workflow task that answered it (the answer waited for them) and
+ * those scheduled from that task on until the next Update (they ran behind the answer).
+ */
 export function activityShape(history: History): { start: number; actions: ActionShape } {
-  const counts = [0];
-  for (const event of history.events ?? []) {
-    if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) counts.push(0);
-    if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) counts[counts.length - 1] += 1;
+  // Each event with the workflow task whose commands it records (the last one completed before it).
+  let lastTask = 0;
+  const events = (history.events ?? []).map((event) => {
+    if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) lastTask = Number(event.eventId);
+    return { type: event.eventType, task: lastTask };
+  });
+  const updates: { accepted: number; answered: number; awaited: number; behind: number }[] = [];
+  for (const { type, task } of events) {
+    if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) {
+      updates.push({ accepted: task, answered: Infinity, awaited: 0, behind: 0 });
+    }
+    if (type === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) updates[updates.length - 1].answered = task;
   }
-  return { start: counts[0], actions: counts.slice(1) };
+  let start = 0;
+  for (const { type, task } of events) {
+    if (type !== EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) continue;
+    const update = [...updates].reverse().find((u) => u.accepted <= task);
+    if (!update) start += 1;
+    else if (task < update.answered) update.awaited += 1;
+    else update.behind += 1;
+  }
+  return { start, actions: updates.map(({ awaited, behind }) => ({ awaited, behind })) };
 }
 
 /** Replays the histories one after another on one replayer; histories and events a second. */
