@@ -350,15 +350,25 @@ async function capacity(
       const missing = level - (await openNow(prefix));
       const started = performance.now();
       if (missing > 0) await pool(Array.from({ length: missing }), sizes.concurrency, () => driver.open());
+      // Opening answers before intake is done: measured once every case has its watch (the
+      // worker's backlog drained), or the count stopped moving for half a minute.
+      let watches = 0;
+      for (let still = 0; key === 'product' && still < 30; still++) {
+        const now = await openNow('attrition-watch-');
+        if (now >= (await openNow(prefix))) break;
+        if (now > watches) still = 0;
+        watches = now;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
       await settle();
       const open = await openNow(prefix);
-      const watches = key === 'product' ? await openNow('attrition-watch-') : 0;
+      watches = key === 'product' ? await openNow('attrition-watch-') : 0;
       const now = memory();
       levels.push({
         driver: key,
         openCases: open,
         openWatches: watches,
-        secondsToOpen: round((performance.now() - started) / 1000),
+        secondsUntilSettled: round((performance.now() - started) / 1000),
         ...now,
       });
       progress(
