@@ -12,6 +12,7 @@ import { createApp } from '../../src/api/app';
 import type { RateLimitSettings } from '../../src/api/rate-limits';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
+import { disputeWorkflowId, getCaseQuery } from '../../workflows/dispute/messages';
 import { migratedSqlite } from './db';
 import { LocalMail, LocalSms } from './mail';
 import { freePort } from '../../src/ports';
@@ -97,6 +98,16 @@ export class ApiStack {
   private readonly tokens = new Map<string, string>();
 
   /** The Authorization header of `actor`, with a token issued once per test run. */
+  /** Waits until the case's read model reached the case's version: an action answers before its write lands. */
+  async caughtUp(caseId: string): Promise<void> {
+    const { version } = await this.env.client.workflow.getHandle(disputeWorkflowId(caseId)).query(getCaseQuery);
+    const row = await eventually(
+      () => this.db.case.findUniqueOrThrow({ where: { id: caseId } }),
+      (r) => r.version >= version,
+    );
+    if (row.version < version) throw new Error(`the read model of case ${caseId} did not reach version ${version}`);
+  }
+
   async auth(actor: string): Promise<{ Authorization: string }> {
     let token = this.tokens.get(actor);
     if (!token) {

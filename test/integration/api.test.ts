@@ -218,6 +218,7 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
   });
 
   test('refused actions answer problem+json with the reason and change nothing', async () => {
+    await stack.caughtUp(caseId);
     const before = await db.caseEvent.count({ where: { caseId } });
     const expectProblem = async (res: Response, status: number, detail: RegExp, field?: string) => {
       expect(res.status).toBe(status);
@@ -274,6 +275,7 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
       body: JSON.stringify({ text: 'trust me' }),
     });
     await expectProblem(claimed, 401, /X-Actor is not accepted as identity/, 'Authorization');
+    await stack.caughtUp(caseId);
     expect(await db.caseEvent.count({ where: { caseId } })).toBe(before);
   });
 
@@ -377,7 +379,10 @@ describe('staff actions answer from the case as the action left it', () => {
       },
       body: JSON.stringify(body),
     });
-  const events = (type: string) => db.caseEvent.count({ where: { caseId, type } });
+  const events = async (type: string) => {
+    await stack.caughtUp(caseId);
+    return db.caseEvent.count({ where: { caseId, type } });
+  };
 
   beforeAll(async () => {
     const txn = await db.cardTransaction.findFirstOrThrow({
