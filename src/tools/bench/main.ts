@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     Object.assign(figures, await sideBySide(only, sizes, values.postgres, progress, ratios));
   }
   if (only.has('long')) {
-    progress('a 90-day case and its watch, on the time-skipping server');
+    progress('a 90-day case, on the time-skipping server');
     const long = await ninetyDayCase();
     figures.longCase = { ...long, wallMs: round(long.wallMs) };
   }
