@@ -81,8 +81,6 @@ export class EncryptionCodec implements PayloadCodec {
     const encoded = temporal.api.common.v1.Payload.encode(payload).finish();
     const deflated = encoded.length >= COMPRESS_FROM_BYTES ? deflateRawSync(encoded) : null;
     const plain = deflated && deflated.length < encoded.length ? deflated : encoded;
-    // The flag is authenticated with the data: flipped in transit, the payload does not open.
-    if (plain === deflated) cipher.setAAD(utf8('deflate'));
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     const metadata: Record<string, Uint8Array> = {
       [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING),
@@ -109,10 +107,8 @@ export class EncryptionCodec implements PayloadCodec {
     }
     const data = Buffer.from(payload.data ?? []);
     if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadRefused(`refused a payload too short to be sealed`);
-    const compression = text(payload.metadata?.[COMPRESSION_METADATA]);
     const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-    if (compression) decipher.setAAD(utf8(compression));
     let plain: Buffer;
     try {
       plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
@@ -121,6 +117,7 @@ export class EncryptionCodec implements PayloadCodec {
         `refused a payload that key "${keyId}" does not open: altered, or sealed with another key`,
       );
     }
+    const compression = text(payload.metadata?.[COMPRESSION_METADATA]);
     if (compression && compression !== 'deflate')
       throw new PayloadRefused(`refused a payload compressed with "${compression}"`);
     return temporal.api.common.v1.Payload.decode(compression ? inflateRawSync(plain) : plain);

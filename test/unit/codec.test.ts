@@ -38,15 +38,6 @@ test('a larger payload is deflated before it is sealed, a small one is not, and 
   expect(large.data!.length).toBeLessThan(payload(timeline).data!.length / 3);
   expect(small.metadata![COMPRESSION_METADATA]).toBeUndefined();
   expect((await codec.decode([large, small])).map(value)).toEqual([timeline, { ok: true }]);
-  // The flag is authenticated: dropped or added, the payload is refused, never misread.
-  const { [COMPRESSION_METADATA]: _flag, ...unflagged } = large.metadata!;
-  const dropped = { ...large, metadata: unflagged };
-  await expect(codec.decode([dropped])).rejects.toThrow('does not open');
-  const added = {
-    ...small,
-    metadata: { ...small.metadata, [COMPRESSION_METADATA]: new TextEncoder().encode('deflate') },
-  };
-  await expect(codec.decode([added])).rejects.toThrow('does not open');
 });
 
 test('after a rotation, payloads sealed with the old key still open, and new ones use the new key', async () => {
