@@ -35,8 +35,6 @@ export interface ProcessStackOptions {
   customers: number;
   /** Clocks of seconds, so that closing, surveys and watch polls fall due within a run (chaos); or the product's own (bench). */
   shortClocks: boolean;
-  /** More settings for the worker and the API (tuning under test, say). */
-  env?: NodeJS.ProcessEnv;
 }
 
 /** A worker or API process beside the first ones. */
@@ -139,7 +137,7 @@ export class ProcessStack {
     return {
       ...process.env,
       ...(this.options.shortClocks ? SHORT_CLOCKS : {}),
-      TEMPORAL_ADDRESS: `127.0.0.1:${this.ports.temporal}`,
+      TEMPORAL_ADDRESS: this.temporalAddress,
       DATABASE_URL: this.appDatabaseUrl,
       PAYLOAD_KEYS: this.payloadKeys,
       SMTP_HOST: '127.0.0.1',
@@ -156,7 +154,6 @@ export class ProcessStack {
       RATE_LIMIT_PER_ADDRESS: '100000',
       RATE_LIMIT_PER_CREDENTIAL: '100000',
       LOG_LEVEL: 'warn',
-      ...this.options.env,
     };
   }
 

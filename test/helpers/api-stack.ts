@@ -12,8 +12,8 @@ import { createApp } from '../../src/api/app';
 import type { RateLimitSettings } from '../../src/api/rate-limits';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
-import { disputeWorkflowId, getCaseQuery } from '../../workflows/dispute/messages';
 import { migratedSqlite } from './db';
+import { readModelCaughtUp } from './disputes';
 import { LocalMail, LocalSms } from './mail';
 import { freePort } from '../../src/ports';
 import { EncryptionCodec } from '../../src/temporal/codec';
@@ -99,13 +99,8 @@ export class ApiStack {
 
   /** The Authorization header of `actor`, with a token issued once per test run. */
   /** Waits until the case's read model reached the case's version: an action answers before its write lands. */
-  async caughtUp(caseId: string): Promise<void> {
-    const { version } = await this.env.client.workflow.getHandle(disputeWorkflowId(caseId)).query(getCaseQuery);
-    const row = await eventually(
-      () => this.db.case.findUniqueOrThrow({ where: { id: caseId } }),
-      (r) => r.version >= version,
-    );
-    if (row.version < version) throw new Error(`the read model of case ${caseId} did not reach version ${version}`);
+  caughtUp(caseId: string): Promise<void> {
+    return readModelCaughtUp(this.db, this.env.client, caseId);
   }
 
   async auth(actor: string): Promise<{ Authorization: string }> {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
@@ -312,13 +312,8 @@ export class DisputeBench {
     return this.db.case.findUniqueOrThrow({ where: { id: caseId } });
   }
 
-  private async caughtUp(caseId: string): Promise<void> {
-    const { version } = await this.env.client.workflow.getHandle(disputeWorkflowId(caseId)).query(getCaseQuery);
-    const deadline = Date.now() + 10_000;
-    while ((await this.db.case.findUniqueOrThrow({ where: { id: caseId } })).version < version) {
-      if (Date.now() > deadline) throw new Error(`the read model of case ${caseId} did not reach version ${version}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  private caughtUp(caseId: string): Promise<void> {
+    return readModelCaughtUp(this.db, this.env.client, caseId);
   }
 
   /**
@@ -336,6 +331,16 @@ export class DisputeBench {
   async acceptedUpdates(handle: DisputeHandle): Promise<number> {
     const history = await handle.fetchHistory();
     return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+  }
+}
+
+/** Waits until a case's read model reached the case's version: an action answers before its write lands. */
+export async function readModelCaughtUp(db: Db, client: Client, caseId: string): Promise<void> {
+  const { version } = await client.workflow.getHandle(disputeWorkflowId(caseId)).query(getCaseQuery);
+  const deadline = Date.now() + 10_000;
+  while ((await db.case.findUniqueOrThrow({ where: { id: caseId } })).version < version) {
+    if (Date.now() > deadline) throw new Error(`the read model of case ${caseId} did not reach version ${version}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

@@ -9,12 +9,12 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
 import { issueToken } from '../../auth/tokens';
 import { disputeWorkflowId } from '../../../workflows/dispute/messages';
+import { sleep } from '../chaos/load';
 import { disputeOf, undisputedTransactions, type Undisputed } from '../process-stack';
 import { BARE_TASK_QUEUE } from './bare-worker';
 import { bareActionUpdate, type BareAction, type bareCase } from './bare-workflow';
 
 export interface Driver {
-  readonly name: 'product' | 'bare';
   /** Opens a case; resolves with its id once the opening is answered. */
   open(): Promise<string>;
   /** Waits until a just-opened case takes staff actions (the product routes it first). */
@@ -31,8 +31,10 @@ export type ActionShape = Omit<BareAction, 'close'>[];
 
 const INVESTIGATING = ['fraud', 'merchant-disputes', 'chargebacks'];
 
+/** What every bare case's workflow id starts with. */
+export const BARE_ID_PREFIX = 'bare-';
+
 export class ProductDriver implements Driver {
-  readonly name = 'product';
   private nextApi = 0;
   private readonly departments = new Map<string, string>();
   private readonly customers = new Map<string, string>();
@@ -74,7 +76,7 @@ export class ProductDriver implements Driver {
         this.departments.set(caseId, row.departmentId);
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     throw new Error(`case ${caseId} was not routed within a minute`);
   }
@@ -118,8 +120,6 @@ export class ProductDriver implements Driver {
 }
 
 export class BareDriver implements Driver {
-  readonly name = 'bare';
-
   constructor(
     private readonly client: Client,
     /** Activities at the start and behind each action, as the product's standard case runs them. */
@@ -127,7 +127,7 @@ export class BareDriver implements Driver {
   ) {}
 
   async open(): Promise<string> {
-    const id = `bare-${randomUUID()}`;
+    const id = `${BARE_ID_PREFIX}${randomUUID()}`;
     await this.client.workflow.start<typeof bareCase>('bareCase', {
       workflowId: id,
       taskQueue: BARE_TASK_QUEUE,

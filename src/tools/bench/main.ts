@@ -22,9 +22,12 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../config';
 import { workflowBundlePath } from '../../temporal/bundle';
+import { attritionWatchWorkflowId } from '../../../workflows/attrition-watch/messages';
+import { disputeWorkflowId } from '../../../workflows/dispute/messages';
+import { sleep } from '../chaos/load';
 import { ProcessStack } from '../process-stack';
 import { BareStack } from './bare-stack';
-import { BareDriver, ProductDriver, type Driver } from './drivers';
+import { BARE_ID_PREFIX, BareDriver, ProductDriver, type Driver } from './drivers';
 import { activityShape, historiesOf, replaySpeed, sizeOf } from './histories';
 import { ninetyDayCase } from './long-cases';
 import { latency, mb, median, pool, residentBytes, round, timed, type Latency } from './measure';
@@ -147,12 +150,14 @@ async function sideBySide(
     }
 
     if (only.has('action')) {
-      const alone = await roundsOf(sizes.rounds, drivers, (d) => actionLatency(d, 1, sizes.notes));
-      const busy = await roundsOf(sizes.rounds, drivers, (d) => actionLatency(d, sizes.concurrency, sizes.notes));
-      out.staffAction = { alone: pooled(alone), [`concurrency${sizes.concurrency}`]: pooled(busy) };
-      ratios.actionP50 = round(pooled(alone).product.p50 / pooled(alone).bare.p50, 2);
-      ratios.actionP99 = round(pooled(alone).product.p99 / pooled(alone).bare.p99, 2);
-      ratios.actionP99Concurrent = round(pooled(busy).product.p99 / pooled(busy).bare.p99, 2);
+      const alone = pooled(await roundsOf(sizes.rounds, drivers, (d) => actionLatency(d, 1, sizes.notes)));
+      const busy = pooled(
+        await roundsOf(sizes.rounds, drivers, (d) => actionLatency(d, sizes.concurrency, sizes.notes)),
+      );
+      out.staffAction = { alone, [`concurrency${sizes.concurrency}`]: busy };
+      ratios.actionP50 = round(alone.product.p50 / alone.bare.p50, 2);
+      ratios.actionP99 = round(alone.product.p99 / alone.bare.p99, 2);
+      ratios.actionP99Concurrent = round(busy.product.p99 / busy.bare.p99, 2);
       progress(
         `staff action p99 alone ${ratios.actionP99}x, at concurrency ${sizes.concurrency} ${ratios.actionP99Concurrent}x bare`,
       );
@@ -178,7 +183,7 @@ async function sideBySide(
 
     if (only.has('replay')) {
       const productHistories = await Promise.all(
-        (await recentCases(stack, 'dispute-', 24)).map(async (id) => (await historiesOf(stack.temporal, id))[0]),
+        (await resolvedCases(stack, 24)).map(async (id) => (await historiesOf(stack.temporal, id))[0]),
       );
       const bareIds = await Promise.all(
         Array.from({ length: productHistories.length }, async () => {
@@ -238,7 +243,7 @@ async function sideBySide(
 const HISTORY_CASES = 8;
 
 /** Lets what runs behind the last answers finish (read-model writes, messages). */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
+const settle = () => sleep(2_000);
 
 /** Runs a measure on each driver in turn, `rounds` times, the two interleaved so drift hits both alike. */
 async function roundsOf<T>(rounds: number, drivers: [Driver, Driver], measure: (d: Driver) => Promise<T>) {
@@ -309,14 +314,39 @@ async function intakeRate(driver: Driver, cases: number, concurrency: number) {
   };
 }
 
-/** The latest cases' workflow ids, as the list shows them. */
-async function recentCases(stack: ProcessStack, prefix: string, count: number): Promise<string[]> {
+/** The workflow ids of the latest cases that reached their resolution. */
+async function resolvedCases(stack: ProcessStack, count: number): Promise<string[]> {
   const rows = await stack.db.case.findMany({
     where: { stage: 'resolved' },
     orderBy: { openedAt: 'desc' },
     take: count,
   });
-  return rows.map((r) => `${prefix}${r.id}`);
+  return rows.map((r) => disputeWorkflowId(r.id));
+}
+
+const DISPUTE_PREFIX = disputeWorkflowId('');
+const WATCH_PREFIX = attritionWatchWorkflowId('');
+
+interface Memory {
+  workerMb: number;
+  apiMb: number;
+  serverMb: number;
+  bareWorkerMb: number;
+}
+
+/**
+ * Opening answers before intake is done: waits until every open case has its watch (the worker's
+ * backlog drained), or the count of watches stopped moving for half a minute.
+ */
+async function untilWatched(openNow: (prefix: string) => Promise<number>): Promise<void> {
+  let watches = -1;
+  let movedAt = Date.now();
+  while (Date.now() - movedAt < 30_000) {
+    const now = await openNow(WATCH_PREFIX);
+    if (now >= (await openNow(DISPUTE_PREFIX))) return;
+    if (now !== watches) [watches, movedAt] = [now, Date.now()];
+    await sleep(1_000);
+  }
 }
 
 /**
@@ -330,7 +360,7 @@ async function capacity(
   sizes: Sizes,
   progress: (line: string) => void,
 ) {
-  const memory = () => ({
+  const memory = (): Memory => ({
     workerMb: mb(residentBytes(stack.worker?.pid)),
     apiMb: mb(residentBytes(stack.api?.pid)),
     serverMb: mb(residentBytes(stack.temporalProcess?.pid)),
@@ -338,31 +368,27 @@ async function capacity(
   });
   const openNow = async (prefix: string) =>
     (await stack.temporal.workflow.count(`ExecutionStatus = "Running" AND WorkflowId STARTS_WITH "${prefix}"`)).count;
+  // What each driver's open cases take: the product's worker, API and server; the bare worker and server.
+  const footprint = {
+    product: (m: Memory) => m.workerMb + m.apiMb + m.serverMb,
+    bare: (m: Memory) => m.bareWorkerMb + m.serverMb,
+  };
   const levels: Record<string, unknown>[] = [];
   const before = memory();
   const perCase = { product: 0, bare: 0 };
   for (const [driver, prefix, key] of [
-    [product, 'dispute-', 'product'],
-    [baseline, 'bare-', 'bare'],
+    [product, DISPUTE_PREFIX, 'product'],
+    [baseline, BARE_ID_PREFIX, 'bare'],
   ] as const) {
     const start = { open: await openNow(prefix), memory: memory() };
     for (const level of sizes.open) {
       const missing = level - (await openNow(prefix));
       const started = performance.now();
       if (missing > 0) await pool(Array.from({ length: missing }), sizes.concurrency, () => driver.open());
-      // Opening answers before intake is done: measured once every case has its watch (the
-      // worker's backlog drained), or the count stopped moving for half a minute.
-      let watches = 0;
-      for (let still = 0; key === 'product' && still < 30; still++) {
-        const now = await openNow('attrition-watch-');
-        if (now >= (await openNow(prefix))) break;
-        if (now > watches) still = 0;
-        watches = now;
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-      }
+      if (key === 'product') await untilWatched(openNow);
       await settle();
       const open = await openNow(prefix);
-      watches = key === 'product' ? await openNow('attrition-watch-') : 0;
+      const watches = key === 'product' ? await openNow(WATCH_PREFIX) : 0;
       const now = memory();
       levels.push({
         driver: key,
@@ -374,13 +400,7 @@ async function capacity(
       progress(
         `${key}: ${open} open cases (${watches} watches): worker ${key === 'product' ? now.workerMb : now.bareWorkerMb} MB, server ${now.serverMb} MB`,
       );
-      const grown =
-        key === 'product'
-          ? now.workerMb +
-            now.apiMb +
-            now.serverMb -
-            (start.memory.workerMb + start.memory.apiMb + start.memory.serverMb)
-          : now.bareWorkerMb + now.serverMb - (start.memory.bareWorkerMb + start.memory.serverMb);
+      const grown = footprint[key](now) - footprint[key](start.memory);
       perCase[key] = round((grown * 1024) / Math.max(1, open - start.open));
     }
   }
@@ -410,7 +430,7 @@ async function scaleOut(postgresUrl: string, sizes: Sizes, progress: (line: stri
     const resolved = await stack.db.case.count({ where: { stage: 'resolved' } });
     const opened = await stack.db.case.count();
     const running = await stack.temporal.workflow.count(
-      'WorkflowId STARTS_WITH "dispute-" AND ExecutionStatus = "Running"',
+      `WorkflowId STARTS_WITH "${DISPUTE_PREFIX}" AND ExecutionStatus = "Running"`,
     );
     const workerPids = [stack.worker?.pid, worker.child.pid];
     return {
