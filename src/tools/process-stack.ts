@@ -210,7 +210,8 @@ export class ProcessStack {
   /**
    * Holds the next activity of the given type once its effect is done and SIGKILLs the worker,
    * or kills it anyway when none ran within `waitMs`; then follows the held activity's retry.
-   * `trigger` makes such an activity run, for the kinds the load alone does not reach.
+   * `trigger` makes such an activity run, for the kinds the load alone does not reach; it is
+   * called again every few seconds until one is held.
    */
   async killDuring(activityType: string, waitMs: number, trigger?: () => Promise<void>): Promise<void> {
     const worker = this.worker!;
@@ -221,8 +222,19 @@ export class ProcessStack {
       });
     });
     writeFileSync(this.holdFile, activityType);
-    await trigger?.();
-    const activity = await Promise.race([held, sleep(waitMs).then(() => null)]);
+    let waiting = true;
+    const waited = sleep(waitMs).then(() => null);
+    // Triggered again every few seconds until held: the case a trigger picked may move on (staff
+    // resolve it) before the activity runs.
+    void (async () => {
+      while (trigger && waiting) {
+        // A failed trigger (a case closed under it) is tried again like one that did nothing.
+        await trigger().catch(() => undefined);
+        await Promise.race([held, waited, sleep(3_000)]);
+      }
+    })();
+    const activity = await Promise.race([held, waited]);
+    waiting = false;
     await this.kill('worker');
     const killedAt = Date.now();
     rmSync(this.holdFile, { force: true });

@@ -60,9 +60,18 @@ test('GET /healthz says the process lives; GET /readyz that Temporal and the dat
   const live = await fetch(`${base}/healthz`);
   expect(live.status).toBe(200);
   expect(await live.json()).toEqual({ status: 'ok' });
-  const ready = await fetch(`${base}/readyz`);
+  // Ready once the worker's first poll has reached the server, which may trail the stack's start.
+  const ready = await eventually(
+    () => fetch(`${base}/readyz`),
+    (res) => res.status === 200,
+  );
+  expect(await ready.json()).toMatchObject({
+    status: 'ok',
+    temporal: { ok: true },
+    database: { ok: true },
+    worker: { ok: true },
+  });
   expect(ready.status).toBe(200);
-  expect(await ready.json()).toMatchObject({ status: 'ok', temporal: { ok: true }, database: { ok: true } });
 });
 
 test('every answer carries a request id and security headers; a problem names its request id', async () => {
