@@ -35,6 +35,8 @@ export interface ProcessStackOptions {
   customers: number;
   /** Clocks of seconds, so that closing, surveys and watch polls fall due within a run (chaos); or the product's own (bench). */
   shortClocks: boolean;
+  /** Node options for the worker and API processes (`--cpu-prof`, say); they are then stopped gently. */
+  nodeArgs?: string[];
 }
 
 /** A worker or API process beside the first ones. */
@@ -164,7 +166,7 @@ export class ProcessStack {
   /** The API as `npm start -- --only api` runs it; the worker as it does too, with activities to hold (worker-process.ts). */
   private spawnPart(only: 'worker' | 'api', env: NodeJS.ProcessEnv = {}): ChildProcess {
     const entry = only === 'api' ? ['src/start.ts', '--only', 'api'] : ['src/tools/worker-process.ts'];
-    const child = spawn(process.execPath, ['--import', 'tsx', ...entry], {
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), '--import', 'tsx', ...entry], {
       cwd: ROOT,
       env: { ...this.env(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -364,6 +366,12 @@ export class ProcessStack {
     for (const child of this.replicas) {
       child.kill('SIGTERM');
       if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    }
+    if (this.options.nodeArgs?.length && this.api) {
+      // A profile is written when the process exits by itself.
+      this.api.kill('SIGTERM');
+      await once(this.api, 'exit');
+      this.api = null;
     }
     await this.kill('api');
     if (this.worker) {

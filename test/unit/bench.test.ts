@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { activityShape, sizeOf } from '../../src/tools/bench/histories';
-import { latency, pool } from '../../src/tools/bench/measure';
+import { cpuDuring, cpuMs, latency, pool } from '../../src/tools/bench/measure';
 import { HISTORIES } from '../helpers/disputes';
 
 const recorded = (name: string) =>
@@ -55,4 +55,21 @@ test('the pool keeps at most its concurrency running and returns results in orde
   });
   expect(most).toBe(3);
   expect(results).toEqual([10, 20, 30, 40, 50, 60, 70]);
+});
+
+test('CPU time is read per process from /proc, and what work spent is the difference', async () => {
+  // Spins until this process has spent 200 ms of CPU, however busy the machine is.
+  const spin = (ms: number) => {
+    const start = process.cpuUsage();
+    for (;;) {
+      const used = process.cpuUsage(start);
+      if ((used.user + used.system) / 1000 >= ms) return;
+    }
+  };
+  const { cpuMs: spent } = await cpuDuring({ self: process.pid, gone: undefined }, async () => spin(200));
+  // /proc counts in 10 ms ticks.
+  expect(spent.self).toBeGreaterThanOrEqual(180);
+  expect(spent.bench).toBeGreaterThanOrEqual(200);
+  expect(spent.gone).toBe(0);
+  expect(cpuMs(2 ** 22 + 1)).toBe(0);
 });

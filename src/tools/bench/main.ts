@@ -6,11 +6,12 @@
  * product / bare.
  *
  *   npm run bench -- [--json] [--quick] [--rounds 3] [--open 1000,5000,10000]
- *                    [--postgres <url>] [--scale-out] [--only <figure,...>]
+ *                    [--postgres <url>] [--scale-out] [--only <figure,...>] [--cpu-prof <dir>]
  *
  * --json prints the figures as one JSON object on the last line; --quick runs small samples (a
  * smoke run, not a record); --postgres runs on a fresh database of that server instead of SQLite;
- * --scale-out adds a second worker and API replica (on PostgreSQL) and compares throughput.
+ * --scale-out adds a second worker and API replica (on PostgreSQL) and compares throughput;
+ * --cpu-prof writes CPU profiles of the product's worker and API into that directory.
  * Figures: action, throughput, intake, capacity, history, long, replay, scaleout.
  */
 // Installs a Temporal runtime that logs at WARN, as the tests do; first, before any connection.
@@ -25,12 +26,12 @@ import { workflowBundlePath } from '../../temporal/bundle';
 import { attritionWatchWorkflowId } from '../../../workflows/attrition-watch/messages';
 import { disputeWorkflowId } from '../../../workflows/dispute/messages';
 import { sleep } from '../chaos/load';
-import { ProcessStack } from '../process-stack';
+import { ProcessStack, type ProcessStackOptions } from '../process-stack';
 import { BareStack } from './bare-stack';
 import { BARE_ID_PREFIX, BareDriver, ProductDriver, type Driver } from './drivers';
 import { activityShape, historiesOf, replaySpeed, sizeOf } from './histories';
 import { ninetyDayCase } from './long-cases';
-import { latency, mb, median, pool, residentBytes, round, timed, type Latency } from './measure';
+import { cpuDuring, latency, mb, median, pool, residentBytes, round, timed, type Latency } from './measure';
 import { dataConverter, parsePayloadKeys } from '../../temporal/encryption';
 import { machine, report } from './report';
 
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
       postgres: { type: 'string' },
       'scale-out': { type: 'boolean', default: false },
       only: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const sizes: Sizes = { ...(values.quick ? QUICK : FULL) };
@@ -80,7 +82,8 @@ async function main(): Promise<void> {
   const ratios: Record<string, number> = {};
 
   if ([...only].some((f) => f !== 'long' && f !== 'scaleout')) {
-    Object.assign(figures, await sideBySide(only, sizes, values.postgres, progress, ratios));
+    const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
+    Object.assign(figures, await sideBySide(only, sizes, { postgresUrl: values.postgres, nodeArgs }, progress, ratios));
   }
   if (only.has('long')) {
     progress('a 90-day case, on the time-skipping server');
@@ -100,14 +103,14 @@ async function main(): Promise<void> {
 async function sideBySide(
   only: Set<Figure>,
   sizes: Sizes,
-  postgresUrl: string | undefined,
+  stackOptions: Pick<ProcessStackOptions, 'postgresUrl' | 'nodeArgs'>,
   progress: (line: string) => void,
   ratios: Record<string, number>,
 ): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const customers = Math.max(300, Math.ceil((sizes.open.at(-1)! + sizes.intake + 200) / 25));
   progress(`starting the product (${customers} customers seeded) and the bare baseline in ${dir}`);
-  const stack = await ProcessStack.start({ dir, postgresUrl, customers, shortClocks: false });
+  const stack = await ProcessStack.start({ ...stackOptions, dir, customers, shortClocks: false });
   const bare = await BareStack.start(stack.temporalAddress);
   const out: Record<string, unknown> = {};
   try {
@@ -164,16 +167,36 @@ async function sideBySide(
     }
 
     if (only.has('throughput')) {
-      const rounds = await roundsOf(sizes.rounds, drivers, (d) => caseThroughput(d, sizes.cases, sizes.concurrency));
+      // CPU is counted until the work behind the last answers (writes, messages) is done too.
+      const processes = (d: Driver) =>
+        d === product
+          ? { server: stack.temporalProcess?.pid, worker: stack.worker?.pid, api: stack.api?.pid }
+          : { server: stack.temporalProcess?.pid, worker: bare.worker.pid };
+      const rounds = await roundsOf(sizes.rounds, drivers, async (d) => {
+        const { result, cpuMs } = await cpuDuring(processes(d), async () => {
+          const perSecond = await caseThroughput(d, sizes.cases, sizes.concurrency);
+          await settle();
+          return perSecond;
+        });
+        return { perSecond: result, cpuMs };
+      });
       const perSecond = {
-        product: rounds.map((r) => r.product),
-        bare: rounds.map((r) => r.bare),
+        product: rounds.map((r) => r.product.perSecond),
+        bare: rounds.map((r) => r.bare.perSecond),
       };
+      const perCase = (side: 'product' | 'bare') =>
+        Object.fromEntries(
+          Object.keys(rounds[0][side].cpuMs).map((name) => [
+            name,
+            round(median(rounds.map((r) => r[side].cpuMs[name])) / sizes.cases),
+          ]),
+        );
       out.caseThroughput = {
         casesPerSecond: {
           product: perSecond.product.map((n) => round(n, 2)),
           bare: perSecond.bare.map((n) => round(n, 2)),
         },
+        cpuMsPerCase: { product: perCase('product'), bare: perCase('bare') },
         cases: sizes.cases,
         concurrency: sizes.concurrency,
       };

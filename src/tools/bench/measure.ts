@@ -55,5 +55,34 @@ export function residentBytes(pid: number | undefined): number {
   }
 }
 
+/** CPU time (user and system) a process and everything it started have used, in ms (Linux /proc); 0 when gone. */
+export function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const own = (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return own + children.reduce((sum, child) => sum + cpuMs(Number(child)), 0);
+  } catch {
+    return 0;
+  }
+}
+// Linux counts CPU time in USER_HZ ticks, 100 a second on every architecture it runs on.
+const MS_PER_TICK = 10;
+
+/** CPU each process (and this one, `bench`) spent while `work` ran, in ms. */
+export async function cpuDuring<T>(
+  pids: Record<string, number | undefined>,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpuMs: Record<string, number> }> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const own = process.cpuUsage();
+  const result = await work();
+  const used = process.cpuUsage(own);
+  const spent = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid) - before[name]]));
+  return { result, cpuMs: { ...spent, bench: (used.user + used.system) / 1000 } };
+}
+
 export const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
