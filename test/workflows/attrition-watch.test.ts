@@ -105,6 +105,45 @@ test('the gap of a blocked and reissued card raises no risk from usage, and no o
   expect(view.outreach).toEqual([]);
 });
 
+test('the watch starts knowing how the case stands: intake writes the case once, and the watch hears only changes', async () => {
+  const customer = await bench.newCustomer('steady');
+  const { caseId, handle } = await bench.open({ customer });
+  await bench.settled(caseId, handle);
+  const signals = async () =>
+    ((await watchOf(caseId).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes)
+      .length;
+  /** The read-model writes scheduled before the acknowledgement went out: intake's. */
+  const writes = async () => {
+    const scheduled = ((await handle.fetchHistory()).events ?? []).map(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name,
+    );
+    return scheduled.slice(0, scheduled.indexOf('sendNotification')).filter((name) => name === 'syncCase').length;
+  };
+  // Before, the case wrote itself again after starting its watch and told the watch it was open.
+  expect(await writes()).toBe(1);
+  expect(await signals()).toBe(0);
+  expect((await watchOf(caseId).query(getWatchQuery)).progress).toEqual({
+    resolvedAt: null,
+    closed: false,
+    slaBreaches: 0,
+    customerContacts: 0,
+  });
+
+  const agent = await bench.actor('merchant-disputes-agent-1');
+  await handle.executeUpdate(assignUpdate, {
+    args: [{ actor: agent, assignee: { id: agent.id, role: agent.role, departmentId: agent.departmentId } }],
+  });
+  await handle.executeUpdate(resolveUpdate, {
+    args: [{ actor: agent, outcome: 'customer_favour', rationale: 'Merchant gave no proof' }],
+  });
+  const { resolution } = await bench.settled(caseId, handle);
+  // The assignment changes nothing the watch weighs; the resolution does.
+  expect(await signals()).toBe(1);
+  expect((await watchOf(caseId).query(getWatchQuery)).progress.resolvedAt).toBe(resolution!.at);
+  await bench.keepHistory('watch-knows-progress', handle);
+  await bench.keepHistory('watch-knows-progress-watch', watchOf(caseId));
+});
+
 test('a fall after the resolution is watched but raises no risk, and the customer is reported lost', async () => {
   const customer = await bench.newCustomer('later', ramp(1, 5));
   const { caseId, handle } = await bench.open({ customer });

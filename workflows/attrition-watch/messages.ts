@@ -25,6 +25,8 @@ export interface WatchInput {
   disputeWorkflowId: string;
   /** When the dispute was opened: usage before it is the customer's baseline. */
   openedAt: string;
+  /** How the dispute stands as the watch starts; absent from watches started before it was passed. */
+  progress?: DisputeProgress;
 }
 
 /** What the dispute tells the watch about itself whenever it changes. */

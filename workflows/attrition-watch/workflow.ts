@@ -56,7 +56,7 @@ export interface WatchRun extends WatchInput {
 export async function attritionWatchWorkflow(run: WatchRun): Promise<WatchView> {
   const state: WatchState = run.resume ?? {
     schemaVersion: 1,
-    progress: { resolvedAt: null, closed: false, slaBreaches: 0, customerContacts: 0 },
+    progress: run.progress ?? { resolvedAt: null, closed: false, slaBreaches: 0, customerContacts: 0 },
     latest: null,
     polls: 0,
   };

@@ -14,9 +14,16 @@ import { openOutreach, OUTREACH_PATCH } from './outreach';
 
 /** Cases started before this code have no watch; `patched` keeps their histories replaying. */
 export const WATCH_PATCH = 'attrition-watch';
+/**
+ * Since this patch the watch starts knowing the case's progress. Before, the case committed
+ * after starting it, which wrote an unchanged read model again and told the watch what it knew.
+ */
+export const WATCH_KNOWS_PROGRESS_PATCH = 'watch-knows-progress';
 
 export async function startWatch(c: DisputeCase): Promise<void> {
   const { state } = c;
+  const told = patched(WATCH_KNOWS_PROGRESS_PATCH);
+  const progress = progressOf(c);
   try {
     await startChild(attritionWatchWorkflow, {
       workflowId: attritionWatchWorkflowId(state.caseId),
@@ -26,6 +33,7 @@ export async function startWatch(c: DisputeCase): Promise<void> {
           customerId: state.customerId,
           disputeWorkflowId: workflowInfo().workflowId,
           openedAt: state.openedAt,
+          ...(told ? { progress } : {}),
         },
       ],
       // The watch must outlive this run (continue-as-new) and the case itself, to see whether
@@ -38,11 +46,18 @@ export async function startWatch(c: DisputeCase): Promise<void> {
       ],
       staticSummary: `Attrition watch for dispute ${state.caseId}`,
     });
+    // It knows the progress it started with; nothing to tell it until that changes.
+    if (told) state.progressSent = JSON.stringify(progress);
   } catch (error) {
-    // A watch of this case runs already: the one we would have started.
+    // A watch of this case runs already: the one we would have started (told at the next commit).
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
   state.watching = true;
+}
+
+/** Whether the case commits after starting its watch: runs from before the watch knew its progress did. */
+export function commitsAfterWatchStart(): boolean {
+  return !patched(WATCH_KNOWS_PROGRESS_PATCH);
 }
 
 /**
@@ -71,16 +86,20 @@ export function handleRiskReports(c: DisputeCase): void {
 export function tellWatch(c: DisputeCase): void {
   const { state } = c;
   if (!state.watching) return;
-  const progress: DisputeProgress = {
-    resolvedAt: state.resolution?.at ?? null,
-    closed: state.stage === 'closed',
-    slaBreaches: state.clocks.filter((clock) => clock.kind === 'sla' && clock.breachedAt !== null).length,
-    customerContacts: state.customerContacts,
-  };
+  const progress = progressOf(c);
   const json = JSON.stringify(progress);
   if (json === state.progressSent) return;
   state.progressSent = json;
   const watch = getExternalWorkflowHandle(attritionWatchWorkflowId(state.caseId));
   // The watch may have finished already (a reopened case long after); nothing is lost then.
   void watch.signal(disputeProgressSignal, progress).catch(() => undefined);
+}
+
+function progressOf({ state }: DisputeCase): DisputeProgress {
+  return {
+    resolvedAt: state.resolution?.at ?? null,
+    closed: state.stage === 'closed',
+    slaBreaches: state.clocks.filter((clock) => clock.kind === 'sla' && clock.breachedAt !== null).length,
+    customerContacts: state.customerContacts,
+  };
 }

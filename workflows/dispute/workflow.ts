@@ -5,7 +5,7 @@
  */
 import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { activities } from './activities';
-import { handleRiskReports, startWatch, WATCH_PATCH } from './attrition';
+import { commitsAfterWatchStart, handleRiskReports, startWatch, WATCH_PATCH } from './attrition';
 import { DisputeCase } from './case';
 import type { WakeUp } from './clocks';
 import type { CaseView, DisputeWorkflow } from './messages';
@@ -21,7 +21,7 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
   const watched = c.state.context?.policy.attritionWatch !== false;
   if (watched && !c.state.watching && !c.isClosed() && patched(WATCH_PATCH)) {
     await startWatch(c);
-    await c.commit();
+    if (commitsAfterWatchStart()) await c.commit();
   }
   const mailing = c.mail.run();
 
