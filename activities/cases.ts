@@ -112,6 +112,20 @@ export async function putAlerts(
 
 export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: CaseActivityDeps) {
   const settings: CaseSettings = { ...DEFAULT_CASE_SETTINGS, ...policy };
+  // A calendar's public holidays of a year never change; computing them costs milliseconds per case.
+  const library = new Holidays(holidayCalendar);
+  const holidaysOf = new Map<number, string[]>();
+  const publicHolidays = (year: number): string[] => {
+    let dates = holidaysOf.get(year);
+    if (!dates) {
+      dates = library
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10));
+      holidaysOf.set(year, dates);
+    }
+    return dates;
+  };
   return {
     /** Everything the case is held to, read once at intake: tier, regulation facts, route, policy. */
     async loadCaseContext(input: LoadCaseContextInput): Promise<CaseContext> {
@@ -132,15 +146,9 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
         { reasonCode: input.reasonCode, tier, amountCents: input.amountCents },
       );
       const year = new Date(input.openedAt).getUTCFullYear();
-      const library = new Holidays(holidayCalendar);
       // Two years covers the longest life of a case (90-day clocks plus the reopen window).
       const holidays = [year, year + 1]
-        .flatMap((y) =>
-          library
-            .getHolidays(y)
-            .filter((h) => h.type === 'public')
-            .map((h) => h.date.slice(0, 10)),
-        )
+        .flatMap(publicHolidays)
         .concat(closures.map((c) => c.date.toISOString().slice(0, 10)));
       return {
         tier,
