@@ -468,6 +468,31 @@ test('reopen inside the window; after the window the case is closed for good', a
   await bench.keepHistory('reopen', handle);
 });
 
+test('a note leaves the timer for the next deadline running; the deadlines still fire on time', async () => {
+  const { caseId, handle } = await bench.open();
+  const agent = await takeCase(handle, 'merchant-disputes-agent-1');
+  await bench.settled(caseId, handle);
+  const timers = async () => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    return {
+      started: events.filter((e) => e.timerStartedEventAttributes).length,
+      canceled: events.filter((e) => e.timerCanceledEventAttributes).length,
+    };
+  };
+  const before = await timers();
+  for (const text of ['Called the merchant', 'Merchant will call back', 'No answer yet']) {
+    await handle.executeUpdate(addNoteUpdate, { args: [{ actor: agent, text }] });
+  }
+  await bench.settled(caseId, handle);
+  // Before STEADY_WAKE_PATCH each note cancelled the timer and started the same one again.
+  expect(await timers()).toEqual(before);
+
+  await bench.env.sleep('30 days');
+  const view = await bench.settled(caseId, handle);
+  expect(view.slaBreached).toBe(true);
+  await bench.keepHistory('steady-wake-timer', handle);
+});
+
 test('a withdrawn case closes at once and gives back its provisional credit', async () => {
   const { caseId, handle } = await bench.open({ amountCents: 3_000 });
   const agent = await takeCase(handle, 'merchant-disputes-agent-1');

@@ -10,6 +10,7 @@ import { DisputeCase } from './case';
 import type { WakeUp } from './clocks';
 import type { CaseView, DisputeWorkflow } from './messages';
 import { handleStaffActions } from './staff-actions';
+import { STEADY_WAKE_PATCH, WakeTimer } from './wake-timer';
 import { newCase, resumeCase, type DisputeRun } from './state';
 
 export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
@@ -24,9 +25,10 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
     if (commitsAfterWatchStart()) await c.commit();
   }
   const mailing = c.mail.run();
+  const timer = new WakeTimer();
 
   while (!c.isClosed()) {
-    await actionOrWakeUp(c);
+    await actionOrWakeUp(c, timer);
     if (c.isClosed()) break;
 
     let changed = false;
@@ -45,6 +47,7 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
     if (workflowInfo().continueAsNewSuggested && !c.isClosed()) await continueAsNewWhenIdle(c, run);
   }
 
+  timer.stop();
   // Messages about the closing (a withdrawal, say) still go out; nothing is sent after that.
   c.mail.stop();
   await mailing;
@@ -114,10 +117,14 @@ async function continueAsNewWhenIdle(c: DisputeCase, run: DisputeRun): Promise<n
 }
 
 /** Waits for a staff action, or until the case must do something by itself. */
-function actionOrWakeUp(c: DisputeCase): Promise<unknown> {
+function actionOrWakeUp(c: DisputeCase, timer: WakeTimer): Promise<unknown> {
   const seen = c.state.version;
   const changed = () => c.state.version !== seen || c.isClosed();
   const wake = nextWakeUp(c);
+  if (patched(STEADY_WAKE_PATCH)) {
+    timer.arm(wake, c.now());
+    return condition(() => changed() || timer.rang);
+  }
   return wake ? condition(changed, Math.max(0, wake.at - c.now()), { summary: wake.summary }) : condition(changed);
 }
 
