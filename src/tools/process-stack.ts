@@ -37,6 +37,8 @@ export interface ProcessStackOptions {
   shortClocks: boolean;
   /** Node options for the worker and API processes (`--cpu-prof`, say); they are then stopped gently. */
   nodeArgs?: string[];
+  /** More environment for the worker and API processes (a setting the bench changes). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A worker or API process beside the first ones. */
@@ -139,6 +141,7 @@ export class ProcessStack {
     return {
       ...process.env,
       ...(this.options.shortClocks ? SHORT_CLOCKS : {}),
+      ...this.options.env,
       TEMPORAL_ADDRESS: this.temporalAddress,
       DATABASE_URL: this.appDatabaseUrl,
       PAYLOAD_KEYS: this.payloadKeys,

@@ -12,7 +12,7 @@
  * smoke run, not a record); --postgres runs on a fresh database of that server instead of SQLite;
  * --scale-out adds a second worker and API replica (on PostgreSQL) and compares throughput;
  * --cpu-prof writes CPU profiles of the product's worker and API into that directory.
- * Figures: action, throughput, intake, capacity, history, long, replay, scaleout.
+ * Figures: action, throughput, intake, capacity, history, long, watch, replay, scaleout.
  */
 // Installs a Temporal runtime that logs at WARN, as the tests do; first, before any connection.
 import '../../../test/helpers/quiet-runtime';
@@ -35,7 +35,17 @@ import { cpuDuring, latency, mb, median, pool, residentBytes, round, timed, type
 import { dataConverter, parsePayloadKeys } from '../../temporal/encryption';
 import { machine, report } from './report';
 
-const FIGURES = ['action', 'throughput', 'intake', 'capacity', 'history', 'long', 'replay', 'scaleout'] as const;
+const FIGURES = [
+  'action',
+  'throughput',
+  'intake',
+  'capacity',
+  'history',
+  'long',
+  'watch',
+  'replay',
+  'scaleout',
+] as const;
 type Figure = (typeof FIGURES)[number];
 
 export interface Sizes {
@@ -81,7 +91,7 @@ async function main(): Promise<void> {
   };
   const ratios: Record<string, number> = {};
 
-  if ([...only].some((f) => f !== 'long' && f !== 'scaleout')) {
+  if ([...only].some((f) => f !== 'long' && f !== 'watch' && f !== 'scaleout')) {
     const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
     Object.assign(figures, await sideBySide(only, sizes, { postgresUrl: values.postgres, nodeArgs }, progress, ratios));
   }
@@ -89,6 +99,10 @@ async function main(): Promise<void> {
     progress('a 90-day case, on the time-skipping server');
     const long = await ninetyDayCase();
     figures.longCase = { ...long, wallMs: round(long.wallMs) };
+  }
+  if (only.has('watch')) {
+    progress('an attrition watch across continue-as-new, polling every 0.2 s');
+    figures.watchRun = await watchRun(values.postgres);
   }
   if (only.has('scaleout')) {
     const url = values.postgres ?? process.env.TEST_DATABASE_URL;
@@ -434,6 +448,43 @@ async function capacity(
  * The product on PostgreSQL with one worker and one API, then with a second of each: standard cases
  * at twice the concurrency through both APIs, and a check that every case reached its approval.
  */
+/**
+ * One attrition watch's first run, which continues as new after its 60 looks at the customer:
+ * the events and bytes a run holds, and per look. The watch polls daily; here every 0.2 s
+ * (`WATCH_POLL_HOURS`), on a stack of its own, so the run ends within seconds.
+ */
+async function watchRun(postgresUrl: string | undefined) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-watch-'));
+  const stack = await ProcessStack.start({
+    dir,
+    postgresUrl,
+    customers: 30,
+    shortClocks: false,
+    env: { WATCH_POLL_HOURS: String(0.2 / 3_600) },
+  });
+  try {
+    const product = await ProductDriver.create(stack.db, [stack.apiBase]);
+    const caseId = await product.open();
+    const watchId = attritionWatchWorkflowId(caseId);
+    const deadline = Date.now() + 120_000;
+    let runs = await historiesOf(stack.temporal, watchId).catch(() => []);
+    while (runs.length < 2) {
+      if (Date.now() > deadline) throw new Error(`the watch of ${caseId} did not continue as new within two minutes`);
+      await sleep(1_000);
+      runs = await historiesOf(stack.temporal, watchId).catch(() => []);
+    }
+    const first = runs[0];
+    const looks = (first.events ?? []).filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'usageRiskFacts',
+    ).length;
+    const { events, bytes } = sizeOf([first]);
+    return { looks, events, bytes, eventsPerLook: round(events / looks), bytesPerLook: Math.round(bytes / looks) };
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function scaleOut(postgresUrl: string, sizes: Sizes, progress: (line: string) => void) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
   const stack = await ProcessStack.start({ dir, postgresUrl, customers: 300, shortClocks: false });
