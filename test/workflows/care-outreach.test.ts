@@ -10,7 +10,6 @@ import { attritionWatchWorkflowId, type WatchView } from '../../workflows/attrit
 import {
   approveOfferUpdate,
   claimOutreachUpdate,
-  getCaseQuery,
   recordOutreachOutcomeUpdate,
   requestOfferUpdate,
   resolveUpdate,
@@ -117,7 +116,9 @@ test('falling usage during an open dispute opens one outreach, worked to a save'
   const resolved = await handle.executeUpdate(resolveUpdate, {
     args: [{ actor: investigator, outcome: 'customer_favour', rationale: 'Merchant gave no proof' }],
   });
-  expect(resolved.priority).toBe('normal');
+  // The stage is read from the answer: once the watch's result is in, the time-skipping server
+  // may run on to the case's only timer left, the end of its reopen window, and close it.
+  expect(resolved).toMatchObject({ stage: 'resolved', priority: 'normal' });
   const watch = (await bench.env.client.workflow.getHandle(attritionWatchWorkflowId(caseId)).result()) as WatchView;
   expect(watch.outcome).toBe('retained');
   expect(await bench.readModel(caseId)).toMatchObject({ retentionOutcome: 'retained', careVerdict: 'saved' });
@@ -127,7 +128,6 @@ test('falling usage during an open dispute opens one outreach, worked to a save'
     expect.arrayContaining(['priority_raised', 'outreach_claimed', 'offer_requested', 'offer_approved']),
   );
   expect(types).toEqual(expect.arrayContaining(['outreach_completed', 'concession_granted']));
-  expect((await handle.query(getCaseQuery)).stage).toBe('resolved');
   await bench.keepHistory('care-outreach', handle);
   await bench.keepHistory(
     'attrition-watch-saved',
