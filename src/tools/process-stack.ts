@@ -11,6 +11,7 @@ import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream }
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { seed } from '../../prisma/seed';
 import { attritionRiskSignal } from '../../workflows/dispute/messages';
 import { loadConfig } from '../config';
@@ -119,13 +120,28 @@ export class ProcessStack {
       dataConverter: dataConverter(parsePayloadKeys(payloadKeys, 'the chaos key')),
     });
     const stack = new ProcessStack(options, ports, db, appDatabaseUrl, proxy, drop, temporal, payloadKeys);
-    await stack.startTemporal();
-    // The sinks before the worker: nothing may be sent that no sink kept.
-    await stack.mailUp();
-    await stack.smsUp();
-    await stack.startWorker();
-    await stack.startApi();
+    try {
+      await stack.startTemporal();
+      // The sinks before the worker: nothing may be sent that no sink kept.
+      await stack.mailUp();
+      await stack.smsUp();
+      await stack.startWorker();
+      await stack.startApi();
+    } catch (error) {
+      // What started is stopped: a dev server left behind outlives the test that failed.
+      await stack.stop().catch(() => undefined);
+      throw error;
+    }
     return stack;
+  }
+
+  processes(): { server?: number; worker?: number; api?: number } {
+    return { server: this.temporalProcess?.pid, worker: this.worker?.pid, api: this.api?.pid };
+  }
+
+  /** Opens this stack's payloads, to replay its histories as its worker would. */
+  replayConverter(): DataConverter {
+    return dataConverter(parsePayloadKeys(this.payloadKeys, 'the stack key'), 'refuse', 'mark');
   }
 
   get temporalAddress(): string {
@@ -366,22 +382,12 @@ export class ProcessStack {
 
   async stop(): Promise<void> {
     await this.databaseUp();
-    for (const child of this.replicas) {
-      child.kill('SIGTERM');
-      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
-    }
-    if (this.options.nodeArgs?.length && this.api) {
-      // A profile is written when the process exits by itself.
-      this.api.kill('SIGTERM');
-      await once(this.api, 'exit');
-      this.api = null;
-    }
+    for (const child of this.replicas) await stopGently(child);
+    // The API is killed outright unless profiled: a profile is written when a process exits by itself.
+    if (this.options.nodeArgs?.length) await stopGently(this.api);
     await this.kill('api');
-    if (this.worker) {
-      this.worker.kill('SIGTERM');
-      await once(this.worker, 'exit');
-      this.worker = null;
-    }
+    await stopGently(this.worker);
+    this.worker = null;
     await this.temporal.connection.close();
     await this.stopTemporal();
     await this.mailDown();
@@ -444,4 +450,11 @@ async function waitFor(url: string, child: ChildProcess, name: string): Promise<
     if (Date.now() > deadline) throw new Error(`the ${name} did not answer ${url} within a minute`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** SIGTERM, then wait for the exit, unless the process is gone already. */
+async function stopGently(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
 }

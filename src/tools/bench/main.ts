@@ -7,11 +7,14 @@
  *
  *   npm run bench -- [--json] [--quick] [--rounds 3] [--open 1000,5000,10000]
  *                    [--postgres <url>] [--scale-out] [--only <figure,...>] [--cpu-prof <dir>]
+ *                    [--running [--api <url>]]
  *
  * --json prints the figures as one JSON object on the last line; --quick runs small samples (a
  * smoke run, not a record); --postgres runs on a fresh database of that server instead of SQLite;
  * --scale-out adds a second worker and API replica (on PostgreSQL) and compares throughput;
- * --cpu-prof writes CPU profiles of the product's worker and API into that directory.
+ * --cpu-prof writes CPU profiles of the product's worker and API into that directory; --running
+ * measures a product already running (the environment `npm start` reads names its Temporal,
+ * database and keys; --api its API, by default on the configured port) instead of starting one.
  * Figures: action, throughput, intake, capacity, history, long, watch, replay, scaleout.
  */
 // Installs a Temporal runtime that logs at WARN, as the tests do; first, before any connection.
@@ -26,13 +29,13 @@ import { workflowBundlePath } from '../../temporal/bundle';
 import { attritionWatchWorkflowId } from '../../../workflows/attrition-watch/messages';
 import { disputeWorkflowId } from '../../../workflows/dispute/messages';
 import { sleep } from '../chaos/load';
-import { ProcessStack, type ProcessStackOptions } from '../process-stack';
+import { ProcessStack } from '../process-stack';
+import { RunningProduct, type BenchedProduct } from './product';
 import { BareStack } from './bare-stack';
 import { BARE_ID_PREFIX, BareDriver, ProductDriver, type Driver } from './drivers';
 import { activityShape, historiesOf, replaySpeed, sizeOf } from './histories';
 import { ninetyDayCase } from './long-cases';
 import { cpuDuring, latency, mb, median, pool, residentBytes, round, timed, type Latency } from './measure';
-import { dataConverter, parsePayloadKeys } from '../../temporal/encryption';
 import { machine, report } from './report';
 
 const FIGURES = [
@@ -71,6 +74,8 @@ async function main(): Promise<void> {
       'scale-out': { type: 'boolean', default: false },
       only: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      running: { type: 'boolean', default: false },
+      api: { type: 'string' },
     },
   });
   const sizes: Sizes = { ...(values.quick ? QUICK : FULL) };
@@ -83,6 +88,12 @@ async function main(): Promise<void> {
   for (const figure of only)
     if (!FIGURES.includes(figure)) throw new Error(`--only: no figure ${figure}; figures: ${FIGURES.join(', ')}`);
   const progress = (line: string) => console.error(`bench: ${line}`);
+  if (values.running && (values.postgres || values['cpu-prof'])) {
+    throw new Error(
+      '--running measures the product as it runs: --postgres and --cpu-prof apply to a stack the bench starts',
+    );
+  }
+  if (values.api && !values.running) throw new Error("--api names a running product's API: pass --running too");
 
   const figures: Record<string, unknown> = {
     machine: machine(),
@@ -93,7 +104,15 @@ async function main(): Promise<void> {
 
   if ([...only].some((f) => f !== 'long' && f !== 'watch' && f !== 'scaleout')) {
     const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
-    Object.assign(figures, await sideBySide(only, sizes, { postgresUrl: values.postgres, nodeArgs }, progress, ratios));
+    const startProduct = async (customers: number, dir: string): Promise<BenchedProduct> => {
+      if (values.running) {
+        progress(`measuring the running product, its API at ${values.api ?? 'the configured port'}`);
+        return RunningProduct.connect(values.api);
+      }
+      progress(`starting the product (${customers} customers seeded) and the bare baseline in ${dir}`);
+      return ProcessStack.start({ postgresUrl: values.postgres, nodeArgs, dir, customers, shortClocks: false });
+    };
+    Object.assign(figures, await sideBySide(only, sizes, startProduct, progress, ratios));
   }
   if (only.has('long')) {
     progress('a 90-day case, on the time-skipping server');
@@ -117,14 +136,13 @@ async function main(): Promise<void> {
 async function sideBySide(
   only: Set<Figure>,
   sizes: Sizes,
-  stackOptions: Pick<ProcessStackOptions, 'postgresUrl' | 'nodeArgs'>,
+  startProduct: (customers: number, dir: string) => Promise<BenchedProduct>,
   progress: (line: string) => void,
   ratios: Record<string, number>,
 ): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const customers = Math.max(300, Math.ceil((sizes.open.at(-1)! + sizes.intake + 200) / 25));
-  progress(`starting the product (${customers} customers seeded) and the bare baseline in ${dir}`);
-  const stack = await ProcessStack.start({ ...stackOptions, dir, customers, shortClocks: false });
+  const stack = await startProduct(customers, dir);
   const bare = await BareStack.start(stack.temporalAddress);
   const out: Record<string, unknown> = {};
   try {
@@ -183,9 +201,7 @@ async function sideBySide(
     if (only.has('throughput')) {
       // CPU is counted until the work behind the last answers (writes, messages) is done too.
       const processes = (d: Driver) =>
-        d === product
-          ? { server: stack.temporalProcess?.pid, worker: stack.worker?.pid, api: stack.api?.pid }
-          : { server: stack.temporalProcess?.pid, worker: bare.worker.pid };
+        d === product ? stack.processes() : { server: stack.processes().server, worker: bare.worker.pid };
       const rounds = await roundsOf(sizes.rounds, drivers, async (d) => {
         const { result, cpuMs } = await cpuDuring(processes(d), async () => {
           const perSecond = await caseThroughput(d, sizes.cases, sizes.concurrency);
@@ -231,11 +247,10 @@ async function sideBySide(
       );
       await settle();
       const bareHistories = await Promise.all(bareIds.map(async (id) => (await historiesOf(bare.client, id))[0]));
-      const keys = parsePayloadKeys(stack.payloadKeys, 'the bench key');
       const speed = {
         product: await replaySpeed(productHistories, {
           workflowBundle: { codePath: await workflowBundlePath(path.join(loadConfig().dataDir, 'cache')) },
-          dataConverter: dataConverter(keys, 'refuse', 'mark'),
+          dataConverter: stack.replayConverter(),
         }),
         bare: await replaySpeed(bareHistories, { workflowsPath: require.resolve('./bare-workflow') }),
       };
@@ -263,7 +278,9 @@ async function sideBySide(
       progress(`intake ${intake.product.casesPerSecond} cases/s (bare ${intake.bare.casesPerSecond})`);
     }
 
-    if (only.has('capacity')) {
+    if (only.has('capacity') && !stack.processes().worker) {
+      progress('capacity: skipped, it measures the memory of processes the bench started');
+    } else if (only.has('capacity')) {
       out.capacity = await capacity(stack, bare, drivers, sizes, progress);
       const top = (out.capacity as { perOpenCaseKb: { product: number; bare: number } }).perOpenCaseKb;
       ratios.memoryPerOpenCase = round(top.product / top.bare, 2);
@@ -352,7 +369,7 @@ async function intakeRate(driver: Driver, cases: number, concurrency: number) {
 }
 
 /** The workflow ids of the latest cases that reached their resolution. */
-async function resolvedCases(stack: ProcessStack, count: number): Promise<string[]> {
+async function resolvedCases(stack: BenchedProduct, count: number): Promise<string[]> {
   const rows = await stack.db.case.findMany({
     where: { stage: 'resolved' },
     orderBy: { openedAt: 'desc' },
@@ -391,16 +408,16 @@ async function untilWatched(openNow: (prefix: string) => Promise<number>): Promi
  * bare cases (each waiting on a timer); worker, API and server resident memory at each level.
  */
 async function capacity(
-  stack: ProcessStack,
+  stack: BenchedProduct,
   bare: BareStack,
   [product, baseline]: [Driver, Driver],
   sizes: Sizes,
   progress: (line: string) => void,
 ) {
   const memory = (): Memory => ({
-    workerMb: mb(residentBytes(stack.worker?.pid)),
-    apiMb: mb(residentBytes(stack.api?.pid)),
-    serverMb: mb(residentBytes(stack.temporalProcess?.pid)),
+    workerMb: mb(residentBytes(stack.processes().worker)),
+    apiMb: mb(residentBytes(stack.processes().api)),
+    serverMb: mb(residentBytes(stack.processes().server)),
     bareWorkerMb: mb(residentBytes(bare.worker.pid)),
   });
   const openNow = async (prefix: string) =>

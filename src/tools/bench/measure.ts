@@ -71,11 +71,12 @@ export function cpuMs(pid: number | undefined): number {
 // Linux counts CPU time in USER_HZ ticks, 100 a second on every architecture it runs on.
 const MS_PER_TICK = 10;
 
-/** CPU each process (and this one, `bench`) spent while `work` ran, in ms. */
+/** CPU each process (and this one, `bench`) spent while `work` ran, in ms; processes without an id are left out. */
 export async function cpuDuring<T>(
-  pids: Record<string, number | undefined>,
+  processes: Record<string, number | undefined>,
   work: () => Promise<T>,
 ): Promise<{ result: T; cpuMs: Record<string, number> }> {
+  const pids = Object.fromEntries(Object.entries(processes).filter(([, pid]) => pid !== undefined));
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
   const own = process.cpuUsage();
   const result = await work();
