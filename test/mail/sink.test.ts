@@ -1,4 +1,5 @@
 /** The local SMTP sink, spoken to over real SMTP by nodemailer. */
+import net from 'node:net';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { startMailSink, type MailSink } from '../../src/mail/sink';
@@ -68,4 +69,29 @@ test('keeps its messages across a restart', async () => {
   sink = await startMailSink({ smtpPort, httpPort, file });
   expect(sink.messages('jane.morgan@example.com')).toHaveLength(1);
   expect(sink.messages()).toHaveLength(2);
+});
+
+test('a sender that dies mid-conversation (a killed worker) does not take the sink down', async () => {
+  const errors: unknown[] = [];
+  const onUncaught = (error: unknown) => errors.push(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    const socket = net.connect(smtpPort, '127.0.0.1');
+    await new Promise((resolve) => socket.once('data', resolve)); // the greeting
+    socket.write('EHLO worker\r\n');
+    await new Promise((resolve) => socket.once('data', resolve));
+    socket.resetAndDestroy(); // a TCP reset, as a SIGKILLed process's connection ends
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+  expect(errors).toEqual([]);
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+  await transport.sendMail({
+    from: 'disputes@bank.example',
+    to: 'after@example.com',
+    subject: 'Still here',
+    text: 'x',
+  });
+  expect(sink.messages('after@example.com').map((m) => m.subject)).toEqual(['Still here']);
 });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { freePort } from '../../ports';
 
 /**
  * A TCP proxy in front of a server (PostgreSQL, say) that a test can cut: `cut()` drops every
@@ -14,11 +15,8 @@ export class TcpProxy {
   ) {}
 
   static async start(target: { host: string; port: number }): Promise<TcpProxy> {
-    const probe = net.createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
-    const proxy = new TcpProxy(port, target);
+    // Outside the range outgoing connections take theirs from: the proxy listens on it again after each cut.
+    const proxy = new TcpProxy(await freePort(), target);
     await proxy.restore();
     return proxy;
   }
@@ -36,7 +34,10 @@ export class TcpProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((resolve) => listener.listen(this.port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(this.port, '127.0.0.1', resolve);
+    });
     this.listener = listener;
   }
 
