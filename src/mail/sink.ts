@@ -4,6 +4,7 @@ import path from 'node:path';
 import express from 'express';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { log } from '../log';
 import { assertPortFree } from '../ports';
 
 /** A message the sink received over SMTP. */
@@ -72,6 +73,9 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
     smtp.once('error', reject);
     smtp.listen(smtpPort, '127.0.0.1', () => resolve());
   });
+  // A sender that dies mid-message (a killed worker) resets its connection, and smtp-server
+  // reports that as an 'error' event: unheard, it would take down the process the sink runs in.
+  smtp.on('error', (error) => log.warn({ err: error.message }, 'mail sink: a sender connection failed'));
 
   const messages = (recipient?: string) =>
     recipient ? stored.filter((m) => m.to.includes(recipient.toLowerCase())) : [...stored];

@@ -80,6 +80,9 @@ test('a sender that dies mid-conversation (a killed worker) does not take the si
     await new Promise((resolve) => socket.once('data', resolve)); // the greeting
     socket.write('EHLO worker\r\n');
     await new Promise((resolve) => socket.once('data', resolve));
+    // Mid-message: smtp-server stays quiet about a reset before MAIL FROM, and raises one after it.
+    socket.write('MAIL FROM:<disputes@bank.example>\r\n');
+    await new Promise((resolve) => socket.once('data', resolve));
     socket.resetAndDestroy(); // a TCP reset, as a SIGKILLed process's connection ends
     await new Promise((resolve) => setTimeout(resolve, 300));
   } finally {
