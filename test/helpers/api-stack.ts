@@ -97,12 +97,12 @@ export class ApiStack {
 
   private readonly tokens = new Map<string, string>();
 
-  /** The Authorization header of `actor`, with a token issued once per test run. */
   /** Waits until the case's read model reached the case's version: an action answers before its write lands. */
   caughtUp(caseId: string): Promise<void> {
     return readModelCaughtUp(this.db, this.env.client, caseId);
   }
 
+  /** The Authorization header of `actor`, with a token issued once per test run. */
   async auth(actor: string): Promise<{ Authorization: string }> {
     let token = this.tokens.get(actor);
     if (!token) {

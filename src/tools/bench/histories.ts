@@ -4,7 +4,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import type { ActionShape } from './drivers';
 
-type History = temporal.api.history.v1.IHistory;
+export type History = temporal.api.history.v1.IHistory;
 const EventType = temporal.api.enums.v1.EventType;
 
 export interface HistorySize {

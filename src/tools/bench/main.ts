@@ -33,7 +33,7 @@ import { ProcessStack } from '../process-stack';
 import { RunningProduct, type BenchedProduct } from './product';
 import { BareStack } from './bare-stack';
 import { BARE_ID_PREFIX, BareDriver, ProductDriver, type Driver } from './drivers';
-import { activityShape, historiesOf, replaySpeed, sizeOf } from './histories';
+import { activityShape, historiesOf, replaySpeed, sizeOf, type History } from './histories';
 import { ninetyDayCase } from './long-cases';
 import { cpuDuring, latency, mb, median, pool, residentBytes, round, timed, type Latency } from './measure';
 import { machine, report } from './report';
@@ -484,22 +484,26 @@ async function watchRun(postgresUrl: string | undefined) {
     const caseId = await product.open();
     const watchId = attritionWatchWorkflowId(caseId);
     const deadline = Date.now() + 120_000;
-    let runs = await historiesOf(stack.temporal, watchId).catch(() => []);
-    while (runs.length < 2) {
+    // Its runs, once there are two (the watch may not have started when first asked).
+    for (;;) {
+      const runs = await historiesOf(stack.temporal, watchId).catch(() => []);
+      if (runs.length >= 2) return lookSizes(runs[0]);
       if (Date.now() > deadline) throw new Error(`the watch of ${caseId} did not continue as new within two minutes`);
       await sleep(1_000);
-      runs = await historiesOf(stack.temporal, watchId).catch(() => []);
     }
-    const first = runs[0];
-    const looks = (first.events ?? []).filter(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'usageRiskFacts',
-    ).length;
-    const { events, bytes } = sizeOf([first]);
-    return { looks, events, bytes, eventsPerLook: round(events / looks), bytesPerLook: Math.round(bytes / looks) };
   } finally {
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A watch run's events and bytes, in all and per look at the customer. */
+function lookSizes(run: History) {
+  const looks = (run.events ?? []).filter(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'usageRiskFacts',
+  ).length;
+  const { events, bytes } = sizeOf([run]);
+  return { looks, events, bytes, eventsPerLook: round(events / looks), bytesPerLook: Math.round(bytes / looks) };
 }
 
 async function scaleOut(postgresUrl: string, sizes: Sizes, progress: (line: string) => void) {

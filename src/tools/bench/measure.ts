@@ -44,32 +44,33 @@ export async function timed(work: () => Promise<unknown>): Promise<number> {
 
 /** Resident memory of a process and everything it started, in bytes (Linux /proc); 0 when gone. */
 export function residentBytes(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const own = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    return own + children.reduce((sum, child) => sum + residentBytes(Number(child)), 0);
-  } catch {
-    return 0;
-  }
+  return overProcessTree(pid, (own) => {
+    const status = readFileSync(`/proc/${own}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  });
 }
 
 /** CPU time (user and system) a process and everything it started have used, in ms (Linux /proc); 0 when gone. */
 export function cpuMs(pid: number | undefined): number {
+  return overProcessTree(pid, (own) => {
+    // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${own}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+  });
+}
+// Linux counts CPU time in USER_HZ ticks, 100 a second on every architecture it runs on.
+const MS_PER_TICK = 10;
+
+/** `measure` of a process plus that of every process it started, down the tree; 0 for one gone. */
+function overProcessTree(pid: number | undefined, measure: (pid: number) => number): number {
   if (!pid) return 0;
   try {
-    // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    const own = (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
     const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    return own + children.reduce((sum, child) => sum + cpuMs(Number(child)), 0);
+    return measure(pid) + children.reduce((sum, child) => sum + overProcessTree(Number(child), measure), 0);
   } catch {
     return 0;
   }
 }
-// Linux counts CPU time in USER_HZ ticks, 100 a second on every architecture it runs on.
-const MS_PER_TICK = 10;
 
 /** CPU each process (and this one, `bench`) spent while `work` ran, in ms; processes without an id are left out. */
 export async function cpuDuring<T>(
