@@ -7,11 +7,11 @@ cd "$(dirname "$0")/.."
 hash_of() { cat "$@" | sha256sum | cut -c1-64; }
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
-# 1. Node dependencies, exactly as locked.
+# 1. Node dependencies, exactly as locked: `npm ci` never rewrites package-lock.json.
 want=$(hash_of package-lock.json)
 if ! stamp_ok node_modules/.setup-stamp "$want"; then
   echo "setup: installing node dependencies"
-  npm install --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > node_modules/.setup-stamp
 fi
 
