@@ -56,10 +56,10 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(docsRoutes());
   app.use(codecSignInRoutes({ db: deps.db, jwt: deps.jwt ?? null }));
   // Every call with a credential is audited, refusals included (so the audit comes before
-  // authentication), and counted against its credential's rate limit.
+  // authentication), and counted against its staff member's rate limit.
   app.use(STAFF_PATHS, auditStaffCalls(deps.db));
-  app.use(STAFF_PATHS, perCredential(limits.perCredential));
   app.use(STAFF_PATHS, authenticate(deps.db, deps.jwt ?? null));
+  app.use(STAFF_PATHS, perCredential(limits.perCredential));
   app.use(feedRoutes(deps));
   app.use(caseRoutes(deps));
   app.use(actionRoutes(deps));

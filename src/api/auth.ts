@@ -13,6 +13,9 @@ import { isDatabaseOutage } from '../db/outage';
 import type { Actor } from '../../workflows/dispute/messages';
 import { Problem } from './problem';
 
+/** RFC 6750's b64token after `Bearer ` and a single space. */
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+
 export function authenticate(db: Db, jwt: JwtVerifier | null = null): RequestHandler {
   const verified = new VerifiedCredentials();
   return async (req, res, next) => {
@@ -21,8 +24,10 @@ export function authenticate(db: Db, jwt: JwtVerifier | null = null): RequestHan
       const hint = req.get('X-Actor') ? '; X-Actor is not accepted as identity' : '';
       throw unauthenticated(`is required: Bearer <token>${hint}`);
     }
-    const [scheme, token] = header.split(/\s+/, 2);
-    if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('must be Bearer <token>');
+    // One spelling only: a variant (case, spaces, trailing words) is refused rather than read as
+    // the same credential, so nothing keyed on the header can be told two of them apart.
+    const token = BEARER.exec(header)?.[1];
+    if (!token) throw unauthenticated('must be exactly "Bearer <token>": one space, no other words');
     let check: TokenCheck;
     try {
       check = jwt && looksLikeJwt(token) ? await fromJwt(db, jwt, token) : await verifyToken(db, token);

@@ -4,9 +4,9 @@
  * or runaway token cannot starve its colleagues behind the same proxy. Over the limit: `429`
  * problem+json with `Retry-After`. Counters live in the process (one API replica counts alone).
  */
-import { createHash } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { actorOf } from './auth';
 import { Problem, sendProblem } from './problem';
 
 export interface RateLimitSettings {
@@ -20,7 +20,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = { perAddress: 1200, perCre
 
 const WINDOW_MS = 60_000;
 
-function limiter(limit: number, name: string, key: (req: Parameters<RequestHandler>[0]) => string): RequestHandler {
+function limiter(limit: number, name: string, key: (req: Request, res: Response) => string): RequestHandler {
   return rateLimit({
     windowMs: WINDOW_MS,
     limit,
@@ -48,12 +48,10 @@ export function perAddress(limit: number): RequestHandler {
   return limiter(limit, 'from this address', (req) => ipKeyGenerator(req.ip ?? 'unknown'));
 }
 
-/** Keyed by a hash of the bearer credential (never the credential itself); none: by address. */
+/**
+ * Keyed by who authenticated: one budget per member of staff (or system), whichever of their
+ * tokens or JWTs they use. So it runs after authentication; the address budget guards before it.
+ */
 export function perCredential(limit: number): RequestHandler {
-  return limiter(limit, 'with this credential', (req) => {
-    const credential = req.get('Authorization');
-    return credential
-      ? createHash('sha256').update(credential).digest('hex')
-      : `address:${ipKeyGenerator(req.ip ?? 'unknown')}`;
-  });
+  return limiter(limit, 'by this member of staff', (_req, res) => `staff:${actorOf(res).id}`);
 }

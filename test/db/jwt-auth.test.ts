@@ -34,13 +34,14 @@ async function api(settings: Omit<JwtSettings, 'issuer' | 'audience' | 'staffCla
   return listen(createServer(createApp({ db, temporal, taskQueue: 'unused', jwt })));
 }
 
-const sign = (keys: Keys, claims: { sub?: string; iss?: string; aud?: string; exp?: string | number }, kid = 'k1') => {
+type Claims = { sub?: string; iss?: string; aud?: string; exp?: string | number | null };
+const sign = (keys: Keys, claims: Claims, kid = 'k1', alg = 'ES256') => {
   const jwt = new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', kid })
+    .setProtectedHeader({ alg, kid })
     .setIssuer(claims.iss ?? ISSUER)
     .setAudience(claims.aud ?? AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(claims.exp ?? '5m');
+    .setIssuedAt();
+  if (claims.exp !== null) jwt.setExpirationTime(claims.exp ?? '5m');
   if (claims.sub) jwt.setSubject(claims.sub);
   return jwt.sign(keys.privateKey);
 };
@@ -86,8 +87,31 @@ test('a JWKS endpoint: keys it publishes verify; others are refused', async () =
   const jwks = await listen(
     createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] }))),
   );
-  const base = await api({ jwksUrl: `${jwks}/.well-known/jwks.json` });
+  const base = await api({ jwksUrl: `${jwks}/.well-known/jwks.json`, algorithm: 'ES256' });
   expect((await get(base, await sign(signing, { sub: 'admin' }))).status).toBe(200);
   const unpublished = await get(base, await sign(stranger, { sub: 'admin' }, 'k2'));
   expect(unpublished).toMatchObject({ status: 401, detail: expect.stringMatching(/key the identity provider/) });
+});
+
+test('a JWT must expire, within a day, and be signed with the configured algorithm', async () => {
+  const base = await api({ publicKeyPem: await exportSPKI(signing.publicKey), algorithm: 'ES256' });
+  expect(await get(base, await sign(signing, { sub: 'admin', exp: null }))).toEqual({
+    status: 401,
+    detail: expect.stringMatching(/has no exp claim: it must expire/),
+  });
+  expect(await get(base, await sign(signing, { sub: 'admin', exp: '30d' }))).toEqual({
+    status: 401,
+    detail: expect.stringMatching(/expires more than 24 hours ahead/),
+  });
+  expect((await get(base, await sign(signing, { sub: 'admin', exp: '23h' }))).status).toBe(200);
+});
+
+test('an RSA key configured for RS256 takes no PS256 token, though the key could verify it', async () => {
+  const rsa = await generateKeyPair('RS256', { extractable: true });
+  const base = await api({ publicKeyPem: await exportSPKI(rsa.publicKey), algorithm: 'RS256' });
+  expect((await get(base, await sign(rsa, { sub: 'admin' }, 'k1', 'RS256'))).status).toBe(200);
+  expect(await get(base, await sign(rsa, { sub: 'admin' }, 'k1', 'PS256'))).toEqual({
+    status: 401,
+    detail: expect.stringMatching(/is signed with PS256; only RS256 is accepted/),
+  });
 });

@@ -4,7 +4,8 @@
  * claimed name is never identity; auditors read and change nothing. No Temporal is needed: the
  * API's client here could never connect, and nothing below reaches it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
@@ -14,6 +15,8 @@ import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { DAY_MS } from '../../workflows/domain/time';
 import { migratedSqlite } from '../helpers/db';
+
+const run = promisify(execFile);
 
 let db: Db;
 let url: string;
@@ -80,7 +83,7 @@ test('only admins issue and revoke tokens, and a bad request names its field', a
 
 test.each([
   ['no credential', undefined, /Authorization: is required/],
-  ['another scheme', 'Basic YWRtaW46YWRtaW4=', /must be Bearer/],
+  ['another scheme', 'Basic YWRtaW46YWRtaW4=', /must be exactly "Bearer <token>"/],
   ['a token of another system', 'Bearer abc.def.ghi', /not a Proactive Care token/],
   ['an unknown token', 'Bearer pct_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /not a known token/],
 ])('%s is refused with 401', async (_name, authorization, detail) => {
@@ -109,18 +112,22 @@ test('auditors read every case and change nothing', async () => {
   expect((await request('POST', '/cases/DSP-ANY/notes', auditor, { text: 'x' })).status).toBe(403);
 });
 
-test('npm run staff issues, lists and revokes tokens from a shell', () => {
-  const staff = (...args: string[]) =>
-    execFileSync(process.execPath, ['--import', 'tsx', 'src/tools/staff.ts', 'token', ...args], {
-      env: { ...process.env, DATABASE_URL: url },
-      encoding: 'utf8',
-    });
-  const issued = staff('issue', 'chargebacks-agent-1', '--days', '3', '--label', 'cli');
+// The command runs beside the event loop, not blocking it: a blocked loop left this file's
+// keep-alive connection to the API idle past its timeout, and the next request met a reset.
+test('npm run staff issues, lists and revokes tokens from a shell', async () => {
+  const staff = async (...args: string[]) =>
+    (
+      await run(process.execPath, ['--import', 'tsx', 'src/tools/staff.ts', 'token', ...args], {
+        env: { ...process.env, DATABASE_URL: url },
+        encoding: 'utf8',
+      })
+    ).stdout;
+  const issued = await staff('issue', 'chargebacks-agent-1', '--days', '3', '--label', 'cli');
   const [, id] = /Token (tok_[\w-]+)/.exec(issued)!;
   expect(issued).toMatch(/pct_[\w-]{43}/);
-  expect(staff('list', 'chargebacks-agent-1')).toContain(`${id}  expires`);
-  expect(staff('revoke', id)).toContain('revoked at');
-  expect(staff('list', 'chargebacks-agent-1')).toContain(`${id}  revoked`);
+  expect(await staff('list', 'chargebacks-agent-1')).toContain(`${id}  expires`);
+  expect(await staff('revoke', id)).toContain('revoked at');
+  expect(await staff('list', 'chargebacks-agent-1')).toContain(`${id}  revoked`);
 });
 
 test('every staff call is audited: who, what, which case, accepted or refused and why', async () => {
@@ -162,6 +169,31 @@ test('rate limits per credential and per address answer 429 with RateLimit heade
     expect((await get(second)).status).toBe(200);
     const rest = [await get(second), await get(second), await fetch(`${at}/healthz`)];
     expect(rest.map((r) => r.status)).toEqual([200, 200, 429]);
+  } finally {
+    small.close();
+  }
+});
+
+test('the per-credential budget is counted by the staff member, however the header is spelled', async () => {
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const limited = createApp({ db, temporal, taskQueue: 'unused', rateLimits: { perAddress: 1000, perCredential: 2 } });
+  const small = limited.listen(0);
+  const at = `http://127.0.0.1:${(small.address() as AddressInfo).port}`;
+  try {
+    const token = (await as('care-agent-1')).slice('Bearer '.length);
+    const get = (authorization: string) => fetch(`${at}/alerts`, { headers: { Authorization: authorization } });
+    expect([(await get(`Bearer ${token}`)).status, (await get(`Bearer ${token}`)).status]).toEqual([200, 200]);
+    // Spelled another way, the same token is not a fresh budget: it is not a credential at all.
+    for (const variant of [`Bearer ${token} x1`, `bearer ${token}`, `Bearer  ${token}`, `Bearer\t${token}`]) {
+      const res = await get(variant);
+      expect([variant, res.status]).toEqual([variant, 401]);
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/must be exactly "Bearer <token>"/);
+    }
+    // HTTP trims a header's surrounding spaces: that is the same spelling, and the same budget.
+    expect((await get(` Bearer ${token} `)).status).toBe(429);
+    // Another token of the same person shares the person's budget.
+    expect((await get(await as('care-agent-1'))).status).toBe(429);
+    expect((await get(await as('care-agent-2'))).status).toBe(200);
   } finally {
     small.close();
   }
