@@ -9,6 +9,7 @@ import {
 import type { DataConverter } from '@temporalio/common';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { Config } from '../config';
+import { CLIENT_INTERCEPTORS } from './bound-requests';
 import type { Refusal } from './codec';
 import { dataConverter, loadPayloadKeys } from './encryption';
 
@@ -28,10 +29,15 @@ export function connectionOptions(t: TemporalConfig) {
   return { address: t.address, tls, apiKey: t.apiKey };
 }
 
-/** A client whose payloads are sealed with the configured keys. */
+/** A client whose payloads are sealed with the configured keys, and whose staff actions are bound. */
 export async function connectClient(t: TemporalConfig): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(t));
-  return new Client({ connection, namespace: t.namespace, dataConverter: temporalDataConverter(t) });
+  return new Client({
+    connection,
+    namespace: t.namespace,
+    dataConverter: temporalDataConverter(t),
+    interceptors: CLIENT_INTERCEPTORS,
+  });
 }
 
 export function temporalDataConverter(t: TemporalConfig, refusal: Refusal = 'throw'): DataConverter {

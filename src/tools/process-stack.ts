@@ -5,6 +5,7 @@
  * sinks in this process (each can go down and come back), and the database (a SQLite file another
  * process can lock, or PostgreSQL behind a proxy that can be cut).
  */
+import { CLIENT_INTERCEPTORS } from '../temporal/bound-requests';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
@@ -118,6 +119,7 @@ export class ProcessStack {
     const temporal = new Client({
       connection: Connection.lazy({ address: `127.0.0.1:${ports.temporal}` }),
       dataConverter: dataConverter(parsePayloadKeys(payloadKeys, 'the chaos key')),
+      interceptors: CLIENT_INTERCEPTORS,
     });
     const stack = new ProcessStack(options, ports, db, appDatabaseUrl, proxy, drop, temporal, payloadKeys);
     try {
@@ -287,6 +289,7 @@ export class ProcessStack {
       facts: {},
     };
     await this.temporal.workflow.getHandle(open.workflowId).signal(attritionRiskSignal, {
+      caseId: open.id,
       level: 'high',
       recommendation: 'call_back',
       rules: [rule],

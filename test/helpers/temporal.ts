@@ -5,12 +5,14 @@
  */
 import { once } from 'node:events';
 import path from 'node:path';
+import type { ConnectionPlugin } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../src/config';
 import { ROOT } from '../../src/db/target';
 import { workflowBundlePath } from '../../src/temporal/bundle';
 import { temporalTestServer } from '../../src/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/connection';
+import { CLIENT_INTERCEPTORS } from '../../src/temporal/bound-requests';
 import type { Refusal } from '../../src/temporal/codec';
 import { dataConverter, parsePayloadKeys } from '../../src/temporal/encryption';
 import { startDevServer } from '../../src/temporal/dev-server';
@@ -32,10 +34,25 @@ export interface TestTemporal {
   stop(): Promise<void>;
 }
 
+/**
+ * The test server (grpc-java) allows a client's keepalive ping once in five minutes while nothing
+ * flows; the SDK's connection pings every 30 s. A time-skipping sleep is one long call with no
+ * data until it ends, so under load the server answered the third ping with GOAWAY, cutting the
+ * sleep, and the test hung until its timeout. The test connection pings within the server's limit.
+ */
+const pingWithinTestServerLimit: ConnectionPlugin = {
+  name: 'ping-within-test-server-limit',
+  configureConnection: (options) => ({
+    ...options,
+    channelArgs: { ...options.channelArgs, 'grpc.keepalive_time_ms': 5 * 60_000 + 10_000 },
+  }),
+};
+
 export async function timeSkippingTemporal(): Promise<TestTemporal> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServer() } },
-    client: { dataConverter: testDataConverter() },
+    client: { dataConverter: testDataConverter(), interceptors: CLIENT_INTERCEPTORS },
+    plugins: [pingWithinTestServerLimit],
   });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return { env, stop: () => env.teardown() };
@@ -55,7 +72,7 @@ export async function devServerTemporal(extraArgs: string[] = [], ui = false): P
   const server = await startDevServer(temporal, [...(ui ? [] : ['--headless']), ...extraArgs]);
   const env = await TestWorkflowEnvironment.createFromExistingServer({
     address: `127.0.0.1:${port}`,
-    client: { dataConverter: testDataConverter() },
+    client: { dataConverter: testDataConverter(), interceptors: CLIENT_INTERCEPTORS },
   });
   return {
     env,

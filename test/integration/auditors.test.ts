@@ -6,9 +6,11 @@
  * from the history, agreeing with the database until a difference is planted there.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { attritionRiskSignal, getCaseQuery, grantProvisionalCreditUpdate } from '../../workflows/dispute/messages';
 import { ROOT } from '../../src/db/target';
 import { workflowBundlePath } from '../../src/temporal/bundle';
@@ -16,6 +18,8 @@ import { crossCheck, storyOf } from '../../src/tools/audit';
 import { replay, runsOf } from '../../src/tools/replay';
 import { ApiStack, eventually } from '../helpers/api-stack';
 import { TEST_PAYLOAD_KEY_ENTRY, testDataConverter } from '../helpers/temporal';
+
+const UpdateStage = temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
 
 let stack: ApiStack;
 
@@ -78,6 +82,123 @@ test('a signal forged without the keys (a customer at risk) is dropped, and the 
   const view = await stack.env.client.workflow.getHandle(workflowId).query(getCaseQuery);
   expect(view.attritionRisk).toBe('none');
   expect(await stack.db.outreachTask.count({ where: { caseId: id } })).toBe(0);
+});
+
+// --- Replaying sealed payloads: what a writer at the frontend can do with a copied history -------
+
+/** The staff actions a case's history holds, each with its sealed input, as anyone at the frontend reads it. */
+async function sealedActions(workflowId: string) {
+  const history = await outsider().workflow.getHandle(workflowId).fetchHistory();
+  return history
+    .events!.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest)
+    .filter((r) => r != null)
+    .map((r) => ({ name: r.input!.name!, updateId: r.meta!.updateId!, args: r.input!.args! }));
+}
+
+/** Sends an Update with the given sealed input straight to the frontend, as the Temporal CLI would. */
+async function sendSealed(workflowId: string, name: string, args: temporal.api.common.v1.IPayloads, updateId: string) {
+  const { outcome } = await stack.env.connection.workflowService.updateWorkflowExecution({
+    namespace: 'default',
+    workflowExecution: { workflowId },
+    request: { meta: { updateId, identity: 'mallory' }, input: { name, args } },
+    waitPolicy: { lifecycleStage: UpdateStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED },
+  });
+  return outcome?.failure ? 'refused' : 'applied';
+}
+
+/** A case with a resolution proposed by its department's agent, waiting for approval. */
+async function proposedCase(): Promise<{ id: string; workflowId: string }> {
+  const opened = await openCase();
+  const { departmentId } = await stack.db.case.findUniqueOrThrow({ where: { id: opened.id } });
+  const agent = `${departmentId}-agent-1`;
+  expect((await stack.call('POST', `/cases/${opened.id}/assign`, 'admin', { assigneeId: agent })).status).toBe(200);
+  const proposal = { outcome: 'customer_favour', rationale: 'Merchant gave no proof' };
+  expect((await stack.call('POST', `/cases/${opened.id}/propose`, agent, proposal)).status).toBe(200);
+  return opened;
+}
+
+const stageOf = async (workflowId: string) =>
+  (await stack.env.client.workflow.getHandle(workflowId).query(getCaseQuery)).stage;
+
+test('a sealed approval copied from one case to another is refused, and leaves no trace there', async () => {
+  const c = await proposedCase();
+  expect((await stack.call('POST', `/cases/${c.id}/approve`, 'admin', {})).status).toBe(200);
+  const [approval] = (await sealedActions(c.workflowId)).filter((a) => a.name === 'approveResolution');
+
+  const d = await proposedCase();
+  const acceptedBefore = (await sealedActions(d.workflowId)).length;
+  // The same Update id (as copied) and a fresh one: neither resolves D.
+  expect(await sendSealed(d.workflowId, 'approveResolution', approval.args, approval.updateId)).toBe('refused');
+  expect(await sendSealed(d.workflowId, 'approveResolution', approval.args, randomUUID())).toBe('refused');
+  expect(await stageOf(d.workflowId)).toBe('pending_approval');
+  // Refused by the validator: the history took neither.
+  expect((await sealedActions(d.workflowId)).length).toBe(acceptedBefore);
+  await stack.caughtUp(d.id);
+  const types = (await stack.db.caseEvent.findMany({ where: { caseId: d.id } })).map((e) => e.type);
+  expect(types).not.toContain('resolution_approved');
+});
+
+test('a sealed action sent as another action, or again, is refused', async () => {
+  const c = await proposedCase();
+  expect((await stack.call('POST', `/cases/${c.id}/notes`, 'admin', { text: 'Looked at it' })).status).toBe(200);
+  const [note] = (await sealedActions(c.workflowId)).filter((a) => a.name === 'addNote');
+  // A note by the admin has the shape of an approval by the admin: it must not pass for one.
+  expect(await sendSealed(c.workflowId, 'approveResolution', note.args, randomUUID())).toBe('refused');
+  expect(await stageOf(c.workflowId)).toBe('pending_approval');
+  // Again, under a new Update id: refused. Under its own id, Temporal answers the first outcome; no second note.
+  expect(await sendSealed(c.workflowId, 'addNote', note.args, randomUUID())).toBe('refused');
+  await sendSealed(c.workflowId, 'addNote', note.args, note.updateId);
+  await stack.caughtUp(c.id);
+  expect(await stack.db.caseEvent.count({ where: { caseId: c.id, type: 'note' } })).toBe(1);
+});
+
+test('a sealed risk report copied to another case, or sent again, is dropped', async () => {
+  const c = await openCase();
+  const insider = stack.env.client.workflow.getHandle(c.workflowId);
+  const report = (level: 'watch' | 'none') => ({
+    caseId: c.id,
+    level,
+    recommendation: null,
+    rules: [],
+    facts: null,
+    assessedAt: new Date().toISOString(),
+  });
+  const riskOf = async (workflowId: string) =>
+    (await stack.env.client.workflow.getHandle(workflowId).query(getCaseQuery)).attritionRisk;
+  await insider.signal(attritionRiskSignal, report('watch'));
+  await eventually(
+    () => riskOf(c.workflowId),
+    (risk) => risk === 'watch',
+  );
+  const history = await outsider().workflow.getHandle(c.workflowId).fetchHistory();
+  const signaled = history.events!.find(
+    (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'attritionRisk',
+  );
+  const copied = signaled!.workflowExecutionSignaledEventAttributes!.input!;
+  await insider.signal(attritionRiskSignal, report('none'));
+  await eventually(
+    () => riskOf(c.workflowId),
+    (risk) => risk === 'none',
+  );
+
+  const d = await openCase();
+  for (const target of [d, c]) {
+    await stack.env.connection.workflowService.signalWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: target.workflowId },
+      signalName: 'attritionRisk',
+      input: copied,
+      identity: 'mallory',
+    });
+    // An action after the signal: the case has handled the signal by the time it answers.
+    expect((await stack.call('POST', `/cases/${target.id}/notes`, 'admin', { text: 'after the copy' })).status).toBe(
+      200,
+    );
+    expect([target.id, await riskOf(target.workflowId)]).toEqual([target.id, 'none']);
+  }
+  await stack.caughtUp(c.id);
+  const changes = await stack.db.caseEvent.findMany({ where: { caseId: c.id, type: 'attrition_risk_changed' } });
+  expect(changes.map((e) => JSON.parse(e.data).to)).toEqual(['watch', 'none']);
 });
 
 /** A case taken through assignment, a note, a question, an answer and a resolution. */

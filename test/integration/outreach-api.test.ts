@@ -79,7 +79,7 @@ test("a high-risk report opens an outreach the care team lists, and Jane's case 
     () => call('GET', `/cases/${caseId}`, 'admin'),
     (res) => res.body.stage === 'investigation',
   );
-  await dispute.signal(attritionRiskSignal, HIGH);
+  await dispute.signal(attritionRiskSignal, { ...HIGH, caseId });
   const listed = await eventually(
     () => call('GET', '/outreach', 'care-agent-1'),
     (res) => res.body.items?.length === 1,

@@ -17,6 +17,7 @@ import {
   regulatoryClockSpecs,
   type RegulationFacts,
 } from '../../workflows/domain/regulations';
+import { bindingRefusal } from '../../workflows/domain/rules';
 import { matchRoute, type RoutingRule } from '../../workflows/domain/routing';
 
 const at = (iso: string) => Date.parse(iso);
@@ -209,5 +210,26 @@ describe('SLA policy', () => {
     expect(findSlaPolicy(policies, 'investigation', 'merchant-disputes', 'platinum')?.businessDays).toBe(4);
     expect(findSlaPolicy(policies, 'investigation', 'fraud', 'platinum')?.businessDays).toBe(3);
     expect(findSlaPolicy(policies, 'awaiting_network', 'fraud', 'platinum')).toBeNull();
+  });
+});
+
+describe('bindingRefusal', () => {
+  const expected = { workflowId: 'dispute-DSP-C', action: 'approveResolution', requestId: 'r-1' };
+  test('takes the request made for this case, action and Update, once', () => {
+    expect(bindingRefusal(expected, expected, [])).toBeNull();
+    expect(bindingRefusal(expected, expected, ['r-1'])).toMatchObject({
+      code: 'Forbidden',
+      message: /applied already/,
+    });
+  });
+  test.each([
+    ['another case', { workflowId: 'dispute-DSP-D' }, /made for dispute-DSP-D, not dispute-DSP-C/],
+    ['another action', { action: 'addNote' }, /made for addNote, not approveResolution/],
+    ['another Update', { requestId: 'r-2' }, /made as request r-2, not r-1/],
+  ])('refuses a request made for %s', (_what, change, message) => {
+    expect(bindingRefusal({ ...expected, ...change }, expected, [])).toMatchObject({ code: 'Forbidden', message });
+  });
+  test('refuses a request with no binding, naming the field', () => {
+    expect(bindingRefusal(undefined, expected, [])).toMatchObject({ code: 'Forbidden', field: 'binding' });
   });
 });

@@ -37,8 +37,18 @@ export interface DisputeProgress {
   customerContacts: number;
 }
 
+/**
+ * Since this patch the signals between a dispute and its watch are bound to their case and
+ * ordered (a risk report by when it was made, progress by the case's version): a sealed signal
+ * copied from one history to another case, or sent again, is dropped. Unbound signals in
+ * histories recorded before it are taken as they were.
+ */
+export const BOUND_SIGNALS_PATCH = 'bound-signals';
+
 /** One assessment of the customer, with the rules that fired and the facts behind them. */
 export interface RiskReport {
+  /** The case the report is about; absent from reports made before BOUND_SIGNALS_PATCH. */
+  caseId?: string;
   level: AttritionRisk;
   recommendation: Recommendation | null;
   rules: FiredRule[];
@@ -55,5 +65,11 @@ export interface WatchView {
   polls: number;
 }
 
-export const disputeProgressSignal = defineSignal<[DisputeProgress]>('disputeProgress');
+/** Progress as the dispute sends it: its case, and its version then (absent before BOUND_SIGNALS_PATCH). */
+export interface ProgressReport extends DisputeProgress {
+  caseId?: string;
+  version?: number;
+}
+
+export const disputeProgressSignal = defineSignal<[ProgressReport]>('disputeProgress');
 export const getWatchQuery = defineQuery<WatchView>('getWatch');

@@ -10,6 +10,8 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -22,6 +24,7 @@ import { assessRisk } from '../domain/risk';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { AttritionRisk } from '../search-attributes';
 import {
+  BOUND_SIGNALS_PATCH,
   disputeProgressSignal,
   getWatchQuery,
   type DisputeProgress,
@@ -43,27 +46,48 @@ const POLLS_PER_RUN = 60;
 
 /** What the watch carries across continue-as-new. */
 export interface WatchState {
-  schemaVersion: 1;
+  schemaVersion: 2;
   progress: DisputeProgress;
+  /** The case's version when it sent the progress the watch took: older or copied progress is dropped. */
+  progressVersion: number;
   latest: RiskReport | null;
   polls: number;
 }
 
+/** Version 1: before progress was bound to its case and numbered. */
+type WatchStateV1 = Omit<WatchState, 'schemaVersion' | 'progressVersion'> & { schemaVersion: 1 };
+
 export interface WatchRun extends WatchInput {
-  resume?: WatchState;
+  resume?: WatchState | WatchStateV1;
+}
+
+function resumeWatch(carried: WatchState | WatchStateV1): WatchState {
+  return carried.schemaVersion === 2 ? carried : { ...carried, schemaVersion: 2, progressVersion: 0 };
 }
 
 export async function attritionWatchWorkflow(run: WatchRun): Promise<WatchView> {
-  const state: WatchState = run.resume ?? {
-    schemaVersion: 1,
-    progress: run.progress ?? { resolvedAt: null, closed: false, slaBreaches: 0, customerContacts: 0 },
-    latest: null,
-    polls: 0,
-  };
+  const state: WatchState = run.resume
+    ? resumeWatch(run.resume)
+    : {
+        schemaVersion: 2,
+        progress: run.progress ?? { resolvedAt: null, closed: false, slaBreaches: 0, customerContacts: 0 },
+        progressVersion: 0,
+        latest: null,
+        polls: 0,
+      };
   let outcome: RetentionOutcome | null = null;
   let heard = 0;
-  setHandler(disputeProgressSignal, (progress) => {
+  setHandler(disputeProgressSignal, ({ caseId, version, ...progress }) => {
+    const taken =
+      caseId === undefined
+        ? !patched(BOUND_SIGNALS_PATCH)
+        : caseId === run.caseId && typeof version === 'number' && version > state.progressVersion;
+    if (!taken) {
+      log.warn(`Dropped progress that is not the latest from case ${run.caseId}`);
+      return;
+    }
     state.progress = progress;
+    if (version !== undefined) state.progressVersion = version;
     heard += 1;
   });
   const view = (): WatchView => ({
@@ -116,7 +140,7 @@ async function assess(run: WatchRun, state: WatchState): Promise<void> {
     asOf: assessedAt,
   });
   const risk = facts ? await assessRisk(facts) : { level: 'none' as const, recommendation: null, rules: [] };
-  const report: RiskReport = { ...risk, facts, assessedAt };
+  const report: RiskReport = { caseId: run.caseId, ...risk, facts, assessedAt };
   const changed = report.level !== (state.latest?.level ?? 'none');
   state.latest = report;
   state.polls += 1;

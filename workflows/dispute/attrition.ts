@@ -4,8 +4,14 @@
  * either may continue as new, and the watch outlives the case to see whether the customer stayed.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { getExternalWorkflowHandle, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
-import { attritionWatchWorkflowId, disputeProgressSignal, type DisputeProgress } from '../attrition-watch/messages';
+import { getExternalWorkflowHandle, log, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  attritionWatchWorkflowId,
+  BOUND_SIGNALS_PATCH,
+  disputeProgressSignal,
+  type DisputeProgress,
+  type RiskReport,
+} from '../attrition-watch/messages';
 import { attritionWatchWorkflow } from '../attrition-watch/workflow';
 import { AttritionRisk, CaseId, CustomerId } from '../search-attributes';
 import type { DisputeCase } from './case';
@@ -67,6 +73,11 @@ export function commitsAfterWatchStart(): boolean {
 export function handleRiskReports(c: DisputeCase): void {
   setHandler(attritionRiskSignal, async (report) => {
     const { state } = c;
+    if (!takesReport(c, report)) {
+      log.warn(`Dropped a risk report that is not the latest for case ${state.caseId}`);
+      return;
+    }
+    state.riskAssessedAt = report.assessedAt;
     if (c.isClosed() || report.level === state.attritionRisk) return;
     c.record('attrition_risk_changed', 'system:attrition-watch', {
       from: state.attritionRisk,
@@ -82,6 +93,13 @@ export function handleRiskReports(c: DisputeCase): void {
   });
 }
 
+/** A report about this case, newer than the last one taken; unbound only in histories from before the patch. */
+function takesReport({ state }: DisputeCase, report: RiskReport): boolean {
+  if (report.caseId === undefined) return !patched(BOUND_SIGNALS_PATCH);
+  const newer = state.riskAssessedAt === null || report.assessedAt > state.riskAssessedAt;
+  return report.caseId === state.caseId && newer;
+}
+
 /** Tells the watch of what changed in the case that it weighs: the resolution, breaches, contacts. */
 export function tellWatch(c: DisputeCase): void {
   const { state } = c;
@@ -92,7 +110,8 @@ export function tellWatch(c: DisputeCase): void {
   state.progressSent = json;
   const watch = getExternalWorkflowHandle(attritionWatchWorkflowId(state.caseId));
   // The watch may have finished already (a reopened case long after); nothing is lost then.
-  void watch.signal(disputeProgressSignal, progress).catch(() => undefined);
+  const report = { ...progress, caseId: state.caseId, version: state.version };
+  void watch.signal(disputeProgressSignal, report).catch(() => undefined);
 }
 
 function progressOf({ state }: DisputeCase): DisputeProgress {

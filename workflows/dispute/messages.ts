@@ -263,59 +263,66 @@ export interface CaseView {
   version: number;
 }
 
-// Staff actions. Every request carries its actor.
-export interface AssignRequest {
+/**
+ * What a staff request is for, sealed with it: the case's workflow, the action and the request
+ * (the Update's id). The validator refuses a copy sent to another case, as another action or a
+ * second time, so a payload lifted from one history acts nowhere else. Clients built by this
+ * code add it to every staff action they send (src/temporal/bound-requests.ts).
+ */
+export interface RequestBinding {
+  workflowId: string;
+  action: string;
+  requestId: string;
+}
+
+/** What every staff request carries: who acts (as the API vouches), and what the request is for. */
+export interface StaffMessage {
   actor: Actor;
+  binding?: RequestBinding;
+}
+
+// Staff actions.
+export interface AssignRequest extends StaffMessage {
   assignee: { id: string; role: StaffRole; departmentId: string };
   reason?: string;
 }
-export interface TransferRequest {
-  actor: Actor;
+export interface TransferRequest extends StaffMessage {
   departmentId: string;
   reason: string;
 }
-export interface NoteRequest {
-  actor: Actor;
+export interface NoteRequest extends StaffMessage {
   text: string;
 }
-export interface RequestInfoRequest {
-  actor: Actor;
+export interface RequestInfoRequest extends StaffMessage {
   question: string;
 }
-export interface AwaitPartyRequest {
-  actor: Actor;
+export interface AwaitPartyRequest extends StaffMessage {
   party: 'merchant' | 'network';
   phase?: NetworkPhase;
   note?: string;
 }
-export interface RecordResponseRequest {
-  actor: Actor;
+export interface RecordResponseRequest extends StaffMessage {
   party: 'customer' | 'merchant' | 'network';
   summary: string;
 }
-export interface ResolutionRequest {
-  actor: Actor;
+export interface ResolutionRequest extends StaffMessage {
   outcome: Outcome;
   amountCents?: number;
   rationale: string;
 }
-export interface DecisionRequest {
-  actor: Actor;
+export interface DecisionRequest extends StaffMessage {
   comment?: string;
 }
-export interface ReasonRequest {
-  actor: Actor;
+export interface ReasonRequest extends StaffMessage {
   reason: string;
 }
 export const CONTACT_CHANNELS = ['phone', 'email', 'chat', 'branch'] as const;
-export interface RecordContactRequest {
-  actor: Actor;
+export interface RecordContactRequest extends StaffMessage {
   channel: (typeof CONTACT_CHANNELS)[number];
   note?: string;
 }
 /** Outreach actions name the outreach they act on; the API finds its case. */
-export interface OutreachRequest {
-  actor: Actor;
+export interface OutreachRequest extends StaffMessage {
   outreachId: string;
 }
 export interface OfferRequestRequest extends OutreachRequest {
@@ -330,8 +337,7 @@ export interface OutreachOutcomeRequest extends OutreachRequest {
   offer?: OutreachOutcome['offer'];
   note?: string;
 }
-export interface ProvisionalCreditRequest {
-  actor: Actor;
+export interface ProvisionalCreditRequest extends StaffMessage {
   amountCents?: number;
 }
 

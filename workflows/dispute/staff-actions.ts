@@ -5,11 +5,12 @@
  * order behind the answer.
  */
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
-import { CARE_DEPARTMENT, creditFor, rules } from '../domain/rules';
+import { ApplicationFailure, currentUpdateInfo, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { bindingRefusal, CARE_DEPARTMENT, creditFor, rules } from '../domain/rules';
 import { activities } from './activities';
 import type { DisputeCase } from './case';
 import { completeOutreach, outreachOf } from './outreach';
+import { REMEMBERED_REQUESTS } from './state';
 import {
   getCaseQuery,
   getTimelineQuery,
@@ -28,6 +29,11 @@ export const ANSWER_BEFORE_SYNC_PATCH = 'answer-before-sync';
 export function handleStaffActions(c: DisputeCase): void {
   const { state, clocks, mail } = c;
 
+  function remember(requestId: string): void {
+    state.requestIds.push(requestId);
+    if (state.requestIds.length > REMEMBERED_REQUESTS) state.requestIds.shift();
+  }
+
   /** Registers the Update of the action `name`, validated by the rule of the same name. */
   function action<Name extends StaffActionName>(
     name: Name,
@@ -38,6 +44,8 @@ export function handleStaffActions(c: DisputeCase): void {
     setHandler<CaseView, [StaffRequest<Name>], typeof update>(
       update,
       async (req) => {
+        // Requests recorded before they carried a binding replay without one.
+        if (req.binding) remember(req.binding.requestId);
         await apply(req);
         const written = c.commit();
         if (!patched(ANSWER_BEFORE_SYNC_PATCH)) await written;
@@ -52,11 +60,13 @@ export function handleStaffActions(c: DisputeCase): void {
               details: ['actor'],
             });
           }
+          const expected = { workflowId: workflowInfo().workflowId, action: name, requestId: currentUpdateInfo()!.id };
           // Auditors read and change nothing; the API refuses them first, this is the second line.
           const rejection =
-            req.actor.role === 'auditor'
+            bindingRefusal(req.binding, expected, state.requestIds) ??
+            (req.actor.role === 'auditor'
               ? { code: 'Forbidden' as const, message: `${req.actor.id} is an auditor and changes nothing.` }
-              : check(state, req, c.now());
+              : check(state, req, c.now()));
           if (rejection) {
             throw ApplicationFailure.create({
               type: rejection.code,

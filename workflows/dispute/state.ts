@@ -20,7 +20,10 @@ import type {
   TimelineEvent,
 } from './messages';
 
-export const CASE_STATE_VERSION = 5;
+export const CASE_STATE_VERSION = 6;
+
+/** Request ids a case remembers; a case takes tens of actions, so this is a guard, not a limit. */
+export const REMEMBERED_REQUESTS = 1000;
 
 /** A customer message waiting to be sent. `key` names the logical message, so it goes out once. */
 export interface Notice {
@@ -76,10 +79,17 @@ export interface CaseState extends Omit<DisputeInput, 'departmentId'> {
   outreach: Outreach[];
   /** Changes so far; the read model only moves forward. */
   version: number;
+  /** Ids of the staff requests applied, newest last: a sealed request acts once (messages.ts). */
+  requestIds: string[];
+  /** When the latest risk report the case took was made: an older one, or a copy, is dropped. */
+  riskAssessedAt: string | null;
 }
 
+/** Version 5: before staff requests and risk reports were bound to what they are for. */
+type CaseStateV5 = Omit<CaseState, 'schemaVersion' | 'requestIds' | 'riskAssessedAt'> & { schemaVersion: 5 };
+
 /** Version 4: before care outreach. */
-type CaseStateV4 = Omit<CaseState, 'schemaVersion' | 'priority' | 'outreach'> & { schemaVersion: 4 };
+type CaseStateV4 = Omit<CaseStateV5, 'schemaVersion' | 'priority' | 'outreach'> & { schemaVersion: 4 };
 
 /** Version 3: before the attrition watch. */
 type CaseStateV3 = Omit<CaseStateV4, 'schemaVersion' | 'watching' | 'progressSent'> & { schemaVersion: 3 };
@@ -95,7 +105,7 @@ type CaseStateV1 = Omit<CaseStateV2, 'schemaVersion' | 'eventSeq' | 'settledCent
   attritionRisk: string;
 };
 
-export type CarriedCase = CaseState | CaseStateV4 | CaseStateV3 | CaseStateV2 | CaseStateV1;
+export type CarriedCase = CaseState | CaseStateV5 | CaseStateV4 | CaseStateV3 | CaseStateV2 | CaseStateV1;
 
 /** The workflow's argument: a new case's input, or (after continue-as-new) the case so far. */
 export interface DisputeRun extends DisputeInput {
@@ -141,17 +151,24 @@ export function newCase(input: DisputeInput, openedAt: Date): CaseState {
     priority: 'normal',
     outreach: [],
     version: 0,
+    requestIds: [],
+    riskAssessedAt: null,
   };
 }
 
 /** The carried case in today's form, whichever version carried it. */
 export function resumeCase(carried: CarriedCase): CaseState {
   if (carried.schemaVersion === CASE_STATE_VERSION) return carried;
-  const v4 = carried.schemaVersion === 4 ? carried : fromV3(carried);
-  return { ...v4, schemaVersion: CASE_STATE_VERSION, priority: 'normal', outreach: [] };
+  const v5 = carried.schemaVersion === 5 ? carried : fromV4(carried.schemaVersion === 4 ? carried : fromV3(carried));
+  // The requests of earlier runs were applied before they carried their binding.
+  return { ...v5, schemaVersion: CASE_STATE_VERSION, requestIds: [], riskAssessedAt: null };
 }
 
-function fromV3(carried: Exclude<CarriedCase, CaseState | CaseStateV4>): CaseStateV4 {
+function fromV4(carried: CaseStateV4): CaseStateV5 {
+  return { ...carried, schemaVersion: 5, priority: 'normal', outreach: [] };
+}
+
+function fromV3(carried: Exclude<CarriedCase, CaseState | CaseStateV5 | CaseStateV4>): CaseStateV4 {
   const v3 = carried.schemaVersion === 3 ? carried : fromV2(carried.schemaVersion === 2 ? carried : fromV1(carried));
   // Cases opened before the attrition watch existed get one when they next continue as new.
   return { ...v3, schemaVersion: 4, watching: false, progressSent: null };

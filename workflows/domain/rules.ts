@@ -13,6 +13,7 @@ import {
   type Proposal,
   type ProvisionalCredit,
   type RejectionCode,
+  type RequestBinding,
   type Resolution,
   type ResolutionRequest,
   type StaffActionName,
@@ -93,6 +94,33 @@ function amountFor(state: CaseFacts, req: ResolutionRequest): Check {
 
 /** The department whose staff work care outreach. */
 export const CARE_DEPARTMENT = 'care';
+
+/**
+ * Whether a request is the one it says it is: sealed for this case's workflow, this action and
+ * this Update, and not applied before. A sealed payload copied from another history, sent as
+ * another action or sent again is refused here, before it is accepted.
+ */
+export function bindingRefusal(
+  binding: RequestBinding | undefined,
+  expected: RequestBinding,
+  applied: readonly string[],
+): Rejection | null {
+  if (!binding || typeof binding !== 'object') {
+    return {
+      code: 'Forbidden',
+      field: 'binding',
+      message: 'is required: a staff request names the case, the action and the request it is for',
+    };
+  }
+  const { workflowId, action, requestId } = expected;
+  if (binding.workflowId !== workflowId)
+    return forbidden(`This request was made for ${binding.workflowId}, not ${workflowId}.`);
+  if (binding.action !== action) return forbidden(`This request was made for ${binding.action}, not ${action}.`);
+  if (binding.requestId !== requestId)
+    return forbidden(`This request was made as request ${binding.requestId}, not ${requestId}.`);
+  if (applied.includes(requestId)) return forbidden(`Request ${requestId} was applied already; it acts once.`);
+  return null;
+}
 
 const isCareSupervisor = (actor: Actor) =>
   actor.role === 'admin' || (actor.role === 'supervisor' && actor.departmentId === CARE_DEPARTMENT);
