@@ -117,3 +117,64 @@ test('status-update interval: the customer’s preference within the policy boun
   expect(statusUpdateDays(30, DEFAULT_CASE_SETTINGS)).toBe(14);
   expect(statusUpdateDays(0, DEFAULT_CASE_SETTINGS)).toBe(1);
 });
+
+/** The amount lines of a rendered resolution, as the customer reads them in the text part. */
+const amountLines = (text: string) =>
+  [...text.matchAll(/^\s*([A-Z][\w ]+):\s+(\$[\d,.]+)$/gm)].map(([, label, amount]) => `${label}: ${amount}`);
+
+describe('the resolution’s amounts, for every outcome', () => {
+  /** The data the workflow sends: what it credits, and the difference it books against the provisional credit. */
+  const resolved = (outcome: string, creditCents: number, provisionalCreditCents: number | null) => {
+    const adjustment = creditCents - (provisionalCreditCents ?? 0);
+    const data = {
+      ...base,
+      outcome,
+      creditCents,
+      provisionalCreditCents,
+      adjustmentCents: Math.abs(adjustment),
+      reversal: adjustment < 0,
+      reopenWindowDays: 60,
+    };
+    const message = renderMessage('resolved', data, 'UTC');
+    return { lines: amountLines(message.text), html: message.html };
+  };
+
+  test.each([
+    ['in full, no provisional credit', 'customer_favour', 1499, null, ['Credited to you: $14.99']],
+    ['in part, no provisional credit', 'partial', 700, null, ['Credited to you: $7.00']],
+    ['for the merchant, no provisional credit', 'merchant_favour', 0, null, ['Credited to you: $0.00']],
+    [
+      'in full after provisional credit',
+      'customer_favour',
+      1499,
+      1499,
+      ['Credited to you: $14.99', 'Provisional credit already given: $14.99'],
+    ],
+    [
+      'in part after provisional credit',
+      'partial',
+      700,
+      1499,
+      ['Credited to you: $7.00', 'Provisional credit already given: $14.99', 'Taken back: $7.99'],
+    ],
+    [
+      'for the merchant after provisional credit',
+      'merchant_favour',
+      0,
+      1499,
+      ['Credited to you: $0.00', 'Provisional credit already given: $14.99', 'Taken back: $14.99'],
+    ],
+    [
+      'in full after a smaller provisional credit',
+      'customer_favour',
+      1499,
+      500,
+      ['Credited to you: $14.99', 'Provisional credit already given: $5.00', 'Still to come: $9.99'],
+    ],
+  ])('%s: each amount once', (_case, outcome, credit, provisional, expected) => {
+    const { lines, html } = resolved(outcome, credit, provisional);
+    expect(lines).toEqual(['Disputed: $14.99', ...expected]);
+    // The HTML part says the same: no "still to come" beside a credit that is all there is.
+    expect(html.includes('Still to come')).toBe(expected.some((line) => line.startsWith('Still to come')));
+  });
+});
