@@ -37,8 +37,8 @@ export interface TestTemporal {
 /**
  * The test server (grpc-java) allows a client's keepalive ping once in five minutes while nothing
  * flows; the SDK's connection pings every 30 s. A time-skipping sleep is one long call with no
- * data until it ends, so under load the server answered the third ping with GOAWAY, cutting the
- * sleep, and the test hung until its timeout. The test connection pings within the server's limit.
+ * data until it ends, so a sleep that took over a minute was cut by GOAWAY ("excess pings") and
+ * retried. The test connection pings within the server's limit.
  */
 const pingWithinTestServerLimit: ConnectionPlugin = {
   name: 'ping-within-test-server-limit',
