@@ -12,6 +12,7 @@ import {
   type CaseSettings,
   type CustomerTier,
 } from '../workflows/domain/policy';
+import { formatMoney } from '../workflows/domain/money';
 import { matchRoute } from '../workflows/domain/routing';
 import { DAY_MS } from '../workflows/domain/time';
 import type { AttritionRisk } from '../workflows/attrition-watch/messages';
@@ -106,6 +107,37 @@ export async function putAlerts(
       where: { idempotencyKey },
       update: {},
       create: { id: idempotencyKey, idempotencyKey, staffId, caseId, kind, message },
+    });
+  }
+}
+
+/** The events after which a resolution no longer waits for approval. */
+const APPROVAL_DECIDED: readonly string[] = ['resolution_approved', 'resolution_rejected', 'withdrawn', 'transferred'];
+
+/**
+ * A proposed resolution waits for a second person: the department's supervisors (but the proposer)
+ * are alerted, and the alert is marked read for all of them once the proposal is decided. Done with
+ * the read model, from the events it writes, so cases already running get it too.
+ */
+async function approvalAlerts(db: Db, caseId: string, snapshot: CaseSnapshot, events: TimelineEvent[]): Promise<void> {
+  for (const event of events.filter((e) => e.type === 'resolution_proposed')) {
+    const { outcome, amountCents } = event.data as { outcome: string; amountCents: number };
+    const supervisors = await db.staff.findMany({
+      where: { departmentId: snapshot.departmentId, role: 'supervisor', active: true, id: { not: event.actor } },
+      select: { id: true },
+    });
+    const message = `${event.actor} proposes ${outcome} crediting ${formatMoney(amountCents)} on case ${caseId}; it waits for your approval.`;
+    const alert = { key: `${caseId}:${event.seq}`, caseId, kind: 'approval_pending', message };
+    await putAlerts(
+      db,
+      alert,
+      supervisors.map((s) => s.id),
+    );
+  }
+  if (events.some((e) => APPROVAL_DECIDED.includes(e.type))) {
+    await db.staffAlert.updateMany({
+      where: { caseId, kind: 'approval_pending', readAt: null },
+      data: { readAt: new Date() },
     });
   }
 }
@@ -232,6 +264,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
           }),
         ),
       ]);
+      await approvalAlerts(db, caseId, snapshot, events);
     },
 
     /** Puts an alert in each recipient's work queue, once per key and recipient. */

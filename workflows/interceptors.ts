@@ -31,7 +31,9 @@ type Next<Method extends keyof WorkflowInboundCallsInterceptor> = NextOf<Workflo
 const refused = (reason: string) => ApplicationFailure.nonRetryable(reason, 'PayloadRefused');
 
 class RefuseUnsealedInput implements WorkflowInboundCallsInterceptor {
-  execute(input: WorkflowExecuteInput, next: Next<'execute'>) {
+  // Async, so the refusal fails the workflow: thrown synchronously from the start it failed the
+  // workflow task instead, which Temporal retried for ever.
+  async execute(input: WorkflowExecuteInput, next: Next<'execute'>) {
     const reason = refusal(input.args);
     if (reason) throw refused(reason);
     return next(input);

@@ -14,6 +14,7 @@ import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
 import { CODEC_BODY_LIMIT, codecCors, codecRoutes, codecSignInRoutes, tokenFromCookie } from './routes/codec';
+import { customerRoutes } from './routes/customers';
 import { docsRoutes } from './routes/docs';
 import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
@@ -36,7 +37,17 @@ export interface ApiDeps {
 
 const CODEC_PATHS = ['/codec/decode', '/codec/encode'];
 /** Everything but health, the API's own document and the codec's sign-in page needs a credential: staff, or a system. */
-const STAFF_PATHS = ['/cases', '/alerts', '/outreach', '/staff', '/tokens', '/audit', '/feed', ...CODEC_PATHS];
+const STAFF_PATHS = [
+  '/cases',
+  '/customers',
+  '/alerts',
+  '/outreach',
+  '/staff',
+  '/tokens',
+  '/audit',
+  '/feed',
+  ...CODEC_PATHS,
+];
 
 /** The admin API. Stateless: every request reads the database or asks Temporal. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -58,10 +69,16 @@ export function createApp(deps: ApiDeps): express.Express {
   // Every call with a credential is audited, refusals included (so the audit comes before
   // authentication), and counted against its staff member's rate limit.
   app.use(STAFF_PATHS, auditStaffCalls(deps.db));
+  // What a signed-in caller is answered (a customer's name and phone in an outreach) is nobody's to cache.
+  app.use(STAFF_PATHS, (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(STAFF_PATHS, authenticate(deps.db, deps.jwt ?? null));
   app.use(STAFF_PATHS, perCredential(limits.perCredential));
   app.use(feedRoutes(deps));
   app.use(caseRoutes(deps));
+  app.use(customerRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(alertRoutes(deps));
   app.use(outreachRoutes(deps));

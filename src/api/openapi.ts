@@ -16,6 +16,7 @@ import { AlertFilter } from './routes/alerts';
 import { AuditFilter } from './routes/audit';
 import { CaseFilter, NewCase } from './routes/cases';
 import { CodecPayloads } from './routes/codec';
+import { TransactionFilter } from './routes/customers';
 import { CardEvents, Transactions } from './routes/feed';
 import { OutreachFilter } from './routes/outreach';
 import { NewToken } from './routes/staff';
@@ -188,6 +189,15 @@ export const API_ROUTES: ApiRoute[] = [
     tag: 'Cases',
     ok: { status: 200, schema: CaseDetail, description: 'The case' },
     problems: [...STAFF, 404],
+  },
+  {
+    method: 'get',
+    path: '/customers/:id',
+    summary: 'A customer: profile, cards and recent transactions, each saying whether it is disputed',
+    tag: 'Customers',
+    query: TransactionFilter,
+    ok: { status: 200, schema: z.looseObject({}), description: 'The customer' },
+    problems: [...STAFF, 404, 422],
   },
   ...(Object.keys(STAFF_ACTIONS) as StaffActionName[]).map(actionRoute),
   {

@@ -22,6 +22,7 @@ export type Reach = 'all' | 'department' | 'care' | 'no';
 export type ApiOperation =
   | 'openCase'
   | 'readCases'
+  | 'readCustomers'
   | 'readOutreach'
   | 'readOwnAlerts'
   | 'manageTokens'
@@ -59,6 +60,8 @@ const OFFER_DECISION = row('no', 'care', 'no', 'no', 'all');
 export const POLICY: Record<Operation, Row> = {
   openCase: row('all', 'all', 'no', 'no', 'all'),
   readCases: row('department', 'department', 'all', 'all', 'all'),
+  // A customer's profile and transactions: what staff need to open a dispute or call them back.
+  readCustomers: row('all', 'all', 'all', 'all', 'all'),
   readOutreach: row('care', 'care', 'all', 'all', 'all'),
   readOwnAlerts: row('all', 'all', 'all', 'all', 'all'),
   manageTokens: row('no', 'no', 'no', 'no', 'all'),
@@ -100,6 +103,50 @@ export function reachOf(actor: Actor, operation: Operation): { department: strin
   return { department: null };
 }
 
+/** Each operation as a refusal says it: "… may not <this>". */
+const OPERATION_TEXT: Record<Operation, string> = {
+  openCase: 'open cases',
+  readCases: 'read cases',
+  readCustomers: 'read customers',
+  readOutreach: 'read the care queue',
+  readOwnAlerts: 'read alerts',
+  manageTokens: 'manage staff tokens',
+  readAudit: 'read the audit log',
+  feedUsage: 'feed card usage',
+  decodePayloads: 'decode payloads',
+  encodePayloads: 'encode payloads',
+  assign: 'assign cases',
+  transfer: 'transfer cases',
+  addNote: 'add notes to cases',
+  requestInfo: 'ask customers for information',
+  awaitParty: 'put cases on hold for the merchant or the network',
+  recordResponse: 'record answers on cases',
+  proposeResolution: 'propose resolutions',
+  approveResolution: 'approve resolutions',
+  rejectResolution: 'reject resolutions',
+  resolve: 'resolve cases',
+  reopen: 'reopen cases',
+  withdraw: 'withdraw cases',
+  grantProvisionalCredit: 'grant provisional credit',
+  escalate: 'escalate cases',
+  recordContact: 'record customer contacts',
+  claimOutreach: 'claim outreach',
+  requestOffer: 'request offers',
+  approveOffer: 'approve offers',
+  rejectOffer: 'reject offers',
+  recordOutreachOutcome: 'record outreach outcomes',
+};
+
+/** A role as a sentence names it, with its article, and its plural. */
+const ROLE_TEXT: Record<StaffRole, [one: string, many: string]> = {
+  agent: ['an agent', 'agents'],
+  supervisor: ['a supervisor', 'supervisors'],
+  care_agent: ['a care agent', 'care agents'],
+  auditor: ['an auditor', 'auditors'],
+  admin: ['an admin', 'admins'],
+  system: ['a system', 'systems'],
+};
+
 /**
  * Refuses what the table does not allow: `403` when the role may not do it at all, `404` when
  * the case lies outside the caller's reach (a case one may not see is not acknowledged to exist).
@@ -107,8 +154,13 @@ export function reachOf(actor: Actor, operation: Operation): { department: strin
 export function authorize(actor: Actor, operation: Operation, target?: { caseId: string; departmentId: string }): void {
   const reach = reachOf(actor, operation);
   if (!reach) {
-    const where = POLICY[operation][actor.role] === 'care' ? ` outside the ${CARE_DEPARTMENT} department` : '';
-    throw new Problem(403, 'Forbidden', `${actor.id} is a ${actor.role}${where} and may not ${operation}.`, {
+    const [one, many] = ROLE_TEXT[actor.role];
+    const what = OPERATION_TEXT[operation];
+    const why =
+      POLICY[operation][actor.role] === 'care'
+        ? `${one} outside the ${CARE_DEPARTMENT} department; only the care team's ${many} may ${what}`
+        : `${one}; ${many} may not ${what}`;
+    throw new Problem(403, 'Forbidden', `${actor.id} is ${why}.`, {
       code: 'PolicyDenied',
     });
   }

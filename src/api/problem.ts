@@ -32,6 +32,13 @@ export class Problem extends Error {
   static notFound(detail: string): Problem {
     return new Problem(404, 'Not found', detail);
   }
+
+  /** No such case; a workflow id given for a case id (`dispute-DSP-…`) is told which is which. */
+  static noCase(id: string): Problem {
+    const caseId = /^dispute-(.+)$/.exec(id)?.[1];
+    const hint = caseId ? ` That is a workflow id; the case id is ${caseId}.` : '';
+    return Problem.notFound(`No case ${id}.${hint}`);
+  }
 }
 
 export function sendProblem(res: Response, problem: Problem): void {

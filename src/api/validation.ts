@@ -24,18 +24,42 @@ export const limitParam = (max: number, fallback: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
+/** One of `values`; a missing one is "is required", a wrong one lists what would do. */
+export const oneOf = <const Values extends readonly [string, ...string[]]>(values: Values) =>
+  z.enum(values, {
+    error: (issue) => (issue.input === undefined ? 'is required' : `must be one of ${values.join(', ')}`),
+  });
+
 export const id = () =>
   z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
     .min(1, 'must not be empty')
     .max(64, 'must be at most 64 characters');
 
+/**
+ * Characters that can hide or disguise text where staff and auditors read it: C0 and C1 controls
+ * (a NUL, an escape) but tab and new line, and the bidirectional overrides and isolates that make
+ * text display in another order than it is stored.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const DISGUISING = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+const DISGUISING_MESSAGE = 'must not contain control characters or bidirectional overrides';
+
 export const text = (max: number) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
     .trim()
     .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !DISGUISING.test(value), DISGUISING_MESSAGE);
+
+/** Optional free text that may be empty (a case's description). */
+export const optionalText = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !DISGUISING.test(value), DISGUISING_MESSAGE)
+    .optional();
 
 /** The request's Idempotency-Key header, if any, checked. */
 export function idempotencyKey(req: Request): string | undefined {

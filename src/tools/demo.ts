@@ -7,6 +7,7 @@
  * --output json` does (the Temporal UI imports them), replays them with today's code, and exits
  * 0 only when every step of the story happened.
  */
+import { CLIENT_INTERCEPTORS } from '../temporal/bound-requests';
 import { once } from 'node:events';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -147,7 +148,7 @@ async function main(): Promise<number> {
   const converter = dataConverter(parsePayloadKeys(newKeyEntry(), 'the demo key'));
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServer() } },
-    client: { dataConverter: converter },
+    client: { dataConverter: converter, interceptors: CLIENT_INTERCEPTORS },
   });
   await registerSearchAttributes(env.connection, 'default');
   const databaseUrl = `file:${path.join(OUT, 'demo.db')}`;
@@ -219,6 +220,7 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(`\nEvery step happened. Histories, database and mail are in ${path.relative(process.cwd(), OUT)}/.`);
+  if (process.env.LOG_FILE) console.log(`The worker's and the API's log lines are in ${process.env.LOG_FILE}.`);
   return 0;
 }
 

@@ -15,14 +15,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MultiBar, Presets } from 'cli-progress';
 import type { Client } from '@temporalio/client';
-import type { DataConverter } from '@temporalio/common';
+import { METADATA_ENCODING_KEY, type DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type ReplayResult, type ReplayWorkerOptions } from '@temporalio/worker';
 import { attritionWatchWorkflowId } from '../../workflows/attrition-watch/messages';
 import { disputeWorkflowId } from '../../workflows/dispute/messages';
 import { loadConfig } from '../config';
 import { runCommand } from './command';
 import { workflowBundlePath } from '../temporal/bundle';
+import { ENCRYPTED_ENCODING, KEY_ID_METADATA, type PayloadKeys, type PlaintextPolicy } from '../temporal/codec';
 import { connectClient, temporalDataConverter } from '../temporal/connection';
+import { loadPayloadKeys } from '../temporal/encryption';
 
 /** A history as the replayer takes it: fetched from the server, or JSON from a file. */
 type History = Parameters<typeof Worker.runReplayHistory>[1];
@@ -43,6 +45,50 @@ export interface ReplayLine {
   /** For a failure: the first event that diverged, when the replayer says. */
   eventId: number | null;
   message: string;
+  /** Why the history's payloads cannot be opened here, when they cannot: then it was not replayed. */
+  unopenable?: string;
+}
+
+/** What this process can open: its keys, and whether it takes payloads in clear. */
+export interface PayloadAccess {
+  keys: PayloadKeys;
+  plaintext: PlaintextPolicy;
+}
+
+/** A metadata value: bytes in a fetched history, base64 in a history file. */
+const metadataText = (value: unknown): string =>
+  typeof value === 'string' ? Buffer.from(value, 'base64').toString() : new TextDecoder().decode(value as Uint8Array);
+
+/**
+ * Why a history's payloads cannot be opened with these keys, if they cannot: sealed with a key not
+ * loaded, or in clear where clear payloads are refused. Such a history would fail replay as if the
+ * code had changed; it is reported as what it is instead.
+ */
+export function unopenablePayloads(history: unknown, { keys, plaintext }: PayloadAccess): string | null {
+  const missing = new Set<string>();
+  let clear = 0;
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const metadata = (node as { metadata?: Record<string, unknown> }).metadata;
+    if (metadata && typeof metadata === 'object' && METADATA_ENCODING_KEY in metadata) {
+      if (metadataText(metadata[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING) {
+        const keyId = metadataText(metadata[KEY_ID_METADATA]);
+        if (!keys.keys.has(keyId)) missing.add(keyId);
+      } else if (plaintext === 'refuse') clear += 1;
+      return;
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(history);
+  if (missing.size) {
+    const loaded = [...keys.keys.keys()].join(', ');
+    return `sealed with key ${[...missing].join(', ')}, which is not among the keys loaded (${loaded}): set PAYLOAD_KEYS or PAYLOAD_KEY_FILE to the keys it was sealed with`;
+  }
+  if (clear) {
+    return `${clear} payloads are in clear, which this process refuses: a history from before payload encryption replays with PAYLOAD_PLAINTEXT=accept`;
+  }
+  return null;
 }
 
 /** Every run of a workflow id, oldest first: a continue-as-new chain whole. */
@@ -81,7 +127,7 @@ export function fromFiles(target: string): HistorySource[] {
 /** Replays each source in turn, telling `onLine` how each went. */
 export async function replay(
   sources: HistorySource[],
-  options: { bundlePath: string; dataConverter: DataConverter },
+  options: { bundlePath: string; dataConverter: DataConverter; access?: PayloadAccess },
   onLine: (line: ReplayLine) => void = () => {},
 ): Promise<ReplayLine[]> {
   const lines: ReplayLine[] = [];
@@ -93,6 +139,13 @@ export async function replay(
       // The replayer names a history by the id given here; a sequence number keeps runs apart.
       const key = `${i}:${source.workflowId}`;
       const history = (await source.load()) as History;
+      const unopenable = options.access ? unopenablePayloads(history, options.access) : null;
+      if (unopenable) {
+        const line: ReplayLine = { source, ok: false, eventId: null, message: '', unopenable };
+        lines.push(line);
+        onLine(line);
+        continue;
+      }
       pending.set(key, { source, history });
       yield { workflowId: key, history };
     }
@@ -131,8 +184,10 @@ async function firstDivergence(history: History, worker: ReplayWorkerOptions): P
   return Number(events[high - 1].eventId);
 }
 
-export function describeLine({ source, ok, eventId, message }: ReplayLine): string {
+export function describeLine({ source, ok, eventId, message, unopenable }: ReplayLine): string {
   if (ok) return `ok    ${source.workflowId}  (${source.label})`;
+  if (unopenable)
+    return `SKIP  ${source.workflowId}  (${source.label}): its payloads cannot be opened here: ${unopenable}`;
   const where = eventId === null ? '' : ` at event ${eventId}`;
   return `FAIL  ${source.workflowId}  (${source.label}): nondeterministic${where}: ${message.split('\n')[0]}`;
 }
@@ -176,6 +231,7 @@ async function main(): Promise<number> {
       bundlePath: await workflowBundlePath(path.join(config.dataDir, 'cache')),
       // The worker's own converter: refused payloads replay as the worker took them.
       dataConverter: temporalDataConverter(config.temporal, 'mark'),
+      access: { keys: loadPayloadKeys(config.temporal.payloadKeys), plaintext: config.temporal.payloadKeys.plaintext },
     },
     (line) => {
       print(describeLine(line));
@@ -183,10 +239,14 @@ async function main(): Promise<number> {
     },
   );
   bar?.stop();
-  const failed = lines.filter((l) => !l.ok).length;
-  console.log(`\n${lines.length} histories replayed: ${lines.length - failed} ok, ${failed} failed.`);
+  const unopened = lines.filter((l) => l.unopenable).length;
+  const failed = lines.filter((l) => !l.ok).length - unopened;
+  const skipped = unopened ? `, ${unopened} not replayed: their payloads cannot be opened with the keys given` : '';
+  console.log(
+    `\n${lines.length - unopened} histories replayed: ${lines.length - failed - unopened} ok, ${failed} failed${skipped}.`,
+  );
   await (client as Client | null)?.connection.close();
-  return failed ? 1 : 0;
+  return failed || unopened ? 1 : 0;
 }
 
 if (require.main === module) runCommand(main);

@@ -142,3 +142,14 @@ test('signing in keeps an auditor’s token in a strict, HttpOnly cookie the cod
   expect(decoded.status).toBe(200);
   expect(opened(body)).toEqual(note);
 });
+
+test('a call with no payloads (the CLI querying without --input sends {}) answers none, for either way', async () => {
+  for (const way of ['encode', 'decode']) {
+    const res = await fetch(`${base}/codec/${way}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('admin')}` },
+      body: '{}',
+    });
+    expect([way, res.status, await res.json()]).toEqual([way, 200, { payloads: [] }]);
+  }
+});

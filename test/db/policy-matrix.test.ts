@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
-import { seed } from '../../prisma/seed';
+import { JANE, seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
 import { POLICY, reachOf, type Operation } from '../../src/api/policy';
 import { issueToken } from '../../src/auth/tokens';
@@ -94,6 +94,7 @@ function endpoint(operation: Operation): { method: string; path: string; body?: 
   const calls: Record<Exclude<Operation, StaffActionName>, { method: string; path: string; body?: unknown }> = {
     openCase: { method: 'POST', path: '/cases', body: {} },
     readCases: { method: 'GET', path: `/cases/${CASE.id}` },
+    readCustomers: { method: 'GET', path: `/customers/${JANE.customerId}` },
     readOutreach: { method: 'GET', path: '/outreach' },
     readOwnAlerts: { method: 'GET', path: '/alerts' },
     manageTokens: { method: 'POST', path: '/staff/admin/tokens', body: { label: 'matrix' } },

@@ -131,3 +131,41 @@ test('a database that cannot be reached answers 503 with Retry-After, not 500', 
     app.close();
   }
 });
+
+test('a missing field says it is required; a wrong one lists what would do', async () => {
+  const txn = await db.cardTransaction.findFirstOrThrow({ include: { card: true } });
+  const body = { customerId: txn.card.customerId, cardId: txn.cardId, transactionId: txn.id, amount: 1 };
+  const missing = await send('/cases', JSON.stringify(body));
+  expect(missing.problem.errors).toContainEqual({ field: 'reasonCode', message: 'is required' });
+  const wrong = await send('/cases', JSON.stringify({ ...body, reasonCode: 'bored' }));
+  expect(wrong.problem.errors).toContainEqual({
+    field: 'reasonCode',
+    message: expect.stringMatching(/^must be one of unrecognized, fraud_card_absent, /),
+  });
+});
+
+test('a workflow id given for a case id is told which is which', async () => {
+  const res = await fetch(`${base}/cases/dispute-DSP-VALID/notes`, {
+    method: 'POST',
+    headers: { Authorization: authorization, 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'x' }),
+  });
+  expect(res.status).toBe(404);
+  expect(((await res.json()) as { detail: string }).detail).toBe(
+    'No case dispute-DSP-VALID. That is a workflow id; the case id is DSP-VALID.',
+  );
+});
+
+test('free text with control characters or bidirectional overrides is refused, naming the field', async () => {
+  for (const disguised of ['Refund\u0000 approved', 'ok \u202Edevorppa\u202C', 'tab\tand\nnew line are fine\u2066']) {
+    const res = await send('/cases/:id/notes', JSON.stringify({ text: disguised }));
+    expect(res.status).toBe(422);
+    expect(res.problem.errors).toContainEqual({ field: 'text', message: expect.stringMatching(/control characters/) });
+  }
+});
+
+test('answers to signed-in callers are not to be cached', async () => {
+  const res = await fetch(`${base}/outreach/DSP-VALID-care-1`, { headers: { Authorization: authorization } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('cache-control')).toBe('no-store');
+});

@@ -109,7 +109,15 @@ test('auditors read every case and change nothing', async () => {
   expect((await request('GET', '/outreach', auditor)).status).toBe(200);
   const opened = await request('POST', '/cases', auditor, {});
   expect(opened).toMatchObject({ status: 403, body: { detail: expect.stringContaining('auditor') } });
-  expect((await request('POST', '/cases/DSP-ANY/notes', auditor, { text: 'x' })).status).toBe(403);
+  const note = await request('POST', '/cases/DSP-ANY/notes', auditor, { text: 'x' });
+  expect(note).toMatchObject({
+    status: 403,
+    body: { detail: 'auditor is an auditor; auditors may not add notes to cases.' },
+  });
+  const offer = await request('POST', '/outreach/any/offer-approval', await as('merchant-disputes-supervisor'), {});
+  expect(offer.body.detail).toBe(
+    "merchant-disputes-supervisor is a supervisor outside the care department; only the care team's supervisors may approve offers.",
+  );
 });
 
 // The command runs beside the event loop, not blocking it: a blocked loop left this file's

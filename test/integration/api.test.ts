@@ -244,7 +244,7 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
     await expectProblem(
       await act('resolve', 'merchant-disputes-agent-1', { outcome: 'customer_favour', rationale: 'x' }),
       403,
-      /assigned to the agents queue/,
+      /nobody has taken it yet \(it waits in the agents queue\)/,
     );
     await expectProblem(
       await act('assign', 'merchant-disputes-supervisor', { assigneeId: 'nobody' }),
@@ -710,4 +710,27 @@ describe('when Temporal cannot be reached', () => {
     expect(res.status).toBe(503);
     expect(await db.case.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
   });
+});
+
+test('a resolution waiting for approval alerts its department’s supervisors, and the alert clears once decided', async () => {
+  const opened = await post(await stack.undisputedCase());
+  const { id } = (await opened.json()) as { id: string };
+  const { departmentId } = await eventually(
+    () => db.case.findUniqueOrThrow({ where: { id } }),
+    (row) => row.stage === 'investigation',
+  );
+  const [agent, supervisor] = [`${departmentId}-agent-1`, `${departmentId}-supervisor`];
+  expect((await call('POST', `/cases/${id}/assign`, supervisor, { assigneeId: agent })).status).toBe(200);
+  const proposal = { outcome: 'customer_favour', rationale: 'No proof of delivery' };
+  expect((await call('POST', `/cases/${id}/propose`, agent, proposal)).status).toBe(200);
+
+  const waiting = async () => {
+    const res = await call('GET', '/alerts?unread=true', supervisor);
+    const { items } = (await res.json()) as { items: { caseId: string; kind: string; message: string }[] };
+    return items.filter((a) => a.caseId === id && a.kind === 'approval_pending');
+  };
+  const [alert] = await eventually(waiting, (items) => items.length === 1);
+  expect(alert.message).toContain(`${agent} proposes customer_favour`);
+  expect((await call('POST', `/cases/${id}/approve`, supervisor, {})).status).toBe(200);
+  expect(await eventually(waiting, (items) => items.length === 0)).toEqual([]);
 });

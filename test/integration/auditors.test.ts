@@ -69,6 +69,19 @@ test('an Update forged without the keys (an invented admin granting a credit) is
   expect(events.map((e) => e.type)).not.toContain('provisional_credit_granted');
 });
 
+test('a case started with an input in clear fails at once, not task after task', async () => {
+  const workflowId = `dispute-DSP-FORGED${randomUUID().slice(0, 6).toUpperCase()}`;
+  const handle = await outsider().workflow.start('disputeWorkflow', {
+    taskQueue: 'encryption-test',
+    workflowId,
+    args: [{}],
+  });
+  const started = Date.now();
+  await expect(handle.result()).rejects.toThrow();
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect((await handle.describe()).status.name).toBe('FAILED');
+});
+
 test('a signal forged without the keys (a customer at risk) is dropped, and the case carries on', async () => {
   const { id, workflowId } = await openCase();
   await outsider().workflow.getHandle(workflowId).signal(attritionRiskSignal, {

@@ -144,7 +144,8 @@ test('transfer chain across three departments keeps one owner and restarts the S
     ),
   ).toEqual({
     type: 'Forbidden',
-    message: 'merchant-disputes-agent-2 may not transfer this case: it is assigned to the agents queue.',
+    message:
+      'merchant-disputes-agent-2 may not transfer this case: nobody has taken it yet (it waits in the agents queue).',
   });
 
   await handle.executeUpdate(transferUpdate, {

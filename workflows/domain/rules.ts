@@ -67,9 +67,10 @@ function mayWork(actor: Actor, state: CaseFacts, action: string): Check {
   }
   if (actor.role === 'supervisor') return null;
   if (actor.role === 'agent' && state.assigneeId === actor.id) return null;
-  return forbidden(
-    `${actor.id} may not ${action} this case: it is assigned to ${state.assigneeId ?? `the ${state.queue} queue`}.`,
-  );
+  const holder = state.assigneeId
+    ? `it is assigned to ${state.assigneeId}`
+    : `nobody has taken it yet (it waits in the ${state.queue} queue)`;
+  return forbidden(`${actor.id} may not ${action} this case: ${holder}.`);
 }
 
 function withinAuthority(actor: Actor, amountCents: number, action: string): Check {

@@ -39,7 +39,7 @@ import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer } fro
 import { ACTION_DEADLINE_MS, answerPending, causes, mayHaveArrived, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
-import { amountCents, id, idempotencyKey, requireJson, text } from '../validation';
+import { amountCents, id, idempotencyKey, oneOf, requireJson, text } from '../validation';
 import { presentAfterAction } from './cases';
 
 /** A request body checked, and how it becomes the action's Update request. */
@@ -70,7 +70,7 @@ function route<Name extends StaffActionName, Body>(
 
 const withReason = z.strictObject({ reason: text(2000) });
 const byReason = ({ reason }: z.infer<typeof withReason>, actor: Actor) => ({ actor, reason });
-const resolution = z.strictObject({ outcome: z.enum(OUTCOMES), amount: amountCents.optional(), rationale: text(2000) });
+const resolution = z.strictObject({ outcome: oneOf(OUTCOMES), amount: amountCents.optional(), rationale: text(2000) });
 const toResolution = ({ outcome, amount, rationale }: z.infer<typeof resolution>, actor: Actor): ResolutionRequest => ({
   actor,
   outcome,
@@ -78,7 +78,7 @@ const toResolution = ({ outcome, amount, rationale }: z.infer<typeof resolution>
   rationale,
 });
 
-const concession = { kind: z.enum(CONCESSION_KINDS), amount: amountCents };
+const concession = { kind: oneOf(CONCESSION_KINDS), amount: amountCents };
 const offerDecision = z.strictObject({ comment: text(2000).optional() });
 const byOutreach = (body: z.infer<typeof offerDecision>, actor: Actor, _db: Db, outreachId: string) => ({
   actor,
@@ -106,14 +106,14 @@ export const ACTION_ROUTES: { [Name in StaffActionName]: ActionRoute<Name> } = {
   requestInfo: route(z.strictObject({ question: text(2000) }), (body, actor) => ({ actor, ...body })),
   awaitParty: route(
     z.strictObject({
-      party: z.enum(['merchant', 'network']),
-      phase: z.enum(NETWORK_PHASES).optional(),
+      party: oneOf(['merchant', 'network']),
+      phase: oneOf(NETWORK_PHASES).optional(),
       note: text(2000).optional(),
     }),
     (body, actor) => ({ actor, ...body }),
   ),
   recordResponse: route(
-    z.strictObject({ party: z.enum(['customer', 'merchant', 'network']), summary: text(4000) }),
+    z.strictObject({ party: oneOf(['customer', 'merchant', 'network']), summary: text(4000) }),
     (body, actor) => ({ actor, ...body }),
   ),
   proposeResolution: route(resolution, toResolution),
@@ -128,7 +128,7 @@ export const ACTION_ROUTES: { [Name in StaffActionName]: ActionRoute<Name> } = {
   })),
   escalate: route(withReason, byReason),
   recordContact: route(
-    z.strictObject({ channel: z.enum(CONTACT_CHANNELS), note: text(2000).optional() }),
+    z.strictObject({ channel: oneOf(CONTACT_CHANNELS), note: text(2000).optional() }),
     (body, actor) => ({
       actor,
       ...body,
@@ -149,7 +149,7 @@ export const ACTION_ROUTES: { [Name in StaffActionName]: ActionRoute<Name> } = {
   recordOutreachOutcome: route(
     z.strictObject({
       reached: z.boolean({ error: 'must be true or false' }),
-      offer: z.strictObject({ ...concession, response: z.enum(OFFER_RESPONSES) }).optional(),
+      offer: z.strictObject({ ...concession, response: oneOf(OFFER_RESPONSES) }).optional(),
       note: text(4000).optional(),
     }),
     ({ reached, offer, note }, actor, _db, outreachId) => ({
@@ -180,7 +180,7 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
   async function caseOf(on: 'case' | 'outreach', id: string) {
     if (on === 'case') {
       const row = await db.case.findUnique({ where: { id } });
-      if (!row) throw Problem.notFound(`No case ${id}.`);
+      if (!row) throw Problem.noCase(id);
       return row;
     }
     const outreach = await db.outreachTask.findUnique({ where: { id }, include: { case: true } });

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { actorOf } from '../auth';
 import { authorize } from '../policy';
-import { id, limitParam } from '../validation';
+import { id, limitParam, oneOf } from '../validation';
 
 export const AuditFilter = z.strictObject({
   staffId: id().optional(),
   caseId: id().optional(),
-  outcome: z.enum(['accepted', 'refused']).optional(),
+  outcome: oneOf(['accepted', 'refused']).optional(),
   limit: limitParam(500, 100),
 });
 

@@ -20,7 +20,7 @@ import { assertNotUsedForAction } from '../idempotency';
 import { ACTION_DEADLINE_MS, answerPending, mayHaveArrived, READ_DEADLINE_MS, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
-import { amountCents, flagParam, id, idempotencyKey, limitParam } from '../validation';
+import { amountCents, flagParam, id, idempotencyKey, limitParam, oneOf, optionalText } from '../validation';
 
 /** Where a new case starts until routing picks an investigation team. */
 const INTAKE_DEPARTMENT = 'intake';
@@ -30,13 +30,13 @@ export const NewCase = z.strictObject({
   cardId: id(),
   transactionId: id(),
   amount: amountCents,
-  reasonCode: z.enum(REASON_CODES),
-  description: z.string().max(2000).optional(),
+  reasonCode: oneOf(REASON_CODES),
+  description: optionalText(2000),
 });
 type NewCase = z.infer<typeof NewCase>;
 
 export const CaseFilter = z.strictObject({
-  stage: z.enum(STAGES).optional(),
+  stage: oneOf(STAGES).optional(),
   departmentId: id().optional(),
   assigneeId: id().optional(),
   customerId: id().optional(),
@@ -194,7 +194,7 @@ const CATCH_UP_MS = 2_000;
 async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
   const read = () => db.case.findUnique({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
   let row = await read();
-  if (!row) throw Problem.notFound(`No case ${id}.`);
+  if (!row) throw Problem.noCase(id);
   authorize(actor, 'readCases', { caseId: row.id, departmentId: row.departmentId });
   // The server answers a describe; a query needs a worker. Without one the read model is what
   // there is, marked stale: it may lag behind what the case has done.

@@ -28,7 +28,9 @@ export const CodecPayloads = z
   .strictObject({
     payloads: z
       .array(z.strictObject({ metadata: z.record(z.string(), Base64).optional(), data: Base64.optional() }))
-      .max(1000),
+      .max(1000)
+      // The Temporal CLI sends `{}` for a call without input (a query with no arguments).
+      .default([]),
   })
   .describe('Temporal payloads as its remote codec protocol has them: metadata values and data in base64.');
 

@@ -11,7 +11,7 @@ import { Prisma } from '../../db/generated/sqlite/client';
 import { actorOf } from '../auth';
 import { authorize } from '../policy';
 import { Problem, type FieldError } from '../problem';
-import { id, requireJson, text } from '../validation';
+import { id, oneOf, requireJson, text } from '../validation';
 
 const MAX_BATCH = 500;
 
@@ -39,14 +39,14 @@ const Transaction = z.strictObject({
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter country code')
     .default('US'),
-  channel: z.enum(['pos', 'online', 'atm', 'recurring']),
+  channel: oneOf(['pos', 'online', 'atm', 'recurring']),
 });
 
 const CardEvent = z
   .strictObject({
     id: id(),
     cardId: id(),
-    type: z.enum(['card_reissued', 'card_closed', 'travel_notice']),
+    type: oneOf(['card_reissued', 'card_closed', 'travel_notice']),
     at: instant.transform((v) => new Date(v)),
     until: instant.transform((v) => new Date(v)).optional(),
   })

@@ -12,10 +12,10 @@ import { LIVE_OUTREACH_STATUSES, OUTREACH_STATUSES } from '../../../workflows/di
 import { actorOf } from '../auth';
 import { authorize } from '../policy';
 import { Problem } from '../problem';
-import { flagParam, id, limitParam } from '../validation';
+import { flagParam, id, limitParam, oneOf } from '../validation';
 
 export const OutreachFilter = z.strictObject({
-  status: z.enum([...OUTREACH_STATUSES, 'live']).default('live'),
+  status: oneOf([...OUTREACH_STATUSES, 'live']).default('live'),
   assigneeId: id().optional(),
   caseId: id().optional(),
   customerId: id().optional(),
