@@ -201,6 +201,7 @@ const DEMO_STAFF = [
   ['agent', 'merchant-disputes-agent-1'],
   ['supervisor', 'merchant-disputes-supervisor'],
   ['care agent', 'care-agent-1'],
+  ['care supervisor', 'care-supervisor'],
   ['auditor', 'auditor'],
   ['admin', 'admin'],
   ['card feed', 'card-processor'],
@@ -221,7 +222,7 @@ async function issueDemoTokens(db: Db): Promise<string> {
   for (const [role, staffId] of DEMO_STAFF) {
     if (!present.some((staff) => staff.id === staffId)) continue;
     const { token } = await issueToken(db, staffId, { days: 1, label: 'demo' });
-    lines.push(`  ${role.padEnd(13)} ${staffId.padEnd(29)} ${token}`);
+    lines.push(`  ${role.padEnd(16)} ${staffId.padEnd(29)} ${token}`);
   }
   return `Demo tokens (valid one day, revoked at the next start):\n\n${lines.join('\n')}\n`;
 }

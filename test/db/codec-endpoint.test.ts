@@ -130,10 +130,14 @@ test('signing in keeps an auditor’s token in a strict, HttpOnly cookie the cod
     });
   expect((await signIn(await token('merchant-disputes-agent-1'))).status).toBe(403);
   expect((await signIn('pct_nonsense')).status).toBe(401);
-  const res = await signIn(await token('auditor'));
+  const pasted = await token('auditor');
+  const res = await signIn(pasted);
   expect(res.status).toBe(200);
   const cookie = res.headers.get('set-cookie')!;
   expect(cookie).toMatch(/^codec_token=pct_/);
+  // A session of its own, not the token pasted (a 30-day API token, say).
+  expect(cookie).not.toContain(pasted);
+  expect(cookie).toMatch(/Max-Age=28800/);
   expect(cookie).toContain('HttpOnly');
   expect(cookie).toContain('SameSite=Strict');
   expect(cookie).toContain('Path=/codec');
@@ -141,6 +145,32 @@ test('signing in keeps an auditor’s token in a strict, HttpOnly cookie the cod
   const { res: decoded, body } = await call('decode', [sealed], { cookie: cookie.split(';')[0] });
   expect(decoded.status).toBe(200);
   expect(opened(body)).toEqual(note);
+
+  // Signing out ends the session: the cookie no longer opens anything.
+  const out = await fetch(`${base}/codec/sign-out`, { method: 'POST', headers: { cookie: cookie.split(';')[0] } });
+  expect(out.status).toBe(200);
+  expect((await call('decode', [sealed], { cookie: cookie.split(';')[0] })).res.status).toBe(401);
+});
+
+test('the sign-in and sign-out forms refuse posts from another site', async () => {
+  const pasted = await token('auditor');
+  const foreign: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
+  for (const headers of foreign) {
+    for (const path of ['/codec/sign-in', '/codec/sign-out']) {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ token: pasted }),
+      });
+      expect([path, headers, res.status, res.headers.get('set-cookie')]).toEqual([path, headers, 403, null]);
+    }
+  }
+  const ownPage = await fetch(`${base}/codec/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, 'sec-fetch-site': 'same-origin' },
+    body: new URLSearchParams({ token: pasted }),
+  });
+  expect(ownPage.status).toBe(200);
 });
 
 test('a call with no payloads (the CLI querying without --input sends {}) answers none, for either way', async () => {

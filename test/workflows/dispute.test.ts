@@ -8,6 +8,7 @@ import { businessTimeBetween } from '../../workflows/domain/business-time';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import {
   addNoteUpdate,
+  attritionRiskSignal,
   approveResolutionUpdate,
   assignUpdate,
   awaitPartyUpdate,
@@ -177,7 +178,10 @@ test('transfer chain across three departments keeps one owner and restarts the S
   expect(currentDetails).toContain('**Stage:** investigation');
   expect(currentDetails).toContain('**Department:** chargebacks');
   expect(currentDetails).toContain('**Assignee:** unassigned (agents queue)');
-  expect(currentDetails).toMatch(/\| Investigation SLA \(chargebacks, 10 business days\) \| running \| \d{4}-/);
+  // Deadlines as people read them, with their time zone, not raw ISO strings.
+  expect(currentDetails).toMatch(
+    /\| Investigation SLA \(chargebacks, 10 business days\) \| running \| (Mon|Tue|Wed|Thu|Fri) \d{4}-\d\d-\d\d \d\d:\d\d UTC \|/,
+  );
   // Each timer says what it waits for (sealed on the server, read here with the keys).
   const timers = ((await handle.fetchHistory()).events ?? []).filter((e) => e.timerStartedEventAttributes);
   const converter = bench.env.client.options.loadedDataConverter;
@@ -633,4 +637,26 @@ test('actions invalid for the stage are refused with a reason and change nothing
   ).toMatchObject({ type: 'StageConflict' });
   await bench.finish(handle);
   await bench.keepHistory('invalid-actions', handle);
+});
+
+test('a risk report that names no case, or an older one, is dropped; the case takes the next', async () => {
+  const { caseId, handle } = await bench.open();
+  const report = (level: 'watch' | 'high', caseIdOf: string | undefined, at: number) => ({
+    ...(caseIdOf ? { caseId: caseIdOf } : {}),
+    level,
+    recommendation: null,
+    rules: [],
+    facts: null,
+    assessedAt: new Date(at).toISOString(),
+  });
+  const now = await bench.env.currentTimeMs();
+  await handle.signal(attritionRiskSignal, report('high', undefined, now));
+  await handle.signal(attritionRiskSignal, report('high', 'DSP-ANOTHER', now));
+  await handle.signal(attritionRiskSignal, report('watch', caseId, now));
+  await handle.signal(attritionRiskSignal, report('high', caseId, now - HOUR_MS));
+  const view = await bench.settled(caseId, handle);
+  expect(view.attritionRisk).toBe('watch');
+  expect(view.outreach).toEqual([]);
+  await bench.finish(handle);
+  await bench.keepHistory('unbound-risk-report', handle);
 });

@@ -55,7 +55,7 @@ function caseCover(state: CaseState, view: CaseView): string {
   if (state.priority === 'high') lines.push('**Priority:** high, a customer at risk of leaving waits on this case');
   for (const o of state.outreach.filter(isLiveOutreach)) {
     lines.push(
-      `**Care outreach:** ${o.id}, ${o.assigneeId ? `claimed by ${o.assigneeId}` : 'unclaimed'}, due ${o.dueAt}`,
+      `**Care outreach:** ${o.id}, ${o.assigneeId ? `claimed by ${o.assigneeId}` : 'unclaimed'}, due ${readableInstant(o.dueAt)}`,
     );
   }
   if (view.pendingApproval) {
@@ -67,14 +67,24 @@ function caseCover(state: CaseState, view: CaseView): string {
     lines.push(`**Provisional credit:** ${money(credit.amountCents)} by ${credit.grantedBy}`);
   }
   if (state.resolution) lines.push(`**Outcome:** ${state.resolution.outcome}, ${money(state.resolution.amountCents)}`);
-  if (state.reopenUntil && state.stage === 'resolved') lines.push(`**Reopen until:** ${state.reopenUntil}`);
+  if (state.reopenUntil && state.stage === 'resolved')
+    lines.push(`**Reopen until:** ${readableInstant(state.reopenUntil)}`);
   const live = view.clocks.filter((c) => c.endedAt === null);
   return live.length ? `${lines.join('  \n')}\n\n${deadlineTable(live)}` : lines.join('  \n');
 }
 
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** An instant as a person reads it on the cover, in UTC and saying so: `Tue 2026-12-15 14:00 UTC`. */
+export function readableInstant(iso: string): string {
+  return `${WEEKDAYS[new Date(iso).getUTCDay()]} ${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 function deadlineTable(clocks: CaseView['clocks']): string {
   const rows = clocks.map((c) => {
-    const deadline = c.deadline ?? `paused, ${(c.remainingMs! / DAY_MS).toFixed(1)} days left`;
+    const deadline = c.deadline
+      ? readableInstant(c.deadline)
+      : `paused, ${(c.remainingMs! / DAY_MS).toFixed(1)} days left`;
     return `| ${c.label} | ${c.status} | ${deadline} |`;
   });
   return ['| Clock | Status | Deadline |', '| --- | --- | --- |', ...rows].join('\n');

@@ -14,6 +14,8 @@ import { z } from 'zod';
 import type { JwtVerifier } from '../../auth/jwt';
 import type { Db } from '../../db/client';
 import type { EncryptionCodec } from '../../temporal/codec';
+import { issueToken, revokeSecret } from '../../auth/tokens';
+import { DAY_MS } from '../../../workflows/domain/time';
 import { actorOf, authenticate } from '../auth';
 import { authorize } from '../policy';
 import { Problem } from '../problem';
@@ -75,8 +77,9 @@ const SignIn = z.strictObject({ token: z.string().min(1).max(4096) });
 
 /**
  * `GET /codec/sign-in`, a form for a staff token (an auditor's or an admin's); `POST` checks it
- * and keeps it in an HttpOnly, SameSite=Strict cookie for the codec paths only, so the Temporal
- * UI on the same host can send it. `POST /codec/sign-out` drops it.
+ * and keeps an eight-hour session token of its own in an HttpOnly, SameSite=Strict cookie for the
+ * codec paths only, so the Temporal UI on the same host can send it. `POST /codec/sign-out`
+ * revokes the session and drops the cookie.
  */
 export function codecSignInRoutes({ db, jwt }: { db: Db; jwt: JwtVerifier | null }): Router {
   const router = Router();
@@ -84,13 +87,16 @@ export function codecSignInRoutes({ db, jwt }: { db: Db; jwt: JwtVerifier | null
   router.get('/codec/sign-in', (_req, res) => {
     res.type('html').send(page('Sign in to read cases in the Temporal UI', SIGN_IN_FORM));
   });
-  router.post('/codec/sign-in', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
+  router.post('/codec/sign-in', sameOrigin, express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
     const { token } = SignIn.parse(req.body);
     req.headers.authorization = `Bearer ${token}`;
     await check(req, res, () => {}); // throws 401 for a token that is not a staff member's
     const actor = actorOf(res);
     authorize(actor, 'decodePayloads');
-    res.cookie(CODEC_COOKIE, token, {
+    // The cookie holds a session of its own, eight hours and revoked at sign-out: never the
+    // token pasted here, which may be a 30-day API token or the identity provider's.
+    const session = await issueToken(db, actor.id, { days: SESSION_MS / DAY_MS, label: CODEC_SESSION_LABEL });
+    res.cookie(CODEC_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'strict',
       secure: req.secure,
@@ -99,12 +105,36 @@ export function codecSignInRoutes({ db, jwt }: { db: Db; jwt: JwtVerifier | null
     });
     res.type('html').send(page(`Signed in as ${escape(actor.id)} (${actor.role})`, SIGNED_IN));
   });
-  router.post('/codec/sign-out', (_req, res) => {
+  router.post('/codec/sign-out', sameOrigin, async (req, res) => {
+    const session = req.headers.cookie ? parseCookies(req.headers.cookie)[CODEC_COOKIE] : undefined;
+    if (session) await revokeSecret(db, session);
     res.clearCookie(CODEC_COOKIE, { path: '/codec' });
     res.type('html').send(page('Signed out', '<p>The Temporal UI shows ciphertext again.</p>'));
   });
   return router;
 }
+
+const CODEC_SESSION_LABEL = 'codec session';
+
+/**
+ * The sign-in and sign-out forms take posts from this API's own pages only: a browser says where
+ * a post comes from (Sec-Fetch-Site, Origin), and another site's form is refused, so nobody can
+ * sign a visitor in as someone else, or out. A client that is no browser sends neither.
+ */
+const sameOrigin: RequestHandler = (req, _res, next) => {
+  const site = req.get('Sec-Fetch-Site');
+  const origin = req.get('Origin');
+  // Browsers that send Sec-Fetch-Site are judged by it: with this API's no-referrer policy their
+  // own-page posts say `Origin: null`. Older ones by Origin.
+  const foreign =
+    site !== undefined
+      ? site !== 'same-origin' && site !== 'none'
+      : origin !== undefined && origin !== `${req.protocol}://${req.get('host')}`;
+  if (foreign) {
+    throw new Problem(403, 'Forbidden', 'The codec sign-in takes forms posted from its own page only.');
+  }
+  next();
+};
 
 const SESSION_MS = 8 * 3_600_000;
 
