@@ -4,6 +4,10 @@
  * sink, then the worker and the admin API. With TEMPORAL_ADDRESS, DATABASE_URL and SMTP_HOST
  * pointing at existing services it starts only the worker and the API.
  *
+ * This process supervises: the dev server, the worker and the API are child processes, each
+ * started again when it dies and each dying with it (src/processes.ts). `--only` runs one part
+ * in this process, as the supervisor runs it and as a deployment would.
+ *
  *   node --import tsx src/start.ts [--only worker|api]
  */
 import type { ChildProcess } from 'node:child_process';
@@ -27,6 +31,7 @@ import { assertSearchAttributes, connectClient } from './temporal/connection';
 import { EncryptionCodec } from './temporal/codec';
 import { startDevServer } from './temporal/dev-server';
 import { loadPayloadKeys } from './temporal/encryption';
+import { childEnded, RunFile, spawnChild, stopChild, stopProcess } from './processes';
 import { Supervisor } from './supervisor';
 import { deliveryChannels, runWorker, startWorkerHealth, type RunningWorker } from './worker';
 
@@ -42,6 +47,11 @@ function logTemporalToPino(): void {
   });
 }
 
+/** This script, as the parts are started with it. */
+const PART_SCRIPT = process.argv[1];
+/** What the command line of each process of a run contains, given by a path absolute or not. */
+const RUN_MARKER = 'src/start.ts';
+
 async function main(): Promise<void> {
   logTemporalToPino();
   const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -54,139 +64,247 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  const stop = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    void shutdown(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      console.log('\nStopping…');
-      void shutdown(0);
+      if (role === 'all') console.log('\nStopping…');
+      stop(0);
     });
   }
+  // A part `npm start` runs stops when its supervisor is gone, whichever way it went.
+  const supervised = role !== 'all' && typeof process.send === 'function';
+  if (supervised) process.on('disconnect', () => stop(0));
 
   try {
-    const urls: string[] = [];
-    let demoTokens = '';
-    if (role === 'all' && (config.embeddedDatabase || config.temporal.embedded || config.mail.embeddedSink)) {
-      secureDataDir(config.dataDir);
+    const urls =
+      role === 'all' ? await runStack(config, stops, () => stop(1)) : await runPart(role, config, stops, () => stop(1));
+    if (supervised) {
+      process.send!({ ready: true });
+      return;
     }
-    const giveUp = () => void shutdown(1);
-    if (config.temporal.embedded && role === 'all') {
-      const server = await Supervisor.run(
-        'Temporal dev server',
-        async () => {
-          // Its UI reads sealed payloads through the API's codec, for those signed in there.
-          const child = await startDevServer(config.temporal, ['--ui-codec-endpoint', codecEndpoint(config)]);
-          return { ended: childEnded(child), stop: () => stopChild(child) };
-        },
-        { onGiveUp: giveUp },
-      );
-      stops.push(() => server.stop());
-      urls.push(`Temporal UI       http://127.0.0.1:${config.temporal.uiPort}`);
-    }
-    urls.push(`Temporal server   ${config.temporal.address} (namespace ${config.temporal.namespace})`);
-
-    const db = createDb(config.databaseUrl);
-    stops.push(() => db.$disconnect());
-    if (role === 'all') {
-      const applied = await migrate(db, config.databaseUrl);
-      if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-      if (config.embeddedDatabase && (await seed(db)))
-        console.log('Seeded the demo bank (Jane is customer cust-jane).');
-      if (config.embeddedDatabase) demoTokens = await issueDemoTokens(db);
-    }
-    urls.push(
-      `Database          ${config.embeddedDatabase ? config.databaseUrl : config.databaseUrl.replace(/\/\/[^@]*@/, '//…@')}`,
-    );
-
-    if (config.mail.embeddedSink && role === 'all') {
-      const sink = await startMailSink({
-        smtpPort: config.mail.port,
-        httpPort: config.mail.sinkHttpPort,
-        file: config.mail.sinkFile,
-      });
-      stops.push(() => sink.close());
-      urls.push(
-        `Mail sink         http://127.0.0.1:${config.mail.sinkHttpPort} (SMTP on 127.0.0.1:${config.mail.port})`,
-      );
-    }
-
-    if (config.sms.embeddedSink && config.sms.provider && role === 'all') {
-      const { sinkPort, sinkFile, provider } = config.sms;
-      const sink = await startSmsSink({
-        port: sinkPort,
-        file: sinkFile,
-        apiKey: provider.apiKey,
-        apiSecret: provider.apiSecret,
-      });
-      stops.push(() => sink.close());
-      urls.push(`SMS sink          ${sink.url} (Vonage's SMS API at /sms/json)`);
-    }
-
-    const temporal = await connectClient(config.temporal);
-    stops.push(() => temporal.connection.close());
-    await assertSearchAttributes(temporal, config.temporal.namespace);
-
-    if (role !== 'api') {
-      await assertPortFree(config.worker.healthPort, "the worker's health endpoint", 'WORKER_HEALTH_PORT');
-      const channels = deliveryChannels(config);
-      stops.push(async () => Object.values(channels).forEach((channel) => channel?.close()));
-      let current: RunningWorker | null = null;
-      const worker = await Supervisor.run(
-        'worker',
-        async () => {
-          current = null;
-          current = await runWorker(config, db, channels);
-          return current;
-        },
-        { onGiveUp: giveUp },
-      );
-      stops.push(() => worker.stop());
-      const health = await startWorkerHealth(
-        config.api.host,
-        config.worker.healthPort,
-        config.temporal.taskQueue,
-        () => (current ? current.state() : 'RESTARTING'),
-      );
-      stops.push(() => closeGracefully(health));
-      urls.push(
-        `Worker            task queue ${config.temporal.taskQueue}, health http://${config.api.host}:${config.worker.healthPort}/healthz`,
-      );
-    }
-
-    if (role !== 'worker') {
-      await assertPortFree(config.api.port, 'the admin API', 'API_PORT');
-      const server: Server = await new Promise((resolve) => {
-        const jwt = config.jwt ? jwtVerifier(config.jwt) : null;
-        const app = createApp({
-          db,
-          temporal,
-          taskQueue: config.temporal.taskQueue,
-          jwt,
-          rateLimits: config.rateLimits,
-          codec: new EncryptionCodec(
-            loadPayloadKeys(config.temporal.payloadKeys),
-            config.temporal.payloadKeys.plaintext,
-          ),
-          codecOrigins: config.api.codecOrigins,
-        });
-        const s = app.listen(config.api.port, config.api.host, () => resolve(s));
-      });
-      // Stopped first (stops run in reverse): requests in flight are answered before the rest goes.
-      stops.push(() => closeGracefully(server));
-      urls.push(`Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)`);
-      if (config.temporal.embedded) {
-        urls.push(
-          `Codec sign-in     ${codecEndpoint(config)}/sign-in  (an auditor's or admin's token: decoded cases in the UI)`,
-        );
-      }
-    }
-
-    console.log(`\nProactive Care is running. Ctrl-C stops everything it started.\n\n  ${urls.join('\n  ')}\n`);
-    if (demoTokens) console.log(demoTokens);
+    console.log(`\nProactive Care is running. Ctrl-C stops everything it started.\n\n  ${urls.lines.join('\n  ')}\n`);
+    if (urls.tokens) console.log(urls.tokens);
   } catch (error) {
     console.error(`\nCould not start: ${(error as Error).message}`);
-    await shutdown(1);
+    stop(1);
   }
+}
+
+interface Started {
+  /** What to print: where each part answers. */
+  lines: string[];
+  /** The demo tokens, when issued. */
+  tokens?: string;
+}
+
+/**
+ * `npm start`: the embedded services this process keeps (the dev server as a child, the sinks in
+ * process), then the worker and the API as child processes, each restarted when it dies.
+ */
+async function runStack(config: Config, stops: (() => Promise<unknown>)[], giveUp: () => void): Promise<Started> {
+  const lines: string[] = [];
+  let tokens = '';
+  secureDataDir(config.dataDir);
+  const runFile = RunFile.in(config.dataDir);
+  await stopWhatTheLastRunLeft(runFile);
+  runFile.record('supervisor', { pid: process.pid, marker: RUN_MARKER });
+
+  if (config.temporal.embedded) {
+    const server = await Supervisor.run(
+      'Temporal dev server',
+      async () => {
+        // Its UI reads sealed payloads through the API's codec, for those signed in there.
+        const child = await startDevServer(config.temporal, ['--ui-codec-endpoint', codecEndpoint(config)]);
+        runFile.record('Temporal dev server', { pid: child.pid!, marker: config.temporal.dbFile });
+        return { ended: childEnded(child), stop: () => stopChild(child) };
+      },
+      { onGiveUp: giveUp },
+    );
+    stops.push(() => server.stop());
+    lines.push(`Temporal UI       http://127.0.0.1:${config.temporal.uiPort}`);
+  }
+  lines.push(`Temporal server   ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+
+  const db = createDb(config.databaseUrl);
+  stops.push(() => db.$disconnect());
+  const applied = await migrate(db, config.databaseUrl);
+  if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
+  if (config.embeddedDatabase && (await seed(db))) console.log('Seeded the demo bank (Jane is customer cust-jane).');
+  if (config.embeddedDatabase) tokens = await issueDemoTokens(db);
+  lines.push(
+    `Database          ${config.embeddedDatabase ? config.databaseUrl : config.databaseUrl.replace(/\/\/[^@]*@/, '//…@')}`,
+  );
+
+  if (config.mail.embeddedSink) {
+    const sink = await startMailSink({
+      smtpPort: config.mail.port,
+      httpPort: config.mail.sinkHttpPort,
+      file: config.mail.sinkFile,
+    });
+    stops.push(() => sink.close());
+    lines.push(
+      `Mail sink         http://127.0.0.1:${config.mail.sinkHttpPort} (SMTP on 127.0.0.1:${config.mail.port})`,
+    );
+  }
+
+  if (config.sms.embeddedSink && config.sms.provider) {
+    const { sinkPort, sinkFile, provider } = config.sms;
+    const sink = await startSmsSink({
+      port: sinkPort,
+      file: sinkFile,
+      apiKey: provider.apiKey,
+      apiSecret: provider.apiSecret,
+    });
+    stops.push(() => sink.close());
+    lines.push(`SMS sink          ${sink.url} (Vonage's SMS API at /sms/json)`);
+  }
+
+  // Made here, once: two parts starting together would each make a key of their own.
+  loadPayloadKeys(config.temporal.payloadKeys);
+  // The worker is given longer to stop: it lets the activities it runs finish.
+  const [worker, api] = await Promise.all([
+    superviseProcess('worker', runFile, giveUp, 30_000),
+    superviseProcess('api', runFile, giveUp, 10_000),
+  ]);
+  // Stopped first (stops run in reverse): requests in flight are answered before the rest goes.
+  stops.push(
+    () => worker.stop(),
+    () => api.stop(),
+  );
+  lines.push(
+    `Worker            task queue ${config.temporal.taskQueue}, health http://${config.api.host}:${config.worker.healthPort}/healthz`,
+    `Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)`,
+  );
+  if (config.temporal.embedded) {
+    lines.push(
+      `Codec sign-in     ${codecEndpoint(config)}/sign-in  (an auditor's or admin's token: decoded cases in the UI)`,
+    );
+  }
+  return { lines, tokens };
+}
+
+/**
+ * Refuses to share the data dir with a start still running, and stops what a start killed
+ * outright left behind (where its children could not be made to die with it).
+ */
+async function stopWhatTheLastRunLeft(runFile: RunFile): Promise<void> {
+  const survivors = runFile.survivors();
+  const running = survivors.find(([part]) => part === 'supervisor');
+  if (running) {
+    throw new Error(
+      `Proactive Care already runs on this data dir (pid ${running[1].pid}); stop it first, or set DATA_DIR for another.`,
+    );
+  }
+  for (const [part, { pid }] of survivors) {
+    await stopProcess(pid);
+    console.log(`Stopped the ${part} (pid ${pid}) an earlier run left behind.`);
+  }
+}
+
+/** The worker or the API as a child process running `start.ts --only <part>`, restarted when it dies. */
+function superviseProcess(
+  part: 'worker' | 'api',
+  runFile: RunFile,
+  giveUp: () => void,
+  graceMs: number,
+): Promise<Supervisor> {
+  const name = part === 'api' ? 'API' : 'worker';
+  return Supervisor.run(
+    name,
+    async () => {
+      const child = spawnChild(process.execPath, [...process.execArgv, PART_SCRIPT, '--only', part], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      runFile.record(name, { pid: child.pid!, marker: RUN_MARKER });
+      await untilReady(child, name);
+      return { ended: childEnded(child), stop: () => stopChild(child, graceMs) };
+    },
+    { onGiveUp: giveUp },
+  );
+}
+
+/** A part that is not ready by then is stuck, not slow (the worker's first bundle takes a minute at most). */
+const READY_WITHIN_MS = 5 * 60_000;
+
+/** Resolves when the part says it is ready; rejects (and stops it) if it exits first or takes too long. */
+function untilReady(child: ChildProcess, name: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const late = setTimeout(() => {
+      reject(new Error(`the ${name} was not ready within ${READY_WITHIN_MS / 60_000} minutes`));
+      void stopChild(child);
+    }, READY_WITHIN_MS);
+    child.once('message', () => {
+      clearTimeout(late);
+      resolve();
+    });
+    void childEnded(child).then((why) => {
+      clearTimeout(late);
+      reject(new Error(`the ${name} ${why} while starting`));
+    });
+  });
+}
+
+/** One part of the stack in this process: the worker or the API, on services that run already. */
+async function runPart(
+  role: 'worker' | 'api',
+  config: Config,
+  stops: (() => Promise<unknown>)[],
+  giveUp: () => void,
+): Promise<Started> {
+  const lines: string[] = [`Temporal server   ${config.temporal.address} (namespace ${config.temporal.namespace})`];
+  const db = createDb(config.databaseUrl);
+  stops.push(() => db.$disconnect());
+  const temporal = await connectClient(config.temporal);
+  stops.push(() => temporal.connection.close());
+  await assertSearchAttributes(temporal, config.temporal.namespace);
+
+  if (role === 'worker') {
+    await assertPortFree(config.worker.healthPort, "the worker's health endpoint", 'WORKER_HEALTH_PORT');
+    const channels = deliveryChannels(config);
+    stops.push(async () => Object.values(channels).forEach((channel) => channel?.close()));
+    let current: RunningWorker | null = null;
+    // Within the process, the worker is started again when it fails (Temporal gone a while, say).
+    const worker = await Supervisor.run(
+      'worker',
+      async () => {
+        current = null;
+        current = await runWorker(config, db, channels);
+        return current;
+      },
+      { onGiveUp: giveUp },
+    );
+    stops.push(() => worker.stop());
+    const health = await startWorkerHealth(config.api.host, config.worker.healthPort, config.temporal.taskQueue, () =>
+      current ? current.state() : 'RESTARTING',
+    );
+    stops.push(() => closeGracefully(health));
+    lines.push(
+      `Worker            task queue ${config.temporal.taskQueue}, health http://${config.api.host}:${config.worker.healthPort}/healthz`,
+    );
+    return { lines };
+  }
+
+  await assertPortFree(config.api.port, 'the admin API', 'API_PORT');
+  const server: Server = await new Promise((resolve) => {
+    const jwt = config.jwt ? jwtVerifier(config.jwt) : null;
+    const app = createApp({
+      db,
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      jwt,
+      rateLimits: config.rateLimits,
+      codec: new EncryptionCodec(loadPayloadKeys(config.temporal.payloadKeys), config.temporal.payloadKeys.plaintext),
+      codecOrigins: config.api.codecOrigins,
+    });
+    const s = app.listen(config.api.port, config.api.host, () => resolve(s));
+  });
+  stops.push(() => closeGracefully(server));
+  lines.push(`Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)`);
+  return { lines };
 }
 
 /** The API's codec as a browser on this machine reaches it. */
@@ -225,28 +343,6 @@ async function issueDemoTokens(db: Db): Promise<string> {
     lines.push(`  ${role.padEnd(16)} ${staffId.padEnd(29)} ${token}`);
   }
   return `Demo tokens (valid one day, revoked at the next start):\n\n${lines.join('\n')}\n`;
-}
-
-/** Why a child process ended, once it does. */
-function childEnded(child: ChildProcess): Promise<string> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve(`exited with ${child.signalCode ?? `code ${child.exitCode}`}`);
-  }
-  return new Promise((resolve) =>
-    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`)),
-  );
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 void main();

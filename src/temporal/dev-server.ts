@@ -1,16 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import type { Config } from '../config';
 import { assertPortFree, waitForPort } from '../ports';
+import { spawnChild } from '../processes';
 import { temporalCli } from './binaries';
 import { cliTypeName } from './connection';
 
 /**
  * Starts `temporal server start-dev` with its state in a SQLite file under the data dir, the web
  * UI, and the case search attributes registered. Resolves once the frontend accepts connections.
+ * Its command line names `t.dbFile`, which tells it from other dev servers (see `RunFile`).
  * Tests pass `extraArgs` (dynamic config, say).
  */
 export async function startDevServer(t: Config['temporal'], extraArgs: string[] = []): Promise<ChildProcess> {
@@ -35,7 +37,8 @@ export async function startDevServer(t: Config['temporal'], extraArgs: string[] 
     ...CASE_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypeName(key)}`]),
     ...extraArgs,
   ];
-  const child = spawn(temporalCli(t.cliPath), args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  // It dies with whoever started it: a test or a start killed outright leaves no server behind.
+  const child = spawnChild(temporalCli(t.cliPath), args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`Temporal dev server exited with code ${code}`))),
   );
