@@ -4,16 +4,14 @@
  * cookie in place of a token. No Temporal is needed: the codec is the API's own.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { seed } from '../../prisma/seed';
-import { createApp } from '../../src/api/app';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { EncryptionCodec } from '../../src/temporal/codec';
 import { newKeyEntry, parsePayloadKeys } from '../../src/temporal/encryption';
 import { migratedSqlite } from '../helpers/db';
+import { offlineApi } from '../helpers/offline-api';
 import { TEST_PAYLOAD_KEYS } from '../helpers/temporal';
 
 const UI = 'http://127.0.0.1:8233';
@@ -25,9 +23,7 @@ let base: string;
 beforeAll(async () => {
   ({ db } = migratedSqlite());
   await seed(db, { customers: 2 });
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  server = createApp({ db, temporal, taskQueue: 'unused', codec, codecOrigins: [UI] }).listen(0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = offlineApi({ db, codec, codecOrigins: [UI] }));
 });
 afterAll(async () => {
   server?.close();

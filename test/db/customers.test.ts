@@ -3,13 +3,11 @@
  * transactions, newest first, each saying whether a case already disputes it.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import { JANE, seed } from '../../prisma/seed';
-import { createApp } from '../../src/api/app';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { migratedSqlite } from '../helpers/db';
+import { offlineApi } from '../helpers/offline-api';
 
 let db: Db;
 let server: Server;
@@ -18,9 +16,7 @@ let base: string;
 beforeAll(async () => {
   ({ db } = migratedSqlite());
   await seed(db, { customers: 2 });
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  server = createApp({ db, temporal, taskQueue: 'unused' }).listen(0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = offlineApi({ db }));
 });
 afterAll(async () => {
   server?.close();

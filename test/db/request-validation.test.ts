@@ -6,14 +6,12 @@
  */
 import { CODEC_BODY_LIMIT } from '../../src/api/routes/codec';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import { seed } from '../../prisma/seed';
-import { createApp } from '../../src/api/app';
 import { API_ROUTES } from '../../src/api/openapi';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { migratedSqlite } from '../helpers/db';
+import { offlineApi } from '../helpers/offline-api';
 
 let db: Db;
 let server: Server;
@@ -23,9 +21,7 @@ let authorization: string;
 beforeAll(async () => {
   ({ db } = migratedSqlite());
   await seed(db, { customers: 1 });
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  server = createApp({ db, temporal, taskQueue: 'unused' }).listen(0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = offlineApi({ db }));
   authorization = `Bearer ${(await issueToken(db, 'admin', { days: 1 })).token}`;
   // A case and an outreach that exist, so actions get as far as judging their bodies.
   const txn = await db.cardTransaction.findFirstOrThrow({ where: { amountCents: { gt: 0 } }, include: { card: true } });
@@ -118,10 +114,9 @@ test('a database that cannot be reached answers 503 with Retry-After, not 500', 
           }
         : Reflect.get(target, property),
   });
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  const app = createApp({ db: broken, temporal, taskQueue: 'unused' }).listen(0);
+  const { server: app, base: at } = offlineApi({ db: broken });
   try {
-    const res = await fetch(`http://127.0.0.1:${(app.address() as AddressInfo).port}/alerts`, {
+    const res = await fetch(`${at}/alerts`, {
       headers: { Authorization: authorization },
     });
     expect(res.status).toBe(503);

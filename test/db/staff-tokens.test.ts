@@ -7,14 +7,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import { seed } from '../../prisma/seed';
-import { createApp } from '../../src/api/app';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { DAY_MS } from '../../workflows/domain/time';
 import { migratedSqlite } from '../helpers/db';
+import { offlineApi } from '../helpers/offline-api';
 
 const run = promisify(execFile);
 
@@ -26,9 +24,7 @@ let base: string;
 beforeAll(async () => {
   ({ db, url } = migratedSqlite());
   await seed(db, { customers: 2 });
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  server = createApp({ db, temporal, taskQueue: 'unused' }).listen(0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, base } = offlineApi({ db }));
 });
 afterAll(async () => {
   server?.close();
@@ -160,10 +156,7 @@ test('every staff call is audited: who, what, which case, accepted or refused an
 });
 
 test('rate limits per credential and per address answer 429 with RateLimit headers', async () => {
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  const limited = createApp({ db, temporal, taskQueue: 'unused', rateLimits: { perAddress: 7, perCredential: 3 } });
-  const small = limited.listen(0);
-  const at = `http://127.0.0.1:${(small.address() as AddressInfo).port}`;
+  const { server: small, base: at } = offlineApi({ db, rateLimits: { perAddress: 7, perCredential: 3 } });
   try {
     const [first, second] = [await as('care-agent-1'), await as('care-agent-2')];
     const get = (authorization: string) => fetch(`${at}/alerts`, { headers: { Authorization: authorization } });
@@ -183,10 +176,7 @@ test('rate limits per credential and per address answer 429 with RateLimit heade
 });
 
 test('the per-credential budget is counted by the staff member, however the header is spelled', async () => {
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  const limited = createApp({ db, temporal, taskQueue: 'unused', rateLimits: { perAddress: 1000, perCredential: 2 } });
-  const small = limited.listen(0);
-  const at = `http://127.0.0.1:${(small.address() as AddressInfo).port}`;
+  const { server: small, base: at } = offlineApi({ db, rateLimits: { perAddress: 1000, perCredential: 2 } });
   try {
     const token = (await as('care-agent-1')).slice('Bearer '.length);
     const get = (authorization: string) => fetch(`${at}/alerts`, { headers: { Authorization: authorization } });
