@@ -80,14 +80,16 @@ async function main(): Promise<void> {
   if (supervised) process.on('disconnect', () => stop(0));
 
   try {
-    const urls =
+    const started =
       role === 'all' ? await runStack(config, stops, () => stop(1)) : await runPart(role, config, stops, () => stop(1));
     if (supervised) {
       process.send!({ ready: true });
       return;
     }
-    console.log(`\nProactive Care is running. Ctrl-C stops everything it started.\n\n  ${urls.lines.join('\n  ')}\n`);
-    if (urls.tokens) console.log(urls.tokens);
+    console.log(
+      `\nProactive Care is running. Ctrl-C stops everything it started.\n\n  ${started.lines.join('\n  ')}\n`,
+    );
+    if (started.tokens) console.log(started.tokens);
   } catch (error) {
     console.error(`\nCould not start: ${(error as Error).message}`);
     stop(1);
