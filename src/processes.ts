@@ -114,15 +114,17 @@ export class RunFile {
 
 /** Stops a process that is not our child (SIGTERM, then SIGKILL), polling until it is gone. */
 export async function stopProcess(pid: number, graceMs = 10_000): Promise<void> {
-  const deadline = Date.now() + graceMs;
   process.kill(pid, 'SIGTERM');
+  if (await goneBy(pid, Date.now() + graceMs)) return;
+  process.kill(pid, 'SIGKILL');
+  // A SIGKILL takes effect at once; it is gone when the kernel has torn it down.
+  await goneBy(pid, Infinity);
+}
+
+async function goneBy(pid: number, deadline: number): Promise<boolean> {
   while (alive(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
-      // A SIGKILL takes effect at once; it is gone when the kernel has torn it down.
-      while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
-      return;
-    }
+    if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  return true;
 }

@@ -129,7 +129,7 @@ async function runStack(config: Config, stops: (() => Promise<unknown>)[], giveU
     stops.push(() => server.stop());
     lines.push(`Temporal UI       http://127.0.0.1:${config.temporal.uiPort}`);
   }
-  lines.push(`Temporal server   ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+  lines.push(BANNER.temporal(config));
 
   const db = createDb(config.databaseUrl);
   stops.push(() => db.$disconnect());
@@ -177,10 +177,7 @@ async function runStack(config: Config, stops: (() => Promise<unknown>)[], giveU
     () => worker.stop(),
     () => api.stop(),
   );
-  lines.push(
-    `Worker            task queue ${config.temporal.taskQueue}, health http://${config.api.host}:${config.worker.healthPort}/healthz`,
-    `Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)`,
-  );
+  lines.push(BANNER.worker(config), BANNER.api(config));
   if (config.temporal.embedded) {
     lines.push(
       `Codec sign-in     ${codecEndpoint(config)}/sign-in  (an auditor's or admin's token: decoded cases in the UI)`,
@@ -257,7 +254,7 @@ async function runPart(
   stops: (() => Promise<unknown>)[],
   giveUp: () => void,
 ): Promise<Started> {
-  const lines: string[] = [`Temporal server   ${config.temporal.address} (namespace ${config.temporal.namespace})`];
+  const lines: string[] = [BANNER.temporal(config)];
   const db = createDb(config.databaseUrl);
   stops.push(() => db.$disconnect());
   const temporal = await connectClient(config.temporal);
@@ -284,9 +281,7 @@ async function runPart(
       current ? current.state() : 'RESTARTING',
     );
     stops.push(() => closeGracefully(health));
-    lines.push(
-      `Worker            task queue ${config.temporal.taskQueue}, health http://${config.api.host}:${config.worker.healthPort}/healthz`,
-    );
+    lines.push(BANNER.worker(config));
     return { lines };
   }
 
@@ -305,9 +300,18 @@ async function runPart(
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));
   });
   stops.push(() => closeGracefully(server));
-  lines.push(`Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)`);
+  lines.push(BANNER.api(config));
   return { lines };
 }
+
+/** The lines that say where a part answers, the same whether the supervisor or the part prints them. */
+const BANNER = {
+  temporal: (config: Config) => `Temporal server   ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+  worker: (config: Config) =>
+    `Worker            task queue ${config.temporal.taskQueue}, health http://${config.api.host}:${config.worker.healthPort}/healthz`,
+  api: (config: Config) =>
+    `Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)`,
+};
 
 /** The API's codec as a browser on this machine reaches it. */
 function codecEndpoint(config: Config): string {

@@ -16,9 +16,11 @@ export function expectActivityFailures(): void {
 /**
  * The time-skipping test server's known fault (temporalio/sdk-java#2606, #3088; a fix is proposed
  * in #3060): a timer that fires while a workflow task is in flight, and that the task's completion
- * cancels (a `condition` with a timeout woken by a signal), makes the server refuse the completion
- * and never give the run another task; the run and the server's clock stop there for good. The
- * real server records the cancel. The refusal is named where it happens.
+ * cancels, makes the server refuse the completion and never give the run another task; the run
+ * and the server's clock stop there for good. The real server records the cancel. The case's
+ * wake timer was such a timer (due within milliseconds, cancelled when a risk report moved the
+ * next wake-up) and now rings instead (DUE_WAKE_RINGS_PATCH); other waits with a timeout, as the
+ * watch's, could still meet it. The refusal is named where it happens.
  */
 const REFUSAL = 'invalid history builder state for action';
 

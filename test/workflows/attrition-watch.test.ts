@@ -12,14 +12,9 @@ import { AttritionRisk } from '../../workflows/search-attributes';
 import { DisputeBench } from '../helpers/disputes';
 
 // A server of its own for each test: watches left polling by one test would slow the next one's clock.
-// The time-skipping test server refuses a workflow task that cancels a timer which fired while
-// the task ran, and strands the run (temporalio/sdk-java#2606, #3088; a fix is proposed in #3060;
-// the real server records the cancel). The case's wake timer was such a timer: due within
-// milliseconds, cancelled when a risk report moved the next wake-up. It now rings instead
-// (DUE_WAKE_RINGS_PATCH). Other waits with a timeout, as the watch's, could still meet the fault:
-// a refusal is printed with a line naming it, and a stalled test times out and runs again on a
-// fresh server; a stall costs two tries (the stalled call fails when its server is stopped, and
-// Jest counts that against the next try).
+// The time-skipping test server sometimes strands a run (see REFUSAL in helpers/quiet-runtime.ts):
+// a stalled test times out and runs again on a fresh server. A stall costs two tries (the stalled
+// call fails when its server is stopped, and Jest counts that against the next try).
 jest.retryTimes(6, { logErrorsBeforeRetry: true });
 jest.setTimeout(45_000);
 
