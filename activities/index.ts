@@ -6,7 +6,7 @@ import { caseActivities, type CaseActivityDeps } from './cases';
 import { notificationActivities } from './notifications';
 import { outreachActivities } from './outreach';
 import type { CarePolicy } from '../src/care/outreach-policy';
-import { usageActivities } from './usage';
+import { usageActivities, type UsageDeps } from './usage';
 
 export interface ActivityDeps {
   db: Db;
@@ -20,14 +20,25 @@ export interface ActivityDeps {
   watch?: Partial<WatchSettings>;
   /** The care team's outreach policy: deadlines, pre-approved concessions, the queue's address. */
   care?: Partial<CarePolicy>;
+  /** The attrition rule set a look judges with (the current release unless a test swaps it). */
+  ruleSet?: UsageDeps['ruleSet'];
 }
 
 /** Builds every activity from its dependencies, so tests can pass real or fake ones. */
-export function createActivities({ db, channels, notifications, policy, holidayCalendar, watch, care }: ActivityDeps) {
+export function createActivities({
+  db,
+  channels,
+  notifications,
+  policy,
+  holidayCalendar,
+  watch,
+  care,
+  ruleSet,
+}: ActivityDeps) {
   const notificationSettings = { ...DEFAULT_NOTIFICATION_SETTINGS, ...notifications };
   return {
     ...caseActivities({ db, policy, holidayCalendar }),
-    ...usageActivities({ db, watch }),
+    ...usageActivities({ db, watch, ruleSet }),
     ...notificationActivities({ db, channels, settings: notificationSettings }),
     ...outreachActivities({
       db,

@@ -7,10 +7,12 @@ import { careVerdict } from '../src/care/outreach-policy';
 import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../src/care/settings';
 import { Prisma } from '../src/db/generated/sqlite/client';
 import type { Db } from '../src/db/client';
-import type { DisputeProgress, RetentionOutcome } from '../workflows/attrition-watch/messages';
+import type { DisputeProgress, RetentionOutcome, RiskReport } from '../workflows/attrition-watch/messages';
 import type { OutreachOutcome } from '../workflows/dispute/messages';
 import { DAY_MS } from '../workflows/domain/time';
+import { assessRisk, CURRENT_RULE_SET, type RuleSet } from '../workflows/domain/risk';
 import {
+  HISTORY_BEFORE_OPEN_DAYS,
   retentionOutcome,
   riskFacts,
   type CaseFacts,
@@ -54,20 +56,33 @@ export interface WatchQuery {
   asOf: string;
 }
 
-/** Usage before the dispute opened that makes up the customer's baseline. */
-const BASELINE_DAYS = 91;
-
 const dayStart = (iso: string) => Math.floor(Date.parse(iso) / DAY_MS) * DAY_MS;
 const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
 /** Days numbered since the epoch, as the usage facts count them. */
 const dayNumber = (iso: string) => Math.floor(Date.parse(iso) / DAY_MS);
 
-export function usageActivities({ db, watch = {} }: { db: Db; watch?: Partial<WatchSettings> }) {
+/** What one look at the customer decided, with the rule set that decided it. */
+export interface RiskLook {
+  level: RiskReport['level'];
+  recommendation: RiskReport['recommendation'];
+  rules: RiskReport['rules'];
+  facts: RiskFacts | null;
+  ruleSet: number;
+}
+
+export interface UsageDeps {
+  db: Db;
+  watch?: Partial<WatchSettings>;
+  /** The rule set a look judges with, asked at each look: a new release is taken at the next one. */
+  ruleSet?: () => RuleSet;
+}
+
+export function usageActivities({ db, watch = {}, ruleSet = () => CURRENT_RULE_SET }: UsageDeps) {
   const settings: WatchSettings = { ...DEFAULT_WATCH_SETTINGS, ...watch };
 
   /** The customer's usage and case facts in the form the usage facts take. */
   async function history({ customerId, openedAt, progress, asOf }: WatchQuery): Promise<[UsageHistory, CaseFacts]> {
-    const from = new Date(Date.parse(openedAt) - BASELINE_DAYS * DAY_MS).toISOString();
+    const from = new Date(Date.parse(openedAt) - HISTORY_BEFORE_OPEN_DAYS * DAY_MS).toISOString();
     const [usage, customer] = await Promise.all([
       loadUsage({ customerId, from, asOf }),
       db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { tier: true, lifetimeValueCents: true } }),
@@ -135,10 +150,27 @@ export function usageActivities({ db, watch = {} }: { db: Db; watch?: Partial<Wa
       return settings;
     },
 
-    /** The risk facts of the customer's usage and case, as of the whole days before `asOf`. */
+    /**
+     * The risk facts of the customer's usage and case, as of the whole days before `asOf`.
+     * Only watches recorded before RISK_IN_ACTIVITY_PATCH call it; kept for their replays and
+     * for a look such a watch had scheduled when the worker was upgraded.
+     */
     async usageRiskFacts(query: WatchQuery): Promise<RiskFacts | null> {
       const [days, facts] = await history(query);
       return riskFacts(days, facts, dayNumber(query.asOf) - 1);
+    },
+
+    /**
+     * One look at the customer: the facts as of the whole days before `asOf`, judged by the rule
+     * set this worker runs. The answer is recorded in the watch's history, so a replay reads the
+     * decision instead of judging again, and a new rule set is safe for running watches.
+     */
+    async assessAttritionRisk(query: WatchQuery): Promise<RiskLook> {
+      const [days, caseFacts] = await history(query);
+      const facts = riskFacts(days, caseFacts, dayNumber(query.asOf) - 1);
+      const rules = ruleSet();
+      const risk = facts ? await assessRisk(facts, rules) : { level: 'none' as const, recommendation: null, rules: [] };
+      return { ...risk, facts, ruleSet: rules.version };
     },
 
     /** Decides whether the customer stayed and, with the care team's record, whether they were saved. */

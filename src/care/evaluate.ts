@@ -3,14 +3,16 @@
  * writes every alert, and scores the alerts when the file has labels (`leftDay`). The labels are
  * read only for scoring, never to decide.
  *
- * `npm run care:evaluate -- cohort.json [--alerts alerts.json]`
+ * `npm run care:evaluate -- cohort.json [--alerts alerts.json] [--rules rule-set.json]`
+ * `npm run care:evaluate -- --sweep [--seeds 101,102,103] [--n 600] [--json sweep.json]`: every
+ * family of `cohort.ts` on seeds of its own, one table.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { AttritionRisk } from '../../workflows/attrition-watch/messages';
-import { assessRisk, RISK_RANK } from '../../workflows/domain/risk';
+import { assessRisk, CURRENT_RULE_SET, RISK_RANK, type RuleSet } from '../../workflows/domain/risk';
 import { riskFacts, type CaseFacts, type UsageHistory } from '../../workflows/domain/usage-facts';
-import type { Cohort, CohortCustomer } from './cohort';
+import { FAMILIES, generateCohort, type Cohort, type CohortCustomer } from './cohort';
 
 export interface Alert {
   customerId: string;
@@ -26,12 +28,16 @@ export interface Scores {
   precision: number | null;
   recall: number | null;
   medianLeadDays: number | null;
+  /** Customers alerted `high`, per 1,000 customers. */
+  alertsPer1000: number;
 }
 
 /** A travel notice without an end is taken to cover two weeks. */
 const DEFAULT_TRIP_DAYS = 14;
+/** The watch looks until this long after the resolution, the longest the rules still read a fall. */
+const LOOK_AFTER_RESOLUTION_DAYS = 31;
 
-function usageOf(customer: CohortCustomer): UsageHistory {
+export function usageOf(customer: CohortCustomer): UsageHistory {
   const days = [...customer.days].sort((a, b) => a.day - b.day);
   const firstDay = days[0]?.day ?? 0;
   const counts: number[] = [];
@@ -40,7 +46,9 @@ function usageOf(customer: CohortCustomer): UsageHistory {
   return { firstDay, counts };
 }
 
-function caseFactsOf(customer: CohortCustomer): CaseFacts {
+/** The case as the watch would know it at the end of `today`: breaches and contacts so far. */
+export function caseFactsOf(customer: CohortCustomer, today: number): CaseFacts {
+  const upTo = (list: { day: number }[] | undefined) => (list ?? []).filter((e) => e.day <= today).length;
   return {
     disputeOpenDay: customer.disputeOpenDay,
     disputeResolveDay: customer.disputeResolveDay ?? null,
@@ -50,21 +58,25 @@ function caseFactsOf(customer: CohortCustomer): CaseFacts {
       type: e.type,
       untilDay: e.type === 'travel_notice' ? (e.untilDay ?? e.day + DEFAULT_TRIP_DAYS) : null,
     })),
+    slaBreaches: upTo(customer.slaBreaches),
+    customerContacts: upTo(customer.contacts),
   };
 }
 
 /** The alerts the watch raises for one customer: one each time the level rises. */
-export async function alertsFor(customer: CohortCustomer): Promise<Alert[]> {
+export async function alertsFor(customer: CohortCustomer, ruleSet: RuleSet = CURRENT_RULE_SET): Promise<Alert[]> {
   const usage = usageOf(customer);
-  const facts = caseFactsOf(customer);
-  const lastDay = usage.firstDay + usage.counts.length - 1;
+  let lastDay = usage.firstDay + usage.counts.length - 1;
+  if (customer.disputeResolveDay != null) {
+    lastDay = Math.min(lastDay, customer.disputeResolveDay + LOOK_AFTER_RESOLUTION_DAYS);
+  }
   const alerts: Alert[] = [];
   let level: AttritionRisk = 'none';
   for (let today = customer.disputeOpenDay; today <= lastDay; today++) {
     // What the workflow would have loaded by the end of `today`.
     const seen = { firstDay: usage.firstDay, counts: usage.counts.slice(0, today - usage.firstDay + 1) };
-    const current = riskFacts(seen, facts, today);
-    const assessed = current ? await assessRisk(current) : { level: 'none' as const, rules: [] };
+    const current = riskFacts(seen, caseFactsOf(customer, today), today);
+    const assessed = current ? await assessRisk(current, ruleSet) : { level: 'none' as const, rules: [] };
     if (RISK_RANK[assessed.level] > RISK_RANK[level] && assessed.level !== 'none') {
       const fired = assessed.rules.filter((r) => r.level === assessed.level).map((r) => r.name);
       alerts.push({ customerId: customer.id, day: today, level: assessed.level, rules: fired });
@@ -84,7 +96,7 @@ export function naiveAlertsFor(customer: CohortCustomer): Alert[] {
   for (let day = Math.max(usage.firstDay, open - 91); day < open; day++, n++) before += count(day);
   const baseline = n ? before / n : 0;
   for (let today = open; today < usage.firstDay + usage.counts.length; today++) {
-    if (customer.disputeResolveDay !== null && today >= customer.disputeResolveDay) break;
+    if (customer.disputeResolveDay != null && today >= customer.disputeResolveDay) break;
     let recent = 0;
     for (let day = today - 13; day <= today; day++) recent += count(day);
     if (recent / 14 < 0.4 * baseline) return [{ customerId: customer.id, day: today, level: 'high', rules: ['naive'] }];
@@ -109,26 +121,110 @@ export function score(cohort: Cohort, alerts: Alert[]): Scores {
     precision: ratio(trueHigh, firstHigh.size),
     recall: ratio(caught.length, leftDay.size),
     medianLeadDays: leads.length ? leads[Math.floor((leads.length - 1) / 2)] : null,
+    alertsPer1000: Math.round((firstHigh.size / Math.max(1, cohort.customers.length)) * 1000),
   };
 }
 
-export async function evaluate(cohort: Cohort): Promise<{ alerts: Alert[]; scores: Scores; naive: Scores }> {
+export async function evaluate(
+  cohort: Cohort,
+  ruleSet: RuleSet = CURRENT_RULE_SET,
+): Promise<{ alerts: Alert[]; scores: Scores; naive: Scores }> {
   const alerts: Alert[] = [];
-  for (const customer of cohort.customers) alerts.push(...(await alertsFor(customer)));
+  for (const customer of cohort.customers) alerts.push(...(await alertsFor(customer, ruleSet)));
   const naive = cohort.customers.flatMap(naiveAlertsFor);
   return { alerts, scores: score(cohort, alerts), naive: score(cohort, naive) };
 }
 
-if (require.main === module) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { alerts: { type: 'string' } } });
+export interface SweepRow {
+  family: string;
+  about: string;
+  rules: Scores;
+  naiveRule: Scores;
+}
+
+/** Every family, each on the given seeds (pooled), scored for the rules and the naive rule. */
+export async function sweep(
+  seeds: number[],
+  n: number,
+  ruleSet: RuleSet = CURRENT_RULE_SET,
+  families = Object.keys(FAMILIES),
+): Promise<SweepRow[]> {
+  const rows: SweepRow[] = [];
+  for (const family of families) {
+    const { about, params } = FAMILIES[family];
+    const pooled: Cohort = {
+      customers: seeds.flatMap((seed) => generateCohort(seed, n, params).customers),
+    };
+    const { scores, naive } = await evaluate(pooled, ruleSet);
+    rows.push({ family, about, rules: scores, naiveRule: naive });
+  }
+  return rows;
+}
+
+/** The sweep as a Markdown table: the rules' figures, the naive rule's beside them. */
+export function sweepTable(rows: SweepRow[]): string {
+  const f = (v: number | null) => (v === null ? '–' : v.toFixed(2));
+  const d = (v: number | null) => (v === null ? '–' : String(v));
+  const lines = [
+    '| family | leavers | precision | recall | median lead (days) | high alerts / 1,000 | naive: precision / recall / lead / per 1,000 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const { family, rules: r, naiveRule: b } of rows) {
+    lines.push(
+      `| ${family} | ${r.leavers} | ${f(r.precision)} | ${f(r.recall)} | ${d(r.medianLeadDays)} | ${r.alertsPer1000} | ` +
+        `${f(b.precision)} / ${f(b.recall)} / ${d(b.medianLeadDays)} / ${b.alertsPer1000} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function readRuleSet(file: string): RuleSet {
+  const ruleSet = JSON.parse(readFileSync(file, 'utf8')) as RuleSet;
+  if (!Array.isArray(ruleSet.rules)) throw new Error(`${file}: a rule set has a "rules" array`);
+  return ruleSet;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      alerts: { type: 'string' },
+      rules: { type: 'string' },
+      sweep: { type: 'boolean', default: false },
+      seeds: { type: 'string', default: '101,102,103' },
+      n: { type: 'string', default: '600' },
+      family: { type: 'string', multiple: true },
+      json: { type: 'string' },
+    },
+  });
+  const ruleSet = values.rules ? readRuleSet(values.rules) : CURRENT_RULE_SET;
+  if (values.sweep) {
+    const seeds = values.seeds.split(',').map(Number);
+    const n = Number(values.n);
+    const unknown = (values.family ?? []).filter((name) => !FAMILIES[name]);
+    if (seeds.some((s) => !Number.isInteger(s)) || !Number.isInteger(n) || n < 1 || unknown.length) {
+      console.error(
+        'usage: npm run care:evaluate -- --sweep [--seeds 1,2,3] [--n 600] [--family name …] [--json file]',
+      );
+      if (unknown.length) console.error(`unknown families: ${unknown.join(', ')}; npm run care:cohort -- --list`);
+      process.exit(2);
+    }
+    const rows = await sweep(seeds, n, ruleSet, values.family);
+    if (values.json)
+      writeFileSync(values.json, `${JSON.stringify({ ruleSet: ruleSet.version, seeds, n, rows }, null, 2)}\n`);
+    console.log(`Rule set v${ruleSet.version}; seeds ${seeds.join(', ')}; ${n} customers per seed and family.\n`);
+    console.log(sweepTable(rows));
+    return;
+  }
   if (positionals.length !== 1) {
-    console.error('usage: npm run care:evaluate -- cohort.json [--alerts alerts.json]');
+    console.error('usage: npm run care:evaluate -- cohort.json [--alerts alerts.json] [--rules rule-set.json]');
     process.exit(2);
   }
   const cohort = JSON.parse(readFileSync(positionals[0], 'utf8')) as Cohort;
-  void evaluate(cohort).then(({ alerts, scores, naive }) => {
-    if (values.alerts) writeFileSync(values.alerts, `${JSON.stringify(alerts, null, 2)}\n`);
-    const labelled = cohort.customers.some((c) => c.leftDay !== undefined);
-    console.log(JSON.stringify(labelled ? { rules: scores, naiveRule: naive } : { alerts: alerts.length }, null, 2));
-  });
+  const { alerts, scores, naive } = await evaluate(cohort, ruleSet);
+  if (values.alerts) writeFileSync(values.alerts, `${JSON.stringify(alerts, null, 2)}\n`);
+  const labelled = cohort.customers.some((c) => c.leftDay !== undefined);
+  console.log(JSON.stringify(labelled ? { rules: scores, naiveRule: naive } : { alerts: alerts.length }, null, 2));
 }
+
+if (require.main === module) void main();

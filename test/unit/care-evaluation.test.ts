@@ -49,6 +49,7 @@ test('precision, recall and lead are counted as the issue defines them', () => {
     precision: 0.333,
     recall: 0.333,
     medianLeadDays: 20,
+    alertsPer1000: 750,
   });
 });
 

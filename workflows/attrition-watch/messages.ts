@@ -45,10 +45,19 @@ export interface DisputeProgress {
  */
 export const BOUND_SIGNALS_PATCH = 'bound-signals';
 
+/**
+ * Since this patch each look at the customer is judged in an activity (`assessAttritionRisk`),
+ * so the decision and its rule set's version are recorded in history and a new rule set needs no
+ * patch. Watches recorded before it judged in workflow code, with rule set version 1.
+ */
+export const RISK_IN_ACTIVITY_PATCH = 'risk-assessed-in-activity';
+
 /** One assessment of the customer, with the rules that fired and the facts behind them. */
 export interface RiskReport {
   /** The case the report is about; absent from reports made before BOUND_SIGNALS_PATCH. */
   caseId?: string;
+  /** The rule set's version; absent from reports made before RISK_IN_ACTIVITY_PATCH (version 1). */
+  ruleSet?: number;
   level: AttritionRisk;
   recommendation: Recommendation | null;
   rules: FiredRule[];

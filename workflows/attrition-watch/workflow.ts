@@ -20,12 +20,13 @@ import {
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities';
 import { attritionRiskSignal } from '../dispute/messages';
-import { assessRisk } from '../domain/risk';
+import { assessRisk, RULE_SET_V1 } from '../domain/risk';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { AttritionRisk } from '../search-attributes';
 import {
   BOUND_SIGNALS_PATCH,
   disputeProgressSignal,
+  RISK_IN_ACTIVITY_PATCH,
   getWatchQuery,
   type DisputeProgress,
   type RetentionOutcome,
@@ -130,17 +131,22 @@ export async function attritionWatchWorkflow(run: WatchRun): Promise<WatchView> 
   return view();
 }
 
-/** One look at the customer: facts from the activity, the level from the rules. */
+/** One look at the customer: the activity reads the facts and judges them with the worker's rule set. */
 async function assess(run: WatchRun, state: WatchState): Promise<void> {
   const assessedAt = new Date().toISOString();
-  const facts = await activities.usageRiskFacts({
-    customerId: run.customerId,
-    openedAt: run.openedAt,
-    progress: state.progress,
-    asOf: assessedAt,
-  });
-  const risk = facts ? await assessRisk(facts) : { level: 'none' as const, recommendation: null, rules: [] };
-  const report: RiskReport = { caseId: run.caseId, ...risk, facts, assessedAt };
+  const query = { customerId: run.customerId, openedAt: run.openedAt, progress: state.progress, asOf: assessedAt };
+  let report: RiskReport;
+  if (patched(RISK_IN_ACTIVITY_PATCH)) {
+    const { ruleSet, ...risk } = await activities.assessAttritionRisk(query);
+    report = { caseId: run.caseId, ruleSet, ...risk, assessedAt };
+  } else {
+    // As recorded before the patch: the facts from the activity, judged here by the first rule set.
+    const facts = await activities.usageRiskFacts(query);
+    const risk = facts
+      ? await assessRisk(facts, RULE_SET_V1)
+      : { level: 'none' as const, recommendation: null, rules: [] };
+    report = { caseId: run.caseId, ...risk, facts, assessedAt };
+  }
   const changed = report.level !== (state.latest?.level ?? 'none');
   state.latest = report;
   state.polls += 1;

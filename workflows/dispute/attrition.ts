@@ -84,6 +84,7 @@ export function handleRiskReports(c: DisputeCase): void {
       to: report.level,
       recommendation: report.recommendation,
       rules: report.rules.map((r) => r.name),
+      ...(report.ruleSet === undefined ? {} : { ruleSet: report.ruleSet }),
       facts: report.facts,
       assessedAt: report.assessedAt,
     });

@@ -1,14 +1,36 @@
 /**
- * Attrition risk: the rules in `risk-rules.json` (data, evaluated by json-rules-engine) turn a
- * customer's usage and case facts into a level and a recommendation. Every assessment carries the
- * rules that fired and the facts they looked at. Deterministic, so it runs inside the workflow.
+ * Attrition risk: a rule set (data under `risk-rules/`, evaluated by json-rules-engine) turns a
+ * customer's usage and case facts into a level and a recommendation. Every assessment carries
+ * the rule set's version, the rules that fired and the facts they looked at.
+ *
+ * Rule sets are versioned like code: a released version never changes. The watch assesses in an
+ * activity, so its decision is recorded in history and a new version needs no patch; version 1
+ * stays here for watches recorded before that, whose workflow code judged the facts itself.
  */
 import { Engine, type NestedCondition, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import type { AttritionRisk } from '../attrition-watch/messages';
-import RULES from './risk-rules.json';
+import V1 from './risk-rules/v1.json';
+import V2 from './risk-rules/v2.json';
 import type { RiskFacts } from './usage-facts';
 
 export type Recommendation = 'call_back' | 'status_update';
+
+export interface RuleSet {
+  version: number;
+  /** The day the version was released. */
+  effective: string;
+  /** Why the rules are as they are; for version 2 on, how thresholds follow from error rates. */
+  about: string;
+  errorRates?: {
+    /** The span the false-alarm rates are stated over. */
+    watchDays: number;
+    /** Chance of a false alert over `watchDays` of usual usage, by threshold. */
+    falseAlarm: Record<string, number>;
+    /** The evidence (nats) each threshold asks for: ln(watchDays ÷ falseAlarm). */
+    thresholds: Record<string, number>;
+  };
+  rules: RuleProperties[];
+}
 
 export interface FiredRule {
   name: string;
@@ -27,15 +49,26 @@ export interface RiskAssessment {
 /** Levels in order, so the higher of two can be told. */
 export const RISK_RANK: Record<AttritionRisk, number> = { none: 0, watch: 1, high: 2 };
 
-export const RISK_RULES = RULES as RuleProperties[];
+/** The first rule set, from before versions: the watch's workflow code judged with it in place. */
+export const RULE_SET_V1: RuleSet = {
+  version: 1,
+  effective: '2026-11-23',
+  about: 'The first rules: a halving CUSUM, a recent-rate bound, and no alert on a fall shaped like a cliff.',
+  rules: V1 as RuleProperties[],
+};
 
-const engines = new WeakMap<RuleProperties[], Engine>();
+export const RULE_SETS: readonly RuleSet[] = [RULE_SET_V1, V2 as RuleSet];
 
-export async function assessRisk(facts: RiskFacts, rules: RuleProperties[] = RISK_RULES): Promise<RiskAssessment> {
-  let engine = engines.get(rules);
+/** The rule set new assessments use. */
+export const CURRENT_RULE_SET: RuleSet = RULE_SETS[RULE_SETS.length - 1];
+
+const engines = new WeakMap<RuleSet, Engine>();
+
+export async function assessRisk(facts: RiskFacts, ruleSet: RuleSet = CURRENT_RULE_SET): Promise<RiskAssessment> {
+  let engine = engines.get(ruleSet);
   if (!engine) {
-    engine = new Engine(rules, { allowUndefinedFacts: true });
-    engines.set(rules, engine);
+    engine = new Engine(ruleSet.rules, { allowUndefinedFacts: true });
+    engines.set(ruleSet, engine);
   }
   const { results } = await engine.run({ ...facts });
   const fired = results.map((result): FiredRule => {

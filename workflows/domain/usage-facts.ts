@@ -1,12 +1,16 @@
 /**
  * Facts about a customer's card usage while a dispute is open, for the attrition risk rules.
- * Plain functions of day-by-day counts, so the attrition watch (in the workflow) and the cohort
- * evaluation (over a file) compute exactly the same thing.
+ * Plain functions of day-by-day counts, so the attrition watch (through its activity) and the
+ * cohort evaluation (over a file) compute exactly the same thing.
  *
  * Daily transaction counts are small numbers, so usage is judged as Poisson counts against the
- * customer's own weekday rates before the dispute: a one-sided Poisson CUSUM accumulates the
- * evidence that the rate has halved, and a Poisson upper bound says how high the recent rate
- * could still be. Days are numbered consecutively; day `n`'s weekday is `n mod 7`.
+ * customer's own weekday rates before the dispute. The evidence is sequential: a one-sided Poisson
+ * CUSUM accumulates, day by day, the log-likelihood ratio of "usage fell to a fraction of usual"
+ * against "usage as usual", and the rules compare it with thresholds that follow from the error
+ * rates the rule set states (see `risk.ts`). Days the bank knows a reason for (a trip it was told
+ * of, a card being reissued) are no evidence either way and are skipped.
+ *
+ * Days are numbered consecutively; day `n`'s weekday is `n mod 7`.
  */
 
 import type { RetentionOutcome } from '../attrition-watch/messages';
@@ -34,6 +38,8 @@ export interface CaseFacts {
 export interface RiskFacts {
   disputeOpen: boolean;
   disputeOpenDays: number;
+  /** Days since the resolution (0 while open): a fall soon after it is still the dispute's doing. */
+  daysSinceResolution: number;
   /** Expected transactions per week before the dispute. */
   baselinePerWeek: number;
   /** Last 14 days: transactions seen, transactions expected from the baseline. */
@@ -41,14 +47,18 @@ export interface RiskFacts {
   recentExpected: number;
   /** The highest recent rate (share of baseline) the recent count is consistent with (90%). */
   recentRateUpper: number;
-  /** Poisson CUSUM since the dispute opened: evidence (log-likelihood) that usage has halved. */
-  cusumDrop: number;
+  /** Evidence (log-likelihood ratio, nats) that usage fell to a twentieth of usual, since the baseline. */
+  dropEvidence: number;
+  /** How many days the evidence of that fall has been gathering (since it was last nil). */
+  dropDays: number;
+  /** Evidence (nats) that usage fell to half of usual, since the baseline. */
+  slipEvidence: number;
   daysSinceLastTransaction: number;
-  /** How unlikely the current silence is for this customer: −ln P(no transaction for that long). */
+  /** How unlikely the current unexplained silence is for this customer: −ln P(no transaction for that long). */
   silenceSurprise: number;
   /** Last week's usage ÷ the week before's (1 when the week before had none): below 1, still falling. */
   weekOnWeek: number;
-  /** `cliff` (a sudden stop, like a blocked card), `ramp` (a steady fall, like churn), or `steady`. */
+  /** `cliff` (a sudden stop), `ramp` (a steady fall), or `steady`: shown to people, no reason by itself. */
   shape: 'cliff' | 'ramp' | 'steady';
   /** A card was reissued lately, or a travel notice covers recent days. */
   gapExplained: boolean;
@@ -59,34 +69,63 @@ export interface RiskFacts {
   customerContacts: number;
 }
 
+/** The baseline: this many days of usage, ending BASELINE_GAP days before the dispute opened. */
 const BASELINE_DAYS = 91;
+/**
+ * A customer who starts leaving shortly before disputing (the dispute may be what tipped them)
+ * would otherwise lower their own baseline; evidence is gathered from the baseline's end on.
+ */
+const BASELINE_GAP = 14;
+/** How far back before the dispute's opening the facts read usage. */
+export const HISTORY_BEFORE_OPEN_DAYS = BASELINE_DAYS + BASELINE_GAP;
 const RECENT_DAYS = 14;
-/** The CUSUM tests for usage falling to this share of the baseline. */
-const DROP_TO = 0.5;
-/** A reissued card explains a gap for this long. */
-const REISSUE_DAYS = 21;
-/** A cliff: at least this share of the baseline before the change… */
-const CLIFF_BEFORE = 0.8;
-/** …and silence since over a stretch in which this many transactions were expected. */
-const CLIFF_EXPECTED = 6;
+/** The evidence facts test for usage falling to these shares of the baseline. */
+export const DROP_TO = 0.05;
+export const SLIP_TO = 0.5;
+/** A reissued card explains the gap from its last use before the reissue (at most this long)… */
+const REISSUE_GAP_BEFORE = 14;
+/** …until this long after it, while the new card reaches the customer. */
+const REISSUE_GAP_AFTER = 14;
+/** A trip's notice is taken to cover a couple of days either side of its dates. */
+const TRIP_SLACK = 2;
+/** Busy enough that the median week is a fair picture of the usual week. */
+const MEDIAN_WEEK_MIN = 5;
 /** The least daily rate a weekday is given, so a quiet weekday is not "certain" to stay empty. */
 const MIN_RATE = 0.02;
 
-/** The customer's expected transactions per weekday (`rates[n mod 7]`), from the days before `untilDay`. */
+/** The first day of the baseline and the first day after it, for a dispute opened on `openDay`. */
+export function baselineWindow(openDay: number): { from: number; until: number } {
+  return { from: openDay - HISTORY_BEFORE_OPEN_DAYS, until: openDay - BASELINE_GAP };
+}
+
+/**
+ * The customer's expected transactions per weekday (`rates[n mod 7]`), from the days before
+ * `untilDay`. The level is the median week's when weeks are busy enough, so a holiday season in
+ * the baseline does not make ordinary weeks after it look like a fall; the weekday shape is the
+ * mean's, each weekday leaning on the customer's overall rate as if it were two more weeks of data.
+ */
 export function weekdayRates(history: UsageHistory, untilDay: number, lookback = BASELINE_DAYS): number[] | null {
+  const from = Math.max(history.firstDay, untilDay - lookback);
   const sums = Array<number>(7).fill(0);
   const days = Array<number>(7).fill(0);
-  for (let day = Math.max(history.firstDay, untilDay - lookback); day < untilDay; day++) {
+  const weeks: number[] = [];
+  for (let day = from; day < untilDay; day++) {
     const count = history.counts[day - history.firstDay];
     if (count === undefined) continue;
     sums[day % 7] += count;
     days[day % 7] += 1;
+    const week = Math.floor((untilDay - 1 - day) / 7);
+    weeks[week] = (weeks[week] ?? 0) + count;
   }
   const total = days.reduce((a, b) => a + b, 0);
   if (total < 28) return null;
   const overall = sums.reduce((a, b) => a + b, 0) / total;
-  // Each weekday leans on the customer's overall rate as if it were two more weeks of data.
-  return sums.map((sum, w) => Math.max(MIN_RATE, (sum + 2 * overall) / (days[w] + 2)));
+  const shape = sums.map((sum, w) => (sum + 2 * overall) / (days[w] + 2));
+  const fullWeeks = weeks.slice(0, Math.floor(total / 7)).sort((a, b) => a - b);
+  const medianWeek = fullWeeks[Math.floor((fullWeeks.length - 1) / 2)];
+  const shapeWeek = shape.reduce((a, b) => a + b, 0);
+  const level = medianWeek >= MEDIAN_WEEK_MIN ? Math.min(1, medianWeek / shapeWeek) : 1;
+  return shape.map((rate) => Math.max(MIN_RATE, rate * level));
 }
 
 /** P(X ≤ x) for X ~ Poisson(λ). */
@@ -112,21 +151,42 @@ export function poissonUpperBound(x: number, alpha = 0.1): number {
   return (low + high) / 2;
 }
 
-/** One-sided Poisson CUSUM for a fall to `dropTo` × the expected rate, over `[from, to]`. */
+/**
+ * One-sided Poisson CUSUM over `[from, to]`: the log-likelihood ratio of "the rate fell to
+ * `dropTo` × the expected rate" against "as expected", restarted from zero whenever it goes below,
+ * and how many days it has been above zero (how long the fall it sees has lasted). Days in `skip`
+ * (explained by a known reason) add nothing.
+ */
+export function cusum(
+  history: UsageHistory,
+  rates: number[],
+  from: number,
+  to: number,
+  dropTo = DROP_TO,
+  skip: (day: number) => boolean = () => false,
+): { evidence: number; days: number } {
+  let s = 0;
+  let since = to + 1;
+  for (let day = Math.max(from, history.firstDay); day <= to; day++) {
+    if (skip(day)) continue;
+    const count = history.counts[day - history.firstDay] ?? 0;
+    s = Math.max(0, s + count * Math.log(dropTo) + (1 - dropTo) * rates[day % 7]);
+    if (s === 0) since = day + 1;
+    else if (since > day) since = day;
+  }
+  return { evidence: s, days: s > 0 ? to - since + 1 : 0 };
+}
+
+/** The CUSUM's evidence alone. */
 export function poissonCusum(
   history: UsageHistory,
   rates: number[],
   from: number,
   to: number,
   dropTo = DROP_TO,
+  skip: (day: number) => boolean = () => false,
 ): number {
-  let s = 0;
-  for (let day = Math.max(from, history.firstDay); day <= to; day++) {
-    const count = history.counts[day - history.firstDay] ?? 0;
-    const lambda = rates[day % 7];
-    s = Math.max(0, s + count * Math.log(dropTo) + (1 - dropTo) * lambda);
-  }
-  return s;
+  return cusum(history, rates, from, to, dropTo, skip).evidence;
 }
 
 /** Observed ÷ expected per week, oldest first, for the `weeks` weeks ending on `today`. */
@@ -154,14 +214,11 @@ export function changePoint(history: UsageHistory, rates: number[], today: numbe
   return { day: best.day, before: best.before, after: best.after, expectedAfter: best.expectedAfter };
 }
 
-/**
- * A sudden stop (usage near normal, then next to nothing for days, as with a blocked card or a
- * trip), a steady fall over the last four weeks (as when spending moves elsewhere), or neither.
- */
+/** A sudden stop, a steady fall over the last four weeks, or neither: how the fall looks to a person. */
 export function declineShape(history: UsageHistory, rates: number[], today: number): RiskFacts['shape'] {
   const change = changePoint(history, rates, today);
   // Near normal before, next to nothing after, for long enough that the quiet cannot be chance.
-  if (change.before >= CLIFF_BEFORE && change.after <= 0.15 && change.expectedAfter >= CLIFF_EXPECTED) return 'cliff';
+  if (change.before >= 0.8 && change.after <= 0.15 && change.expectedAfter >= 6) return 'cliff';
   const ratios = weeklyRatios(history, rates, today);
   const latest = ratios[ratios.length - 1];
   return latest <= 0.6 && ratios[0] - latest >= 0.3 ? 'ramp' : 'steady';
@@ -183,49 +240,67 @@ function observedShare(history: UsageHistory, rates: number[], from: number, to:
   return seen / expected;
 }
 
-function lastTransactionDay(history: UsageHistory, today: number): number | null {
-  for (let day = today; day >= history.firstDay; day--) {
+function lastTransactionDay(history: UsageHistory, before: number): number | null {
+  for (let day = before; day >= history.firstDay; day--) {
     if ((history.counts[day - history.firstDay] ?? 0) > 0) return day;
   }
   return null;
 }
 
+/**
+ * The days a reason the bank knows explains, as of `today`: a travel notice's dates (with a
+ * little slack), and a reissued card's gap from its last use before the reissue until the new
+ * card has had time to arrive.
+ */
+export function explainedDays(history: UsageHistory, facts: CaseFacts, today: number): (day: number) => boolean {
+  const spans: [number, number][] = [];
+  for (const e of facts.events) {
+    if (e.day > today) continue;
+    if (e.type === 'travel_notice') spans.push([e.day - TRIP_SLACK, (e.untilDay ?? e.day) + TRIP_SLACK]);
+    if (e.type === 'card_reissued') {
+      const lastUse = lastTransactionDay(history, e.day - 1);
+      const from = Math.max(e.day - REISSUE_GAP_BEFORE, lastUse === null ? -Infinity : lastUse + 1);
+      spans.push([from, e.day + REISSUE_GAP_AFTER]);
+    }
+  }
+  return (day) => spans.some(([from, to]) => day >= from && day <= to);
+}
+
 /** Every fact the rules read, at the end of `today`, from usage up to and including `today`. */
 export function riskFacts(history: UsageHistory, facts: CaseFacts, today: number): RiskFacts | null {
-  const rates = weekdayRates(history, facts.disputeOpenDay);
+  const { until } = baselineWindow(facts.disputeOpenDay);
+  const rates = weekdayRates(history, until);
   if (!rates) return null;
+  const explained = explainedDays(history, facts, today);
   const recentFrom = today - RECENT_DAYS + 1;
-  let recentCount = 0;
-  let recentExpected = 0;
-  for (let day = recentFrom; day <= today; day++) {
-    recentCount += history.counts[day - history.firstDay] ?? 0;
-    recentExpected += rates[day % 7];
-  }
+  const [recentCount, recentExpected] = seenAndExpected(history, rates, recentFrom, today);
   const last = lastTransactionDay(history, today);
-  const silentFrom = last === null ? history.firstDay : last + 1;
   let silenceSurprise = 0;
-  for (let day = silentFrom; day <= today; day++) silenceSurprise += rates[day % 7];
-  const gapExplained = facts.events.some(
-    (e) =>
-      e.day <= today &&
-      ((e.type === 'card_reissued' && e.day >= today - REISSUE_DAYS) ||
-        (e.type === 'travel_notice' && (e.untilDay ?? e.day) >= recentFrom)),
-  );
+  for (let day = last === null ? history.firstDay : last + 1; day <= today; day++) {
+    if (!explained(day)) silenceSurprise += rates[day % 7];
+  }
+  let recentlyExplained = false;
+  for (let day = recentFrom; day <= today && !recentlyExplained; day++) recentlyExplained = explained(day);
   const [, weekBefore, lastWeek] = weeklyRatios(history, rates, today, 3);
-  const open = today >= facts.disputeOpenDay && (facts.disputeResolveDay === null || today < facts.disputeResolveDay);
+  const drop = cusum(history, rates, until, today, DROP_TO, explained);
+  const resolved = facts.disputeResolveDay !== null && today >= facts.disputeResolveDay;
+  const open = today >= facts.disputeOpenDay && !resolved;
   return {
     disputeOpen: open,
-    disputeOpenDays: Math.max(0, (open ? today : (facts.disputeResolveDay ?? today)) - facts.disputeOpenDay),
+    disputeOpenDays: Math.max(0, (resolved ? facts.disputeResolveDay! : today) - facts.disputeOpenDay),
+    daysSinceResolution: resolved ? today - facts.disputeResolveDay! : 0,
     baselinePerWeek: round(rates.reduce((a, b) => a + b, 0)),
     recentCount,
     recentExpected: round(recentExpected),
     recentRateUpper: round(poissonUpperBound(recentCount) / recentExpected),
-    cusumDrop: round(poissonCusum(history, rates, facts.disputeOpenDay, today)),
+    dropEvidence: round(drop.evidence),
+    dropDays: drop.days,
+    slipEvidence: round(poissonCusum(history, rates, until, today, SLIP_TO, explained)),
     daysSinceLastTransaction: today - (last ?? history.firstDay - 1),
     silenceSurprise: round(silenceSurprise),
     weekOnWeek: round(weekBefore > 0 ? lastWeek / weekBefore : 1),
     shape: declineShape(history, rates, today),
-    gapExplained,
+    gapExplained: recentlyExplained,
     cardClosed: facts.events.some((e) => e.type === 'card_closed' && e.day <= today),
     tier: facts.tier ?? 'standard',
     lifetimeValueCents: facts.lifetimeValueCents ?? 0,
@@ -243,7 +318,7 @@ export function retentionOutcome(history: UsageHistory, facts: CaseFacts, today:
   if (facts.events.some((e) => e.type === 'card_closed' && e.day >= facts.disputeOpenDay && e.day <= today)) {
     return 'lost';
   }
-  const rates = weekdayRates(history, facts.disputeOpenDay);
+  const rates = weekdayRates(history, baselineWindow(facts.disputeOpenDay).until);
   if (!rates) return 'unknown';
   const share = observedShare(history, rates, today - 27, today);
   return share >= 0.5 ? 'retained' : share <= 0.1 ? 'lost' : 'unknown';

@@ -500,7 +500,7 @@ async function watchRun(postgresUrl: string | undefined) {
 /** A watch run's events and bytes, in all and per look at the customer. */
 function lookSizes(run: History) {
   const looks = (run.events ?? []).filter(
-    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'usageRiskFacts',
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'assessAttritionRisk',
   ).length;
   const { events, bytes } = sizeOf([run]);
   return { looks, events, bytes, eventsPerLook: round(events / looks), bytesPerLook: Math.round(bytes / looks) };

@@ -40,7 +40,7 @@ export const ACTIVITY_TYPES = [
   'quietHoursEnd',
   'openOutreach',
   'watchSettings',
-  'usageRiskFacts',
+  'assessAttritionRisk',
   'settleRetention',
 ];
 
