@@ -26,6 +26,7 @@ import {
 } from '../../workflows/dispute/messages';
 import type { WatchSettings } from '../../src/care/settings';
 import type { CaseSettings } from '../../workflows/domain/policy';
+import type { RuleSet } from '../../workflows/domain/risk';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import type { DeliveryChannel } from '../../src/mail/channels';
 import type { NotificationSettings } from '../../src/mail/settings';
@@ -65,6 +66,8 @@ export interface BenchOptions {
   /** With an SMS provider (the embedded sink); without one SMS customers fall back by `notifications`. */
   sms?: boolean;
   notifications?: Partial<NotificationSettings>;
+  /** The attrition rule set each look judges with, asked at every look (a test may swap it mid-run). */
+  ruleSet?: () => RuleSet;
 }
 
 /** How far ahead Jane's everyday usage is written (invisible until the server's clock gets there). */
@@ -128,6 +131,7 @@ export class DisputeBench {
     email = (smtp) => smtp,
     sms: withSms = false,
     notifications,
+    ruleSet,
   }: BenchOptions = {}): Promise<DisputeBench> {
     const temporal = devServerArgs ? await devServerTemporal(devServerArgs) : await timeSkippingTemporal();
     const { env } = temporal;
@@ -159,6 +163,7 @@ export class DisputeBench {
         // The attrition watch polls every simulated day; only the tests about it switch it on.
         policy: { attritionWatch: false, ...policy },
         watch,
+        ruleSet,
         notifications,
         // No push provider: those customers are written to by email (the default fallback).
         channels: { email: email(mail.channel), sms: sms?.channel ?? null, push: null },

@@ -7,6 +7,7 @@
  */
 import { attritionWatchWorkflowId, getWatchQuery, type WatchView } from '../../workflows/attrition-watch/messages';
 import { assignUpdate, getCaseQuery, resolveUpdate } from '../../workflows/dispute/messages';
+import { CURRENT_RULE_SET } from '../../workflows/domain/risk';
 import { DAY_MS } from '../../workflows/domain/time';
 import { AttritionRisk } from '../../workflows/search-attributes';
 import { DisputeBench } from '../helpers/disputes';
@@ -150,7 +151,7 @@ test('the watch starts knowing how the case stands: intake writes the case once,
   await bench.keepHistory('watch-knows-progress-watch', watchOf(caseId));
 });
 
-test('a fall after the resolution is watched but raises no risk, and the customer is reported lost', async () => {
+test('a fall soon after the resolution is still the dispute’s: high risk, an outreach, and the customer reported lost', async () => {
   const customer = await bench.newCustomer('later', ramp(1, 5));
   const { caseId, handle } = await bench.open({ customer });
   const agent = await bench.actor('merchant-disputes-agent-1');
@@ -161,9 +162,25 @@ test('a fall after the resolution is watched but raises no risk, and the custome
     args: [{ actor: agent, outcome: 'customer_favour', rationale: 'Merchant gave no proof' }],
   });
   const outcome = (await watchOf(caseId).result()) as WatchView;
-  expect(outcome).toMatchObject({ outcome: 'lost', level: 'none' });
-  expect(await riskEvents(caseId)).toEqual([]);
-  expect((await handle.query(getCaseQuery)).outreach).toEqual([]);
+  expect(outcome).toMatchObject({ outcome: 'lost', level: 'high' });
+  expect((await riskEvents(caseId)).filter((level) => level === 'high')).toHaveLength(1);
+  const view = await bench.settled(caseId, handle);
+  expect(view.stage).toBe('resolved');
+  expect(view.outreach).toHaveLength(1);
   expect(await bench.readModel(caseId)).toMatchObject({ retentionOutcome: 'lost' });
-  await bench.keepHistory('attrition-watch-lost', watchOf(caseId));
+  await bench.keepHistory('outreach-after-resolution', handle);
+});
+
+test('a customer who stops at once during an open dispute is raised to high once, and an outreach opens', async () => {
+  const customer = await bench.newCustomer('switched', (day) => (day >= 3 ? 0 : 1));
+  const { caseId, handle } = await bench.open({ customer });
+  await bench.env.sleep(20 * DAY_MS);
+  const view = await bench.settled(caseId, handle);
+  const risks = await riskEvents(caseId);
+  expect(risks.filter((level) => level === 'high')).toHaveLength(1);
+  expect(view.outreach).toHaveLength(1);
+  const watch = await watchOf(caseId).query(getWatchQuery);
+  expect(watch.latest).toMatchObject({ level: 'high', ruleSet: CURRENT_RULE_SET.version });
+  expect(watch.latest?.rules.map((r) => r.name)).toContain('usage fell away during the dispute');
+  await bench.keepHistory('attrition-watch-stop', watchOf(caseId));
 });

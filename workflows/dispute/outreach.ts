@@ -5,6 +5,7 @@
  * offers above authority and their approval, and the outcome of the call. A concession the
  * customer accepts is booked on their card like a credit.
  */
+import { patched } from '@temporalio/workflow';
 import type { RiskReport } from '../attrition-watch/messages';
 import { activities, deliveries } from './activities';
 import type { DisputeCase } from './case';
@@ -12,6 +13,12 @@ import { isLiveOutreach, type Concession, type Outreach, type OutreachOutcomeReq
 
 /** Cases whose histories predate care outreach took high risk without opening one. */
 export const OUTREACH_PATCH = 'care-outreach';
+/**
+ * Since this patch a resolved case that may still be reopened opens an outreach too: a customer
+ * whose usage falls away soon after the resolution is still leaving over the dispute. Before it,
+ * only open cases did.
+ */
+export const OUTREACH_AFTER_RESOLUTION_PATCH = 'outreach-after-resolution';
 
 const SYSTEM = 'system:attrition-watch';
 
@@ -20,7 +27,8 @@ export const outreachId = (caseId: string, episode: number): string => `${caseId
 /** Opens an outreach for a new episode of high risk, unless one is still being worked. */
 export async function openOutreach(c: DisputeCase, report: RiskReport): Promise<void> {
   const { state } = c;
-  if (!c.isOpen() || state.outreach.some(isLiveOutreach)) return;
+  const reachable = c.isOpen() || (state.stage === 'resolved' && patched(OUTREACH_AFTER_RESOLUTION_PATCH));
+  if (!reachable || state.outreach.some(isLiveOutreach)) return;
   const episode = state.outreach.length + 1;
   const id = outreachId(state.caseId, episode);
   const openedAt = new Date(c.now()).toISOString();
