@@ -2,8 +2,8 @@
  * The cohort generator and the evaluation that replays the watch's rules over it: a seed makes
  * the same cohort, the labels never change an alert, and the scores follow their definitions.
  */
-import { generateCohort, type Cohort } from '../../src/care/cohort';
-import { alertsFor, evaluate, score } from '../../src/care/evaluate';
+import { FAMILIES, generateCohort, parseOverrides, type Cohort, type CohortCustomer } from '../../src/care/cohort';
+import { alertsFor, caseFactsOf, evaluate, score, sweep, sweepTable } from '../../src/care/evaluate';
 
 test('a seed makes the same cohort, in the documented format', () => {
   const cohort = generateCohort(7, 40);
@@ -57,4 +57,65 @@ test('a customer whose usage is steady raises no alert', async () => {
   const steady = generateCohort(3, 200).customers.find((c) => c.kind === 'loyal')!;
   const alerts = await alertsFor(steady);
   expect(alerts.filter((a) => a.level === 'high')).toEqual([]);
+});
+
+test('every family keeps its assumptions: leavers leave after the dispute opens, as fast and as deep as it says', () => {
+  const customers = (family: string) => generateCohort(5, 150, FAMILIES[family].params).customers;
+  const leavers = (family: string) => customers(family).filter((c) => c.leftDay !== undefined);
+  for (const c of leavers('mixed')) {
+    expect(c.leftDay!).toBeGreaterThan(c.disputeOpenDay);
+    expect(c.events).toContainEqual({ day: c.leftDay, type: 'card_closed' });
+  }
+  // A cliff: from usual to nothing within two days, so the week before leaving is all but empty.
+  const cliff = leavers('cliff').filter((c) => c.leftDay! - c.disputeOpenDay > 14);
+  const weekBefore = (c: CohortCustomer) => c.days.slice(c.leftDay! - 7, c.leftDay!).reduce((a, d) => a + d.count, 0);
+  expect(cliff.filter((c) => weekBefore(c) <= 2).length / cliff.length).toBeGreaterThan(0.8);
+  expect(customers('silent').every((c) => (c.contacts ?? []).length === 0)).toBe(true);
+  expect(leavers('rare-leaving').length).toBeLessThan(leavers('common-leaving').length / 5);
+  // Contacts and breaches fall while the dispute is open.
+  for (const c of customers('chasers')) {
+    const until = c.disputeResolveDay ?? Infinity;
+    for (const { day } of [...(c.contacts ?? []), ...(c.slaBreaches ?? [])]) {
+      expect(day).toBeGreaterThanOrEqual(c.disputeOpenDay);
+      expect(day).toBeLessThan(until);
+    }
+  }
+});
+
+test('parameters are set by name, and a wrong one is named', () => {
+  expect(parseOverrides(['fallDays=1,2', 'leaverShare=0.1', 'declineStart=before'])).toEqual({
+    fallDays: [1, 2],
+    leaverShare: 0.1,
+    declineStart: 'before',
+  });
+  expect(() => parseOverrides(['fallDay=1,2'])).toThrow(/fallDay=1,2: expected one of leaverShare/);
+  expect(() => parseOverrides(['fallDays=1'])).toThrow(/fallDays takes two numbers/);
+});
+
+test('the sweep scores every family beside the naive rule, in one table', async () => {
+  const rows = await sweep([3], 12);
+  expect(rows.map((r) => r.family)).toEqual(Object.keys(FAMILIES));
+  for (const { rules, naiveRule } of rows) {
+    for (const scores of [rules, naiveRule]) {
+      expect(scores.customers).toBe(12);
+      for (const v of [scores.precision, scores.recall]) expect(v === null || (v >= 0 && v <= 1)).toBe(true);
+    }
+  }
+  const table = sweepTable(rows).split('\n');
+  expect(table).toHaveLength(2 + rows.length);
+  expect(table[2]).toMatch(/^\| mixed \| \d+ \|/);
+});
+
+test('the friction in a cohort file is read as of each day', () => {
+  const customer = generateCohort(9, 1).customers[0];
+  const open = customer.disputeOpenDay;
+  const withFriction = {
+    ...customer,
+    contacts: [{ day: open + 3 }, { day: open + 9 }],
+    slaBreaches: [{ day: open + 5 }],
+  };
+  expect(caseFactsOf(withFriction, open + 4)).toMatchObject({ customerContacts: 1, slaBreaches: 0 });
+  expect(caseFactsOf(withFriction, open + 9)).toMatchObject({ customerContacts: 2, slaBreaches: 1 });
+  const { contacts: _c, slaBreaches: _s, ...without } = withFriction;
+  expect(caseFactsOf(without, open + 9)).toMatchObject({ customerContacts: 0, slaBreaches: 0 });
 });
