@@ -113,7 +113,7 @@ export function score(cohort: Cohort, alerts: Alert[]): Scores {
   const caught = [...leftDay].filter(([id, left]) => (firstHigh.get(id) ?? Infinity) < left);
   const leads = caught.map(([id, left]) => left - firstHigh.get(id)!).sort((a, b) => a - b);
   const trueHigh = [...firstHigh].filter(([id, day]) => (leftDay.get(id) ?? -Infinity) > day).length;
-  const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 1000 : null);
+  const ratio = (a: number, b: number) => (b ? round3(a / b) : null);
   return {
     customers: cohort.customers.length,
     leavers: leftDay.size,
@@ -140,7 +140,24 @@ export interface SweepRow {
   about: string;
   rules: Scores;
   naiveRule: Scores;
+  /** Of the customers of each kind the generator made who did not leave, the share alerted `high`. */
+  falseHighByKind: Record<string, number>;
 }
+
+/** Which stayers the alerts fell on, by the generator's kind (read for reporting only). */
+export function falseHighByKind(cohort: Cohort, alerts: Alert[]): Record<string, number> {
+  const high = new Set(alerts.filter((a) => a.level === 'high').map((a) => a.customerId));
+  const kinds: Record<string, { n: number; alerted: number }> = {};
+  for (const c of cohort.customers) {
+    if (c.leftDay !== undefined || c.kind === undefined) continue;
+    const k = (kinds[c.kind] ??= { n: 0, alerted: 0 });
+    k.n += 1;
+    if (high.has(c.id)) k.alerted += 1;
+  }
+  return Object.fromEntries(Object.entries(kinds).map(([kind, { n, alerted }]) => [kind, round3(alerted / n)]));
+}
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /** Every family, each on the given seeds (pooled), scored for the rules and the naive rule. */
 export async function sweep(
@@ -155,8 +172,8 @@ export async function sweep(
     const pooled: Cohort = {
       customers: seeds.flatMap((seed) => generateCohort(seed, n, params).customers),
     };
-    const { scores, naive } = await evaluate(pooled, ruleSet);
-    rows.push({ family, about, rules: scores, naiveRule: naive });
+    const { alerts, scores, naive } = await evaluate(pooled, ruleSet);
+    rows.push({ family, about, rules: scores, naiveRule: naive, falseHighByKind: falseHighByKind(pooled, alerts) });
   }
   return rows;
 }

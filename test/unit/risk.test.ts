@@ -193,12 +193,18 @@ describe('the rules', () => {
   });
 
   test('friction lowers the evidence high risk needs: a customer who chased the bank twice is high sooner', async () => {
-    const slipping = history(OPEN + 21, (day) => (day >= OPEN ? 0.3 : 1));
-    const calm = await assess(slipping, dispute(), OPEN + 20);
-    const chased = await assess(slipping, dispute({ customerContacts: 2 }), OPEN + 20);
-    expect(calm.level).toBe('watch');
-    expect(chased.level).toBe('high');
-    expect(chased.rules.map((r) => r.name)).toContain('chased the bank and usage falling');
+    const stop = (day: number) => (day >= OPEN + 5 ? 0 : 1);
+    const firstHigh = async (facts: CaseFacts) => {
+      for (let today = OPEN; today <= OPEN + 30; today++) {
+        if ((await assess(history(today + 1, stop), facts, today)).level === 'high') return today;
+      }
+      return null;
+    };
+    const calm = (await firstHigh(dispute()))!;
+    const chased = (await firstHigh(dispute({ customerContacts: 2 })))!;
+    expect(chased).toBeLessThan(calm);
+    const risk = await assess(history(chased + 1, stop), dispute({ customerContacts: 2 }), chased);
+    expect(risk.rules.map((r) => r.name)).toContain('chased the bank and usage falling');
     // Chasing alone, with usage as usual, is worth watching, not an outreach.
     expect((await assess(history(OPEN + 21), dispute({ customerContacts: 2 }), OPEN + 20)).level).toBe('watch');
   });
