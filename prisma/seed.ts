@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config';
 import { createDb, type Db } from '../src/db/client';
 import { DAY_MS, HOUR_MS } from '../workflows/domain/time';
 import { Prisma } from '../src/db/generated/sqlite/client';
+import { archiveRows, type ArchivedCustomer } from './seed-archive';
 
 export const JANE = {
   customerId: 'cust-jane',
@@ -205,7 +206,12 @@ async function insertInBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unk
 export interface SeedOptions {
   customers?: number;
   now?: Date;
+  /** How many of the customers had a dispute in the last months, archived with its outcome (see seed-archive.ts). */
+  archive?: number;
 }
+
+/** The demo bank `npm start` seeds: enough archived disputes for `care:backtest` and `care:calibrate`. */
+export const DEMO_BANK: SeedOptions = { customers: 300, archive: 160 };
 
 /**
  * The bank's reference data: departments, staff, SLA policies, routing rules, closures. Each table
@@ -233,7 +239,10 @@ async function seedReferenceData(db: Db, now: Date): Promise<void> {
  * Seeds the reference data where missing, then the demo customers into a database without any;
  * returns whether customers were seeded.
  */
-export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOptions = {}): Promise<boolean> {
+export async function seed(
+  db: Db,
+  { customers = 300, now = new Date(), archive = 0 }: SeedOptions = {},
+): Promise<boolean> {
   await seedReferenceData(db, now);
   if ((await db.customer.count()) > 0) return false;
   faker.seed(20261123);
@@ -272,6 +281,8 @@ export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOp
     channel: 'online',
   });
 
+  /** The last customers are those with an archived dispute; their usage comes with it. */
+  const archived: ArchivedCustomer[] = [];
   for (let i = 1; i < customers; i++) {
     const id = `cust-${String(i).padStart(4, '0')}`;
     const firstName = faker.person.firstName();
@@ -312,8 +323,12 @@ export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOp
       statementDay: faker.number.int({ min: 1, max: 28 }),
       openedAt: faker.date.past({ years: 8, refDate: now }),
     });
-    transactions = transactions.concat(yearOfTransactions(cardId, faker.number.int({ min: 3, max: 15 }), now));
+    const perWeek = faker.number.int({ min: 3, max: 15 });
+    if (i >= customers - archive) archived.push({ customerId: id, cardId });
+    else transactions = transactions.concat(yearOfTransactions(cardId, perWeek, now));
   }
+  const history = archiveRows(archived, now);
+  transactions = transactions.concat(history.transactions);
 
   await insertInBatches(customerRows, (data) => db.customer.createMany({ data }));
   await insertInBatches(cardRows, (data) => db.card.createMany({ data }));
@@ -330,6 +345,9 @@ export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOp
       )}`,
     1000,
   );
+  await insertInBatches(history.cardEvents, (data) => db.cardEvent.createMany({ data }));
+  await insertInBatches(history.cases, (data) => db.case.createMany({ data: data as Prisma.CaseCreateManyInput[] }));
+  await insertInBatches(history.caseEvents, (data) => db.caseEvent.createMany({ data }));
   return true;
 }
 
@@ -337,7 +355,7 @@ export async function seed(db: Db, { customers = 300, now = new Date() }: SeedOp
 if (require.main === module) {
   void (async () => {
     const db = createDb(loadConfig().databaseUrl);
-    const seeded = await seed(db);
+    const seeded = await seed(db, DEMO_BANK);
     console.log(seeded ? 'Seeded the demo bank.' : 'The database has customers already; nothing seeded.');
     await db.$disconnect();
   })();

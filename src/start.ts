@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { seed } from '../prisma/seed';
+import { DEMO_BANK, seed } from '../prisma/seed';
 import { createApp } from './api/app';
 import { closeGracefully } from './api/shutdown';
 import { loadConfig, type Config } from './config';
@@ -135,7 +135,8 @@ async function runStack(config: Config, stops: (() => Promise<unknown>)[], giveU
   stops.push(() => db.$disconnect());
   const applied = await migrate(db, config.databaseUrl);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-  if (config.embeddedDatabase && (await seed(db))) console.log('Seeded the demo bank (Jane is customer cust-jane).');
+  if (config.embeddedDatabase && (await seed(db, DEMO_BANK)))
+    console.log('Seeded the demo bank (Jane is customer cust-jane).');
   if (config.embeddedDatabase) tokens = await issueDemoTokens(db);
   lines.push(
     `Database          ${config.embeddedDatabase ? config.databaseUrl : config.databaseUrl.replace(/\/\/[^@]*@/, '//…@')}`,

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { AttritionRisk } from '../../workflows/attrition-watch/messages';
 import { assessRisk, CURRENT_RULE_SET, RISK_RANK, type RuleSet } from '../../workflows/domain/risk';
-import { riskFacts, type CaseFacts, type UsageHistory } from '../../workflows/domain/usage-facts';
+import { riskFacts, type CaseFacts, type RiskFacts, type UsageHistory } from '../../workflows/domain/usage-facts';
 import { FAMILIES, generateCohort, type Cohort, type CohortCustomer } from './cohort';
 
 export interface Alert {
@@ -35,7 +35,7 @@ export interface Scores {
 /** A travel notice without an end is taken to cover two weeks. */
 const DEFAULT_TRIP_DAYS = 14;
 /** The watch looks until this long after the resolution, the longest the rules still read a fall. */
-const LOOK_AFTER_RESOLUTION_DAYS = 31;
+const LOOK_AFTER_RESOLUTION_DAYS = 61;
 
 export function usageOf(customer: CohortCustomer): UsageHistory {
   const days = [...customer.days].sort((a, b) => a.day - b.day);
@@ -63,27 +63,44 @@ export function caseFactsOf(customer: CohortCustomer, today: number): CaseFacts 
   };
 }
 
-/** The alerts the watch raises for one customer: one each time the level rises. */
-export async function alertsFor(customer: CohortCustomer, ruleSet: RuleSet = CURRENT_RULE_SET): Promise<Alert[]> {
+/** What the watch would have known at each of its looks: the facts at the end of each day it watched. */
+export function lookFacts(customer: CohortCustomer): { day: number; facts: RiskFacts | null }[] {
   const usage = usageOf(customer);
   let lastDay = usage.firstDay + usage.counts.length - 1;
   if (customer.disputeResolveDay != null) {
     lastDay = Math.min(lastDay, customer.disputeResolveDay + LOOK_AFTER_RESOLUTION_DAYS);
   }
-  const alerts: Alert[] = [];
-  let level: AttritionRisk = 'none';
+  const looks = [];
   for (let today = customer.disputeOpenDay; today <= lastDay; today++) {
     // What the workflow would have loaded by the end of `today`.
     const seen = { firstDay: usage.firstDay, counts: usage.counts.slice(0, today - usage.firstDay + 1) };
-    const current = riskFacts(seen, caseFactsOf(customer, today), today);
-    const assessed = current ? await assessRisk(current, ruleSet) : { level: 'none' as const, rules: [] };
+    looks.push({ day: today, facts: riskFacts(seen, caseFactsOf(customer, today), today) });
+  }
+  return looks;
+}
+
+/** The alerts a rule set raises over a customer's looks: one each time the level rises. */
+export async function alertsOver(
+  customerId: string,
+  looks: { day: number; facts: RiskFacts | null }[],
+  ruleSet: RuleSet = CURRENT_RULE_SET,
+): Promise<Alert[]> {
+  const alerts: Alert[] = [];
+  let level: AttritionRisk = 'none';
+  for (const { day, facts } of looks) {
+    const assessed = facts ? await assessRisk(facts, ruleSet) : { level: 'none' as const, rules: [] };
     if (RISK_RANK[assessed.level] > RISK_RANK[level] && assessed.level !== 'none') {
       const fired = assessed.rules.filter((r) => r.level === assessed.level).map((r) => r.name);
-      alerts.push({ customerId: customer.id, day: today, level: assessed.level, rules: fired });
+      alerts.push({ customerId, day, level: assessed.level, rules: fired });
     }
     level = assessed.level;
   }
   return alerts;
+}
+
+/** The alerts the watch raises for one customer. */
+export async function alertsFor(customer: CohortCustomer, ruleSet: RuleSet = CURRENT_RULE_SET): Promise<Alert[]> {
+  return alertsOver(customer.id, lookFacts(customer), ruleSet);
 }
 
 /** The naive rule the product is measured against: 14-day mean below 40% of the pre-dispute mean while open. */

@@ -28,6 +28,10 @@ export interface RuleSet {
     falseAlarm: Record<string, number>;
     /** The evidence (nats) each threshold asks for: ln(watchDays ÷ falseAlarm). */
     thresholds: Record<string, number>;
+    /** How long a fall must have lasted before it is high risk (time for a known reason to arrive). */
+    minFallDays: number;
+    /** How long after the resolution a fall still counts (the case's reopen window). */
+    daysAfterResolution: number;
   };
   rules: RuleProperties[];
 }
