@@ -34,6 +34,7 @@ import { RunningProduct, type BenchedProduct } from './product';
 import { BareStack } from './bare-stack';
 import { BARE_ID_PREFIX, BareDriver, ProductDriver, type Driver } from './drivers';
 import { activityShape, historiesOf, replaySpeed, sizeOf, type History } from './histories';
+import { careRules } from './care-rules';
 import { ninetyDayCase } from './long-cases';
 import { cpuDuring, latency, mb, median, pool, residentBytes, round, timed, type Latency } from './measure';
 import { machine, report } from './report';
@@ -47,6 +48,7 @@ const FIGURES = [
   'long',
   'watch',
   'replay',
+  'care',
   'scaleout',
 ] as const;
 type Figure = (typeof FIGURES)[number];
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
   };
   const ratios: Record<string, number> = {};
 
-  if ([...only].some((f) => f !== 'long' && f !== 'watch' && f !== 'scaleout')) {
+  if ([...only].some((f) => !['long', 'watch', 'care', 'scaleout'].includes(f))) {
     const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
     const startProduct = async (customers: number, dir: string): Promise<BenchedProduct> => {
       if (values.running) {
@@ -122,6 +124,10 @@ async function main(): Promise<void> {
   if (only.has('watch')) {
     progress('an attrition watch across continue-as-new, polling every 0.2 s');
     figures.watchRun = await watchRun(values.postgres);
+  }
+  if (only.has('care')) {
+    progress('the attrition rules: one look, and a sweep');
+    figures.careRules = await careRules(values.quick ? 50 : 300);
   }
   if (only.has('scaleout')) {
     const url = values.postgres ?? process.env.TEST_DATABASE_URL;
