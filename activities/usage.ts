@@ -33,6 +33,8 @@ export interface DailyUsage {
   day: string;
   count: number;
   spendCents: number;
+  /** Of `count`, the transactions outside the customer's home country (where most of theirs are). */
+  abroad: number;
 }
 
 export interface CardEventFact {
@@ -87,7 +89,11 @@ export function usageActivities({ db, watch = {}, ruleSet = () => CURRENT_RULE_S
       loadUsage({ customerId, from, asOf }),
       db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { tier: true, lifetimeValueCents: true } }),
     ]);
-    const days: UsageHistory = { firstDay: dayNumber(from), counts: usage.days.map((d) => d.count) };
+    const days: UsageHistory = {
+      firstDay: dayNumber(from),
+      counts: usage.days.map((d) => d.count),
+      abroad: usage.days.map((d) => d.abroad),
+    };
     const facts: CaseFacts = {
       disputeOpenDay: dayNumber(openedAt),
       disputeResolveDay: progress.resolvedAt ? dayNumber(progress.resolvedAt) : null,
@@ -109,20 +115,32 @@ export function usageActivities({ db, watch = {}, ruleSet = () => CURRENT_RULE_S
     const end = dayStart(asOf);
     // Purchases only: adjustments are the bank's own bookings, and refunds are not spending.
     // `CAST(... AS TEXT)` starts with the UTC date on SQLite (ISO text) and PostgreSQL (timestamp).
-    const rows = await db.$queryRaw<{ day: string; count: number | bigint; spend: number | bigint | null }[]>(
+    const rows = await db.$queryRaw<
+      { day: string; country: string; count: number | bigint; spend: number | bigint | null }[]
+    >(
       Prisma.sql`
-          SELECT substr(CAST(t."postedAt" AS TEXT), 1, 10) AS day, COUNT(*) AS count, SUM(t."amountCents") AS spend
+          SELECT substr(CAST(t."postedAt" AS TEXT), 1, 10) AS day, t."country" AS country,
+                 COUNT(*) AS count, SUM(t."amountCents") AS spend
           FROM "CardTransaction" t JOIN "Card" c ON c."id" = t."cardId"
           WHERE c."customerId" = ${customerId}
             AND t."postedAt" >= ${new Date(start)} AND t."postedAt" < ${new Date(end)}
             AND t."channel" <> 'adjustment' AND t."amountCents" > 0
-          GROUP BY 1`,
+          GROUP BY 1, 2`,
     );
-    const byDay = new Map(rows.map((r) => [r.day, r]));
+    const byCountry = new Map<string, number>();
+    for (const r of rows) byCountry.set(r.country, (byCountry.get(r.country) ?? 0) + Number(r.count));
+    const home = [...byCountry].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+    const byDay = new Map<string, DailyUsage>();
+    for (const r of rows) {
+      const d = byDay.get(r.day) ?? { day: r.day, count: 0, spendCents: 0, abroad: 0 };
+      d.count += Number(r.count);
+      d.spendCents += Number(r.spend ?? 0);
+      if (r.country !== home) d.abroad += Number(r.count);
+      byDay.set(r.day, d);
+    }
     const days: DailyUsage[] = [];
     for (let t = start; t < end; t += DAY_MS) {
-      const row = byDay.get(dayOf(t));
-      days.push({ day: dayOf(t), count: Number(row?.count ?? 0), spendCents: Number(row?.spend ?? 0) });
+      days.push(byDay.get(dayOf(t)) ?? { day: dayOf(t), count: 0, spendCents: 0, abroad: 0 });
     }
     const events = await db.cardEvent.findMany({
       where: {

@@ -44,6 +44,7 @@ export function archiveRows(customers: ArchivedCustomer[], now: Date) {
     merchant: string;
     mcc: string;
     channel: string;
+    country?: string;
   }[] = [];
   const cardEvents: {
     id: string;
@@ -57,7 +58,7 @@ export function archiveRows(customers: ArchivedCustomer[], now: Date) {
 
   customers.forEach(({ customerId, cardId }, i) => {
     const c: CohortCustomer = cohort[i];
-    for (const { day, count, spend } of c.days) {
+    for (const { day, count, spend, abroad = 0 } of c.days) {
       for (let n = 0; n < count; n++) {
         const m = faker.helpers.arrayElement(MERCHANTS);
         transactions.push({
@@ -66,6 +67,7 @@ export function archiveRows(customers: ArchivedCustomer[], now: Date) {
           postedAt: at(day, 8 + ((n * 3) % 14)),
           amountCents: Math.max(100, Math.round((spend * 100) / count)),
           ...m,
+          ...(n < abroad ? { country: 'PT' } : {}),
         });
       }
     }

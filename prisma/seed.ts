@@ -175,6 +175,8 @@ type TxnRow = {
   merchant: string;
   mcc: string;
   channel: string;
+  /** Where it was made; at home (US) unless said. */
+  country?: string;
 };
 
 /** A year of everyday spending, `perWeek` transactions a week on average. */
@@ -340,7 +342,7 @@ export async function seed(
       db.$executeRaw`INSERT INTO "CardTransaction" ("id", "cardId", "postedAt", "amountCents", "currency", "merchant", "mcc", "country", "channel") VALUES ${Prisma.join(
         batch.map(
           (t) =>
-            Prisma.sql`(${t.id}, ${t.cardId}, ${t.postedAt}, ${t.amountCents}, 'USD', ${t.merchant}, ${t.mcc}, 'US', ${t.channel})`,
+            Prisma.sql`(${t.id}, ${t.cardId}, ${t.postedAt}, ${t.amountCents}, 'USD', ${t.merchant}, ${t.mcc}, ${t.country ?? 'US'}, ${t.channel})`,
         ),
       )}`,
     1000,

@@ -68,7 +68,7 @@ export async function bankHistory(db: Db): Promise<BankHistory> {
       disputeOpenDay: dayOf(c.openedAt),
       disputeResolveDay: dayOf(c.resolvedAt!),
       events,
-      days: usage.days.map((d) => ({ day: dayOf(d.day), count: d.count, spend: d.spendCents / 100 })),
+      days: usage.days.map((d) => ({ day: dayOf(d.day), count: d.count, spend: d.spendCents / 100, abroad: d.abroad })),
       contacts: mine.filter((e) => e.type === 'customer_contacted').map((e) => ({ day: dayOf(e.at) })),
       slaBreaches: mine.filter((e) => e.type === 'sla_breached').map((e) => ({ day: dayOf(e.at) })),
       // Lost: the day the card was returned, else the day the watch found its usage gone.

@@ -18,8 +18,9 @@
  * - a leaver's usage falls from `declineStart` (relative to the dispute's opening or resolution)
  *   over `fallDays` to a `floor` share, and they return the card (`card_closed`, the label
  *   `leftDay`) `leaveAfterDays` after the fall ended; always after the dispute opened;
- * - decoys: a lean stretch of `leanDays` at a `leanShare` of usual usage; a trip of `tripDays` with
- *   next to no use, announced by a travel notice with chance `noticeShare`; a card blocked for
+ * - decoys: a lean stretch of `leanDays` at a `leanShare` of usual usage; a trip of `tripDays`,
+ *   announced by a travel notice with chance `noticeShare`, with the card used abroad at 20–80% of
+ *   usual with chance `usedAbroadShare` and next to not at all otherwise; a card blocked for
  *   3–12 days and reissued 1–6 days in; a holiday season (usage × 1.5–2.2 for 3–6 weeks) that ends
  *   0–14 days before the dispute, followed by a lull (× 0.5–0.8 for 2–4 weeks);
  * - contacts: leavers chase the bank 1–4 times while the dispute is open with chance
@@ -35,6 +36,8 @@ export interface CohortDay {
   day: number;
   count: number;
   spend: number;
+  /** Optional: of `count`, the transactions abroad. */
+  abroad?: number;
 }
 
 export interface CohortEvent {
@@ -90,9 +93,10 @@ export interface CohortParams {
   /** A lean stretch: how deep (share of usual) and how long. */
   leanDepth: Range;
   leanDays: Range;
-  /** A trip: how long, and the chance a travel notice announces it. */
+  /** A trip: how long, the chance a travel notice announces it, and the chance the card is used abroad. */
   tripDays: Range;
   noticeShare: number;
+  usedAbroadShare: number;
   /** Chance a leaver, and a stayer, chases the bank while the dispute is open. */
   leaverChaseShare: number;
   stayerChaseShare: number;
@@ -114,6 +118,7 @@ export const DEFAULT_PARAMS: CohortParams = {
   leanDays: [14, 35],
   tripDays: [3, 21],
   noticeShare: 0.7,
+  usedAbroadShare: 0.5,
   leaverChaseShare: 0.5,
   stayerChaseShare: 0.2,
 };
@@ -138,8 +143,12 @@ export const FAMILIES: Record<string, { about: string; params: Partial<CohortPar
   'light-users': { about: 'a few transactions a month (0.07–0.3 a day)', params: { usagePerDay: [0.07, 0.3] } },
   'heavy-users': { about: 'several transactions a day (3–8)', params: { usagePerDay: [3, 8] } },
   travellers: {
-    about: 'a third travel 3–21 days, half of them without notice',
+    about: 'a third travel 3–21 days, half of them without notice, half using the card abroad',
     params: { travellerShare: 0.35, noticeShare: 0.5 },
+  },
+  'quiet-travellers': {
+    about: 'a third travel 3–21 days, without notice and without using the card abroad',
+    params: { travellerShare: 0.35, noticeShare: 0, usedAbroadShare: 0 },
   },
   'lean-months': {
     about: 'a third have a lean stretch at 20–70% for 2–5 weeks',
@@ -191,8 +200,9 @@ export function generateCohort(seed: number, n: number, overrides: Partial<Cohor
     const events: CohortEvent[] = [];
     let leftDay: number | undefined;
     let kind = 'loyal';
-    /** The share of the usual rate on a day. */
+    /** The share of the usual rate on a day, and whether that day's transactions are abroad. */
     let factor = (_day: number) => 1;
+    let abroadOn = (_day: number) => false;
 
     if (leaver) {
       kind = 'leaver';
@@ -217,7 +227,9 @@ export function generateCohort(seed: number, n: number, overrides: Partial<Cohor
         const notice = chance(p.noticeShare);
         kind = notice ? 'traveller' : 'traveller_no_notice';
         if (notice) events.push({ day: from - int([0, 3]), type: 'travel_notice', untilDay: to - 1 });
-        factor = (day) => (day >= from && day < to ? 0.03 : 1);
+        const away = chance(p.usedAbroadShare) ? uniform([0.2, 0.8]) : 0.03;
+        factor = (day) => (day >= from && day < to ? away : 1);
+        if (away > 0.03) abroadOn = (day) => day >= from && day < to;
       } else if (roll < cut[2]) {
         kind = 'reissued_card';
         const { from, to } = spell(openDay + int([-5, 40]), int([3, 12]));
@@ -248,7 +260,8 @@ export function generateCohort(seed: number, n: number, overrides: Partial<Cohor
       const count = poisson(base * weekday[day % 7] * logNormal(1, p.dayNoise) * factor(day));
       let spend = 0;
       for (let t = 0; t < count; t++) spend += Math.round(logNormal(35, 0.8) * 100) / 100;
-      usage.push({ day, count, spend: Math.round(spend * 100) / 100 });
+      const abroad = abroadOn(day) ? count : 0;
+      usage.push({ day, count, spend: Math.round(spend * 100) / 100, ...(abroad ? { abroad } : {}) });
     }
     customers.push({
       id: `cust-${seed}-${String(i + 1).padStart(4, '0')}`,

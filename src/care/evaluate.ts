@@ -41,9 +41,16 @@ export function usageOf(customer: CohortCustomer): UsageHistory {
   const days = [...customer.days].sort((a, b) => a.day - b.day);
   const firstDay = days[0]?.day ?? 0;
   const counts: number[] = [];
-  for (const d of days) counts[d.day - firstDay] = d.count;
-  for (let i = 0; i < counts.length; i++) counts[i] ??= 0;
-  return { firstDay, counts };
+  const abroad: number[] = [];
+  for (const d of days) {
+    counts[d.day - firstDay] = d.count;
+    abroad[d.day - firstDay] = d.abroad ?? 0;
+  }
+  for (let i = 0; i < counts.length; i++) {
+    counts[i] ??= 0;
+    abroad[i] ??= 0;
+  }
+  return { firstDay, counts, abroad };
 }
 
 /** The case as the watch would know it at the end of `today`: breaches and contacts so far. */
@@ -73,7 +80,12 @@ export function lookFacts(customer: CohortCustomer): { day: number; facts: RiskF
   const looks = [];
   for (let today = customer.disputeOpenDay; today <= lastDay; today++) {
     // What the workflow would have loaded by the end of `today`.
-    const seen = { firstDay: usage.firstDay, counts: usage.counts.slice(0, today - usage.firstDay + 1) };
+    const upTo = today - usage.firstDay + 1;
+    const seen = {
+      firstDay: usage.firstDay,
+      counts: usage.counts.slice(0, upTo),
+      abroad: usage.abroad?.slice(0, upTo),
+    };
     looks.push({ day: today, facts: riskFacts(seen, caseFactsOf(customer, today), today) });
   }
   return looks;

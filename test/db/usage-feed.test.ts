@@ -67,16 +67,17 @@ async function expectFeedAndUsage(db: Db): Promise<void> {
       txn('feed-3', 'card-feed-1', '2026-03-04T23:59:59Z', 40),
       txn('feed-4', 'card-feed-1', '2026-03-04T12:00:00Z', -12.5),
       txn('feed-5', 'card-feed-2', '2026-03-05T08:00:00Z', 3),
+      { ...txn('feed-9', 'card-feed-2', '2026-03-04T20:00:00Z', 9.99), country: 'FR' },
     ];
     expect(await send('/feed/transactions', { transactions: batch })).toEqual({
       status: 200,
-      body: { received: 5, recorded: 5, duplicates: 0 },
+      body: { received: 6, recorded: 6, duplicates: 0 },
     });
     // The processor resends: nothing is recorded twice.
     expect((await send('/feed/transactions', { transactions: batch })).body).toEqual({
-      received: 5,
+      received: 6,
       recorded: 0,
-      duplicates: 5,
+      duplicates: 6,
     });
 
     // A bad row refuses its whole batch, naming the row and the field.
@@ -128,14 +129,15 @@ async function expectFeedAndUsage(db: Db): Promise<void> {
     server.close();
   }
 
-  // Both cards count; the refund does not; the day of `asOf` is not over, so it is left out.
+  // Both cards count; the refund does not; the day of `asOf` is not over, so it is left out. A
+  // purchase outside the customer's home country (where most of theirs are) is counted abroad.
   const { loadUsage } = usageActivities({ db });
   const usage = await loadUsage({ customerId: CUSTOMER, from: '2026-03-01T15:00:00Z', asOf: '2026-03-05T10:00:00Z' });
   expect(usage.days).toEqual([
-    { day: '2026-03-01', count: 0, spendCents: 0 },
-    { day: '2026-03-02', count: 2, spendCents: 1975 },
-    { day: '2026-03-03', count: 0, spendCents: 0 },
-    { day: '2026-03-04', count: 1, spendCents: 4000 },
+    { day: '2026-03-01', count: 0, spendCents: 0, abroad: 0 },
+    { day: '2026-03-02', count: 2, spendCents: 1975, abroad: 0 },
+    { day: '2026-03-03', count: 0, spendCents: 0, abroad: 0 },
+    { day: '2026-03-04', count: 2, spendCents: 4999, abroad: 1 },
   ]);
   expect(usage.events).toEqual([
     { type: 'card_reissued', at: '2026-03-03T00:00:00.000Z', until: null },

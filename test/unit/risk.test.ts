@@ -85,6 +85,14 @@ test('known reasons explain days: a trip’s dates and a reissued card’s gap, 
   ]);
   // A notice filed later than the day judged explains nothing yet.
   expect(explainedDays(quiet, trip, OPEN + 9)(OPEN + 9)).toBe(false);
+  // Unannounced, a purchase abroad shows the trip: the days around it are explained.
+  const abroad = { ...quiet, abroad: quiet.counts.map((_, day) => (day === OPEN + 12 ? 1 : 0)) };
+  expect([OPEN + 8, OPEN + 9, OPEN + 15, OPEN + 16].map(explainedDays(abroad, dispute(), OPEN + 29))).toEqual([
+    false,
+    true,
+    true,
+    false,
+  ]);
 });
 
 test('a blocked card falls off a cliff; churn ramps down', () => {

@@ -15,10 +15,12 @@
 
 import type { RetentionOutcome } from '../attrition-watch/messages';
 
-/** Usage per day: `counts[i]` transactions on day `firstDay + i`. */
+/** Usage per day: `counts[i]` transactions on day `firstDay + i`, `abroad[i]` of them abroad. */
 export interface UsageHistory {
   firstDay: number;
   counts: number[];
+  /** Transactions abroad per day, where the source knows the country. */
+  abroad?: number[];
 }
 
 export type CardEventType = 'card_reissued' | 'card_closed' | 'travel_notice';
@@ -88,6 +90,8 @@ const REISSUE_GAP_BEFORE = 14;
 const REISSUE_GAP_AFTER = 14;
 /** A trip's notice is taken to cover a couple of days either side of its dates. */
 const TRIP_SLACK = 2;
+/** A transaction abroad shows a trip around it: days this close to one abroad are explained. */
+const ABROAD_REACH = 3;
 /** Busy enough that the median week is a fair picture of the usual week. */
 const MEDIAN_WEEK_MIN = 5;
 /** The least daily rate a weekday is given, so a quiet weekday is not "certain" to stay empty. */
@@ -249,8 +253,9 @@ function lastTransactionDay(history: UsageHistory, before: number): number | nul
 
 /**
  * The days a reason the bank knows explains, as of `today`: a travel notice's dates (with a
- * little slack), and a reissued card's gap from its last use before the reissue until the new
- * card has had time to arrive.
+ * little slack), a reissued card's gap from its last use before the reissue until the new card
+ * has had time to arrive, and the days around transactions abroad (a trip nobody announced,
+ * but the card is still in use).
  */
 export function explainedDays(history: UsageHistory, facts: CaseFacts, today: number): (day: number) => boolean {
   const spans: [number, number][] = [];
@@ -263,6 +268,10 @@ export function explainedDays(history: UsageHistory, facts: CaseFacts, today: nu
       spans.push([from, e.day + REISSUE_GAP_AFTER]);
     }
   }
+  (history.abroad ?? []).forEach((count, i) => {
+    const day = history.firstDay + i;
+    if (count > 0 && day <= today) spans.push([day - ABROAD_REACH, day + ABROAD_REACH]);
+  });
   return (day) => spans.some(([from, to]) => day >= from && day <= to);
 }
 
