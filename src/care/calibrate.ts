@@ -57,12 +57,13 @@ export async function tryCandidates(cohort: Cohort, base: RuleSetParams): Promis
   return tried;
 }
 
-/** The most leavers found at the precision asked for; failing that, the best F1. */
-export function choose(tried: Candidate[], precision: number): Candidate {
+/** The most leavers found at the precision asked for, then the longest lead; failing that, the best F1. Ties keep `current`. */
+export function choose(tried: Candidate[], precision: number, current?: Candidate): Candidate {
   const f1 = ({ scores: s }: Candidate) =>
     s.precision && s.recall ? (2 * s.precision * s.recall) / (s.precision + s.recall) : 0;
   const good = tried.filter((c) => (c.scores.precision ?? 0) >= precision);
-  const by = (key: (c: Candidate) => number) => (a: Candidate, b: Candidate) => key(b) - key(a);
+  const by = (key: (c: Candidate) => number) => (a: Candidate, b: Candidate) =>
+    key(b) - key(a) || (b === current ? 1 : 0) - (a === current ? 1 : 0);
   if (good.length) {
     return [...good].sort(by((c) => (c.scores.recall ?? 0) * 1000 + (c.scores.medianLeadDays ?? 0)))[0];
   }
@@ -77,7 +78,7 @@ export async function calibrate(cohort: Cohort, current: RuleSet, precision: num
       JSON.stringify(c.params.falseAlarm) === JSON.stringify(base.falseAlarm) &&
       c.params.minFallDays === base.minFallDays,
   )!;
-  const best = choose(tried, precision);
+  const best = choose(tried, precision, now);
   const s = best.scores;
   const proposal = buildRuleSet({
     ...best.params,
@@ -89,7 +90,13 @@ export async function calibrate(cohort: Cohort, current: RuleSet, precision: num
       `against ${now.scores.precision} / ${now.scores.recall} / ${now.scores.medianLeadDays} for v${current.version}. ` +
       'To be reviewed before release.',
   });
-  return { proposal, current: now.scores, proposed: s, naive: score(cohort, cohort.customers.flatMap(naiveAlertsFor)) };
+  return {
+    proposal,
+    unchanged: best === now,
+    current: now.scores,
+    proposed: s,
+    naive: score(cohort, cohort.customers.flatMap(naiveAlertsFor)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -126,7 +133,9 @@ async function main(): Promise<void> {
         line(`v${CURRENT_RULE_SET.version} (now)`, result.current),
         line(`v${result.proposal.version} proposed`, result.proposed),
         line('naive rule', result.naive),
-        `Proposed false-alarm rates ${JSON.stringify(errorRates!.falseAlarm)}, a fall counts after ${errorRates!.minFallDays} days.`,
+        result.unchanged
+          ? `No rates tried did better on this history than v${CURRENT_RULE_SET.version}'s: the proposal repeats them.`
+          : `Proposed false-alarm rates ${JSON.stringify(errorRates!.falseAlarm)}, a fall counts after ${errorRates!.minFallDays} days.`,
         `Written to ${values.out} for review; the running rules are unchanged. To release it, copy it to ` +
           `workflows/domain/risk-rules/v${result.proposal.version}.json and add it to RULE_SETS in workflows/domain/risk.ts.`,
       ].join('\n'),
