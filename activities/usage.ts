@@ -63,14 +63,8 @@ const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
 /** Days numbered since the epoch, as the usage facts count them. */
 const dayNumber = (iso: string) => Math.floor(Date.parse(iso) / DAY_MS);
 
-/** What one look at the customer decided, with the rule set that decided it. */
-export interface RiskLook {
-  level: RiskReport['level'];
-  recommendation: RiskReport['recommendation'];
-  rules: RiskReport['rules'];
-  facts: RiskFacts | null;
-  ruleSet: number;
-}
+/** What one look at the customer decided, with the version of the rule set that decided it. */
+export type RiskLook = Pick<RiskReport, 'level' | 'recommendation' | 'rules' | 'facts'> & { ruleSet: number };
 
 export interface UsageDeps {
   db: Db;
@@ -170,8 +164,9 @@ export function usageActivities({ db, watch = {}, ruleSet = () => CURRENT_RULE_S
 
     /**
      * The risk facts of the customer's usage and case, as of the whole days before `asOf`.
-     * Only watches recorded before RISK_IN_ACTIVITY_PATCH call it; kept for their replays and
-     * for a look such a watch had scheduled when the worker was upgraded.
+     * Only watches recorded before RISK_IN_ACTIVITY_PATCH call it; kept for a look such a watch
+     * had scheduled when the worker was upgraded (judged in the workflow by rule set 1 on today's
+     * facts, which may leave its level as it was until the next look, on the new path).
      */
     async usageRiskFacts(query: WatchQuery): Promise<RiskFacts | null> {
       const [days, facts] = await history(query);

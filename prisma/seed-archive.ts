@@ -10,6 +10,7 @@ import { faker } from '@faker-js/faker';
 import { generateCohort, type CohortCustomer } from '../src/care/cohort';
 import { DAY_MS, HOUR_MS } from '../workflows/domain/time';
 import { retentionOutcome } from '../workflows/domain/usage-facts';
+import type { TxnRow } from './seed';
 
 /** How long the watch observes after the resolution before it records an outcome. */
 const OBSERVE_DAYS = 60;
@@ -36,16 +37,7 @@ export function archiveRows(customers: ArchivedCustomer[], now: Date) {
   const today = HORIZON_DAYS - 1;
   const cohort = generateCohort(20261203, customers.length).customers;
 
-  const transactions: {
-    id: string;
-    cardId: string;
-    postedAt: Date;
-    amountCents: number;
-    merchant: string;
-    mcc: string;
-    channel: string;
-    country?: string;
-  }[] = [];
+  const transactions: TxnRow[] = [];
   const cardEvents: {
     id: string;
     cardId: string;

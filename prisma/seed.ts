@@ -167,7 +167,7 @@ const MERCHANTS = [
   { merchant: 'BISTRO 21', mcc: '5812', min: 2500, max: 16000, channel: 'pos' },
 ] as const;
 
-type TxnRow = {
+export type TxnRow = {
   id: string;
   cardId: string;
   postedAt: Date;

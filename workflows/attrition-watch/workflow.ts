@@ -171,7 +171,8 @@ function details(state: WatchState, outcome: RetentionOutcome | null): string {
   const latest = state.latest;
   const f = latest?.facts;
   const lines = [
-    `**Attrition risk:** ${latest?.level ?? 'none'}${latest?.recommendation ? ` (${latest.recommendation})` : ''}`,
+    `**Attrition risk:** ${latest?.level ?? 'none'}${latest?.recommendation ? ` (${latest.recommendation})` : ''}` +
+      (latest?.ruleSet ? `, rule set v${latest.ruleSet}` : ''),
     f
       ? `**Usage:** ${f.recentCount} transactions in the last 14 days, ${f.recentExpected} expected ` +
         `(baseline ${f.baselinePerWeek} a week); ${f.daysSinceLastTransaction} days since the last; ${f.shape}`

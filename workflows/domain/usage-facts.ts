@@ -182,16 +182,7 @@ export function cusum(
 }
 
 /** The CUSUM's evidence alone. */
-export function poissonCusum(
-  history: UsageHistory,
-  rates: number[],
-  from: number,
-  to: number,
-  dropTo = DROP_TO,
-  skip: (day: number) => boolean = () => false,
-): number {
-  return cusum(history, rates, from, to, dropTo, skip).evidence;
-}
+export const poissonCusum = (...args: Parameters<typeof cusum>): number => cusum(...args).evidence;
 
 /** Observed ÷ expected per week, oldest first, for the `weeks` weeks ending on `today`. */
 export function weeklyRatios(history: UsageHistory, rates: number[], today: number, weeks = 4): number[] {
