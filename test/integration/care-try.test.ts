@@ -27,7 +27,10 @@ test('care:try shows an outreach arrive on the running stack within a minute', a
   });
   expect(stdout).toMatch(/The card processor's feed delivered \d+ transactions of Sam Rivera/);
   expect(stdout).toMatch(/An outreach arrived in the care queue after \d+ s/);
-  const [caseRow] = await stack.db.case.findMany({ where: { customerId: SAM.customerId } });
+  // The outreach is written before the case's read model takes the risk: wait for the read model.
+  const [opened] = await stack.db.case.findMany({ where: { customerId: SAM.customerId } });
+  await stack.caughtUp(opened.id);
+  const caseRow = await stack.db.case.findUniqueOrThrow({ where: { id: opened.id } });
   expect(caseRow.attritionRisk).toBe('high');
   const outreach = await stack.db.outreachTask.findMany({ where: { caseId: caseRow.id } });
   expect(outreach).toHaveLength(1);
