@@ -25,13 +25,16 @@ export interface Candidate {
 }
 
 /** The error rates tried: the current ones scaled, and the wait before a fall counts. */
-const SCALES = [0.2, 0.5, 1, 2, 4];
-const MIN_FALL_DAYS = [5, 7, 10];
+export interface Grid {
+  scales: number[];
+  minFallDays: number[];
+}
+export const GRID: Grid = { scales: [0.2, 0.5, 1, 2, 4], minFallDays: [5, 7, 10] };
 
-function candidates(base: RuleSetParams): RuleSetParams[] {
+function candidates(base: RuleSetParams, grid: Grid): RuleSetParams[] {
   const capped = (alpha: number) => Math.min(0.5, Math.round(alpha * 10_000) / 10_000);
-  return SCALES.flatMap((scale) =>
-    MIN_FALL_DAYS.map((minFallDays) => ({
+  return grid.scales.flatMap((scale) =>
+    grid.minFallDays.map((minFallDays) => ({
       ...base,
       minFallDays,
       falseAlarm: {
@@ -45,10 +48,10 @@ function candidates(base: RuleSetParams): RuleSetParams[] {
 }
 
 /** Scores every candidate on the cohort; the facts of each look are computed once. */
-export async function tryCandidates(cohort: Cohort, base: RuleSetParams): Promise<Candidate[]> {
+export async function tryCandidates(cohort: Cohort, base: RuleSetParams, grid: Grid = GRID): Promise<Candidate[]> {
   const looks = cohort.customers.map((c) => ({ id: c.id, looks: lookFacts(c) }));
   const tried: Candidate[] = [];
-  for (const params of candidates(base)) {
+  for (const params of candidates(base, grid)) {
     const ruleSet = buildRuleSet(params);
     const alerts = [];
     for (const { id, looks: l } of looks) alerts.push(...(await alertsOver(id, l, ruleSet)));
@@ -70,9 +73,10 @@ export function choose(tried: Candidate[], precision: number, current?: Candidat
   return [...tried].sort(by(f1))[0];
 }
 
-export async function calibrate(cohort: Cohort, current: RuleSet, precision: number, effective: string) {
+/** The grid must hold the current rates (scale 1, their wait), so the proposal is compared with them. */
+export async function calibrate(cohort: Cohort, current: RuleSet, precision: number, effective: string, grid = GRID) {
   const base = paramsOf(current);
-  const tried = await tryCandidates(cohort, base);
+  const tried = await tryCandidates(cohort, base, grid);
   const now = tried.find(
     (c) =>
       JSON.stringify(c.params.falseAlarm) === JSON.stringify(base.falseAlarm) &&

@@ -6,7 +6,7 @@
  */
 import { seed } from '../../prisma/seed';
 import { backtest, bankHistory, describeBacktest } from '../../src/care/backtest';
-import { calibrate } from '../../src/care/calibrate';
+import { calibrate, choose, type Candidate } from '../../src/care/calibrate';
 import { buildRuleSet, paramsOf } from '../../src/care/rule-set-builder';
 import type { Db } from '../../src/db/client';
 import { CURRENT_RULE_SET, RULE_SETS } from '../../workflows/domain/risk';
@@ -15,7 +15,7 @@ import { migratedSqlite } from '../helpers/db';
 let db: Db;
 beforeAll(async () => {
   ({ db } = migratedSqlite());
-  await seed(db, { customers: 80, archive: 70 });
+  await seed(db, { customers: 40, archive: 36 });
 });
 afterAll(() => db.$disconnect());
 
@@ -52,7 +52,9 @@ test('a backtest scores a rule set on that history beside the naive rule', async
 test('calibration proposes the next version, built from stated error rates, and leaves the running rules alone', async () => {
   const { cohort } = await bankHistory(db);
   const released = RULE_SETS.map((r) => JSON.stringify(r));
-  const { proposal, current, proposed } = await calibrate(cohort, CURRENT_RULE_SET, 0.8, '2027-01-02');
+  // A small grid (the whole one is GRID): today's rates and a stricter set.
+  const grid = { scales: [0.2, 1], minFallDays: [7] };
+  const { proposal, current, proposed } = await calibrate(cohort, CURRENT_RULE_SET, 0.8, '2027-01-02', grid);
   expect(proposal).toMatchObject({ version: CURRENT_RULE_SET.version + 1, effective: '2027-01-02' });
   expect(proposal.about).toMatch(/Proposed by care:calibrate on 2027-01-02 from \d+ resolved cases/);
   for (const [name, alpha] of Object.entries(proposal.errorRates!.falseAlarm)) {
@@ -63,6 +65,29 @@ test('calibration proposes the next version, built from stated error rates, and 
     s.precision && s.recall ? (2 * s.precision * s.recall) / (s.precision + s.recall) : 0;
   expect((proposed.precision ?? 0) >= 0.8 || f1(proposed) >= f1(current)).toBe(true);
   expect(RULE_SETS.map((r) => JSON.stringify(r))).toEqual(released);
+});
+
+test('calibration takes the most leavers at the precision asked for, the best balance without it, and today’s rates on a tie', () => {
+  const base = paramsOf(CURRENT_RULE_SET);
+  const candidate = (precision: number, recall: number, lead: number, minFallDays = 7): Candidate => ({
+    params: { ...base, minFallDays },
+    scores: {
+      customers: 100,
+      leavers: 10,
+      alertedHigh: 10,
+      precision,
+      recall,
+      medianLeadDays: lead,
+      alertsPer1000: 100,
+    },
+  });
+  const today = candidate(0.8, 0.6, 20);
+  const wider = candidate(0.85, 0.7, 18, 5);
+  const loose = candidate(0.6, 0.95, 25, 10);
+  expect(choose([today, wider, loose], 0.8, today)).toBe(wider);
+  expect(choose([today, loose], 0.9, today)).toBe(loose);
+  const same = candidate(0.8, 0.6, 20, 5);
+  expect(choose([same, today], 0.8, today)).toBe(today);
 });
 
 test('every released rule set from version 2 on is exactly what its stated error rates build', () => {
