@@ -80,158 +80,144 @@ export function handleStaffActions(c: DisputeCase): void {
     );
   }
 
-  action('assign', async ({ actor, assignee, reason }) => {
-    const event = c.record('assigned', actor.id, { from: state.assigneeId, to: assignee.id, reason: reason ?? null });
-    state.assigneeId = assignee.id;
-    state.queue = assignee.role === 'supervisor' ? 'supervisors' : 'agents';
-    // Whoever is handed a case hears about it; taking one yourself needs no alert.
-    if (actor.id !== assignee.id) {
-      await c.alert(event, 'assigned', `${actor.id} assigned case ${state.caseId} to you.`, false);
-    }
-  });
-
-  action('transfer', ({ actor, departmentId, reason }) => {
-    c.record('transferred', actor.id, { from: state.departmentId, to: departmentId, reason });
-    clocks.endSla('investigation', 'transferred');
-    state.departmentId = departmentId;
-    state.assigneeId = null;
-    state.queue = 'agents';
-    state.escalated = false;
-    clocks.startSla('investigation');
-  });
-
-  action('addNote', ({ actor, text }) => void c.record('note', actor.id, { text }));
-
-  action('requestInfo', ({ actor, question }) => {
-    const event = c.record('info_requested', actor.id, { question });
-    mail.notify('info_requested', { question }, `${state.caseId}:info_requested:${event.seq}`);
-    clocks.pauseInvestigation(true);
-    state.stage = 'awaiting_customer';
-    clocks.startSla('awaiting_customer');
-  });
-
-  action('awaitParty', ({ actor, party, phase, note }) => {
-    state.networkPhase = party === 'network' ? (phase ?? 'chargeback') : null;
-    c.record(`awaiting_${party}`, actor.id, { phase: state.networkPhase, note: note ?? null });
-    clocks.pauseInvestigation(false);
-    state.stage = `awaiting_${party}`;
-    clocks.startSla(state.stage);
-  });
-
-  action('recordResponse', ({ actor, party, summary }) => {
-    c.record(`${party}_responded`, actor.id, { summary, phase: state.networkPhase });
-    clocks.endSla(`awaiting_${party}`, 'met');
-    state.stage = 'investigation';
-    clocks.resumeInvestigation();
-  });
-
-  action('proposeResolution', (req) => {
-    const amountCents = creditFor(state, req);
-    const { outcome, rationale } = req;
-    const event = c.record('resolution_proposed', req.actor.id, { outcome, amountCents, rationale });
-    state.proposal = { outcome, amountCents, rationale, proposedBy: req.actor.id, at: event.at };
-    clocks.pauseInvestigation(false);
-    state.stage = 'pending_approval';
-    clocks.startSla('pending_approval');
-  });
-
-  action('approveResolution', async ({ actor, comment }) => {
-    const proposal = state.proposal!;
-    c.record('resolution_approved', actor.id, { proposedBy: proposal.proposedBy, comment: comment ?? null });
-    await c.resolve(proposal.outcome, proposal.amountCents, proposal.proposedBy, actor.id, proposal.rationale);
-  });
-
-  action('rejectResolution', ({ actor, reason }) => {
-    const proposal = state.proposal!;
-    c.record('resolution_rejected', actor.id, { proposedBy: proposal.proposedBy, outcome: proposal.outcome, reason });
-    state.proposal = null;
-    clocks.endSla('pending_approval', 'met');
-    state.stage = 'investigation';
-    clocks.resumeInvestigation();
-  });
-
-  action('resolve', (req) => c.resolve(req.outcome, creditFor(state, req), req.actor.id, null, req.rationale));
-
-  action('reopen', ({ actor, reason }) => {
-    const event = c.record('reopened', actor.id, { reason, previousOutcome: state.resolution?.outcome ?? null });
-    mail.unschedule('survey');
-    mail.notify('reopened', { intervalDays: mail.intervalDays() }, `${state.caseId}:reopened:${event.seq}`);
-    state.stage = 'investigation';
-    state.resolution = null;
-    state.proposal = null;
-    state.reopenUntil = null;
-    clocks.startSla('investigation');
-  });
-
-  action('withdraw', async ({ actor, reason }) => {
-    const event = c.record('withdrawn', actor.id, { reason });
-    state.stage = 'resolved';
-    state.resolution = { outcome: 'withdrawn', amountCents: 0, resolvedBy: actor.id, approvedBy: null, at: event.at };
-    clocks.endAll('withdrawn');
-    const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
-    await c.settle(0, event);
-    state.scheduled = [];
-    mail.notify('withdrawn', { provisionalCreditCents }, `${state.caseId}:withdrawn:${event.seq}`);
-    c.close(actor.id);
-  });
-
-  action('grantProvisionalCredit', ({ actor, amountCents }) =>
-    c.grantProvisionalCredit(amountCents ?? state.amountCents, actor.id),
-  );
-
-  action('escalate', async ({ actor, reason }) => {
-    const previous = state.assigneeId;
-    const event = c.record('escalated', actor.id, { from: previous, reason });
-    c.toSupervisorQueue();
-    await c.alert(event, 'escalated', `Case ${state.caseId} was escalated by ${actor.id}: ${reason}`, true, previous);
-  });
-
-  action('recordContact', ({ actor, channel, note }) => {
-    c.record('customer_contacted', actor.id, { channel, note: note ?? null });
-    state.customerContacts += 1;
-  });
-
-  action('claimOutreach', ({ actor, outreachId }) => {
-    const outreach = outreachOf(c, outreachId);
-    c.record('outreach_claimed', actor.id, { outreachId, from: outreach.assigneeId });
-    outreach.assigneeId = actor.id;
-    outreach.status = 'claimed';
-  });
-
-  action('requestOffer', async ({ actor, outreachId, concession, reason }) => {
-    const outreach = outreachOf(c, outreachId);
-    const event = c.record('offer_requested', actor.id, { outreachId, ...concession, reason });
-    outreach.offerRequest = {
-      ...concession,
-      requestedBy: actor.id,
-      reason,
-      status: 'pending',
-      decidedBy: null,
-      at: event.at,
-    };
-    await activities.alertStaff({
-      key: `${state.caseId}:${event.seq}`,
-      caseId: state.caseId,
-      kind: 'offer_approval',
-      message: `${actor.id} asks approval for an offer on outreach ${outreachId}: ${reason}`,
-      staffIds: [],
-      supervisorsOf: CARE_DEPARTMENT,
-    });
-  });
-
-  action('approveOffer', ({ actor, outreachId, comment }) => {
-    const request = outreachOf(c, outreachId).offerRequest!;
-    c.record('offer_approved', actor.id, { outreachId, requestedBy: request.requestedBy, comment: comment ?? null });
-    Object.assign(request, { status: 'approved', decidedBy: actor.id });
-  });
-
-  action('rejectOffer', ({ actor, outreachId, comment }) => {
-    const request = outreachOf(c, outreachId).offerRequest!;
-    c.record('offer_rejected', actor.id, { outreachId, requestedBy: request.requestedBy, comment: comment ?? null });
-    Object.assign(request, { status: 'rejected', decidedBy: actor.id });
-  });
-
-  action('recordOutreachOutcome', (req) => completeOutreach(c, req));
+  /** What each action does once its rule allowed it: one entry per action, or this does not compile. */
+  const effects: { [Name in StaffActionName]: (req: StaffRequest<Name>) => void | Promise<void> } = {
+    assign: async ({ actor, assignee, reason }) => {
+      const event = c.record('assigned', actor.id, { from: state.assigneeId, to: assignee.id, reason: reason ?? null });
+      state.assigneeId = assignee.id;
+      state.queue = assignee.role === 'supervisor' ? 'supervisors' : 'agents';
+      // Whoever is handed a case hears about it; taking one yourself needs no alert.
+      if (actor.id !== assignee.id) {
+        await c.alert(event, 'assigned', `${actor.id} assigned case ${state.caseId} to you.`, false);
+      }
+    },
+    transfer: ({ actor, departmentId, reason }) => {
+      c.record('transferred', actor.id, { from: state.departmentId, to: departmentId, reason });
+      clocks.endSla('investigation', 'transferred');
+      state.departmentId = departmentId;
+      state.assigneeId = null;
+      state.queue = 'agents';
+      state.escalated = false;
+      clocks.startSla('investigation');
+    },
+    addNote: ({ actor, text }) => void c.record('note', actor.id, { text }),
+    requestInfo: ({ actor, question }) => {
+      const event = c.record('info_requested', actor.id, { question });
+      mail.notify('info_requested', { question }, `${state.caseId}:info_requested:${event.seq}`);
+      clocks.pauseInvestigation(true);
+      state.stage = 'awaiting_customer';
+      clocks.startSla('awaiting_customer');
+    },
+    awaitParty: ({ actor, party, phase, note }) => {
+      state.networkPhase = party === 'network' ? (phase ?? 'chargeback') : null;
+      c.record(`awaiting_${party}`, actor.id, { phase: state.networkPhase, note: note ?? null });
+      clocks.pauseInvestigation(false);
+      state.stage = `awaiting_${party}`;
+      clocks.startSla(state.stage);
+    },
+    recordResponse: ({ actor, party, summary }) => {
+      c.record(`${party}_responded`, actor.id, { summary, phase: state.networkPhase });
+      clocks.endSla(`awaiting_${party}`, 'met');
+      state.stage = 'investigation';
+      clocks.resumeInvestigation();
+    },
+    proposeResolution: (req) => {
+      const amountCents = creditFor(state, req);
+      const { outcome, rationale } = req;
+      const event = c.record('resolution_proposed', req.actor.id, { outcome, amountCents, rationale });
+      state.proposal = { outcome, amountCents, rationale, proposedBy: req.actor.id, at: event.at };
+      clocks.pauseInvestigation(false);
+      state.stage = 'pending_approval';
+      clocks.startSla('pending_approval');
+    },
+    approveResolution: async ({ actor, comment }) => {
+      const proposal = state.proposal!;
+      c.record('resolution_approved', actor.id, { proposedBy: proposal.proposedBy, comment: comment ?? null });
+      await c.resolve(proposal.outcome, proposal.amountCents, proposal.proposedBy, actor.id, proposal.rationale);
+    },
+    rejectResolution: ({ actor, reason }) => {
+      const proposal = state.proposal!;
+      c.record('resolution_rejected', actor.id, { proposedBy: proposal.proposedBy, outcome: proposal.outcome, reason });
+      state.proposal = null;
+      clocks.endSla('pending_approval', 'met');
+      state.stage = 'investigation';
+      clocks.resumeInvestigation();
+    },
+    resolve: (req) => c.resolve(req.outcome, creditFor(state, req), req.actor.id, null, req.rationale),
+    reopen: ({ actor, reason }) => {
+      const event = c.record('reopened', actor.id, { reason, previousOutcome: state.resolution?.outcome ?? null });
+      mail.unschedule('survey');
+      mail.notify('reopened', { intervalDays: mail.intervalDays() }, `${state.caseId}:reopened:${event.seq}`);
+      state.stage = 'investigation';
+      state.resolution = null;
+      state.proposal = null;
+      state.reopenUntil = null;
+      clocks.startSla('investigation');
+    },
+    withdraw: async ({ actor, reason }) => {
+      const event = c.record('withdrawn', actor.id, { reason });
+      state.stage = 'resolved';
+      state.resolution = { outcome: 'withdrawn', amountCents: 0, resolvedBy: actor.id, approvedBy: null, at: event.at };
+      clocks.endAll('withdrawn');
+      const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
+      await c.settle(0, event);
+      state.scheduled = [];
+      mail.notify('withdrawn', { provisionalCreditCents }, `${state.caseId}:withdrawn:${event.seq}`);
+      c.close(actor.id);
+    },
+    grantProvisionalCredit: ({ actor, amountCents }) =>
+      c.grantProvisionalCredit(amountCents ?? state.amountCents, actor.id),
+    escalate: async ({ actor, reason }) => {
+      const previous = state.assigneeId;
+      const event = c.record('escalated', actor.id, { from: previous, reason });
+      c.toSupervisorQueue();
+      await c.alert(event, 'escalated', `Case ${state.caseId} was escalated by ${actor.id}: ${reason}`, true, previous);
+    },
+    recordContact: ({ actor, channel, note }) => {
+      c.record('customer_contacted', actor.id, { channel, note: note ?? null });
+      state.customerContacts += 1;
+    },
+    claimOutreach: ({ actor, outreachId }) => {
+      const outreach = outreachOf(c, outreachId);
+      c.record('outreach_claimed', actor.id, { outreachId, from: outreach.assigneeId });
+      outreach.assigneeId = actor.id;
+      outreach.status = 'claimed';
+    },
+    requestOffer: async ({ actor, outreachId, concession, reason }) => {
+      const outreach = outreachOf(c, outreachId);
+      const event = c.record('offer_requested', actor.id, { outreachId, ...concession, reason });
+      outreach.offerRequest = {
+        ...concession,
+        requestedBy: actor.id,
+        reason,
+        status: 'pending',
+        decidedBy: null,
+        at: event.at,
+      };
+      await activities.alertStaff({
+        key: `${state.caseId}:${event.seq}`,
+        caseId: state.caseId,
+        kind: 'offer_approval',
+        message: `${actor.id} asks approval for an offer on outreach ${outreachId}: ${reason}`,
+        staffIds: [],
+        supervisorsOf: CARE_DEPARTMENT,
+      });
+    },
+    approveOffer: ({ actor, outreachId, comment }) => {
+      const request = outreachOf(c, outreachId).offerRequest!;
+      c.record('offer_approved', actor.id, { outreachId, requestedBy: request.requestedBy, comment: comment ?? null });
+      Object.assign(request, { status: 'approved', decidedBy: actor.id });
+    },
+    rejectOffer: ({ actor, outreachId, comment }) => {
+      const request = outreachOf(c, outreachId).offerRequest!;
+      c.record('offer_rejected', actor.id, { outreachId, requestedBy: request.requestedBy, comment: comment ?? null });
+      Object.assign(request, { status: 'rejected', decidedBy: actor.id });
+    },
+    recordOutreachOutcome: (req) => completeOutreach(c, req),
+  };
+  const register = <Name extends StaffActionName>(name: Name) => action(name, effects[name]);
+  // In the order written, as the handlers were always registered.
+  for (const name of Object.keys(effects) as StaffActionName[]) register(name);
 
   setHandler(getCaseQuery, () => c.view());
   setHandler(getTimelineQuery, () => c.timeline);
