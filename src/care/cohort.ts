@@ -186,7 +186,6 @@ export function generateCohort(seed: number, n: number, overrides: Partial<Cohor
     return k;
   };
   const chance = (share: number) => random() < share;
-  const days = (from: number, to: number) => ({ from, to });
 
   const customers: CohortCustomer[] = [];
   for (let i = 0; i < n; i++) {
@@ -238,8 +237,9 @@ export function generateCohort(seed: number, n: number, overrides: Partial<Cohor
       } else if (roll < cut[3]) {
         kind = 'holiday_season';
         const seasonEnd = openDay - int([0, 14]);
-        const season = days(seasonEnd - int([21, 42]), seasonEnd);
-        const lull = days(seasonEnd, seasonEnd + int([14, 28]));
+        const seasonDays = int([21, 42]);
+        const season = spell(seasonEnd - seasonDays, seasonDays);
+        const lull = spell(seasonEnd, int([14, 28]));
         const [up, down] = [uniform([1.5, 2.2]), uniform([0.5, 0.8])];
         factor = (day) => (day >= season.from && day < season.to ? up : day >= lull.from && day < lull.to ? down : 1);
       }
@@ -288,8 +288,9 @@ export function generateCohort(seed: number, n: number, overrides: Partial<Cohor
     if (at === 'after_resolution') return resolveDay + int([0, 14]);
     return openDay + int([0, Math.max(0, Math.min(40, resolveDay - openDay - 1))]);
   }
+  /** `length` days from `from`: days in it are `from <= day < to`. */
   function spell(from: number, length: number) {
-    return days(from, from + length);
+    return { from, to: from + length };
   }
 }
 
