@@ -12,6 +12,12 @@ import { ROOT } from '../../src/db/target';
 
 const run = promisify(execFile);
 
+// The demo plays the attrition watch on the time-skipping test server, which sometimes strands a
+// run (see REFUSAL in helpers/quiet-runtime.ts; the demo's own log goes to its file, so the refusal
+// is not seen here). Once in CI the demo stalled past the test's limit and passed on every other
+// run: a stalled demo is killed and tried once more. A known fault of the server, not a fix.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 test('the demo prints the story, with its log lines in the file it names', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'demo-'));
   const logFile = path.join(dir, 'demo-log.jsonl');
@@ -21,7 +27,7 @@ test('the demo prints the story, with its log lines in the file it names', async
     const { stdout, stderr } = await run(
       process.execPath,
       ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', '--import', 'tsx', 'src/tools/demo.ts'],
-      { cwd: ROOT, env: { ...env, LOG_FILE: logFile }, maxBuffer: 10_000_000 },
+      { cwd: ROOT, env: { ...env, LOG_FILE: logFile }, maxBuffer: 10_000_000, timeout: 100_000 },
     );
     const lines = `${stdout}${stderr}`.split('\n').filter((line) => line.trim());
     expect(lines.filter((line) => line.trimStart().startsWith('{'))).toEqual([]);
