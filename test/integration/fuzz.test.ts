@@ -35,8 +35,11 @@ test('schemathesis finds no server error and no answer that breaks the document'
     '15',
     '--seed',
     '1',
+    // One worker: with two, CPython 3.11's AST converter, whose recursion count all threads
+    // share (python/cpython#106905), failed a run when one thread imported anyio (it parses its
+    // own source) while the other parsed too. One worker is also faster here on two cores.
     '--workers',
-    '2',
+    '1',
     '--phases',
     'examples,coverage,fuzzing',
     '--report-dir',
