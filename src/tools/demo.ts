@@ -31,7 +31,7 @@ import { ROOT } from '../db/target';
 import { smtpChannel } from '../mail/channels';
 import { startMailSink, type MailSink } from '../mail/sink';
 import { freePort } from '../ports';
-import { temporalTestServer } from '../temporal/binaries';
+import { TEST_SERVER_REFUSAL, TEST_SERVER_REFUSAL_NOTE, temporalTestServer } from '../temporal/binaries';
 import { workflowBundlePath } from '../temporal/bundle';
 import { registerSearchAttributes } from '../temporal/connection';
 import { dataConverter, newKeyEntry, parsePayloadKeys } from '../temporal/encryption';
@@ -137,9 +137,21 @@ const TOLD: Record<string, (data: EventData) => string> = {
 };
 
 async function main(): Promise<number> {
-  // The time-skipping server lacks a capability newer servers advertise; core's worker warns of it once.
-  const filter = `${makeTelemetryFilterString({ core: 'WARN' })},temporalio_sdk_core::worker=ERROR`;
-  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter } } });
+  // The time-skipping server lacks a capability newer servers advertise; core's worker warns of it
+  // once. What core says of completing workflow tasks is kept, to name the server's known refusal.
+  const filter = [
+    makeTelemetryFilterString({ core: 'WARN' }),
+    'temporalio_sdk_core::worker=ERROR',
+    'temporalio_sdk_core::worker::workflow=WARN',
+  ].join(',');
+  const printer = new DefaultLogger('WARN');
+  const logger = new DefaultLogger('WARN', (entry) => {
+    if (`${entry.message} ${JSON.stringify(entry.meta ?? {})}`.includes(TEST_SERVER_REFUSAL)) {
+      console.error(`${TEST_SERVER_REFUSAL_NOTE} Run the demo again.`);
+    }
+    printer.log(entry.level, entry.message, entry.meta);
+  });
+  Runtime.install({ logger, telemetryOptions: { logging: { filter, forward: {} } } });
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(path.join(OUT, 'histories'), { recursive: true });
 

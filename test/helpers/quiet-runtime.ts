@@ -4,6 +4,7 @@
  * purpose says so with `expectActivityFailures()`, and those failures are not printed.
  */
 import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogEntry } from '@temporalio/worker';
+import { TEST_SERVER_REFUSAL, TEST_SERVER_REFUSAL_NOTE } from '../../src/temporal/binaries';
 
 const printer = new DefaultLogger('WARN');
 let activityFailuresExpected = false;
@@ -13,24 +14,14 @@ export function expectActivityFailures(): void {
   activityFailuresExpected = true;
 }
 
-/**
- * The time-skipping test server's known fault (temporalio/sdk-java#2606, #3088; a fix is proposed
- * in #3060): a timer that fires while a workflow task is in flight, and that the task's completion
- * cancels, makes the server refuse the completion and never give the run another task; the run
- * and the server's clock stop there for good. The real server records the cancel. The case's
- * wake timer was such a timer (due within milliseconds, cancelled when a risk report moved the
- * next wake-up) and now rings instead (DUE_WAKE_RINGS_PATCH); other waits with a timeout, as the
- * watch's, could still meet it. The refusal is named where it happens.
- */
-const REFUSAL = 'invalid history builder state for action';
-
+// The time-skipping test server's known fault, TEST_SERVER_REFUSAL, is named where it happens. The
+// case's wake timer was such a timer (due within milliseconds, cancelled when a risk report moved
+// the next wake-up) and now rings instead (DUE_WAKE_RINGS_PATCH); other waits with a timeout, as
+// the watch's, could still meet it.
 function print(entry: LogEntry): void {
   if (activityFailuresExpected && entry.message === 'Activity failed') return;
-  if (`${entry.message} ${JSON.stringify(entry.meta ?? {})}`.includes(REFUSAL)) {
-    printer.warn(
-      'The time-skipping test server refused a workflow task completion that cancels a timer which fired meanwhile ' +
-        '(temporalio/sdk-java#2606): this run stops here, and its test times out and is retried on a fresh server.',
-    );
+  if (`${entry.message} ${JSON.stringify(entry.meta ?? {})}`.includes(TEST_SERVER_REFUSAL)) {
+    printer.warn(`${TEST_SERVER_REFUSAL_NOTE} Its test times out and is retried on a fresh server.`);
   }
   printer.log(entry.level, entry.message, entry.meta);
 }

@@ -13,9 +13,9 @@ import { ROOT } from '../../src/db/target';
 const run = promisify(execFile);
 
 // The demo plays the attrition watch on the time-skipping test server, which sometimes strands a
-// run (see REFUSAL in helpers/quiet-runtime.ts; the demo's own log goes to its file, so the refusal
-// is not seen here). Once in CI the demo stalled past the test's limit and passed on every other
-// run: a stalled demo is killed and tried once more. A known fault of the server, not a fix.
+// run (TEST_SERVER_REFUSAL; the demo names it on its terminal, which a failure here prints). Once in
+// CI the demo stalled past the test's limit and passed on every other run: a stalled demo is killed
+// and tried once more. A known fault of the server, not a fix.
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 test('the demo prints the story, with its log lines in the file it names', async () => {
