@@ -1,10 +1,12 @@
-import express from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { JwtVerifier } from '../auth/jwt';
 import type { Db } from '../db/client';
 import type { EncryptionCodec } from '../temporal/codec';
-import { authenticate } from './auth';
+import { STAFF_ACTIONS } from '../../workflows/dispute/messages';
+import { actorOf, authenticate } from './auth';
+import { authorize } from './policy';
 import { Problem, problemHandler } from './problem';
 import { DEFAULT_RATE_LIMITS, perAddress, perCredential, type RateLimitSettings } from './rate-limits';
 import { requestId } from './request-id';
@@ -20,7 +22,8 @@ import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { outreachRoutes } from './routes/outreach';
 import { staffRoutes } from './routes/staff';
-import { auditStaffCalls } from './staff-calls';
+import { routeFor, type ApiRoute } from './route-table';
+import { auditAs, auditStaffCalls } from './staff-calls';
 
 export interface ApiDeps {
   db: Db;
@@ -36,19 +39,6 @@ export interface ApiDeps {
 }
 
 const CODEC_PATHS = ['/codec/decode', '/codec/encode'];
-/** Everything but health, the API's own document and the codec's sign-in page needs a credential: staff, or a system. */
-const STAFF_PATHS = [
-  '/cases',
-  '/customers',
-  '/alerts',
-  '/outreach',
-  '/staff',
-  '/tokens',
-  '/audit',
-  '/feed',
-  ...CODEC_PATHS,
-];
-
 /** The admin API. Stateless: every request reads the database or asks Temporal. */
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
@@ -66,16 +56,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
   app.use(codecSignInRoutes({ db: deps.db, jwt: deps.jwt ?? null }));
-  // Every call with a credential is audited, refusals included (so the audit comes before
-  // authentication), and counted against its staff member's rate limit.
-  app.use(STAFF_PATHS, auditStaffCalls(deps.db));
-  // What a signed-in caller is answered (a customer's name and phone in an outreach) is nobody's to cache.
-  app.use(STAFF_PATHS, (_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
-  app.use(STAFF_PATHS, authenticate(deps.db, deps.jwt ?? null));
-  app.use(STAFF_PATHS, perCredential(limits.perCredential));
+  app.use(routeGuard(deps, limits));
   app.use(feedRoutes(deps));
   app.use(caseRoutes(deps));
   app.use(customerRoutes(deps));
@@ -88,4 +69,38 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler);
   return app;
+}
+
+/**
+ * Each request as its route in the table declares it: an open route passes; every other request,
+ * a path no route has included, needs a credential, is audited, is nobody's to cache, counts
+ * against its caller's rate limit, and must be allowed the route's operation by the access table.
+ * Handlers check only what depends on the record they load (a case outside the caller's reach).
+ */
+function routeGuard(deps: ApiDeps, limits: RateLimitSettings): RequestHandler {
+  const credentialed = Router();
+  // Every call with a credential is audited, refusals included (so the audit comes before
+  // authentication), and counted against its staff member's rate limit.
+  credentialed.use(auditStaffCalls(deps.db));
+  // What a signed-in caller is answered (a customer's name and phone in an outreach) is nobody's to cache.
+  credentialed.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  credentialed.use(authenticate(deps.db, deps.jwt ?? null));
+  credentialed.use(perCredential(limits.perCredential));
+  credentialed.use((_req, res, next) => {
+    const route = res.locals.route as ApiRoute | undefined;
+    if (route?.kind === 'staff' || route?.kind === 'system') {
+      if (Object.hasOwn(STAFF_ACTIONS, route.operation)) auditAs(res, { action: route.operation });
+      authorize(actorOf(res), route.operation);
+    }
+    next();
+  });
+  return (req, res, next) => {
+    const route = routeFor(req.method, req.path);
+    if (route?.kind === 'open') return next();
+    res.locals.route = route;
+    credentialed(req, res, next);
+  };
 }

@@ -10,11 +10,12 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor }
 import { JANE, seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
 import { POLICY, reachOf, type Operation } from '../../src/api/policy';
+import { API_ROUTES, type ApiRoute } from '../../src/api/route-table';
 import { issueToken } from '../../src/auth/tokens';
 import { loadActor } from '../../src/cases/actors';
 import type { Db } from '../../src/db/client';
 import { freePort } from '../../src/ports';
-import { STAFF_ACTIONS, type Actor, type StaffActionName } from '../../workflows/dispute/messages';
+import { STAFF_ACTIONS, type Actor } from '../../workflows/dispute/messages';
 import { migratedSqlite } from '../helpers/db';
 
 const CASE = { id: 'DSP-MATRIX', departmentId: 'merchant-disputes' };
@@ -39,6 +40,9 @@ let server: Server;
 let base: string;
 const tokens = new Map<string, string>();
 const actors = new Map<string, Actor>();
+/** Each caller's own alert, and a token for admins to revoke. */
+const alerts = new Map<string, string>();
+let spareToken: string;
 
 beforeAll(async () => {
   ({ db } = migratedSqlite());
@@ -67,8 +71,13 @@ beforeAll(async () => {
       recommendation: '{}',
     },
   });
+  spareToken = (await issueToken(db, 'auditor', { days: 1, label: 'to revoke' })).id;
   for (const id of CALLERS) {
     tokens.set(id, (await issueToken(db, id, { days: 1 })).token);
+    alerts.set(id, `alert-${id}`);
+    await db.staffAlert.create({
+      data: { id: `alert-${id}`, idempotencyKey: `alert-${id}`, staffId: id, kind: 'sla_warning', message: 'matrix' },
+    });
     actors.set(id, (await loadActor(db, id))!);
   }
   // Temporal at a closed port, without retries: whatever gets past the policy fails fast with 503.
@@ -84,34 +93,32 @@ afterAll(async () => {
   await db?.$disconnect();
 });
 
-/** How each operation is called; bodies need not be valid: the policy answers before they are read. */
-function endpoint(operation: Operation): { method: string; path: string; body?: unknown } {
-  const action = STAFF_ACTIONS[operation as StaffActionName];
-  if (action) {
-    const target = action.on === 'case' ? `/cases/${CASE.id}` : `/outreach/${OUTREACH}`;
-    return { method: 'POST', path: `${target}/${action.path}`, body: {} };
-  }
-  const calls: Record<Exclude<Operation, StaffActionName>, { method: string; path: string; body?: unknown }> = {
-    openCase: { method: 'POST', path: '/cases', body: {} },
-    readCases: { method: 'GET', path: `/cases/${CASE.id}` },
-    readCustomers: { method: 'GET', path: `/customers/${JANE.customerId}` },
-    readOutreach: { method: 'GET', path: '/outreach' },
-    readOwnAlerts: { method: 'GET', path: '/alerts' },
-    manageTokens: { method: 'POST', path: '/staff/admin/tokens', body: { label: 'matrix' } },
-    readAudit: { method: 'GET', path: '/audit' },
-    feedUsage: { method: 'POST', path: '/feed/transactions', body: {} },
-    decodePayloads: { method: 'POST', path: '/codec/decode', body: {} },
-    encodePayloads: { method: 'POST', path: '/codec/encode', body: {} },
-  };
-  return calls[operation as Exclude<Operation, StaffActionName>];
-}
-
-const matrix = (Object.keys(POLICY) as Operation[]).flatMap((operation) =>
-  CALLERS.map((caller) => [operation, caller] as const),
+/** Each route the table says needs a credential, aimed at the records made above; bodies need
+ * not be valid, the policy answers before they are read. */
+const guarded = API_ROUTES.filter(
+  (route): route is Extract<ApiRoute, { operation: Operation }> => route.kind !== 'open',
+);
+const matrix = guarded.flatMap((route) =>
+  CALLERS.map((caller) => [`${route.method.toUpperCase()} ${route.path}`, route.operation, caller] as const),
 );
 
-test.each(matrix)('%s by %s is decided by the policy table', async (operation, caller) => {
-  const { method, path, body } = endpoint(operation);
+/** The record each route's `:id` names, for this caller. */
+function target(path: string, caller: string): string {
+  const ids: Record<string, string> = {
+    cases: CASE.id,
+    outreach: OUTREACH,
+    customers: JANE.customerId,
+    staff: 'admin',
+    tokens: spareToken,
+    alerts: alerts.get(caller)!,
+  };
+  return path.replace(':id', ids[path.split('/')[1]]);
+}
+
+test.each(matrix)('%s (%s) by %s is decided by the policy table', async (route, operation, caller) => {
+  const [method, pattern] = route.split(' ');
+  const path = target(pattern, caller);
+  const body = method === 'GET' || method === 'DELETE' ? undefined : {};
   const res = await fetch(`${base}${path}`, {
     method,
     headers: {
@@ -148,4 +155,8 @@ test('the table says what the design says', () => {
   expect(CALLERS.filter((c) => may(c, 'manageTokens'))).toEqual(['admin']);
   // The card processor feeds usage and does nothing else.
   expect((Object.keys(POLICY) as Operation[]).filter((op) => may('card-processor', op))).toEqual(['feedUsage']);
+});
+
+test('every operation of the policy table is some route’s, so the matrix tries them all', () => {
+  expect(new Set(guarded.map((route) => route.operation))).toEqual(new Set(Object.keys(POLICY)));
 });

@@ -7,7 +7,7 @@
 import { CODEC_BODY_LIMIT } from '../../src/api/routes/codec';
 import type { Server } from 'node:http';
 import { seed } from '../../prisma/seed';
-import { API_ROUTES } from '../../src/api/openapi';
+import { API_ROUTES } from '../../src/api/route-table';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { migratedSqlite } from '../helpers/db';

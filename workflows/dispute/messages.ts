@@ -447,6 +447,12 @@ export type StaffRequest<Name extends StaffActionName> = RequestOf<(typeof table
  */
 export const STAFF_ACTIONS: { [Name in StaffActionName]: StaffAction<Name, StaffRequest<Name>> } = table;
 
+/** The action's route, Express style: `/cases/:id/notes`, `/outreach/:id/claim`. */
+export function actionPath(name: StaffActionName): string {
+  const { on, path } = STAFF_ACTIONS[name];
+  return `/${on === 'case' ? 'cases' : 'outreach'}/:id/${path}`;
+}
+
 /** The attrition watch's word on the customer: sent whenever its level changes. */
 export const attritionRiskSignal = defineSignal<[RiskReport]>('attritionRisk');
 

@@ -4,8 +4,9 @@
  * the document describes the API, it holds no data.
  */
 import path from 'node:path';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { openApiDocument } from '../openapi';
+import { Problem } from '../problem';
 
 const SWAGGER_UI = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
@@ -42,6 +43,11 @@ export function docsRoutes(): Router {
   router.get('/docs/init.js', (_req, res) => {
     res.type('js').send(INIT);
   });
-  router.use('/docs', express.static(SWAGGER_UI, { index: false }));
+  // Swagger UI's own files; `:asset` holds no slash, and `root` keeps the name inside the package.
+  router.get('/docs/:asset', (req, res, next) => {
+    res.sendFile(String(req.params.asset), { root: SWAGGER_UI }, (error) => {
+      if (error && !res.headersSent) next(Problem.notFound(`No file ${req.params.asset}.`));
+    });
+  });
   return router;
 }

@@ -1,0 +1,331 @@
+/**
+ * Every route the app serves, in one table: what it is (open, staff, system: who may call it and
+ * which operation of the access table it is), and for the JSON API its schemas, answer and
+ * problems. The app's guard, the OpenAPI document and the policy matrix test all read it; a test
+ * fails when the app serves a route this table lacks.
+ */
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { match } from 'path-to-regexp';
+import { z, type ZodType } from 'zod';
+import { actionPath, STAFF_ACTIONS, type StaffActionName } from '../../workflows/dispute/messages';
+import type { Operation } from './policy';
+import { ACTION_ROUTES } from './routes/actions';
+import { AlertFilter } from './routes/alerts';
+import { AuditFilter } from './routes/audit';
+import { CaseFilter, NewCase } from './routes/cases';
+import { CodecPayloads } from './routes/codec';
+import { TransactionFilter } from './routes/customers';
+import { CardEvents, Transactions } from './routes/feed';
+import { OutreachFilter } from './routes/outreach';
+import { NewToken } from './routes/staff';
+
+extendZodWithOpenApi(z);
+
+const CaseSummary = z
+  .looseObject({
+    id: z.string(),
+    workflowId: z.string(),
+    customerId: z.string(),
+    stage: z.string(),
+    departmentId: z.string(),
+    amount: z.number(),
+    priority: z.enum(['normal', 'high']),
+    attritionRisk: z.string(),
+  })
+  .openapi('Case', { example: { id: 'DSP-1A2B3C4D5E6F', stage: 'investigation', departmentId: 'merchant-disputes' } });
+const CaseDetail = CaseSummary.extend({
+  stale: z
+    .boolean()
+    .optional()
+    .describe('True when the case could not be asked (no worker, say): the read model may lag behind it'),
+  workflow: z.looseObject({}),
+}).openapi('CaseDetail');
+const Items = z.looseObject({ items: z.array(z.looseObject({})) });
+const FeedResult = z.object({ received: z.number().int(), recorded: z.number().int(), duplicates: z.number().int() });
+
+/**
+ * Who may call a route, which the app's guard enforces before any handler runs:
+ * - `open`: anyone, no credential (health, this API's document, the pages that sign people in);
+ * - `staff`: a member of staff with a bearer credential, allowed `operation` by the access table;
+ * - `system`: a machine caller (the card processor) with a bearer credential, likewise.
+ * A path that matches no route needs a credential too, so a route left out of this table is
+ * closed, not open. (The customer's own pages will be a fourth kind, with their own session.)
+ */
+export type RouteKind = 'open' | 'staff' | 'system';
+type Access = { kind: 'open' } | { kind: 'staff' | 'system'; operation: Operation };
+
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+
+interface Route {
+  method: 'get' | 'post' | 'delete';
+  /** Express style: `/cases/:id`. */
+  path: string;
+}
+
+/** A route of the JSON API, as the OpenAPI document describes it. */
+export type ApiRoute = Route &
+  Access & {
+    summary: string;
+    tag: string;
+    query?: z.ZodObject;
+    body?: ZodType;
+    ok: { status: 200 | 201; schema: ZodType; description: string };
+    /** A 202 answer besides `ok`: taken, with the outcome to be learned later. */
+    accepted?: { schema: ZodType; description: string };
+    problems: ProblemStatus[];
+  };
+
+/** A page for people's browsers (HTML and its assets): open, and not part of the API's document. */
+export type PageRoute = Route & { kind: 'open' };
+
+/** An action the case accepted but had not finished within the deadline, or may have taken. */
+export const ActionAccepted = z.object({
+  status: z.enum(['accepted', 'unknown']).describe('accepted: taken, not finished; unknown: perhaps taken'),
+  caseId: z.string(),
+  detail: z.string(),
+});
+
+const BODY: ProblemStatus[] = [400, 413, 415, 422];
+const STAFF: ProblemStatus[] = [401, 403, 429];
+const ACTION_PROBLEMS: ProblemStatus[] = [...STAFF, ...BODY, 404, 409, 503];
+
+function actionRoute(name: StaffActionName): ApiRoute {
+  const { on } = STAFF_ACTIONS[name];
+  return {
+    method: 'post',
+    path: actionPath(name),
+    kind: 'staff',
+    operation: name,
+    summary: `${name}: a staff action (the Temporal Update of the same name)`,
+    tag: on === 'case' ? 'Staff actions' : 'Care outreach',
+    body: ACTION_ROUTES[name].schema,
+    ok: { status: 200, schema: CaseDetail, description: 'The case as the action left it' },
+    accepted: {
+      schema: ActionAccepted,
+      description:
+        'The case accepted the action but had not finished it within seconds (its records wait for the database, say), or may have taken it before Temporal went quiet; the same request with the same Idempotency-Key answers the outcome',
+    },
+    problems: ACTION_PROBLEMS,
+  };
+}
+
+export const API_ROUTES: ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness',
+    tag: 'Operations',
+    kind: 'open',
+    ok: { status: 200, schema: z.object({ status: z.literal('ok') }), description: 'The process serves requests' },
+    problems: [429],
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: Temporal and the database',
+    tag: 'Operations',
+    kind: 'open',
+    ok: { status: 200, schema: z.looseObject({ status: z.string() }), description: 'Both answer' },
+    problems: [429, 503],
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document (browsable at /docs)',
+    tag: 'Operations',
+    kind: 'open',
+    ok: { status: 200, schema: z.looseObject({ openapi: z.string() }), description: 'OpenAPI 3.1' },
+    problems: [429],
+  },
+  {
+    method: 'post',
+    path: '/cases',
+    kind: 'staff',
+    operation: 'openCase',
+    summary: 'Open a dispute',
+    tag: 'Cases',
+    body: NewCase,
+    ok: { status: 201, schema: CaseSummary, description: 'Opened (200 for a repeat with the same Idempotency-Key)' },
+    accepted: {
+      schema: ActionAccepted,
+      description:
+        'Recorded, but Temporal did not confirm the start within seconds; the same request with the same Idempotency-Key answers 200 once it has',
+    },
+    problems: [...STAFF, ...BODY, 409, 503],
+  },
+  {
+    method: 'get',
+    path: '/cases',
+    kind: 'staff',
+    operation: 'readCases',
+    summary: 'List cases: customers at risk first, then newest',
+    tag: 'Cases',
+    query: CaseFilter,
+    ok: {
+      status: 200,
+      schema: z.object({ items: z.array(CaseSummary), nextCursor: z.string().nullable() }),
+      description: 'A page',
+    },
+    problems: [...STAFF, 422],
+  },
+  {
+    method: 'get',
+    path: '/cases/:id',
+    kind: 'staff',
+    operation: 'readCases',
+    summary: 'A case: read model, audit timeline and the workflow’s view',
+    tag: 'Cases',
+    ok: { status: 200, schema: CaseDetail, description: 'The case' },
+    problems: [...STAFF, 404],
+  },
+  {
+    method: 'get',
+    path: '/customers/:id',
+    kind: 'staff',
+    operation: 'readCustomers',
+    summary: 'A customer: profile, cards and recent transactions, each saying whether it is disputed',
+    tag: 'Customers',
+    query: TransactionFilter,
+    ok: { status: 200, schema: z.looseObject({}), description: 'The customer' },
+    problems: [...STAFF, 404, 422],
+  },
+  ...(Object.keys(STAFF_ACTIONS) as StaffActionName[]).map(actionRoute),
+  {
+    method: 'get',
+    path: '/outreach',
+    kind: 'staff',
+    operation: 'readOutreach',
+    summary: 'The care queue',
+    tag: 'Care outreach',
+    query: OutreachFilter,
+    ok: { status: 200, schema: Items, description: 'Outreach, soonest due first' },
+    problems: [...STAFF, 422],
+  },
+  {
+    method: 'get',
+    path: '/outreach/:id',
+    kind: 'staff',
+    operation: 'readOutreach',
+    summary: 'One outreach with its brief',
+    tag: 'Care outreach',
+    ok: { status: 200, schema: z.looseObject({ id: z.string() }), description: 'The outreach' },
+    problems: [...STAFF, 404],
+  },
+  {
+    method: 'get',
+    path: '/alerts',
+    kind: 'staff',
+    operation: 'readOwnAlerts',
+    summary: 'The caller’s own alerts',
+    tag: 'Alerts',
+    query: AlertFilter,
+    ok: { status: 200, schema: Items, description: 'Newest first' },
+    problems: [...STAFF, 422],
+  },
+  {
+    method: 'post',
+    path: '/alerts/:id/read',
+    kind: 'staff',
+    operation: 'readOwnAlerts',
+    summary: 'Mark an alert read',
+    tag: 'Alerts',
+    ok: { status: 200, schema: z.looseObject({ id: z.string() }), description: 'Read' },
+    problems: [...STAFF, 404],
+  },
+  {
+    method: 'post',
+    path: '/staff/:id/tokens',
+    kind: 'staff',
+    operation: 'manageTokens',
+    summary: 'Issue a staff API token (admins); the token is in this answer only',
+    tag: 'Access',
+    body: NewToken,
+    ok: {
+      status: 201,
+      schema: z.object({
+        id: z.string(),
+        staffId: z.string(),
+        token: z.string(),
+        label: z.string().nullable(),
+        expiresAt: z.string(),
+      }),
+      description: 'Issued',
+    },
+    problems: [...STAFF, ...BODY, 404],
+  },
+  {
+    method: 'delete',
+    path: '/tokens/:id',
+    kind: 'staff',
+    operation: 'manageTokens',
+    summary: 'Revoke a staff API token (admins)',
+    tag: 'Access',
+    ok: { status: 200, schema: z.looseObject({ id: z.string() }), description: 'Revoked' },
+    problems: [...STAFF, 404],
+  },
+  {
+    method: 'get',
+    path: '/audit',
+    kind: 'staff',
+    operation: 'readAudit',
+    summary: 'Every staff call, accepted or refused (auditors, admins)',
+    tag: 'Access',
+    query: AuditFilter,
+    ok: { status: 200, schema: Items, description: 'Newest first' },
+    problems: [...STAFF, 422],
+  },
+  ...(['decode', 'encode'] as const).map((way): ApiRoute => ({
+    method: 'post',
+    path: `/codec/${way}`,
+    kind: 'staff',
+    operation: way === 'decode' ? 'decodePayloads' : 'encodePayloads',
+    summary:
+      way === 'decode'
+        ? 'The Temporal UI’s remote codec: opens sealed payloads (auditors, admins)'
+        : 'The Temporal UI’s remote codec: seals payloads (admins)',
+    tag: 'Operations',
+    body: CodecPayloads,
+    ok: { status: 200, schema: CodecPayloads, description: way === 'decode' ? 'Opened' : 'Sealed' },
+    problems: [...STAFF, ...BODY],
+  })),
+  {
+    method: 'post',
+    path: '/feed/transactions',
+    kind: 'system',
+    operation: 'feedUsage',
+    summary: 'The card processor’s transactions (a batch, idempotent by id)',
+    tag: 'Usage feed',
+    body: Transactions,
+    ok: { status: 200, schema: FeedResult, description: 'Recorded' },
+    problems: [...STAFF, ...BODY],
+  },
+  {
+    method: 'post',
+    path: '/feed/card-events',
+    kind: 'system',
+    operation: 'feedUsage',
+    summary: 'Card events: reissued, closed, travel notices (idempotent by id)',
+    tag: 'Usage feed',
+    body: CardEvents,
+    ok: { status: 200, schema: FeedResult, description: 'Recorded' },
+    problems: [...STAFF, ...BODY],
+  },
+];
+
+/** Swagger UI and the codec's sign-in: pages for a browser, open (signing in is how one gets a credential). */
+export const PAGE_ROUTES: PageRoute[] = [
+  { method: 'get', path: '/docs', kind: 'open' },
+  { method: 'get', path: '/docs/init.js', kind: 'open' },
+  { method: 'get', path: '/docs/:asset', kind: 'open' },
+  { method: 'get', path: '/codec/sign-in', kind: 'open' },
+  { method: 'post', path: '/codec/sign-in', kind: 'open' },
+  { method: 'post', path: '/codec/sign-out', kind: 'open' },
+];
+
+const MATCHERS = [...API_ROUTES, ...PAGE_ROUTES].map((route) => ({ route, matches: match(route.path) }));
+
+/** The route a request is for, matched as Express matches it (HEAD as GET, any case); undefined when none is. */
+export function routeFor(method: string, path: string): ApiRoute | PageRoute | undefined {
+  const wanted = method === 'HEAD' ? 'get' : method.toLowerCase();
+  return MATCHERS.find(({ route, matches }) => route.method === wanted && matches(path) !== false)?.route;
+}
