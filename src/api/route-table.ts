@@ -9,7 +9,7 @@ import { match } from 'path-to-regexp';
 import { z, type ZodType } from 'zod';
 import { actionPath, STAFF_ACTIONS, type StaffActionName } from '../../workflows/dispute/messages';
 import type { Operation } from './policy';
-import { ACTION_ROUTES } from './routes/actions';
+import { ACTION_BODIES } from './routes/actions';
 import { AlertFilter } from './routes/alerts';
 import { AuditFilter } from './routes/audit';
 import { CaseFilter, NewCase } from './routes/cases';
@@ -98,7 +98,7 @@ function actionRoute(name: StaffActionName): ApiRoute {
     operation: name,
     summary: `${name}: a staff action (the Temporal Update of the same name)`,
     tag: on === 'case' ? 'Staff actions' : 'Care outreach',
-    body: ACTION_ROUTES[name].schema,
+    body: ACTION_BODIES[name].schema,
     ok: { status: 200, schema: CaseDetail, description: 'The case as the action left it' },
     accepted: {
       schema: ActionAccepted,

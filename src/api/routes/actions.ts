@@ -1,64 +1,38 @@
 /**
  * Staff actions: `POST /cases/:id/<path>` on a case, `POST /outreach/:id/<path>` on a care
- * outreach (sent to the outreach's case), one route per action of STAFF_ACTIONS. Each
- * checks its body here (shape, and that the staff or department it names exists), then sends
- * the action's Update; the workflow's validator decides what depends on the case (stage, role,
- * department, authority, four-eyes). The answer is the case as the Update left it; a refusal is
- * problem+json with the workflow's reason and changes nothing.
+ * outreach (sent to the outreach's case), one route per action of STAFF_ACTIONS. Here: the body
+ * each action takes (its shape, and that the staff or department it names exists) and the
+ * wiring; `action-requests.ts` carries the action out. The workflow's validator decides what
+ * depends on the case (stage, role, department, authority, four-eyes).
  */
-import { randomUUID } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
-import {
-  ApplicationFailure,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateStage,
-  type Client,
-} from '@temporalio/client';
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
 import { z, type ZodType } from 'zod';
 import type { Db } from '../../db/client';
 import {
+  actionPath,
   CONCESSION_KINDS,
   CONTACT_CHANNELS,
   NETWORK_PHASES,
   OFFER_RESPONSES,
   OUTCOMES,
   STAFF_ACTIONS,
-  disputeWorkflowId,
   type Actor,
-  type CaseView,
-  type RejectionCode,
   type ResolutionRequest,
   type StaffActionName,
   type StaffRequest,
 } from '../../../workflows/dispute/messages';
-import { assertWritable, isDatabaseOutage } from '../../db/outage';
+import { isDatabaseOutage } from '../../db/outage';
+import { carryOutAction, outcomeFromCase, type ActionBody } from '../action-requests';
 import { actorOf } from '../auth';
-import { authorize } from '../policy';
-import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer } from '../idempotency';
-import { ACTION_DEADLINE_MS, answerPending, causes, mayHaveArrived, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
 import { amountCents, id, idempotencyKey, oneOf, requireJson, text } from '../validation';
-import { presentAfterAction } from './cases';
-
-/** A request body checked, and how it becomes the action's Update request. */
-interface CheckedBody<Name extends StaffActionName> {
-  body: unknown;
-  /** May look things up, and refuse with 422 naming the field. `outreachId` is set for outreach actions. */
-  request(actor: Actor, db: Db, outreachId: string): Promise<StaffRequest<Name>>;
-}
-
-interface ActionRoute<Name extends StaffActionName> {
-  /** The body's schema: the handler checks with it, and the OpenAPI document is made from it. */
-  schema: ZodType;
-  check(input: unknown): CheckedBody<Name>;
-}
 
 function route<Name extends StaffActionName, Body>(
   schema: ZodType<Body>,
   request: (body: Body, actor: Actor, db: Db, outreachId: string) => StaffRequest<Name> | Promise<StaffRequest<Name>>,
-): ActionRoute<Name> {
+): ActionBody<Name> {
   return {
     schema,
     check(input) {
@@ -87,7 +61,7 @@ const byOutreach = (body: z.infer<typeof offerDecision>, actor: Actor, _db: Db, 
 });
 
 /** The body each action takes, under the action's name. */
-export const ACTION_ROUTES: { [Name in StaffActionName]: ActionRoute<Name> } = {
+export const ACTION_BODIES: { [Name in StaffActionName]: ActionBody<Name> } = {
   assign: route(z.strictObject({ assigneeId: id(), reason: text(2000).optional() }), async (body, actor, db) => {
     const staff = await db.staff.findUnique({ where: { id: body.assigneeId } });
     if (!staff || !staff.active) {
@@ -162,12 +136,6 @@ export const ACTION_ROUTES: { [Name in StaffActionName]: ActionRoute<Name> } = {
   ),
 };
 
-const STATUS: Record<RejectionCode, [number, string]> = {
-  StageConflict: [409, 'Not allowed in this stage'],
-  Forbidden: [403, 'Forbidden'],
-  InvalidArgument: [422, 'Invalid request'],
-};
-
 export interface ActionRouteDeps {
   db: Db;
   temporal: Client;
@@ -188,117 +156,25 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
     return outreach.case;
   }
 
-  function handle<Name extends StaffActionName>(name: Name): void {
-    const { update, path, on } = STAFF_ACTIONS[name];
-    router.post(`/${on === 'case' ? 'cases' : 'outreach'}/:id/${path}`, async (req, res) => {
-      try {
-        await act(req, res);
-      } catch (error) {
-        // Without the database a retry can still learn from the case what became of its key.
-        const key = on === 'case' && isDatabaseOutage(error) && !res.headersSent ? idempotencyKey(req) : undefined;
-        if (!key) throw error;
-        await outcomeFromCase(res, String(req.params.id), key, error);
-      }
-    });
-
-    async function act(req: Request, res: Response): Promise<void> {
+  // The route guard has checked the caller's role against the access table, and the audit names the action.
+  for (const action of Object.keys(STAFF_ACTIONS) as StaffActionName[]) {
+    const { on } = STAFF_ACTIONS[action];
+    router.post(actionPath(action), async (req, res) => {
       const target = String(req.params.id);
       requireJson(req);
-      const actor = actorOf(res);
-      auditAs(res, { action: name });
-      authorize(actor, name);
       const key = idempotencyKey(req);
-
-      const row = await caseOf(on, target);
-      const caseId = row.id;
-      auditAs(res, { action: name, caseId });
-      // A retry of a request that was answered is answered again, even if the case has since left
-      // the caller's sight or closed: that answer went to this caller already (the fingerprint says).
-      const stored = key ? await db.actionRequest.findUnique({ where: { idempotencyKey: key } }) : null;
-      if (!stored?.response) authorize(actor, name, { caseId, departmentId: row.departmentId });
-      const checked = ACTION_ROUTES[name].check(req.body ?? {});
-      const keyed = key ? { key, caseId, action: name, fingerprint: fingerprint(actor, checked.body) } : null;
-      const answered = keyed ? await previousAnswer(db, keyed) : null;
-      if (answered) {
-        res.json(answered);
-        return;
-      }
-      if (row.stage === 'closed') {
-        const detail = `Case ${caseId} closed at ${row.closedAt?.toISOString()}; it takes no more actions.`;
-        throw new Problem(409, 'Case closed', detail, { code: 'StageConflict' });
-      }
-      const request = await checked.request(actor, db, target);
-      // The case's records must be writable before it is asked: claiming the key writes, else a probe.
-      if (!keyed) await assertWritable(db);
-      const raced = keyed ? await claimKey(db, keyed) : null;
-      if (raced) {
-        res.json(raced);
-        return;
-      }
-
-      let view;
-      let accepted = false;
       try {
-        // The key is the update id too: Temporal runs a repeated update once.
-        const handle = temporal.workflow.getHandle(row.workflowId);
-        view = await withinDeadline(temporal, ACTION_DEADLINE_MS, async () => {
-          const started = await handle.startUpdate(update, {
-            args: [request],
-            updateId: key ?? randomUUID(),
-            waitForStage: WorkflowUpdateStage.ACCEPTED,
-          });
-          accepted = true;
-          return started.result();
-        });
+        const caseRow = await caseOf(on, target);
+        auditAs(res, { action, caseId: caseRow.id });
+        const call = { action, actor: actorOf(res), caseRow, target, idempotencyKey: key };
+        await carryOutAction({ db, temporal }, res, { ...call, body: ACTION_BODIES[action], input: req.body ?? {} });
       } catch (error) {
-        const refused = error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError;
-        // Neither refused nor answered. If the case may have taken it (it did accept, or this or an
-        // earlier try of the key reached the server), a 503 would invite a second, different
-        // action: 202 says it may be done, and how to learn the outcome.
-        const pending = accepted || stored !== null || mayHaveArrived(error);
-        if (!refused && pending) {
-          const seconds = ACTION_DEADLINE_MS / 1000;
-          const what = accepted
-            ? `Case ${caseId} accepted the action but did not finish it within ${seconds} s. `
-            : `Case ${caseId} may have taken the action; Temporal did not say within ${seconds} s. `;
-          const next = key
-            ? 'Send the same request with the same Idempotency-Key to learn its outcome; it is applied once.'
-            : `Its outcome shows in GET /cases/${caseId}.`;
-          return answerPending(res, caseId, accepted ? 'accepted' : 'unknown', what + next);
-        }
-        const problem = refusal(error, caseId);
-        // A refused action leaves no trace; one that may not have arrived keeps its key for the retry.
-        if (keyed && problem.status !== 503) await releaseKey(db, keyed.key);
-        throw problem;
+        // Without the database a retry can still learn from the case what became of its key.
+        if (!(on === 'case' && key && isDatabaseOutage(error) && !res.headersSent)) throw error;
+        await outcomeFromCase(temporal, res, target, key, error);
       }
-      const answer = presentAfterAction(row, view);
-      if (keyed) await rememberAnswer(db, keyed.key, answer);
-      res.json(answer);
-    }
+    });
   }
-
-  /**
-   * The database is away, so nothing new is sent; but an Update with this key that the case took
-   * is answered 202 (done, or still finishing), not 503. A key the case never saw keeps the 503.
-   */
-  async function outcomeFromCase(res: Response, caseId: string, key: string, outage: unknown): Promise<void> {
-    const update = temporal.workflow.getHandle(disputeWorkflowId(caseId)).getUpdateHandle<CaseView>(key);
-    try {
-      await withinDeadline(temporal, ACTION_DEADLINE_MS, () => update.result());
-    } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError) throw refusal(error, caseId);
-      const unknownKey = /not found/i.test(causes(error)) || !mayHaveArrived(error);
-      if (unknownKey) throw outage;
-    }
-    answerPending(
-      res,
-      caseId,
-      'accepted',
-      `Case ${caseId} took the action; its records cannot be read now. Send the same request with the same Idempotency-Key for the full answer.`,
-    );
-  }
-
-  for (const { update } of Object.values(STAFF_ACTIONS)) handle(update.name);
   for (const on of ['case', 'outreach'] as const) {
     // Middleware, not a route: a helpful 404 for an unknown action, outside the documented API.
     router.use(`/${on === 'case' ? 'cases' : 'outreach'}/:id/:action`, (req) => {
@@ -309,38 +185,4 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
     });
   }
   return router;
-}
-
-const isRejectionCode = (code: string | null | undefined): code is RejectionCode =>
-  typeof code === 'string' && Object.hasOwn(STATUS, code);
-
-/** The workflow's refusal as problem+json; anything else means Temporal could not be asked. */
-function refusal(error: unknown, caseId: string): Problem {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const code = error.cause.type;
-    const [status, title] = isRejectionCode(code) ? STATUS[code] : [422, 'Refused'];
-    const field = error.cause.details?.[0];
-    const extra: Record<string, unknown> = { code };
-    if (typeof field === 'string') extra.errors = [{ field, message: error.cause.message }];
-    return new Problem(
-      status,
-      title,
-      typeof field === 'string' ? `${field}: ${error.cause.message}` : error.cause.message,
-      extra,
-    );
-  }
-  if (error instanceof WorkflowNotFoundError) {
-    return new Problem(409, 'Case closed', `Case ${caseId} has finished; it takes no more actions.`, {
-      code: 'StageConflict',
-    });
-  }
-  // It may have reached the case before the line went quiet: the same Idempotency-Key tells.
-  return new Problem(
-    503,
-    'Temporal unavailable',
-    `No answer from case ${caseId} within ${ACTION_DEADLINE_MS / 1000} s (${(error as Error).message}); ` +
-      'retry with the same Idempotency-Key to apply it once or learn that it was.',
-    {},
-    { 'Retry-After': '5' },
-  );
 }

@@ -1,0 +1,226 @@
+/**
+ * The protocol of a staff action over HTTP, once its route has found the case: the caller's
+ * reach over the case, the body checked, the Idempotency-Key honoured, the Update sent with its
+ * deadline, and one of these answers:
+ * - 200: the case as the action left it (kept under the key for retries);
+ * - 202: the case took the action, or may have, and did not finish it within the deadline;
+ * - 403, 409, 422: the case refused it (nothing is kept, the key is free again);
+ * - 503: Temporal could not be asked (the key is kept, so a retry applies the action once).
+ * The route files hold the bodies' schemas and the wiring; the workflow's validator decides
+ * what depends on the case.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import {
+  ApplicationFailure,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+} from '@temporalio/client';
+import type { ZodType } from 'zod';
+import type { CaseRow } from '../cases/start';
+import type { Db } from '../db/client';
+import { assertWritable } from '../db/outage';
+import {
+  disputeWorkflowId,
+  STAFF_ACTIONS,
+  type Actor,
+  type CaseView,
+  type RejectionCode,
+  type StaffActionName,
+  type StaffRequest,
+} from '../../workflows/dispute/messages';
+import { ACTION_DEADLINE_MS, answerPending, causes, mayHaveArrived, withinDeadline } from './deadlines';
+import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer, type KeyedAction } from './idempotency';
+import { authorize } from './policy';
+import { Problem } from './problem';
+import { presentAfterAction } from './routes/cases';
+
+/** A request body checked, and how it becomes the action's Update request. */
+export interface CheckedBody<Name extends StaffActionName> {
+  body: unknown;
+  /** May look things up, and refuse with 422 naming the field. `outreachId` is set for outreach actions. */
+  request(actor: Actor, db: Db, outreachId: string): Promise<StaffRequest<Name>>;
+}
+
+/** The body an action takes: its schema (the OpenAPI document is made from it) and its check. */
+export interface ActionBody<Name extends StaffActionName> {
+  schema: ZodType;
+  check(input: unknown): CheckedBody<Name>;
+}
+
+/** One call of a staff action, as its route received it. */
+export interface ActionCall<Name extends StaffActionName> {
+  action: Name;
+  actor: Actor;
+  caseRow: CaseRow;
+  /** What the URL names: the case, or the outreach of an outreach action. */
+  target: string;
+  idempotencyKey: string | undefined;
+  body: ActionBody<Name>;
+  input: unknown;
+}
+
+export interface ActionDeps {
+  db: Db;
+  temporal: Client;
+}
+
+/** Carries out one staff action and answers it; a refusal is thrown as a Problem. */
+export async function carryOutAction<Name extends StaffActionName>(
+  { db, temporal }: ActionDeps,
+  res: Response,
+  call: ActionCall<Name>,
+): Promise<void> {
+  const { action, actor, caseRow, idempotencyKey } = call;
+  const caseId = caseRow.id;
+  const keyOnRecord = idempotencyKey
+    ? await db.actionRequest.findUnique({ where: { idempotencyKey: idempotencyKey } })
+    : null;
+  // A retry of a request that was answered is answered again, even if the case has since left
+  // the caller's sight or closed: that answer went to this caller already (the fingerprint says).
+  if (!keyOnRecord?.response) authorize(actor, action, { caseId, departmentId: caseRow.departmentId });
+  const checked = call.body.check(call.input);
+  const keyed: KeyedAction | null = idempotencyKey
+    ? { key: idempotencyKey, caseId, action, fingerprint: fingerprint(actor, checked.body) }
+    : null;
+  const earlierAnswer = keyed ? await previousAnswer(db, keyed) : null;
+  if (earlierAnswer) {
+    res.json(earlierAnswer);
+    return;
+  }
+  if (caseRow.stage === 'closed') {
+    const detail = `Case ${caseId} closed at ${caseRow.closedAt?.toISOString()}; it takes no more actions.`;
+    throw new Problem(409, 'Case closed', detail, { code: 'StageConflict' });
+  }
+  const request = await checked.request(actor, db, call.target);
+  // The case's records must be writable before it is asked: claiming the key writes, else a probe.
+  if (!keyed) await assertWritable(db);
+  const answerOfSameRequest = keyed ? await claimKey(db, keyed) : null;
+  if (answerOfSameRequest) {
+    res.json(answerOfSameRequest);
+    return;
+  }
+
+  const sent = await sendUpdate(temporal, caseRow.workflowId, action, request, idempotencyKey ?? randomUUID());
+  if ('view' in sent) {
+    const answer = presentAfterAction(caseRow, sent.view);
+    if (keyed) await rememberAnswer(db, keyed.key, answer);
+    res.json(answer);
+    return;
+  }
+  const { error, accepted } = sent;
+  const refused = error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError;
+  // Neither refused nor answered. If the case may have taken it (it did accept, or this or an
+  // earlier try of the key reached the server), a 503 would invite a second, different action:
+  // 202 says it may be done, and how to learn the outcome.
+  if (!refused && (accepted || keyOnRecord !== null || mayHaveArrived(error))) {
+    const seconds = ACTION_DEADLINE_MS / 1000;
+    const what = accepted
+      ? `Case ${caseId} accepted the action but did not finish it within ${seconds} s. `
+      : `Case ${caseId} may have taken the action; Temporal did not say within ${seconds} s. `;
+    const next = keyed
+      ? 'Send the same request with the same Idempotency-Key to learn its outcome; it is applied once.'
+      : `Its outcome shows in GET /cases/${caseId}.`;
+    return answerPending(res, caseId, accepted ? 'accepted' : 'unknown', what + next);
+  }
+  const problem = refusal(error, caseId);
+  // A refused action leaves no trace; one that may not have arrived keeps its key for the retry.
+  if (keyed && problem.status !== 503) await releaseKey(db, keyed.key);
+  throw problem;
+}
+
+type Sent = { view: CaseView } | { error: unknown; accepted: boolean };
+
+/** The action's Update, within the deadline. The key is the Update's id: Temporal runs it once. */
+async function sendUpdate<Name extends StaffActionName>(
+  temporal: Client,
+  workflowId: string,
+  action: Name,
+  request: StaffRequest<Name>,
+  updateId: string,
+): Promise<Sent> {
+  let accepted = false;
+  try {
+    const view = await withinDeadline(temporal, ACTION_DEADLINE_MS, async () => {
+      const started = await temporal.workflow.getHandle(workflowId).startUpdate(STAFF_ACTIONS[action].update, {
+        args: [request],
+        updateId,
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      });
+      accepted = true;
+      return started.result();
+    });
+    return { view };
+  } catch (error) {
+    return { error, accepted };
+  }
+}
+
+/**
+ * The database is away, so nothing new is sent; but an Update with this key that the case took
+ * is answered 202 (done, or still finishing), not 503. A key the case never saw keeps the outage.
+ */
+export async function outcomeFromCase(
+  temporal: Client,
+  res: Response,
+  caseId: string,
+  idempotencyKey: string,
+  outage: unknown,
+): Promise<void> {
+  const update = temporal.workflow.getHandle(disputeWorkflowId(caseId)).getUpdateHandle<CaseView>(idempotencyKey);
+  try {
+    await withinDeadline(temporal, ACTION_DEADLINE_MS, () => update.result());
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw refusal(error, caseId);
+    const unknownKey = /not found/i.test(causes(error)) || !mayHaveArrived(error);
+    if (unknownKey) throw outage;
+  }
+  answerPending(
+    res,
+    caseId,
+    'accepted',
+    `Case ${caseId} took the action; its records cannot be read now. Send the same request with the same Idempotency-Key for the full answer.`,
+  );
+}
+
+const STATUS: Record<RejectionCode, [number, string]> = {
+  StageConflict: [409, 'Not allowed in this stage'],
+  Forbidden: [403, 'Forbidden'],
+  InvalidArgument: [422, 'Invalid request'],
+};
+
+const isRejectionCode = (code: string | null | undefined): code is RejectionCode =>
+  typeof code === 'string' && Object.hasOwn(STATUS, code);
+
+/** The workflow's refusal as problem+json; anything else means Temporal could not be asked. */
+function refusal(error: unknown, caseId: string): Problem {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const code = error.cause.type;
+    const [status, title] = isRejectionCode(code) ? STATUS[code] : [422, 'Refused'];
+    const field = error.cause.details?.[0];
+    const extra: Record<string, unknown> = { code };
+    if (typeof field === 'string') extra.errors = [{ field, message: error.cause.message }];
+    return new Problem(
+      status,
+      title,
+      typeof field === 'string' ? `${field}: ${error.cause.message}` : error.cause.message,
+      extra,
+    );
+  }
+  if (error instanceof WorkflowNotFoundError) {
+    return new Problem(409, 'Case closed', `Case ${caseId} has finished; it takes no more actions.`, {
+      code: 'StageConflict',
+    });
+  }
+  // It may have reached the case before the line went quiet: the same Idempotency-Key tells.
+  return new Problem(
+    503,
+    'Temporal unavailable',
+    `No answer from case ${caseId} within ${ACTION_DEADLINE_MS / 1000} s (${(error as Error).message}); ` +
+      'retry with the same Idempotency-Key to apply it once or learn that it was.',
+    {},
+    { 'Retry-After': '5' },
+  );
+}
