@@ -1,9 +1,10 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { JwtVerifier } from '../auth/jwt';
 import type { Db } from '../db/client';
 import type { EncryptionCodec } from '../temporal/codec';
+import { sessionActor } from '../web/sessions';
 import { STAFF_ACTIONS } from '../../workflows/dispute/messages';
 import { actorOf, authenticate } from './auth';
 import { authorize } from './policy';
@@ -15,7 +16,7 @@ import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
-import { CODEC_BODY_LIMIT, codecCors, codecRoutes, codecSignInRoutes, tokenFromCookie } from './routes/codec';
+import { CODEC_BODY_LIMIT, codecCors, codecRoutes, codecSignInRoutes } from './routes/codec';
 import { customerRoutes } from './routes/customers';
 import { docsRoutes } from './routes/docs';
 import { feedRoutes } from './routes/feed';
@@ -51,7 +52,7 @@ export function createApp(deps: ApiDeps): express.Express {
   // Requests are not upgraded to https: on embedded defaults the API speaks plain http on 127.0.0.1.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // The Temporal UI calls the codec from its own origin, with a history's payloads at a time.
-  app.use(CODEC_PATHS, codecCors(deps.codecOrigins ?? []), express.json({ limit: CODEC_BODY_LIMIT }), tokenFromCookie);
+  app.use(CODEC_PATHS, codecCors(deps.codecOrigins ?? []), express.json({ limit: CODEC_BODY_LIMIT }));
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
@@ -87,7 +88,12 @@ function routeGuard(deps: ApiDeps, limits: RateLimitSettings): RequestHandler {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  credentialed.use(authenticate(deps.db, deps.jwt ?? null));
+  // A route that takes a browser session (the codec's, for the Temporal UI) says which kind.
+  const fromSession = async (req: Request, res: Response) => {
+    const route = res.locals.route as ApiRoute | undefined;
+    return route?.kind !== 'open' && route?.session ? sessionActor(deps.db, req, route.session) : null;
+  };
+  credentialed.use(authenticate(deps.db, deps.jwt ?? null, fromSession));
   credentialed.use(perCredential(limits.perCredential));
   credentialed.use((_req, res, next) => {
     const route = res.locals.route as ApiRoute | undefined;

@@ -1,10 +1,11 @@
 /**
  * Who is calling: a bearer token in `Authorization`, either a staff API token (verified against
- * the stored hashes) or, when an identity provider is configured, its JWT. A claimed name is
+ * the stored hashes) or, when an identity provider is configured, its JWT; on a route that takes
+ * one, a browser session's cookie instead (`src/web/sessions.ts`). A claimed name is
  * never identity: `X-Actor` is refused. Everything downstream reads `actorOf(res)`.
  */
 import { createHash } from 'node:crypto';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/client';
 import { looksLikeJwt, type JwtVerifier } from '../auth/jwt';
 import { verifyToken, type TokenCheck } from '../auth/tokens';
@@ -16,10 +17,18 @@ import { Problem } from './problem';
 /** RFC 6750's b64token after `Bearer ` and a single space. */
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
 
-export function authenticate(db: Db, jwt: JwtVerifier | null = null): RequestHandler {
+/** Who a browser session stands for, where the route takes one in place of a bearer token. */
+export type SessionCheck = (req: Request, res: Response) => Promise<Actor | null>;
+
+export function authenticate(db: Db, jwt: JwtVerifier | null = null, fromSession?: SessionCheck): RequestHandler {
   const verified = new VerifiedCredentials();
   return async (req, res, next) => {
     const header = req.get('Authorization');
+    const signedIn = !header && fromSession ? await fromSession(req, res) : null;
+    if (signedIn) {
+      res.locals.actor = signedIn;
+      return next();
+    }
     if (!header) {
       const hint = req.get('X-Actor') ? '; X-Actor is not accepted as identity' : '';
       throw unauthenticated(`is required: Bearer <token>${hint}`);

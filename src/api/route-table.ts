@@ -8,6 +8,7 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { match } from 'path-to-regexp';
 import { z, type ZodType } from 'zod';
 import { actionPath, STAFF_ACTIONS, type StaffActionName } from '../../workflows/dispute/messages';
+import { CODEC_SESSION, type SessionKind } from '../web/sessions';
 import type { Operation } from './policy';
 import { ACTION_BODIES } from './routes/actions';
 import { AlertFilter } from './routes/alerts';
@@ -52,7 +53,14 @@ const FeedResult = z.object({ received: z.number().int(), recorded: z.number().i
  * closed, not open. (The customer's own pages will be a fourth kind, with their own session.)
  */
 export type RouteKind = 'open' | 'staff' | 'system';
-type Access = { kind: 'open' } | { kind: 'staff' | 'system'; operation: Operation };
+type Access =
+  | { kind: 'open' }
+  | {
+      kind: 'staff' | 'system';
+      operation: Operation;
+      /** A browser session this route also takes in place of a bearer token, by its cookie. */
+      session?: SessionKind;
+    };
 
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
@@ -279,6 +287,7 @@ export const API_ROUTES: ApiRoute[] = [
     path: `/codec/${way}`,
     kind: 'staff',
     operation: way === 'decode' ? 'decodePayloads' : 'encodePayloads',
+    session: CODEC_SESSION,
     summary:
       way === 'decode'
         ? 'The Temporal UI’s remote codec: opens sealed payloads (auditors, admins)'

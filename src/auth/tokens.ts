@@ -52,11 +52,6 @@ export async function revokeToken(db: Db, id: string, now = new Date()) {
   return db.staffToken.update({ where: { id }, data: { revokedAt: now } });
 }
 
-/** Revokes the token whose secret this is (a session ending), if it is one. */
-export async function revokeSecret(db: Db, token: string, now = new Date()): Promise<void> {
-  await db.staffToken.updateMany({ where: { hash: hashOf(token), revokedAt: null }, data: { revokedAt: now } });
-}
-
 export type TokenCheck = { actor: Actor } | { refused: string };
 
 /** Who a bearer token speaks for, or why it is refused (unknown, expired, revoked, staff inactive). */

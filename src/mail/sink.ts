@@ -6,6 +6,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { log } from '../log';
 import { assertPortFree } from '../ports';
+import { html, layout, type Html } from '../web/html';
 
 /** A message the sink received over SMTP. */
 export interface SinkMessage {
@@ -90,7 +91,8 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
   app.get('/messages/:id.html', (req, res) => {
     const message = stored.find((m) => m.id === Number(req.params.id));
     if (!message) return void res.status(404).type('text').send('No such message.');
-    res.type('html').send(message.html ?? `<pre>${escape(message.text)}</pre>`);
+    // The mail as the product rendered it: the sink shows what the customer would see.
+    res.type('html').send(message.html ?? layout({ title: message.subject, body: html`<pre>${message.text}</pre>` }));
   });
   // The page: every recipient with a count, and the messages of the one chosen (`?to=`), newest first.
   app.get('/', (req, res) => {
@@ -100,14 +102,33 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
       .reverse()
       .map(
         (m) =>
-          `<tr><td>${escape(m.receivedAt)}</td><td>${escape(m.to.join(', '))}</td><td><a href="/messages/${m.id}.html">${escape(m.subject)}</a></td><td><pre>${escape(m.text)}</pre></td></tr>`,
-      )
-      .join('');
-    res.type('html').send(`<!doctype html><meta charset="utf-8"><title>Mail sink</title>
-<h1>Mail sink</h1><p>${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per recipient: <code>/messages?to=address</code>.</p>
-<h2>Recipients</h2><ul>${recipients}</ul>
-<h2>${to ? `Messages to ${escape(to)}` : 'All messages'}</h2>
-<table border="1" cellpadding="4"><tr><th>Received</th><th>To</th><th>Subject</th><th>Text</th></tr>${rows}</table>`);
+          html`<tr>
+            <td>${m.receivedAt}</td>
+            <td>${m.to.join(', ')}</td>
+            <td><a href="/messages/${m.id}.html">${m.subject}</a></td>
+            <td><pre>${m.text}</pre></td>
+          </tr>`,
+      );
+    const body = html`<h1>Mail sink</h1>
+      <p>
+        ${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per recipient:
+        <code>/messages?to=address</code>.
+      </p>
+      <h2>Recipients</h2>
+      <ul>
+        ${recipients}
+      </ul>
+      <h2>${to ? `Messages to ${to}` : 'All messages'}</h2>
+      <table border="1" cellpadding="4">
+        <tr>
+          <th>Received</th>
+          <th>To</th>
+          <th>Subject</th>
+          <th>Text</th>
+        </tr>
+        ${rows}
+      </table>`;
+    res.type('html').send(layout({ title: 'Mail sink', body }));
   });
   const http: Server = await new Promise((resolve) => {
     const server = app.listen(httpPort, '127.0.0.1', () => resolve(server));
@@ -138,15 +159,10 @@ export function readStore<T>(file: string): T[] {
 export const query = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
 
 /** Each recipient once, in order, linked to its messages (`/?to=`), with how many it got. */
-export function recipientLinks(recipients: string[]): string {
+export function recipientLinks(recipients: string[]): Html[] {
   const counts = new Map<string, number>();
   for (const r of recipients) counts.set(r, (counts.get(r) ?? 0) + 1);
   return [...counts]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([r, n]) => `<li><a href="/?to=${encodeURIComponent(r)}">${escape(r)}</a> (${n})</li>`)
-    .join('');
-}
-
-export function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    .map(([r, n]) => html`<li><a href="/?to=${encodeURIComponent(r)}">${r}</a> (${n})</li>`);
 }

@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { assertPortFree } from '../ports';
-import { escape, query, readStore, recipientLinks } from './sink';
+import { html, layout } from '../web/html';
+import { query, readStore, recipientLinks } from './sink';
 
 /** A text message the sink accepted. */
 export interface SinkSms {
@@ -91,13 +92,33 @@ export async function startSmsSink({
     const numbers = recipientLinks(stored.map((m) => m.to));
     const rows = messages(to)
       .reverse()
-      .map((m) => `<tr><td>${escape(m.receivedAt)}</td><td>${escape(m.to)}</td><td>${escape(m.text)}</td></tr>`)
-      .join('');
-    res.type('html').send(`<!doctype html><meta charset="utf-8"><title>SMS sink</title>
-<h1>SMS sink</h1><p>${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per number: <code>/messages?to=15550100</code>.</p>
-<h2>Numbers</h2><ul>${numbers}</ul>
-<h2>${to ? `Messages to ${escape(to)}` : 'All messages'}</h2>
-<table border="1" cellpadding="4"><tr><th>Received</th><th>To</th><th>Text</th></tr>${rows}</table>`);
+      .map(
+        (m) =>
+          html`<tr>
+            <td>${m.receivedAt}</td>
+            <td>${m.to}</td>
+            <td>${m.text}</td>
+          </tr>`,
+      );
+    const body = html`<h1>SMS sink</h1>
+      <p>
+        ${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per number:
+        <code>/messages?to=15550100</code>.
+      </p>
+      <h2>Numbers</h2>
+      <ul>
+        ${numbers}
+      </ul>
+      <h2>${to ? `Messages to ${to}` : 'All messages'}</h2>
+      <table border="1" cellpadding="4">
+        <tr>
+          <th>Received</th>
+          <th>To</th>
+          <th>Text</th>
+        </tr>
+        ${rows}
+      </table>`;
+    res.type('html').send(layout({ title: 'SMS sink', body }));
   });
   const http: Server = await new Promise((resolve) => {
     const server = app.listen(port, host, () => resolve(server));

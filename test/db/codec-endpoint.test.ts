@@ -1,8 +1,9 @@
 /**
  * The remote codec for the Temporal UI: it refuses an anonymous or unauthorised caller and serves
  * an authorised one, answers the UI's origin (and no other) with CORS, and takes the sign-in
- * cookie in place of a token. No Temporal is needed: the codec is the API's own.
+ * session's cookie in place of a token, for as long as the session lives. No Temporal is needed: the codec is the API's own.
  */
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { seed } from '../../prisma/seed';
@@ -115,24 +116,36 @@ test('the UI’s origin passes the preflight; another origin gets no CORS grant'
   expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
 });
 
-test('signing in keeps an auditor’s token in a strict, HttpOnly cookie the codec takes; an agent cannot sign in', async () => {
+const signIn = (t: string) =>
+  fetch(`${base}/codec/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: t }),
+  });
+/** An auditor signed in: the session's cookie as a browser sends it back. */
+async function signedIn(): Promise<string> {
+  const res = await signIn(await token('auditor'));
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+const sessionSecret = (cookie: string) => cookie.split('=')[1];
+const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+test('signing in starts a session in a strict, HttpOnly cookie the codec takes; an agent cannot sign in', async () => {
   const page = await fetch(`${base}/codec/sign-in`);
   expect(await page.text()).toContain('<form method="post" action="/codec/sign-in">');
-  const signIn = (t: string) =>
-    fetch(`${base}/codec/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: t }),
-    });
   expect((await signIn(await token('merchant-disputes-agent-1'))).status).toBe(403);
   expect((await signIn('pct_nonsense')).status).toBe(401);
   const pasted = await token('auditor');
   const res = await signIn(pasted);
   expect(res.status).toBe(200);
   const cookie = res.headers.get('set-cookie')!;
-  expect(cookie).toMatch(/^codec_token=pct_/);
-  // A session of its own, not the token pasted (a 30-day API token, say).
+  expect(cookie).toMatch(/^codec_session=[A-Za-z0-9_-]{43};/);
+  // A session of its own, not the token pasted (a 30-day API token, say), kept only as a hash.
   expect(cookie).not.toContain(pasted);
+  const secret = sessionSecret(cookie.split(';')[0]);
+  const row = await db.staffSession.findUniqueOrThrow({ where: { hash: hashOf(secret) } });
+  expect(row).toMatchObject({ staffId: 'auditor', purpose: 'codec', endedAt: null });
+  expect(JSON.stringify(row)).not.toContain(secret);
   expect(cookie).toMatch(/Max-Age=28800/);
   expect(cookie).toContain('HttpOnly');
   expect(cookie).toContain('SameSite=Strict');
@@ -145,7 +158,47 @@ test('signing in keeps an auditor’s token in a strict, HttpOnly cookie the cod
   // Signing out ends the session: the cookie no longer opens anything.
   const out = await fetch(`${base}/codec/sign-out`, { method: 'POST', headers: { cookie: cookie.split(';')[0] } });
   expect(out.status).toBe(200);
+  expect(out.headers.get('set-cookie')).toMatch(/^codec_session=;/);
   expect((await call('decode', [sealed], { cookie: cookie.split(';')[0] })).res.status).toBe(401);
+});
+
+test('a session ends after an hour without use, after eight hours in any case, and with its staff member', async () => {
+  const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(note)]);
+  const decodes = async (cookie: string) => (await call('decode', [sealed], { cookie })).res.status;
+  const age = (cookie: string, data: { lastSeenAt?: Date; expiresAt?: Date }) =>
+    db.staffSession.update({ where: { hash: hashOf(sessionSecret(cookie)) }, data });
+  const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+
+  const idle = await signedIn();
+  await age(idle, { lastSeenAt: ago(59) });
+  expect(await decodes(idle)).toBe(200); // and the use is written down, so it lives on
+  expect(
+    (await db.staffSession.findUniqueOrThrow({ where: { hash: hashOf(sessionSecret(idle)) } })).lastSeenAt.getTime(),
+  ).toBeGreaterThan(ago(1).getTime());
+  await age(idle, { lastSeenAt: ago(61) });
+  expect(await decodes(idle)).toBe(401);
+
+  const old = await signedIn();
+  await age(old, { expiresAt: ago(1) });
+  expect(await decodes(old)).toBe(401);
+
+  const leaver = await signedIn();
+  await db.staff.update({ where: { id: 'auditor' }, data: { active: false } });
+  try {
+    expect(await decodes(leaver)).toBe(401);
+  } finally {
+    await db.staff.update({ where: { id: 'auditor' }, data: { active: true } });
+  }
+});
+
+test('a codec session opens the codec and nothing else, whatever path it is sent to', async () => {
+  const cookie = await signedIn();
+  for (const path of ['/cases', '/audit', '/outreach']) {
+    expect([path, (await fetch(`${base}${path}`, { headers: { cookie } })).status]).toEqual([path, 401]);
+  }
+  // A forged or guessed cookie is no session.
+  const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(note)]);
+  expect((await call('decode', [sealed], { cookie: `codec_session=${'A'.repeat(43)}` })).res.status).toBe(401);
 });
 
 test('the sign-in and sign-out forms refuse posts from another site', async () => {

@@ -29,6 +29,7 @@ const EXPECTED_TABLES = [
   'Staff',
   'StaffAlert',
   'StaffCall',
+  'StaffSession',
   'StaffToken',
   '_prisma_migrations',
 ];

@@ -3,25 +3,23 @@
  * auditors and admins (engineers on duty hold one of those), `POST /codec/encode` for admins only
  * (a sealed payload sent straight to Temporal is an action, so encoding is an admin's power).
  * The UI calls from its own origin, allowed by CORS; it sends the caller's access token (with
- * "pass access token") or the cookie `GET /codec/sign-in` sets (with "include cross-origin
- * credentials"). Without either it gets 401 and shows the ciphertext.
+ * "pass access token") or the session cookie `POST /codec/sign-in` sets (with "include
+ * cross-origin credentials"). Without either it gets 401 and shows the ciphertext.
  */
 import cors from 'cors';
-import { parse as parseCookies } from 'cookie';
 import express, { Router, type RequestHandler } from 'express';
 import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import type { JwtVerifier } from '../../auth/jwt';
 import type { Db } from '../../db/client';
 import type { EncryptionCodec } from '../../temporal/codec';
-import { issueToken, revokeSecret } from '../../auth/tokens';
-import { DAY_MS } from '../../../workflows/domain/time';
+import { html, layout, type Html } from '../../web/html';
+import { CODEC_SESSION, endSession, startSession } from '../../web/sessions';
 import { actorOf, authenticate } from '../auth';
 import { authorize } from '../policy';
 import { Problem } from '../problem';
 import { requireJson } from '../validation';
 
-export const CODEC_COOKIE = 'codec_token';
 /** The Temporal UI sends a history's payloads at a time: more than an action's 100 kB. */
 export const CODEC_BODY_LIMIT = 8 * 1024 * 1024;
 
@@ -75,15 +73,15 @@ const SignIn = z.strictObject({ token: z.string().min(1).max(4096) });
 
 /**
  * `GET /codec/sign-in`, a form for a staff token (an auditor's or an admin's); `POST` checks it
- * and keeps an eight-hour session token of its own in an HttpOnly, SameSite=Strict cookie for the
- * codec paths only, so the Temporal UI on the same host can send it. `POST /codec/sign-out`
- * revokes the session and drops the cookie.
+ * and starts a codec session (`src/web/sessions.ts`: eight hours at most, one without use), whose
+ * cookie the browser sends to the codec's paths only, so the Temporal UI on the same host can
+ * send it. `POST /codec/sign-out` ends the session and drops the cookie.
  */
 export function codecSignInRoutes({ db, jwt }: { db: Db; jwt: JwtVerifier | null }): Router {
   const router = Router();
   const check = authenticate(db, jwt);
   router.get('/codec/sign-in', (_req, res) => {
-    res.type('html').send(page('Sign in to read cases in the Temporal UI', SIGN_IN_FORM));
+    res.type('html').send(codecPage('Sign in to read cases in the Temporal UI', SIGN_IN_FORM));
   });
   router.post('/codec/sign-in', sameOrigin, express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
     const { token } = SignIn.parse(req.body);
@@ -91,28 +89,17 @@ export function codecSignInRoutes({ db, jwt }: { db: Db; jwt: JwtVerifier | null
     await check(req, res, () => {}); // throws 401 for a token that is not a staff member's
     const actor = actorOf(res);
     authorize(actor, 'decodePayloads');
-    // The cookie holds a session of its own, eight hours and revoked at sign-out: never the
-    // token pasted here, which may be a 30-day API token or the identity provider's.
-    const session = await issueToken(db, actor.id, { days: SESSION_MS / DAY_MS, label: CODEC_SESSION_LABEL });
-    res.cookie(CODEC_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: req.secure,
-      path: '/codec',
-      maxAge: SESSION_MS,
-    });
-    res.type('html').send(page(`Signed in as ${escape(actor.id)} (${actor.role})`, SIGNED_IN));
+    // The cookie holds a session of its own, never the token pasted here, which may be a 30-day
+    // API token or the identity provider's.
+    await startSession(db, req, res, CODEC_SESSION, actor);
+    res.type('html').send(codecPage(`Signed in as ${actor.id} (${actor.role})`, SIGNED_IN));
   });
   router.post('/codec/sign-out', sameOrigin, async (req, res) => {
-    const session = req.headers.cookie ? parseCookies(req.headers.cookie)[CODEC_COOKIE] : undefined;
-    if (session) await revokeSecret(db, session);
-    res.clearCookie(CODEC_COOKIE, { path: '/codec' });
-    res.type('html').send(page('Signed out', '<p>The Temporal UI shows ciphertext again.</p>'));
+    await endSession(db, req, res, CODEC_SESSION);
+    res.type('html').send(codecPage('Signed out', html`<p>The Temporal UI shows ciphertext again.</p>`));
   });
   return router;
 }
-
-const CODEC_SESSION_LABEL = 'codec session';
 
 /**
  * The sign-in and sign-out forms take posts from this API's own pages only: a browser says where
@@ -134,32 +121,26 @@ const sameOrigin: RequestHandler = (req, _res, next) => {
   next();
 };
 
-const SESSION_MS = 8 * 3_600_000;
+const SIGN_IN_FORM = html`<p>Paste a staff API token of an auditor or an admin (or the identity provider's token).</p>
+  <form method="post" action="/codec/sign-in">
+    <input type="password" name="token" autocomplete="off" size="60" required />
+    <button type="submit">Sign in</button>
+  </form>`;
 
-const SIGN_IN_FORM = `<p>Paste a staff API token of an auditor or an admin (or the identity provider's token).</p>
-<form method="post" action="/codec/sign-in">
-  <input type="password" name="token" autocomplete="off" size="60" required />
-  <button type="submit">Sign in</button>
-</form>`;
+const SIGNED_IN = html`<p>
+    Until you sign out, for eight hours at most (an hour without use ends it sooner), the Temporal UI on this host shows
+    decoded payloads, if its Codec Server settings (the gear in the UI's top bar) tick
+    <em>Include cross-origin credentials</em>. Open the UI at the same host name as this page (127.0.0.1 here and
+    there), or the cookie is not sent.
+  </p>
+  <form method="post" action="/codec/sign-out"><button type="submit">Sign out</button></form>`;
 
-const SIGNED_IN = `<p>For eight hours the Temporal UI on this host shows decoded payloads, if its Codec Server
-settings (the gear in the UI's top bar) tick <em>Include cross-origin credentials</em>. Open the UI at
-the same host name as this page (127.0.0.1 here and there), or the cookie is not sent.</p>
-<form method="post" action="/codec/sign-out"><button type="submit">Sign out</button></form>`;
-
-const page = (title: string, body: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8" /><title>${title}</title></head>
-<body><h1>${title}</h1>${body}</body></html>
-`;
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The sign-in cookie stands in for `Authorization` when the UI sends credentials instead of a token. */
-export const tokenFromCookie: RequestHandler = (req, _res, next) => {
-  const token = req.headers.cookie ? parseCookies(req.headers.cookie)[CODEC_COOKIE] : undefined;
-  if (!req.headers.authorization && token) req.headers.authorization = `Bearer ${token}`;
-  next();
-};
+const codecPage = (title: string, body: Html) =>
+  layout({
+    title,
+    body: html`<h1>${title}</h1>
+      ${body}`,
+  });
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
 const base64 = (data: Uint8Array | null | undefined) => Buffer.from(data ?? []).toString('base64');

@@ -5,25 +5,19 @@
  */
 import path from 'node:path';
 import { Router } from 'express';
+import { html, layout } from '../../web/html';
 import { openApiDocument } from '../openapi';
 import { Problem } from '../problem';
 
 const SWAGGER_UI = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
-const PAGE = `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <title>Proactive Care admin API</title>
-    <link rel="stylesheet" href="/docs/swagger-ui.css" />
-  </head>
-  <body>
-    <div id="swagger-ui"></div>
+const PAGE = layout({
+  title: 'Proactive Care admin API',
+  head: html`<link rel="stylesheet" href="/docs/swagger-ui.css" />`,
+  body: html`<div id="swagger-ui"></div>
     <script src="/docs/swagger-ui-bundle.js"></script>
-    <script src="/docs/init.js"></script>
-  </body>
-</html>
-`;
+    <script src="/docs/init.js"></script>`,
+});
 
 // A file of its own rather than an inline script, so the content security policy stays strict.
 const INIT = `window.onload = () => {
