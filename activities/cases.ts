@@ -11,18 +11,14 @@ import {
   type CaseContext,
   type CaseSettings,
   type CustomerTier,
-} from '../workflows/domain/policy';
+} from '../workflows/domain/case-policy';
 import { formatMoney } from '../workflows/domain/money';
 import { matchRoute } from '../workflows/domain/routing';
 import { DAY_MS } from '../workflows/domain/time';
-import type { AttritionRisk } from '../workflows/attrition-watch/messages';
-import {
-  isLiveOutreach,
-  type CasePriority,
-  type CaseStage,
-  type Outreach,
-  type TimelineEvent,
-} from '../workflows/dispute/messages';
+import type { AttritionRisk } from '../workflows/domain/care';
+import { isLiveOutreach, type Outreach } from '../workflows/domain/care';
+import { type CasePriority, type CaseStage } from '../workflows/domain/case';
+import { type TimelineEvent } from '../workflows/dispute/messages';
 
 export interface CaseActivityDeps {
   db: Db;

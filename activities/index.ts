@@ -5,7 +5,7 @@ import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { notificationActivities } from './notifications';
 import { outreachActivities } from './outreach';
-import type { CarePolicy } from '../src/care/outreach-policy';
+import type { CarePolicy } from '../src/care/offer-policy';
 import { usageActivities, type UsageDeps } from './usage';
 
 export interface ActivityDeps {

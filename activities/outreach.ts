@@ -4,14 +4,14 @@
  * keyed by the outreach id, and the email is sent once (a retry asks the mail store first).
  */
 import { outreachEmail, type OutreachBrief } from '../src/care/outreach-brief';
-import { DEFAULT_CARE_POLICY, recommendOutreach, type CarePolicy } from '../src/care/outreach-policy';
+import { DEFAULT_CARE_POLICY, recommendOutreach, type CarePolicy } from '../src/care/offer-policy';
 import type { Db } from '../src/db/client';
 import type { DeliveryChannel } from '../src/mail/channels';
 import { messageIdFor } from '../src/mail/settings';
 import type { RiskReport } from '../workflows/attrition-watch/messages';
-import { CARE_DEPARTMENT } from '../workflows/domain/rules';
+import { CARE_DEPARTMENT } from '../workflows/domain/case';
 import { DAY_MS } from '../workflows/domain/time';
-import type { OutreachRecommendation } from '../workflows/dispute/messages';
+import type { OutreachRecommendation } from '../workflows/domain/care';
 import { putAlerts } from './cases';
 import { heartbeating } from './heartbeat';
 

@@ -3,14 +3,14 @@
  * the customer's cards, up to an instant the workflow passes in, so the same code runs on real
  * time and on the time-skipping server. Read-only, so retries are harmless.
  */
-import { careVerdict } from '../src/care/outreach-policy';
+import { careVerdict } from '../src/care/offer-policy';
 import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../src/care/settings';
 import { Prisma } from '../src/db/generated/sqlite/client';
 import type { Db } from '../src/db/client';
-import type { DisputeProgress, RetentionOutcome, RiskReport } from '../workflows/attrition-watch/messages';
-import type { OutreachOutcome } from '../workflows/dispute/messages';
+import type { DisputeProgress, RiskReport } from '../workflows/attrition-watch/messages';
+import type { RetentionOutcome, OutreachOutcome } from '../workflows/domain/care';
 import { DAY_MS } from '../workflows/domain/time';
-import { assessRisk, CURRENT_RULE_SET, type RuleSet } from '../workflows/domain/risk';
+import { assessRisk, CURRENT_RULE_SET, type RuleSet } from '../workflows/domain/risk-rules';
 import {
   HISTORY_BEFORE_OPEN_DAYS,
   retentionOutcome,

@@ -19,21 +19,16 @@ import {
   type Client,
 } from '@temporalio/client';
 import type { ZodType } from 'zod';
-import type { CaseRow } from '../cases/start';
+import type { CaseRow } from '../cases/start-dispute';
 import type { Db } from '../db/client';
 import { assertWritable } from '../db/outage';
-import {
-  disputeWorkflowId,
-  STAFF_ACTIONS,
-  type Actor,
-  type CaseView,
-  type RejectionCode,
-  type StaffActionName,
-  type StaffRequest,
-} from '../../workflows/dispute/messages';
+import { disputeWorkflowId, STAFF_ACTIONS, type CaseView } from '../../workflows/dispute/messages';
+import { type Actor } from '../../workflows/domain/case';
+import { type RejectionCode } from '../../workflows/domain/action-rules';
+import { type StaffActionName, type StaffRequest } from '../../workflows/domain/staff-requests';
 import { ACTION_DEADLINE_MS, answerPending, causes, mayHaveArrived, withinDeadline } from './deadlines';
 import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer, type KeyedAction } from './idempotency';
-import { authorize } from './policy';
+import { authorize } from './access';
 import { Problem } from './problem';
 import { presentAfterAction } from './routes/cases';
 

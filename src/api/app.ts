@@ -7,7 +7,7 @@ import type { EncryptionCodec } from '../temporal/codec';
 import { sessionActor } from '../web/sessions';
 import { STAFF_ACTIONS } from '../../workflows/dispute/messages';
 import { actorOf, authenticate } from './auth';
-import { authorize } from './policy';
+import { authorize } from './access';
 import { Problem, problemHandler } from './problem';
 import { DEFAULT_RATE_LIMITS, perAddress, perCredential, type RateLimitSettings } from './rate-limits';
 import { requestId } from './request-id';

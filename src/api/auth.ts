@@ -11,7 +11,7 @@ import { looksLikeJwt, type JwtVerifier } from '../auth/jwt';
 import { verifyToken, type TokenCheck } from '../auth/tokens';
 import { loadActor } from '../cases/actors';
 import { isDatabaseOutage } from '../db/outage';
-import type { Actor } from '../../workflows/dispute/messages';
+import type { Actor } from '../../workflows/domain/case';
 import { Problem } from './problem';
 
 /** RFC 6750's b64token after `Bearer ` and a single space. */

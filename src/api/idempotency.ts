@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client';
 import { log } from '../log';
-import type { Actor, StaffActionName } from '../../workflows/dispute/messages';
+import type { Actor } from '../../workflows/domain/case';
+import type { StaffActionName } from '../../workflows/domain/staff-requests';
 import { Problem } from './problem';
 
 export interface KeyedAction {

@@ -7,7 +7,7 @@
  */
 import type { RequestHandler, Response } from 'express';
 import type { Db } from '../db/client';
-import type { Actor } from '../../workflows/dispute/messages';
+import type { Actor } from '../../workflows/domain/case';
 import { log } from '../log';
 import { requestIdOf } from './request-id';
 

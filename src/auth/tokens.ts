@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client';
 import { toActor } from '../cases/actors';
-import type { Actor } from '../../workflows/dispute/messages';
+import type { Actor } from '../../workflows/domain/case';
 import { DAY_MS } from '../../workflows/domain/time';
 
 /** Tokens carry a prefix so they are recognisable in a leaked file and by secret scanners. */

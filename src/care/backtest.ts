@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { usageActivities } from '../../activities/usage';
-import { CURRENT_RULE_SET, type RuleSet } from '../../workflows/domain/risk';
+import { CURRENT_RULE_SET, type RuleSet } from '../../workflows/domain/risk-rules';
 import { DAY_MS } from '../../workflows/domain/time';
 import { HISTORY_BEFORE_OPEN_DAYS } from '../../workflows/domain/usage-facts';
 import { loadConfig } from '../config';

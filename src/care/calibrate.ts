@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CURRENT_RULE_SET, type RuleSet } from '../../workflows/domain/risk';
+import { CURRENT_RULE_SET, type RuleSet } from '../../workflows/domain/risk-rules';
 import { loadConfig } from '../config';
 import { createDb } from '../db/client';
 import { bankHistory } from './backtest';
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
           ? `No rates tried did better on this history than v${CURRENT_RULE_SET.version}'s: the proposal repeats them.`
           : `Proposed false-alarm rates ${JSON.stringify(errorRates!.falseAlarm)}, a fall counts after ${errorRates!.minFallDays} days.`,
         `Written to ${values.out} for review; the running rules are unchanged. To release it, copy it to ` +
-          `workflows/domain/risk-rules/v${result.proposal.version}.json and add it to RULE_SETS in workflows/domain/risk.ts.`,
+          `workflows/domain/risk-rules/v${result.proposal.version}.json and add it to RULE_SETS in workflows/domain/risk-rules/index.ts.`,
       ].join('\n'),
     );
   } finally {

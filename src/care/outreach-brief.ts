@@ -4,9 +4,9 @@
  * queue's email; it never enters workflow history (it holds the customer's name and number).
  */
 import Handlebars from 'handlebars';
-import type { FiredRule } from '../../workflows/domain/risk';
+import type { FiredRule } from '../../workflows/domain/risk-rules';
 import type { RiskFacts } from '../../workflows/domain/usage-facts';
-import type { OutreachRecommendation } from '../../workflows/dispute/messages';
+import type { OutreachRecommendation } from '../../workflows/domain/care';
 import { formatMoney } from '../../workflows/domain/money';
 import type { RenderedMessage } from '../mail/render';
 

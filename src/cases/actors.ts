@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import type { Actor } from '../../workflows/dispute/messages';
+import type { Actor } from '../../workflows/domain/case';
 
 type StaffRow = NonNullable<Awaited<ReturnType<Db['staff']['findUnique']>>>;
 

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ClientInterceptors, WorkflowClientInterceptor } from '@temporalio/client';
-import { STAFF_ACTIONS, type RequestBinding, type StaffMessage } from '../../workflows/dispute/messages';
+import { STAFF_ACTIONS } from '../../workflows/dispute/messages';
+import { type RequestBinding, type StaffMessage } from '../../workflows/domain/staff-requests';
 
 const isStaffAction = (name: string): boolean => Object.hasOwn(STAFF_ACTIONS, name);
 

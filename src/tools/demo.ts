@@ -21,7 +21,8 @@ import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temp
 import { createActivities } from '../../activities';
 import { JANE, seed } from '../../prisma/seed';
 import { attritionWatchWorkflowId } from '../../workflows/attrition-watch/messages';
-import { disputeWorkflowId, type OutreachRecommendation } from '../../workflows/dispute/messages';
+import { disputeWorkflowId } from '../../workflows/dispute/messages';
+import { type OutreachRecommendation } from '../../workflows/domain/care';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import { createApp } from '../api/app';
 import { issueToken } from '../auth/tokens';

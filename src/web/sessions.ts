@@ -9,7 +9,7 @@ import type { Request, Response } from 'express';
 import { parse as parseCookies } from 'cookie';
 import { toActor } from '../cases/actors';
 import type { Db } from '../db/client';
-import type { Actor } from '../../workflows/dispute/messages';
+import type { Actor } from '../../workflows/domain/case';
 
 export interface SessionKind {
   /** What the session signs into, as its rows record it. */

@@ -9,7 +9,7 @@ import { backtest, bankHistory, describeBacktest } from '../../src/care/backtest
 import { calibrate, choose, type Candidate } from '../../src/care/calibrate';
 import { buildRuleSet, paramsOf } from '../../src/care/rule-set-builder';
 import type { Db } from '../../src/db/client';
-import { CURRENT_RULE_SET, RULE_SETS } from '../../workflows/domain/risk';
+import { CURRENT_RULE_SET, RULE_SETS } from '../../workflows/domain/risk-rules';
 import { migratedSqlite } from '../helpers/db';
 
 let db: Db;

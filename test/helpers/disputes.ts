@@ -12,21 +12,20 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { JANE, seed } from '../../prisma/seed';
 import { loadActor } from '../../src/cases/actors';
-import { startDispute } from '../../src/cases/start';
+import { startDispute } from '../../src/cases/start-dispute';
 import type { Db } from '../../src/db/client';
 import {
   disputeWorkflowId,
   getCaseQuery,
   getTimelineQuery,
   withdrawUpdate,
-  type Actor,
   type CaseView,
   type DisputeWorkflow,
-  type ReasonCode,
 } from '../../workflows/dispute/messages';
+import { type Actor, type ReasonCode } from '../../workflows/domain/case';
 import type { WatchSettings } from '../../src/care/settings';
-import type { CaseSettings } from '../../workflows/domain/policy';
-import type { RuleSet } from '../../workflows/domain/risk';
+import type { CaseSettings } from '../../workflows/domain/case-policy';
+import type { RuleSet } from '../../workflows/domain/risk-rules';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import type { DeliveryChannel } from '../../src/mail/channels';
 import type { NotificationSettings } from '../../src/mail/settings';

@@ -10,7 +10,7 @@ import { dataConverter } from '../../src/temporal/encryption';
 import { fromFiles, replay } from '../../src/tools/replay';
 import { RISK_IN_ACTIVITY_PATCH } from '../../workflows/attrition-watch/messages';
 import { WATCH_PATCH } from '../../workflows/dispute/attrition';
-import { CURRENT_RULE_SET, RULE_SET_V1 } from '../../workflows/domain/risk';
+import { CURRENT_RULE_SET, RULE_SET_V1 } from '../../workflows/domain/risk-rules';
 import { HISTORIES } from '../helpers/disputes';
 import { TEST_PAYLOAD_KEYS, testWorkflowBundle } from '../helpers/temporal';
 

@@ -3,10 +3,11 @@
  * or loss of a case, and the rules that guard the outreach actions (care team only, claimed
  * first, offers within authority or approved by a different care supervisor).
  */
-import { careVerdict, DEFAULT_CARE_POLICY, recommendOutreach } from '../../src/care/outreach-policy';
-import { rules, type CaseFacts } from '../../workflows/domain/rules';
+import { careVerdict, DEFAULT_CARE_POLICY, recommendOutreach } from '../../src/care/offer-policy';
+import { rules, type CaseFacts } from '../../workflows/domain/action-rules';
 import { HOUR_MS } from '../../workflows/domain/time';
-import type { Actor, Outreach } from '../../workflows/dispute/messages';
+import type { Actor } from '../../workflows/domain/case';
+import type { Outreach } from '../../workflows/domain/care';
 
 const AT = '2026-12-01T15:00:00.000Z';
 const RESOLVE_BY = '2027-02-01T00:00:00.000Z';

@@ -3,7 +3,7 @@
  * today's form, and every staff action keeps one name from the URL to the rule.
  */
 import { startClock } from '../../workflows/domain/clocks';
-import { rules } from '../../workflows/domain/rules';
+import { rules } from '../../workflows/domain/action-rules';
 import { STAFF_ACTIONS, TIMELINE_EVENT_TYPES } from '../../workflows/dispute/messages';
 import { CASE_STATE_VERSION, newCase, resumeCase, type CarriedCase } from '../../workflows/dispute/state';
 

@@ -11,13 +11,13 @@ import {
   resumeClock,
   startClock,
 } from '../../workflows/domain/clocks';
-import { findSlaPolicy, type SlaPolicy } from '../../workflows/domain/policy';
+import { findSlaPolicy, type SlaPolicy } from '../../workflows/domain/case-policy';
 import {
   endOfSecondBillingCycle,
   regulatoryClockSpecs,
   type RegulationFacts,
 } from '../../workflows/domain/regulations';
-import { bindingRefusal } from '../../workflows/domain/rules';
+import { bindingRefusal } from '../../workflows/domain/action-rules';
 import { matchRoute, type RoutingRule } from '../../workflows/domain/routing';
 
 const at = (iso: string) => Date.parse(iso);

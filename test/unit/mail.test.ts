@@ -1,6 +1,6 @@
 /** Message templates, quiet hours and the status-update interval. */
 import { MESSAGE_TEMPLATES } from '../../workflows/dispute/messages';
-import { DEFAULT_CASE_SETTINGS, statusUpdateDays } from '../../workflows/domain/policy';
+import { DEFAULT_CASE_SETTINGS, statusUpdateDays } from '../../workflows/domain/case-policy';
 import { outsideQuietHours, parseQuietHours } from '../../src/mail/quiet-hours';
 import { renderMessage, type MessageTemplate } from '../../src/mail/render';
 

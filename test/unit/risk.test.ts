@@ -2,7 +2,7 @@
  * Attrition risk: the usage facts as plain functions, and the rules (data, json-rules-engine)
  * that turn them into a level, on hand-made usage whose shape is known.
  */
-import { assessRisk, CURRENT_RULE_SET } from '../../workflows/domain/risk';
+import { assessRisk, CURRENT_RULE_SET } from '../../workflows/domain/risk-rules';
 import {
   cusum,
   declineShape,

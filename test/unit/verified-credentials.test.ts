@@ -3,7 +3,7 @@
  * lately still names its caller; an old one, a refused one, or one never seen does not.
  */
 import { VerifiedCredentials } from '../../src/api/auth';
-import type { Actor } from '../../workflows/dispute/messages';
+import type { Actor } from '../../workflows/domain/case';
 
 const agent = { id: 'agent-1', role: 'agent', departmentId: 'fraud' } as Actor;
 

@@ -7,7 +7,7 @@
  */
 import { attritionWatchWorkflowId, getWatchQuery, type WatchView } from '../../workflows/attrition-watch/messages';
 import { assignUpdate, getCaseQuery, resolveUpdate } from '../../workflows/dispute/messages';
-import { CURRENT_RULE_SET } from '../../workflows/domain/risk';
+import { CURRENT_RULE_SET } from '../../workflows/domain/risk-rules';
 import { DAY_MS } from '../../workflows/domain/time';
 import { AttritionRisk } from '../../workflows/search-attributes';
 import { DisputeBench } from '../helpers/disputes';

@@ -25,9 +25,9 @@ import {
   resolveUpdate,
   transferUpdate,
   withdrawUpdate,
-  type Actor,
   type CaseView,
 } from '../../workflows/dispute/messages';
+import { type Actor } from '../../workflows/domain/case';
 import { CaseStage, Department, SlaBreached } from '../../workflows/search-attributes';
 import { DEBIT_CARD, DisputeBench, refusal, type DisputeHandle } from '../helpers/disputes';
 

@@ -6,7 +6,7 @@
  * under a running watch, as a deploy would.
  */
 import { attritionWatchWorkflowId, getWatchQuery } from '../../workflows/attrition-watch/messages';
-import { CURRENT_RULE_SET, type RuleSet } from '../../workflows/domain/risk';
+import { CURRENT_RULE_SET, type RuleSet } from '../../workflows/domain/risk-rules';
 import { DAY_MS } from '../../workflows/domain/time';
 import { DisputeBench } from '../helpers/disputes';
 

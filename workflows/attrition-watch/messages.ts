@@ -5,15 +5,9 @@
  * whether they stayed.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { FiredRule, Recommendation } from '../domain/risk';
+import type { AttritionRisk, RetentionOutcome } from '../domain/care';
+import type { FiredRule, Recommendation } from '../domain/risk-rules';
 import type { RiskFacts } from '../domain/usage-facts';
-
-/** How likely the customer is to leave: `watch` asks for attention, `high` for a care outreach. */
-export const ATTRITION_RISKS = ['none', 'watch', 'high'] as const;
-export type AttritionRisk = (typeof ATTRITION_RISKS)[number];
-
-/** What became of the customer once the watch had seen enough after the resolution. */
-export type RetentionOutcome = 'retained' | 'lost' | 'unknown';
 
 export const attritionWatchWorkflowId = (caseId: string): string => `attrition-watch-${caseId}`;
 

@@ -20,7 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities';
 import { attritionRiskSignal } from '../dispute/messages';
-import { assessRisk, RULE_SET_V1 } from '../domain/risk';
+import { assessRisk, RULE_SET_V1 } from '../domain/risk-rules';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { AttritionRisk } from '../search-attributes';
 import {
@@ -29,11 +29,11 @@ import {
   RISK_IN_ACTIVITY_PATCH,
   getWatchQuery,
   type DisputeProgress,
-  type RetentionOutcome,
   type RiskReport,
   type WatchInput,
   type WatchView,
 } from './messages';
+import { type RetentionOutcome } from '../domain/care';
 
 const activities = proxyActivities<CaseActivities>({
   // Database reads of milliseconds: a worker that dies mid-poll has it retried elsewhere soon.

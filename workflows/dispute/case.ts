@@ -7,14 +7,15 @@
 import type { CaseSnapshot, OutreachSnapshot } from '../../activities/cases';
 import type { Holidays } from '../domain/business-time';
 import { DAY_MS, HOUR_MS } from '../domain/time';
-import { holidaySet } from '../domain/policy';
+import { holidaySet } from '../domain/case-policy';
 import { REG_E_PROVISIONAL_CREDIT } from '../domain/regulations';
 import { activities } from './activities';
 import { tellWatch } from './attrition';
 import { CaseClocks } from './clocks';
 import { Mailer } from './mailer';
 import { expireOutreach } from './outreach';
-import { OPEN_STAGES, type CaseView, type Outcome, type TimelineEvent, type TimelineEventType } from './messages';
+import { OPEN_STAGES, type Outcome } from '../domain/case';
+import { type CaseView, type TimelineEvent, type TimelineEventType } from './messages';
 import type { CaseState } from './state';
 import { Visibility } from './visibility';
 

@@ -16,10 +16,10 @@ import {
   type ClockEvent,
   type ClockView,
 } from '../domain/clocks';
-import { findSlaPolicy, slaClockSpec, type CaseContext } from '../domain/policy';
+import { findSlaPolicy, slaClockSpec, type CaseContext } from '../domain/case-policy';
 import { regulatoryClockSpecs, RESOLUTION_CLOCKS } from '../domain/regulations';
 import type { DisputeCase } from './case';
-import type { CaseStage } from './messages';
+import type { CaseStage } from '../domain/case';
 
 /** Something the case must do by itself at `at`, named for its timer in the Temporal UI. */
 export interface WakeUp {

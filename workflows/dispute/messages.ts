@@ -6,64 +6,38 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AttritionRisk, RiskReport } from '../attrition-watch/messages';
+import type { RiskReport } from '../attrition-watch/messages';
+import type { AttritionRisk, Outreach } from '../domain/care';
+import type {
+  CasePriority,
+  CaseStage,
+  NetworkPhase,
+  Proposal,
+  ProvisionalCredit,
+  ReasonCode,
+  Resolution,
+} from '../domain/case';
+import type { CustomerTier } from '../domain/case-policy';
 import type { ClockView } from '../domain/clocks';
-import type { CustomerTier } from '../domain/policy';
-
-export const REASON_CODES = [
-  'unrecognized',
-  'fraud_card_absent',
-  'fraud_card_present',
-  'duplicate_charge',
-  'incorrect_amount',
-  'not_received',
-  'not_as_described',
-  'cancelled_recurring',
-  'credit_not_processed',
-] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
-
-export const STAGES = [
-  'intake',
-  'investigation',
-  'awaiting_customer',
-  'awaiting_merchant',
-  'awaiting_network',
-  'pending_approval',
-  'resolved',
-  'closed',
-] as const;
-export type CaseStage = (typeof STAGES)[number];
-
-/** Stages in which the case is being worked: staff act on it and the customer gets status updates. */
-export const OPEN_STAGES: readonly CaseStage[] = [
-  'investigation',
-  'awaiting_customer',
-  'awaiting_merchant',
-  'awaiting_network',
-  'pending_approval',
-];
-
-export const OUTCOMES = ['customer_favour', 'merchant_favour', 'partial', 'write_off'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-/** Card-network phases while the case waits on the network. */
-export const NETWORK_PHASES = ['chargeback', 'representment', 'pre_arbitration', 'arbitration'] as const;
-export type NetworkPhase = (typeof NETWORK_PHASES)[number];
-
-export const STAFF_ROLES = ['agent', 'supervisor', 'care_agent', 'auditor', 'admin', 'system'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
-
-/**
- * Who acts, as the admin API vouches for it after authenticating the caller. The workflow's
- * validators decide with these facts alone, so a rejection never needs an activity.
- */
-export interface Actor {
-  id: string;
-  role: StaffRole;
-  departmentId: string;
-  authorityLimitCents: number;
-}
+import type {
+  AssignRequest,
+  AwaitPartyRequest,
+  DecisionRequest,
+  NoteRequest,
+  OfferDecisionRequest,
+  OfferRequestRequest,
+  OutreachOutcomeRequest,
+  OutreachRequest,
+  ProvisionalCreditRequest,
+  ReasonRequest,
+  RecordContactRequest,
+  RecordResponseRequest,
+  RequestInfoRequest,
+  ResolutionRequest,
+  StaffActionName,
+  StaffRequest,
+  TransferRequest,
+} from '../domain/staff-requests';
 
 /** What starts a case: ids and amounts only, never personal data. */
 export interface DisputeInput {
@@ -77,29 +51,6 @@ export interface DisputeInput {
   /** Where the case sits until routing picks a department. */
   departmentId: string;
   openedBy: string;
-}
-
-export interface Proposal {
-  outcome: Outcome;
-  amountCents: number;
-  rationale: string;
-  proposedBy: string;
-  at: string;
-}
-
-export interface Resolution {
-  outcome: Outcome | 'withdrawn';
-  /** What the customer is credited in the end. */
-  amountCents: number;
-  resolvedBy: string;
-  approvedBy: string | null;
-  at: string;
-}
-
-export interface ProvisionalCredit {
-  amountCents: number;
-  grantedBy: string;
-  at: string;
 }
 
 /** Every kind of message a customer may receive about a case; each has a template set in src/mail/templates. */
@@ -169,65 +120,6 @@ export interface TimelineEvent {
   data: Record<string, unknown>;
 }
 
-/** Goodwill a care agent may offer a customer at risk of leaving. */
-export const CONCESSION_KINDS = ['reward_points', 'fee_waiver', 'interest_refund'] as const;
-export type ConcessionKind = (typeof CONCESSION_KINDS)[number];
-export interface Concession {
-  kind: ConcessionKind;
-  /** What it costs the bank, in minor units; the customer is credited this much when it is granted. */
-  valueCents: number;
-}
-
-/** What the care agent is asked to do: call back, commit to a date, and maybe offer goodwill. */
-export interface OutreachRecommendation {
-  actions: ('call_back' | 'commit_resolve_by' | 'offer_concession')[];
-  /** The regulatory resolve-by date from the case's clocks, to commit to on the call. */
-  resolveBy: string | null;
-  /** The pre-approved concession the customer's value warrants, within a care agent's authority. */
-  concession: Concession | null;
-}
-
-/** An offer above the care agent's authority, waiting for (or given) a supervisor's word. */
-export interface OfferRequest extends Concession {
-  requestedBy: string;
-  reason: string;
-  status: 'pending' | 'approved' | 'rejected';
-  decidedBy: string | null;
-  at: string;
-}
-
-export const OFFER_RESPONSES = ['made', 'accepted', 'declined'] as const;
-export interface OutreachOutcome {
-  reached: boolean;
-  /** The offer put to the customer and their answer; null when none was made. */
-  offer: (Concession & { response: (typeof OFFER_RESPONSES)[number] }) | null;
-  note: string | null;
-  by: string;
-  at: string;
-}
-
-/** An outreach is live (`open`, `claimed`) until the call is recorded (`done`) or the case closes (`expired`). */
-export const OUTREACH_STATUSES = ['open', 'claimed', 'done', 'expired'] as const;
-export const LIVE_OUTREACH_STATUSES = ['open', 'claimed'] as const;
-export const isLiveOutreach = (o: Pick<Outreach, 'status'>): boolean =>
-  (LIVE_OUTREACH_STATUSES as readonly string[]).includes(o.status);
-
-/** A care outreach: opened once per episode of high attrition risk while the case is open. */
-export interface Outreach {
-  id: string;
-  episode: number;
-  openedAt: string;
-  dueAt: string;
-  status: (typeof OUTREACH_STATUSES)[number];
-  assigneeId: string | null;
-  recommendation: OutreachRecommendation;
-  offerRequest: OfferRequest | null;
-  outcome: OutreachOutcome | null;
-}
-
-/** `high` while a customer at risk of leaving waits on the case: it goes first in its department's queue. */
-export type CasePriority = 'normal' | 'high';
-
 /** The case as the `getCase` query and every accepted action return it. */
 export interface CaseView {
   caseId: string;
@@ -261,84 +153,6 @@ export interface CaseView {
   /** Every clock of the case, live ones first. */
   clocks: ClockView[];
   version: number;
-}
-
-/**
- * What a staff request is for, sealed with it: the case's workflow, the action and the request
- * (the Update's id). The validator refuses a copy sent to another case, as another action or a
- * second time, so a payload lifted from one history acts nowhere else. Clients built by this
- * code add it to every staff action they send (src/temporal/bound-requests.ts).
- */
-export interface RequestBinding {
-  workflowId: string;
-  action: string;
-  requestId: string;
-}
-
-/** What every staff request carries: who acts (as the API vouches), and what the request is for. */
-export interface StaffMessage {
-  actor: Actor;
-  binding?: RequestBinding;
-}
-
-// Staff actions.
-export interface AssignRequest extends StaffMessage {
-  assignee: { id: string; role: StaffRole; departmentId: string };
-  reason?: string;
-}
-export interface TransferRequest extends StaffMessage {
-  departmentId: string;
-  reason: string;
-}
-export interface NoteRequest extends StaffMessage {
-  text: string;
-}
-export interface RequestInfoRequest extends StaffMessage {
-  question: string;
-}
-export interface AwaitPartyRequest extends StaffMessage {
-  party: 'merchant' | 'network';
-  phase?: NetworkPhase;
-  note?: string;
-}
-export interface RecordResponseRequest extends StaffMessage {
-  party: 'customer' | 'merchant' | 'network';
-  summary: string;
-}
-export interface ResolutionRequest extends StaffMessage {
-  outcome: Outcome;
-  amountCents?: number;
-  rationale: string;
-}
-export interface DecisionRequest extends StaffMessage {
-  comment?: string;
-}
-export interface ReasonRequest extends StaffMessage {
-  reason: string;
-}
-export const CONTACT_CHANNELS = ['phone', 'email', 'chat', 'branch'] as const;
-export interface RecordContactRequest extends StaffMessage {
-  channel: (typeof CONTACT_CHANNELS)[number];
-  note?: string;
-}
-/** Outreach actions name the outreach they act on; the API finds its case. */
-export interface OutreachRequest extends StaffMessage {
-  outreachId: string;
-}
-export interface OfferRequestRequest extends OutreachRequest {
-  concession: Concession;
-  reason: string;
-}
-export interface OfferDecisionRequest extends OutreachRequest {
-  comment?: string;
-}
-export interface OutreachOutcomeRequest extends OutreachRequest {
-  reached: boolean;
-  offer?: OutreachOutcome['offer'];
-  note?: string;
-}
-export interface ProvisionalCreditRequest extends StaffMessage {
-  amountCents?: number;
 }
 
 // The Update names are in recorded histories: renaming one breaks running cases.
@@ -384,12 +198,13 @@ export interface StaffAction<Name extends string, Req> {
   records: readonly TimelineEventType[];
 }
 
-/** Each key must be its Update's name, so one name runs from the URL to the rule and the handler. */
-type StaffActionTable<T> = { [Name in keyof T & string]: StaffAction<Name, RequestOf<T[Name]>> };
-type RequestOf<A> = A extends { update: UpdateDefinition<CaseView, [infer Req], string> } ? Req : never;
-const staffActions = <T extends StaffActionTable<T>>(table: T): T => table;
-
-const table = staffActions({
+/**
+ * Every staff action, named once: the name is the Update's name, the key of its request in
+ * `domain/staff-requests.ts`, of its rule in `domain/action-rules.ts` and of its route in
+ * `src/api/routes/actions.ts`. The URL segment is what `POST /cases/:id/<path>` takes; the audit
+ * log records facts in the past tense (`records`).
+ */
+export const STAFF_ACTIONS: { [Name in StaffActionName]: StaffAction<Name, StaffRequest<Name>> } = {
   assign: { update: assignUpdate, on: 'case', path: 'assign', records: ['assigned'] },
   transfer: { update: transferUpdate, on: 'case', path: 'transfer', records: ['transferred'] },
   addNote: { update: addNoteUpdate, on: 'case', path: 'notes', records: ['note'] },
@@ -435,17 +250,7 @@ const table = staffActions({
     path: 'outcome',
     records: ['outreach_completed', 'concession_granted'],
   },
-});
-
-export type StaffActionName = keyof typeof table;
-export type StaffRequest<Name extends StaffActionName> = RequestOf<(typeof table)[Name]>;
-
-/**
- * Every staff action, named once: the name is the Update's name, the key of its rule in
- * `domain/rules.ts` and of its route in `src/api/routes/actions.ts`. The URL segment is what
- * `POST /cases/:id/<path>` takes; the audit log records facts in the past tense (`records`).
- */
-export const STAFF_ACTIONS: { [Name in StaffActionName]: StaffAction<Name, StaffRequest<Name>> } = table;
+};
 
 /** The action's route, Express style: `/cases/:id/notes`, `/outreach/:id/claim`. */
 export function actionPath(name: StaffActionName): string {
@@ -465,6 +270,3 @@ export const DISPUTE_WORKFLOW_TYPE = 'disputeWorkflow';
 export type DisputeWorkflow = (input: DisputeInput) => Promise<CaseView>;
 
 export const disputeWorkflowId = (caseId: string): string => `dispute-${caseId}`;
-
-/** The `type` of the ApplicationFailure a validator throws; the API maps it to a status. */
-export type RejectionCode = 'StageConflict' | 'Forbidden' | 'InvalidArgument';

@@ -9,7 +9,8 @@ import { patched } from '@temporalio/workflow';
 import type { RiskReport } from '../attrition-watch/messages';
 import { activities, deliveries } from './activities';
 import type { DisputeCase } from './case';
-import { isLiveOutreach, type Concession, type Outreach, type OutreachOutcomeRequest } from './messages';
+import { isLiveOutreach, type Concession, type Outreach } from '../domain/care';
+import { type OutreachOutcomeRequest } from '../domain/staff-requests';
 
 /** Cases whose histories predate care outreach took high risk without opening one. */
 export const OUTREACH_PATCH = 'care-outreach';

@@ -1,24 +1,19 @@
 /**
  * What staff do to a case: one Update handler per action, each behind its rule from
- * domain/rules.ts as the validator, so a refused action never reaches the history. An accepted
+ * domain/action-rules.ts as the validator, so a refused action never reaches the history. An accepted
  * action records its events and returns the case as it now is; its read-model write follows in
  * order behind the answer.
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, currentUpdateInfo, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { bindingRefusal, CARE_DEPARTMENT, creditFor, rules } from '../domain/rules';
+import { bindingRefusal, creditFor, rules } from '../domain/action-rules';
+import { CARE_DEPARTMENT } from '../domain/case';
 import { activities } from './activities';
 import type { DisputeCase } from './case';
 import { completeOutreach, outreachOf } from './outreach';
 import { REMEMBERED_REQUESTS } from './state';
-import {
-  getCaseQuery,
-  getTimelineQuery,
-  STAFF_ACTIONS,
-  type CaseView,
-  type StaffActionName,
-  type StaffRequest,
-} from './messages';
+import { getCaseQuery, getTimelineQuery, STAFF_ACTIONS, type CaseView } from './messages';
+import { type StaffActionName, type StaffRequest } from '../domain/staff-requests';
 
 /**
  * Since this change an action answers once the case changed, not once the read model caught up:

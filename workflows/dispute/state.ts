@@ -4,21 +4,11 @@
  * counters (event sequence, settled credit) derived from what was written there. Every change
  * to its shape bumps CASE_STATE_VERSION and teaches `resumeCase` to upgrade the older form.
  */
-import type { AttritionRisk } from '../attrition-watch/messages';
+import type { AttritionRisk, Outreach } from '../domain/care';
 import type { Clock } from '../domain/clocks';
-import type { CaseContext } from '../domain/policy';
-import type {
-  CasePriority,
-  CaseStage,
-  DisputeInput,
-  MessageTemplate,
-  NetworkPhase,
-  Outreach,
-  Proposal,
-  ProvisionalCredit,
-  Resolution,
-  TimelineEvent,
-} from './messages';
+import type { CaseContext } from '../domain/case-policy';
+import type { CasePriority, CaseStage, NetworkPhase, Proposal, ProvisionalCredit, Resolution } from '../domain/case';
+import type { DisputeInput, MessageTemplate, TimelineEvent } from './messages';
 
 export const CASE_STATE_VERSION = 6;
 

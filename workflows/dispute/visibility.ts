@@ -16,7 +16,8 @@ import {
   DisputeAmount,
   SlaBreached,
 } from '../search-attributes';
-import { isLiveOutreach, type CaseView } from './messages';
+import { isLiveOutreach } from '../domain/care';
+import { type CaseView } from './messages';
 import type { CaseState } from './state';
 
 export class Visibility {

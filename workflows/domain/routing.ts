@@ -1,4 +1,4 @@
-import type { CustomerTier } from './policy';
+import type { CustomerTier } from './case-policy';
 
 /** A row of the routing table (`RoutingRule` in the database); null conditions match anything. */
 export interface RoutingRule {

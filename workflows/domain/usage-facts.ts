@@ -7,13 +7,13 @@
  * customer's own weekday rates before the dispute. The evidence is sequential: a one-sided Poisson
  * CUSUM accumulates, day by day, the log-likelihood ratio of "usage fell to a fraction of usual"
  * against "usage as usual", and the rules compare it with thresholds that follow from the error
- * rates the rule set states (see `risk.ts`). Days the bank knows a reason for (a trip it was told
+ * rates the rule set states (see `risk-rules/`). Days the bank knows a reason for (a trip it was told
  * of, a card being reissued) are no evidence either way and are skipped.
  *
  * Days are numbered consecutively; day `n`'s weekday is `n mod 7`.
  */
 
-import type { RetentionOutcome } from '../attrition-watch/messages';
+import type { RetentionOutcome } from './care';
 
 /** Usage per day: `counts[i]` transactions on day `firstDay + i`, `abroad[i]` of them abroad. */
 export interface UsageHistory {

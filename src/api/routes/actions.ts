@@ -9,19 +9,15 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z, type ZodType } from 'zod';
 import type { Db } from '../../db/client';
+import { actionPath, STAFF_ACTIONS } from '../../../workflows/dispute/messages';
+import { CONCESSION_KINDS, OFFER_RESPONSES } from '../../../workflows/domain/care';
 import {
-  actionPath,
-  CONCESSION_KINDS,
   CONTACT_CHANNELS,
-  NETWORK_PHASES,
-  OFFER_RESPONSES,
-  OUTCOMES,
-  STAFF_ACTIONS,
-  type Actor,
   type ResolutionRequest,
   type StaffActionName,
   type StaffRequest,
-} from '../../../workflows/dispute/messages';
+} from '../../../workflows/domain/staff-requests';
+import { NETWORK_PHASES, OUTCOMES, type Actor } from '../../../workflows/domain/case';
 import { isDatabaseOutage } from '../../db/outage';
 import { carryOutAction, outcomeFromCase, type ActionBody } from '../action-requests';
 import { actorOf } from '../auth';

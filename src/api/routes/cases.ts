@@ -4,18 +4,12 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/sqlite/client';
-import {
-  disputeWorkflowId,
-  getCaseQuery,
-  REASON_CODES,
-  STAGES,
-  type Actor,
-  type CaseView,
-} from '../../../workflows/dispute/messages';
+import { disputeWorkflowId, getCaseQuery, type CaseView } from '../../../workflows/dispute/messages';
+import { REASON_CODES, STAGES, type Actor } from '../../../workflows/domain/case';
 import { formatMoney, toUnits } from '../../../workflows/domain/money';
-import { startDispute, type CaseRow } from '../../cases/start';
+import { startDispute, type CaseRow } from '../../cases/start-dispute';
 import { actorOf } from '../auth';
-import { authorize, reachOf } from '../policy';
+import { authorize, reachOf } from '../access';
 import { assertNotUsedForAction } from '../idempotency';
 import { ACTION_DEADLINE_MS, answerPending, mayHaveArrived, READ_DEADLINE_MS, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';

@@ -16,7 +16,7 @@ import type { EncryptionCodec } from '../../temporal/codec';
 import { html, layout, type Html } from '../../web/html';
 import { CODEC_SESSION, endSession, startSession } from '../../web/sessions';
 import { actorOf, authenticate } from '../auth';
-import { authorize } from '../policy';
+import { authorize } from '../access';
 import { Problem } from '../problem';
 import { requireJson } from '../validation';
 

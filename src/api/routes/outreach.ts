@@ -8,7 +8,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { OutreachTask, Prisma } from '../../db/generated/sqlite/client';
-import { LIVE_OUTREACH_STATUSES, OUTREACH_STATUSES } from '../../../workflows/dispute/messages';
+import { LIVE_OUTREACH_STATUSES, OUTREACH_STATUSES } from '../../../workflows/domain/care';
 import { Problem } from '../problem';
 import { flagParam, id, limitParam, oneOf } from '../validation';
 

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { FAMILIES, generateCohort } from '../../care/cohort';
 import { alertsOver, lookFacts } from '../../care/evaluate';
-import { CURRENT_RULE_SET } from '../../../workflows/domain/risk';
+import { CURRENT_RULE_SET } from '../../../workflows/domain/risk-rules';
 import { round } from './measure';
 
 export async function careRules(customers: number) {

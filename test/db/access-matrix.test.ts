@@ -9,13 +9,14 @@ import type { Server } from 'node:http';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { JANE, seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
-import { POLICY, reachOf, type Operation } from '../../src/api/policy';
+import { ACCESS, reachOf, type Operation } from '../../src/api/access';
 import { API_ROUTES, type ApiRoute } from '../../src/api/route-table';
 import { issueToken } from '../../src/auth/tokens';
 import { loadActor } from '../../src/cases/actors';
 import type { Db } from '../../src/db/client';
 import { freePort } from '../../src/ports';
-import { STAFF_ACTIONS, type Actor } from '../../workflows/dispute/messages';
+import { STAFF_ACTIONS } from '../../workflows/dispute/messages';
+import { type Actor } from '../../workflows/domain/case';
 import { migratedSqlite } from '../helpers/db';
 
 const CASE = { id: 'DSP-MATRIX', departmentId: 'merchant-disputes' };
@@ -154,9 +155,9 @@ test('the table says what the design says', () => {
   expect(may('fraud-supervisor', 'approveOffer') || may('care-agent-1', 'approveOffer')).toBe(false);
   expect(CALLERS.filter((c) => may(c, 'manageTokens'))).toEqual(['admin']);
   // The card processor feeds usage and does nothing else.
-  expect((Object.keys(POLICY) as Operation[]).filter((op) => may('card-processor', op))).toEqual(['feedUsage']);
+  expect((Object.keys(ACCESS) as Operation[]).filter((op) => may('card-processor', op))).toEqual(['feedUsage']);
 });
 
 test('every operation of the policy table is some route’s, so the matrix tries them all', () => {
-  expect(new Set(guarded.map((route) => route.operation))).toEqual(new Set(Object.keys(POLICY)));
+  expect(new Set(guarded.map((route) => route.operation))).toEqual(new Set(Object.keys(ACCESS)));
 });

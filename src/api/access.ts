@@ -4,8 +4,9 @@
  * workflow's validators are the second (stage, assignment, authority limits, four-eyes), so the
  * table says who may *attempt* an action, and the case decides whether it may happen now.
  */
-import type { Actor, StaffActionName, StaffRole } from '../../workflows/dispute/messages';
-import { CARE_DEPARTMENT } from '../../workflows/domain/rules';
+import type { Actor, StaffRole } from '../../workflows/domain/case';
+import type { StaffActionName } from '../../workflows/domain/staff-requests';
+import { CARE_DEPARTMENT } from '../../workflows/domain/case';
 import { Problem } from './problem';
 
 /**
@@ -57,7 +58,7 @@ const OUTREACH = row('no', 'care', 'all', 'no', 'all');
 /** Deciding on an offer above a care agent's authority: care supervisors. */
 const OFFER_DECISION = row('no', 'care', 'no', 'no', 'all');
 
-export const POLICY: Record<Operation, Row> = {
+export const ACCESS: Record<Operation, Row> = {
   openCase: row('all', 'all', 'no', 'no', 'all'),
   readCases: row('department', 'department', 'all', 'all', 'all'),
   // A customer's profile and transactions: what staff need to open a dispute or call them back.
@@ -95,7 +96,7 @@ export const POLICY: Record<Operation, Row> = {
 
 /** The department whose cases the actor reaches for `operation`, or null for every department. */
 export function reachOf(actor: Actor, operation: Operation): { department: string | null } | null {
-  const reach = POLICY[operation][actor.role];
+  const reach = ACCESS[operation][actor.role];
   if (reach === 'no' || (reach === 'care' && actor.departmentId !== CARE_DEPARTMENT)) return null;
   if (reach === 'department' && !SEES_ALL_DEPARTMENTS.includes(actor.departmentId)) {
     return { department: actor.departmentId };
@@ -157,7 +158,7 @@ export function authorize(actor: Actor, operation: Operation, target?: { caseId:
     const [one, many] = ROLE_TEXT[actor.role];
     const what = OPERATION_TEXT[operation];
     const why =
-      POLICY[operation][actor.role] === 'care'
+      ACCESS[operation][actor.role] === 'care'
         ? `${one} outside the ${CARE_DEPARTMENT} department; only the care team's ${many} may ${what}`
         : `${one}; ${many} may not ${what}`;
     throw new Problem(403, 'Forbidden', `${actor.id} is ${why}.`, {

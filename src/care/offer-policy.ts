@@ -4,9 +4,8 @@
  * bank moves fastest and offers most where it has most to lose. Plain data; the worker's
  * configuration may replace it.
  */
-import type { Concession, OutreachRecommendation } from '../../workflows/dispute/messages';
+import type { Concession, OutreachRecommendation, RetentionOutcome } from '../../workflows/domain/care';
 import { HOUR_MS } from '../../workflows/domain/time';
-import type { RetentionOutcome } from '../../workflows/attrition-watch/messages';
 
 export interface CarePolicy {
   /** Hours to the outreach deadline; the first band whose floor the customer's value reaches applies. */

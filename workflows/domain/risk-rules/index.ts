@@ -1,5 +1,5 @@
 /**
- * Attrition risk: a rule set (data under `risk-rules/`, evaluated by json-rules-engine) turns a
+ * Attrition risk: a rule set (data in this folder, evaluated by json-rules-engine) turns a
  * customer's usage and case facts into a level and a recommendation. Every assessment carries
  * the rule set's version, the rules that fired and the facts they looked at.
  *
@@ -8,10 +8,10 @@
  * stays here for watches recorded before that, whose workflow code judged the facts itself.
  */
 import { Engine, type NestedCondition, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
-import type { AttritionRisk } from '../attrition-watch/messages';
-import V1 from './risk-rules/v1.json';
-import V2 from './risk-rules/v2.json';
-import type { RiskFacts } from './usage-facts';
+import type { AttritionRisk } from '../care';
+import type { RiskFacts } from '../usage-facts';
+import V1 from './v1.json';
+import V2 from './v2.json';
 
 export type Recommendation = 'call_back' | 'status_update';
 

@@ -2,23 +2,23 @@
  * Who may do what to a case, and when. Pure functions of the case and the request: the
  * workflow runs them as Update validators, so a refused action never reaches the history.
  */
+import { isLiveOutreach, type Concession, type Outreach } from './care';
 import {
-  isLiveOutreach,
+  CARE_DEPARTMENT,
   OPEN_STAGES,
   type Actor,
   type CaseStage,
-  type Concession,
-  type Outreach,
-  type OutreachRequest,
   type Proposal,
   type ProvisionalCredit,
-  type RejectionCode,
-  type RequestBinding,
   type Resolution,
+} from './case';
+import {
+  type OutreachRequest,
+  type RequestBinding,
   type ResolutionRequest,
   type StaffActionName,
   type StaffRequest,
-} from '../dispute/messages';
+} from './staff-requests';
 import { formatMoney as money } from './money';
 
 /** What the rules read of a case. */
@@ -36,6 +36,9 @@ export interface CaseFacts {
   /** The policy captured at intake; null until then. */
   context: { policy: { directResolveLimitCents: number } } | null;
 }
+
+/** The `type` of the ApplicationFailure a validator throws; the API maps it to a status. */
+export type RejectionCode = 'StageConflict' | 'Forbidden' | 'InvalidArgument';
 
 export interface Rejection {
   code: RejectionCode;
@@ -92,9 +95,6 @@ function amountFor(state: CaseFacts, req: ResolutionRequest): Check {
   }
   return null;
 }
-
-/** The department whose staff work care outreach. */
-export const CARE_DEPARTMENT = 'care';
 
 /**
  * Whether a request is the one it says it is: sealed for this case's workflow, this action and
