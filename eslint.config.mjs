@@ -58,6 +58,32 @@ export default defineConfig(
       ],
     },
   },
+  // The domain is the lowest layer: pure words and rules that import nothing else of the project
+  // (types included) and nothing of Temporal. See ARCHITECTURE.md, "Layers".
+  ...[
+    { files: ['workflows/domain/*.ts'], outside: '^\\.\\./' },
+    { files: ['workflows/domain/*/**/*.ts'], outside: '^\\.\\./\\.\\./' },
+  ].map(({ files, outside }) => ({
+    files,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: sideEffectModules.map((name) => ({ name, message: 'The domain is pure: no I/O.' })),
+          patterns: [
+            {
+              regex: outside,
+              message: 'The domain imports nothing above it: move the shared word into workflows/domain/.',
+            },
+            {
+              regex: '^@temporalio/|^@prisma/',
+              message: 'The domain is pure logic: Temporal belongs to the workflows above it.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },

@@ -4,10 +4,10 @@
  * events the processor reported, the contacts and SLA breaches in their timelines, and the
  * retention outcome the watch recorded. It is what `care:backtest` and `care:calibrate` read, so
  * a bank can try a rules change on its own history. Usage and outcomes come from the cohort
- * generator's default mix (`src/care/cohort.ts`), laid on the calendar so day 0 is 270 days ago.
+ * generator's default mix (`src/tools/care/cohort.ts`), laid on the calendar so day 0 is 270 days ago.
  */
 import { faker } from '@faker-js/faker';
-import { generateCohort, type CohortCustomer } from '../src/care/cohort';
+import { generateCohort, type CohortCustomer } from '../src/tools/care/cohort';
 import { DAY_MS, HOUR_MS } from '../workflows/domain/time';
 import { retentionOutcome } from '../workflows/domain/usage-facts';
 import type { TxnRow } from './seed';

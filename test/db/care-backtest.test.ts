@@ -5,9 +5,9 @@
  * they are. Every released rule set states the error rates its thresholds come from.
  */
 import { seed } from '../../prisma/seed';
-import { backtest, bankHistory, describeBacktest } from '../../src/care/backtest';
-import { calibrate, choose, type Candidate } from '../../src/care/calibrate';
-import { buildRuleSet, paramsOf } from '../../src/care/rule-set-builder';
+import { backtest, bankHistory, describeBacktest } from '../../src/tools/care/backtest';
+import { calibrate, choose, type Candidate } from '../../src/tools/care/calibrate';
+import { buildRuleSet, paramsOf } from '../../src/tools/care/rule-set-builder';
 import type { Db } from '../../src/db/client';
 import { CURRENT_RULE_SET, RULE_SETS } from '../../workflows/domain/risk-rules';
 import { migratedSqlite } from '../helpers/db';

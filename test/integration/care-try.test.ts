@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ROOT } from '../../src/db/target';
-import { SAM } from '../../src/tools/care-try';
+import { SAM } from '../../src/tools/care/try';
 import { ApiStack } from '../helpers/api-stack';
 
 const run = promisify(execFile);
@@ -21,7 +21,7 @@ afterAll(() => stack?.stop());
 test('care:try shows an outreach arrive on the running stack within a minute', async () => {
   const { JEST_WORKER_ID: _, ...env } = process.env;
   const url = new URL(stack.base);
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/tools/care-try.ts'], {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/tools/care/try.ts'], {
     cwd: ROOT,
     env: { ...env, DATABASE_URL: stack.databaseUrl, API_HOST: url.hostname, API_PORT: url.port },
   });
@@ -36,7 +36,7 @@ test('care:try shows an outreach arrive on the running stack within a minute', a
   expect(outreach).toHaveLength(1);
   expect(await stack.db.staffToken.count({ where: { label: 'care-try', revokedAt: null } })).toBe(0);
   // Run again the same day, it finds the same case instead of opening another.
-  await run(process.execPath, ['--import', 'tsx', 'src/tools/care-try.ts'], {
+  await run(process.execPath, ['--import', 'tsx', 'src/tools/care/try.ts'], {
     cwd: ROOT,
     env: { ...env, DATABASE_URL: stack.databaseUrl, API_HOST: url.hostname, API_PORT: url.port },
   });

@@ -2,8 +2,14 @@
  * The cohort generator and the evaluation that replays the watch's rules over it: a seed makes
  * the same cohort, the labels never change an alert, and the scores follow their definitions.
  */
-import { FAMILIES, generateCohort, parseOverrides, type Cohort, type CohortCustomer } from '../../src/care/cohort';
-import { alertsFor, caseFactsOf, evaluate, score, sweep, sweepTable } from '../../src/care/evaluate';
+import {
+  FAMILIES,
+  generateCohort,
+  parseOverrides,
+  type Cohort,
+  type CohortCustomer,
+} from '../../src/tools/care/cohort';
+import { alertsFor, caseFactsOf, evaluate, score, sweep, sweepTable } from '../../src/tools/care/evaluate';
 
 test('a seed makes the same cohort, in the documented format', () => {
   const cohort = generateCohort(7, 40);

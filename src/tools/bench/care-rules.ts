@@ -4,8 +4,8 @@
  * cohort of the default mix, in this process.
  */
 import { performance } from 'node:perf_hooks';
-import { FAMILIES, generateCohort } from '../../care/cohort';
-import { alertsOver, lookFacts } from '../../care/evaluate';
+import { FAMILIES, generateCohort } from '../care/cohort';
+import { alertsOver, lookFacts } from '../care/evaluate';
 import { CURRENT_RULE_SET } from '../../../workflows/domain/risk-rules';
 import { round } from './measure';
 

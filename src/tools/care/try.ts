@@ -9,10 +9,10 @@
  * It reads the same environment as `npm start` (DATABASE_URL, API_HOST, API_PORT). Its tokens are
  * issued for the run and revoked at its end. Run again, it opens another case on the same story.
  */
-import { issueToken, revokeToken } from '../auth/tokens';
-import { loadConfig } from '../config';
-import { createDb, type Db } from '../db/client';
-import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
+import { issueToken, revokeToken } from '../../auth/tokens';
+import { loadConfig } from '../../config';
+import { createDb, type Db } from '../../db/client';
+import { DAY_MS, HOUR_MS } from '../../../workflows/domain/time';
 
 export const SAM = { customerId: 'cust-try-sam', cardId: 'card-try-sam' };
 /** Transactions per weekday (Sunday first): about 1.7 a day. */

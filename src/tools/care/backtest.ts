@@ -8,12 +8,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { usageActivities } from '../../activities/usage';
-import { CURRENT_RULE_SET, type RuleSet } from '../../workflows/domain/risk-rules';
-import { DAY_MS } from '../../workflows/domain/time';
-import { HISTORY_BEFORE_OPEN_DAYS } from '../../workflows/domain/usage-facts';
-import { loadConfig } from '../config';
-import { createDb, type Db } from '../db/client';
+import { usageActivities } from '../../../activities/usage';
+import { CURRENT_RULE_SET, type RuleSet } from '../../../workflows/domain/risk-rules';
+import { DAY_MS } from '../../../workflows/domain/time';
+import { HISTORY_BEFORE_OPEN_DAYS } from '../../../workflows/domain/usage-facts';
+import { loadConfig } from '../../config';
+import { createDb, type Db } from '../../db/client';
 import type { Cohort, CohortCustomer } from './cohort';
 import { evaluate, readRuleSet, type Scores } from './evaluate';
 

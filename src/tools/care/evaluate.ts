@@ -9,9 +9,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { AttritionRisk } from '../../workflows/domain/care';
-import { assessRisk, CURRENT_RULE_SET, RISK_RANK, type RuleSet } from '../../workflows/domain/risk-rules';
-import { riskFacts, type CaseFacts, type RiskFacts, type UsageHistory } from '../../workflows/domain/usage-facts';
+import type { AttritionRisk } from '../../../workflows/domain/care';
+import { assessRisk, CURRENT_RULE_SET, RISK_RANK, type RuleSet } from '../../../workflows/domain/risk-rules';
+import { riskFacts, type CaseFacts, type RiskFacts, type UsageHistory } from '../../../workflows/domain/usage-facts';
 import { FAMILIES, generateCohort, type Cohort, type CohortCustomer } from './cohort';
 
 export interface Alert {

@@ -11,9 +11,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CURRENT_RULE_SET, type RuleSet } from '../../workflows/domain/risk-rules';
-import { loadConfig } from '../config';
-import { createDb } from '../db/client';
+import { CURRENT_RULE_SET, type RuleSet } from '../../../workflows/domain/risk-rules';
+import { loadConfig } from '../../config';
+import { createDb } from '../../db/client';
 import { bankHistory } from './backtest';
 import type { Cohort } from './cohort';
 import { alertsOver, lookFacts, naiveAlertsFor, score, type Scores } from './evaluate';

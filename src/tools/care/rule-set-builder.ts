@@ -4,7 +4,7 @@
  * `workflows/domain/risk-rules/`; `care:calibrate` proposes new ones with this.
  */
 import type { RuleProperties } from 'json-rules-engine';
-import type { RuleSet } from '../../workflows/domain/risk-rules';
+import type { RuleSet } from '../../../workflows/domain/risk-rules';
 
 export interface RuleSetParams {
   version: number;
