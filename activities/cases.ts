@@ -15,10 +15,9 @@ import {
 import { formatMoney } from '../workflows/domain/money';
 import { matchRoute } from '../workflows/domain/routing';
 import { DAY_MS } from '../workflows/domain/time';
-import type { AttritionRisk } from '../workflows/domain/care';
-import { isLiveOutreach, type Outreach } from '../workflows/domain/care';
-import { type CasePriority, type CaseStage } from '../workflows/domain/case';
-import { type TimelineEvent } from '../workflows/dispute/messages';
+import { isLiveOutreach, type AttritionRisk, type Outreach } from '../workflows/domain/care';
+import { INTAKE_DEPARTMENT, type CasePriority, type CaseStage } from '../workflows/domain/case';
+import type { TimelineEvent } from '../workflows/dispute/messages';
 
 export interface CaseActivityDeps {
   db: Db;
@@ -190,7 +189,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
         route: rule
           ? { departmentId: rule.departmentId, ruleId: rule.id, description: rule.description }
           : {
-              departmentId: 'intake',
+              departmentId: INTAKE_DEPARTMENT,
               ruleId: null,
               description: 'no routing rule matched; the case stays with intake',
             },

@@ -18,6 +18,7 @@ import {
   type CaseFacts,
   type RiskFacts,
   type UsageHistory,
+  type CardEventType,
 } from '../workflows/domain/usage-facts';
 
 export interface UsageQuery {
@@ -38,7 +39,7 @@ export interface DailyUsage {
 }
 
 export interface CardEventFact {
-  type: 'card_reissued' | 'card_closed' | 'travel_notice';
+  type: CardEventType;
   at: string;
   until: string | null;
 }

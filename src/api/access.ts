@@ -4,9 +4,8 @@
  * workflow's validators are the second (stage, assignment, authority limits, four-eyes), so the
  * table says who may *attempt* an action, and the case decides whether it may happen now.
  */
-import type { Actor, StaffRole } from '../../workflows/domain/case';
+import { CARE_DEPARTMENT, INTAKE_DEPARTMENT, type Actor, type StaffRole } from '../../workflows/domain/case';
 import type { StaffActionName } from '../../workflows/domain/staff-requests';
-import { CARE_DEPARTMENT } from '../../workflows/domain/case';
 import { Problem } from './problem';
 
 /**
@@ -34,7 +33,7 @@ export type ApiOperation =
 export type Operation = ApiOperation | StaffActionName;
 
 /** Departments whose staff reach every case under `department`. */
-const SEES_ALL_DEPARTMENTS: readonly string[] = ['intake', CARE_DEPARTMENT];
+const SEES_ALL_DEPARTMENTS: readonly string[] = [INTAKE_DEPARTMENT, CARE_DEPARTMENT];
 
 type Row = Record<StaffRole, Reach>;
 /** A row of the table: staff roles in order, and `system` (machine callers) last, `no` unless said. */

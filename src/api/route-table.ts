@@ -8,7 +8,7 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { match } from 'path-to-regexp';
 import { z, type ZodType } from 'zod';
 import { actionPath, STAFF_ACTIONS } from '../../workflows/dispute/messages';
-import { type StaffActionName } from '../../workflows/domain/staff-requests';
+import type { StaffActionName } from '../../workflows/domain/staff-requests';
 import { CODEC_SESSION, type SessionKind } from '../web/sessions';
 import type { Operation } from './access';
 import { ACTION_BODIES } from './routes/actions';

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientInterceptors, WorkflowClientInterceptor } from '@temporalio/client';
 import { STAFF_ACTIONS } from '../../workflows/dispute/messages';
-import { type RequestBinding, type StaffMessage } from '../../workflows/domain/staff-requests';
+import type { RequestBinding, StaffMessage } from '../../workflows/domain/staff-requests';
 
 const isStaffAction = (name: string): boolean => Object.hasOwn(STAFF_ACTIONS, name);
 

@@ -22,7 +22,7 @@ import { createActivities } from '../../activities';
 import { JANE, seed } from '../../prisma/seed';
 import { attritionWatchWorkflowId } from '../../workflows/attrition-watch/messages';
 import { disputeWorkflowId } from '../../workflows/dispute/messages';
-import { type OutreachRecommendation } from '../../workflows/domain/care';
+import type { OutreachRecommendation } from '../../workflows/domain/care';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import { createApp } from '../api/app';
 import { issueToken } from '../auth/tokens';

@@ -16,7 +16,7 @@ import { loadActor } from '../../src/cases/actors';
 import type { Db } from '../../src/db/client';
 import { freePort } from '../../src/ports';
 import { STAFF_ACTIONS } from '../../workflows/dispute/messages';
-import { type Actor } from '../../workflows/domain/case';
+import type { Actor } from '../../workflows/domain/case';
 import { migratedSqlite } from '../helpers/db';
 
 const CASE = { id: 'DSP-MATRIX', departmentId: 'merchant-disputes' };

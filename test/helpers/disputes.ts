@@ -22,7 +22,7 @@ import {
   type CaseView,
   type DisputeWorkflow,
 } from '../../workflows/dispute/messages';
-import { type Actor, type ReasonCode } from '../../workflows/domain/case';
+import type { Actor, ReasonCode } from '../../workflows/domain/case';
 import type { WatchSettings } from '../../src/care/settings';
 import type { CaseSettings } from '../../workflows/domain/case-policy';
 import type { RuleSet } from '../../workflows/domain/risk-rules';

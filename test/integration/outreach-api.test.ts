@@ -6,7 +6,7 @@
 import { JANE } from '../../prisma/seed';
 import type { RiskReport } from '../../workflows/attrition-watch/messages';
 import { attritionRiskSignal, disputeWorkflowId } from '../../workflows/dispute/messages';
-import { type Outreach } from '../../workflows/domain/care';
+import type { Outreach } from '../../workflows/domain/care';
 import { ApiStack, eventually } from '../helpers/api-stack';
 
 let stack: ApiStack;

@@ -27,7 +27,7 @@ import {
   withdrawUpdate,
   type CaseView,
 } from '../../workflows/dispute/messages';
-import { type Actor } from '../../workflows/domain/case';
+import type { Actor } from '../../workflows/domain/case';
 import { CaseStage, Department, SlaBreached } from '../../workflows/search-attributes';
 import { DEBIT_CARD, DisputeBench, refusal, type DisputeHandle } from '../helpers/disputes';
 

@@ -33,7 +33,7 @@ import {
   type WatchInput,
   type WatchView,
 } from './messages';
-import { type RetentionOutcome } from '../domain/care';
+import type { RetentionOutcome } from '../domain/care';
 
 const activities = proxyActivities<CaseActivities>({
   // Database reads of milliseconds: a worker that dies mid-poll has it retried elsewhere soon.

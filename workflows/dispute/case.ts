@@ -15,7 +15,7 @@ import { CaseClocks } from './clocks';
 import { Mailer } from './mailer';
 import { expireOutreach } from './outreach';
 import { OPEN_STAGES, type Outcome } from '../domain/case';
-import { type CaseView, type TimelineEvent, type TimelineEventType } from './messages';
+import type { CaseView, TimelineEvent, TimelineEventType } from './messages';
 import type { CaseState } from './state';
 import { Visibility } from './visibility';
 

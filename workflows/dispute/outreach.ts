@@ -10,7 +10,7 @@ import type { RiskReport } from '../attrition-watch/messages';
 import { activities, deliveries } from './activities';
 import type { DisputeCase } from './case';
 import { isLiveOutreach, type Concession, type Outreach } from '../domain/care';
-import { type OutreachOutcomeRequest } from '../domain/staff-requests';
+import type { OutreachOutcomeRequest } from '../domain/staff-requests';
 
 /** Cases whose histories predate care outreach took high risk without opening one. */
 export const OUTREACH_PATCH = 'care-outreach';

@@ -13,7 +13,7 @@ import type { DisputeCase } from './case';
 import { completeOutreach, outreachOf } from './outreach';
 import { REMEMBERED_REQUESTS } from './state';
 import { getCaseQuery, getTimelineQuery, STAFF_ACTIONS, type CaseView } from './messages';
-import { type StaffActionName, type StaffRequest } from '../domain/staff-requests';
+import type { StaffActionName, StaffRequest } from '../domain/staff-requests';
 
 /**
  * Since this change an action answers once the case changed, not once the read model caught up:

@@ -17,7 +17,7 @@ import {
   SlaBreached,
 } from '../search-attributes';
 import { isLiveOutreach } from '../domain/care';
-import { type CaseView } from './messages';
+import type { CaseView } from './messages';
 import type { CaseState } from './state';
 
 export class Visibility {

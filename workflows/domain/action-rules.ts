@@ -6,18 +6,19 @@ import { isLiveOutreach, type Concession, type Outreach } from './care';
 import {
   CARE_DEPARTMENT,
   OPEN_STAGES,
+  INTAKE_DEPARTMENT,
   type Actor,
   type CaseStage,
   type Proposal,
   type ProvisionalCredit,
   type Resolution,
 } from './case';
-import {
-  type OutreachRequest,
-  type RequestBinding,
-  type ResolutionRequest,
-  type StaffActionName,
-  type StaffRequest,
+import type {
+  OutreachRequest,
+  RequestBinding,
+  ResolutionRequest,
+  StaffActionName,
+  StaffRequest,
 } from './staff-requests';
 import { formatMoney as money } from './money';
 
@@ -406,7 +407,7 @@ export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
         actor.role === 'admin' ||
         actor.role === 'care_agent' ||
         actor.departmentId === state.departmentId ||
-        actor.departmentId === 'intake'
+        actor.departmentId === INTAKE_DEPARTMENT
           ? null
           : forbidden(`${actor.id} is not in department ${state.departmentId}, the contact centre or the care team.`),
     );

@@ -23,7 +23,9 @@ export interface UsageHistory {
   abroad?: number[];
 }
 
-export type CardEventType = 'card_reissued' | 'card_closed' | 'travel_notice';
+/** What the card processor reports about a card besides its transactions. */
+export const CARD_EVENT_TYPES = ['card_reissued', 'card_closed', 'travel_notice'] as const;
+export type CardEventType = (typeof CARD_EVENT_TYPES)[number];
 
 export interface CaseFacts {
   disputeOpenDay: number;
@@ -72,7 +74,7 @@ export interface RiskFacts {
 }
 
 /** The baseline: this many days of usage, ending BASELINE_GAP days before the dispute opened. */
-const BASELINE_DAYS = 91;
+export const BASELINE_DAYS = 91;
 /**
  * A customer who starts leaving shortly before disputing (the dispute may be what tipped them)
  * would otherwise lower their own baseline; evidence is gathered from the baseline's end on.

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/sqlite/client';
 import { disputeWorkflowId, getCaseQuery, type CaseView } from '../../../workflows/dispute/messages';
-import { REASON_CODES, STAGES, type Actor } from '../../../workflows/domain/case';
+import { REASON_CODES, STAGES, INTAKE_DEPARTMENT, type Actor } from '../../../workflows/domain/case';
 import { formatMoney, toUnits } from '../../../workflows/domain/money';
 import { startDispute, type CaseRow } from '../../cases/start-dispute';
 import { actorOf } from '../auth';
@@ -17,7 +17,6 @@ import { auditAs } from '../staff-calls';
 import { amountCents, flagParam, id, idempotencyKey, limitParam, oneOf, optionalText } from '../validation';
 
 /** Where a new case starts until routing picks an investigation team. */
-const INTAKE_DEPARTMENT = 'intake';
 
 export const NewCase = z.strictObject({
   customerId: id(),

@@ -10,6 +10,7 @@ import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/sqlite/client';
 import { Problem, type FieldError } from '../problem';
 import { id, oneOf, requireJson, text } from '../validation';
+import { CARD_EVENT_TYPES } from '../../../workflows/domain/usage-facts';
 
 const MAX_BATCH = 500;
 
@@ -44,7 +45,7 @@ const CardEvent = z
   .strictObject({
     id: id(),
     cardId: id(),
-    type: oneOf(['card_reissued', 'card_closed', 'travel_notice']),
+    type: oneOf(CARD_EVENT_TYPES),
     at: instant.transform((v) => new Date(v)),
     until: instant.transform((v) => new Date(v)).optional(),
   })

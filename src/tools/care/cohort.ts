@@ -31,6 +31,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Faker, en } from '@faker-js/faker';
+import type { CardEventType } from '../../../workflows/domain/usage-facts';
 
 export interface CohortDay {
   day: number;
@@ -42,7 +43,7 @@ export interface CohortDay {
 
 export interface CohortEvent {
   day: number;
-  type: 'card_reissued' | 'card_closed' | 'travel_notice';
+  type: CardEventType;
   /** A travel notice's last day. */
   untilDay?: number;
 }

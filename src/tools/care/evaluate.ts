@@ -11,7 +11,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { AttritionRisk } from '../../../workflows/domain/care';
 import { assessRisk, CURRENT_RULE_SET, RISK_RANK, type RuleSet } from '../../../workflows/domain/risk-rules';
-import { riskFacts, type CaseFacts, type RiskFacts, type UsageHistory } from '../../../workflows/domain/usage-facts';
+import {
+  riskFacts,
+  BASELINE_DAYS,
+  type CaseFacts,
+  type RiskFacts,
+  type UsageHistory,
+} from '../../../workflows/domain/usage-facts';
 import { FAMILIES, generateCohort, type Cohort, type CohortCustomer } from './cohort';
 
 export interface Alert {
@@ -122,7 +128,7 @@ export function naiveAlertsFor(customer: CohortCustomer): Alert[] {
   const count = (day: number) => usage.counts[day - usage.firstDay] ?? 0;
   let before = 0;
   let n = 0;
-  for (let day = Math.max(usage.firstDay, open - 91); day < open; day++, n++) before += count(day);
+  for (let day = Math.max(usage.firstDay, open - BASELINE_DAYS); day < open; day++, n++) before += count(day);
   const baseline = n ? before / n : 0;
   for (let today = open; today < usage.firstDay + usage.counts.length; today++) {
     if (customer.disputeResolveDay != null && today >= customer.disputeResolveDay) break;
