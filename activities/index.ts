@@ -1,7 +1,7 @@
 import type { WatchSettings } from '../src/care/settings';
 import type { Db } from '../src/db/client';
-import type { DeliveryChannels } from '../src/mail/channels';
-import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src/mail/settings';
+import type { DeliveryChannels } from '../src/notifications/channels';
+import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src/notifications/settings';
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { notificationActivities } from './notifications';
 import { outreachActivities } from './outreach';

@@ -8,11 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
-import type { ChannelName, DeliveryChannels } from '../src/mail/channels';
-import { outsideQuietHours } from '../src/mail/quiet-hours';
+import type { ChannelName, DeliveryChannels } from '../src/notifications/channels';
+import { outsideQuietHours } from '../src/notifications/quiet-hours';
 import { heartbeating } from './heartbeat';
-import { renderMessage, type MessageTemplate } from '../src/mail/render';
-import { messageIdFor, type NotificationSettings } from '../src/mail/settings';
+import { renderMessage, type NotificationTemplate } from '../src/notifications/render';
+import { messageIdFor, type NotificationSettings } from '../src/notifications/settings';
 
 export interface NotificationDeps {
   db: Db;
@@ -27,7 +27,7 @@ export interface SendNotificationInput {
   /** One logical message: `<caseId>:<what>:<sequence>`. */
   key: string;
   caseId: string;
-  template: MessageTemplate;
+  template: NotificationTemplate;
   /** Facts of the case the template shows: amounts, stage, dates. No personal data. */
   data: Record<string, unknown>;
   /** When the next scheduled message would be due; the answer moves it out of quiet hours. */

@@ -6,8 +6,8 @@
 import { outreachEmail, type OutreachBrief } from '../src/care/outreach-brief';
 import { DEFAULT_CARE_POLICY, recommendOutreach, type CarePolicy } from '../src/care/offer-policy';
 import type { Db } from '../src/db/client';
-import type { DeliveryChannel } from '../src/mail/channels';
-import { messageIdFor } from '../src/mail/settings';
+import type { DeliveryChannel } from '../src/notifications/channels';
+import { messageIdFor } from '../src/notifications/settings';
 import type { RiskReport } from '../workflows/attrition-watch/messages';
 import { CARE_DEPARTMENT } from '../workflows/domain/case';
 import { DAY_MS } from '../workflows/domain/time';

@@ -7,8 +7,8 @@ import { DEFAULT_CASE_SETTINGS as CASE } from '../workflows/domain/case-policy';
 import { toUnits } from '../workflows/domain/money';
 import { DEFAULT_CARE_POLICY as CARE } from './care/offer-policy';
 import { DEFAULT_WATCH_SETTINGS as WATCH } from './care/settings';
-import { DEFAULT_NOTIFICATION_SETTINGS as NOTIFY } from './mail/settings';
-import { parseQuietHours } from './mail/quiet-hours';
+import { DEFAULT_NOTIFICATION_SETTINGS as NOTIFY } from './notifications/settings';
+import { parseQuietHours } from './notifications/quiet-hours';
 import { ROOT } from './db/target';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);

@@ -7,7 +7,7 @@ import type { Config } from './config';
 import type { Db } from './db/client';
 import { connectionOptions, temporalDataConverter } from './temporal/connection';
 import { workflowBundlePath } from './temporal/bundle';
-import { smsChannel, smtpChannel, type DeliveryChannels } from './mail/channels';
+import { smsChannel, smtpChannel, type DeliveryChannels } from './notifications/channels';
 import type { Running } from './supervisor';
 
 /** Email over the configured SMTP server, SMS through its provider; no push provider yet. */

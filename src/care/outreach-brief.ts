@@ -8,7 +8,7 @@ import type { FiredRule } from '../../workflows/domain/risk-rules';
 import type { RiskFacts } from '../../workflows/domain/usage-facts';
 import type { OutreachRecommendation } from '../../workflows/domain/care';
 import { formatMoney } from '../../workflows/domain/money';
-import type { RenderedMessage } from '../mail/render';
+import type { RenderedMessage } from '../notifications/render';
 
 export interface OutreachBrief {
   profile: {

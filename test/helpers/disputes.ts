@@ -27,8 +27,8 @@ import type { WatchSettings } from '../../src/care/settings';
 import type { CaseSettings } from '../../workflows/domain/case-policy';
 import type { RuleSet } from '../../workflows/domain/risk-rules';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
-import type { DeliveryChannel } from '../../src/mail/channels';
-import type { NotificationSettings } from '../../src/mail/settings';
+import type { DeliveryChannel } from '../../src/notifications/channels';
+import type { NotificationSettings } from '../../src/notifications/settings';
 import { LocalMail, LocalSms } from './mail';
 import { migratedSqlite } from './db';
 import {

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { smsChannel, smtpChannel, type DeliveryChannel } from '../../src/mail/channels';
-import { startMailSink, type MailSink, type SinkMessage } from '../../src/mail/sink';
-import { startSmsSink, type SinkSms, type SmsSink } from '../../src/mail/sms-sink';
+import { smsChannel, smtpChannel, type DeliveryChannel } from '../../src/notifications/channels';
+import { startMailSink, type MailSink, type SinkMessage } from '../../src/notifications/mail-sink';
+import { startSmsSink, type SinkSms, type SmsSink } from '../../src/notifications/sms-sink';
 import { tempDir } from './db';
 import { freePort } from '../../src/ports';
 

@@ -2,7 +2,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { startMailSink, type MailSink } from '../../src/mail/sink';
+import { startMailSink, type MailSink } from '../../src/notifications/mail-sink';
 import { tempDir } from '../helpers/db';
 import { freePort } from '../../src/ports';
 

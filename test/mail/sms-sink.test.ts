@@ -2,7 +2,7 @@
  * The embedded SMS provider and the SMS channel against it: Vonage's request and answer shapes,
  * credentials checked, a message found again by its client reference, kept across a restart.
  */
-import { smsChannel } from '../../src/mail/channels';
+import { smsChannel } from '../../src/notifications/channels';
 import { LocalSms } from '../helpers/mail';
 
 let sms: LocalSms;

@@ -1,8 +1,8 @@
 /** Message templates, quiet hours and the status-update interval. */
-import { MESSAGE_TEMPLATES } from '../../workflows/dispute/messages';
+import { NOTIFICATION_TEMPLATES } from '../../workflows/dispute/messages';
 import { DEFAULT_CASE_SETTINGS, statusUpdateDays } from '../../workflows/domain/case-policy';
-import { outsideQuietHours, parseQuietHours } from '../../src/mail/quiet-hours';
-import { renderMessage, type MessageTemplate } from '../../src/mail/render';
+import { outsideQuietHours, parseQuietHours } from '../../src/notifications/quiet-hours';
+import { renderMessage, type NotificationTemplate } from '../../src/notifications/render';
 
 const base = {
   caseId: 'DSP-1',
@@ -16,7 +16,7 @@ const base = {
 };
 
 /** The data the workflow sends with each template. */
-const DATA: Record<MessageTemplate, Record<string, unknown>> = {
+const DATA: Record<NotificationTemplate, Record<string, unknown>> = {
   acknowledgement: { intervalDays: 3, resolveBy: '2027-02-15T00:00:00.000Z' },
   status_update: {
     stage: 'awaiting_merchant',
@@ -40,7 +40,7 @@ const DATA: Record<MessageTemplate, Record<string, unknown>> = {
 };
 
 describe('templates', () => {
-  test.each(MESSAGE_TEMPLATES.map((t) => [t]))('%s renders a subject, HTML and text', (template) => {
+  test.each(NOTIFICATION_TEMPLATES.map((t) => [t]))('%s renders a subject, HTML and text', (template) => {
     const message = renderMessage(template, { ...base, ...DATA[template] }, 'America/Chicago');
     expect(message.subject).toContain(template === 'provisional_credit' ? '$14.99' : 'DSP-1');
     expect(message.html).toMatch(/^<!doctype html>/);
@@ -50,7 +50,7 @@ describe('templates', () => {
     expect(message.text).toContain('1-800-555-0100');
   });
 
-  test.each(MESSAGE_TEMPLATES.map((t) => [t]))('%s renders a short SMS that names no one', (template) => {
+  test.each(NOTIFICATION_TEMPLATES.map((t) => [t]))('%s renders a short SMS that names no one', (template) => {
     const { sms } = renderMessage(template, { ...base, ...DATA[template] }, 'America/Chicago');
     expect(sms).toContain('DSP-1');
     expect(sms).not.toContain('Jane');

@@ -3,8 +3,8 @@
  * channel and the embedded SMTP sink receiving over SMTP: the cadence of a 60-day case, exactly
  * once through a crash between send and record, and no loss through an SMTP outage.
  */
-import type { DeliveryChannel } from '../../src/mail/channels';
-import { outsideQuietHours } from '../../src/mail/quiet-hours';
+import type { DeliveryChannel } from '../../src/notifications/channels';
+import { outsideQuietHours } from '../../src/notifications/quiet-hours';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import { assignUpdate, getCaseQuery, requestInfoUpdate, resolveUpdate } from '../../workflows/dispute/messages';
 import { DisputeBench, refusal } from '../helpers/disputes';

@@ -12,7 +12,7 @@ import { REG_E_PROVISIONAL_CREDIT } from '../domain/regulations';
 import { activities } from './activities';
 import { tellWatch } from './attrition';
 import { CaseClocks } from './clocks';
-import { Mailer } from './mailer';
+import { Notifier } from './notifier';
 import { expireOutreach } from './outreach';
 import { OPEN_STAGES, type Outcome } from '../domain/case';
 import type { CaseView, TimelineEvent, TimelineEventType } from './messages';
@@ -25,7 +25,7 @@ export class DisputeCase {
   /** The events recorded in this run; earlier runs' events are in the audit log. */
   readonly timeline: TimelineEvent[] = [];
   readonly clocks: CaseClocks;
-  readonly mail: Mailer;
+  readonly notifier: Notifier;
   private readonly visibility = new Visibility();
   private readonly unsynced: TimelineEvent[] = [];
   // One read-model write at a time, in order, so the read model never moves backwards.
@@ -35,7 +35,7 @@ export class DisputeCase {
 
   constructor(readonly state: CaseState) {
     this.clocks = new CaseClocks(this);
-    this.mail = new Mailer(this);
+    this.notifier = new Notifier(this);
   }
 
   now(): number {
@@ -197,7 +197,7 @@ export class DisputeCase {
     const event = this.record('provisional_credit_granted', actor, { amountCents }, at);
     state.provisionalCredit = { amountCents, grantedBy: actor, at: event.at };
     this.clocks.meet(REG_E_PROVISIONAL_CREDIT, at);
-    this.mail.notify(
+    this.notifier.notify(
       'provisional_credit',
       { creditCents: amountCents },
       `${state.caseId}:provisional_credit:${event.seq}`,
@@ -235,8 +235,8 @@ export class DisputeCase {
     this.clocks.endAll('met');
     const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
     const adjustment = await this.settle(creditCents, event);
-    this.mail.unschedule('status_update');
-    this.mail.notify(
+    this.notifier.unschedule('status_update');
+    this.notifier.notify(
       'resolved',
       {
         outcome,
@@ -248,7 +248,11 @@ export class DisputeCase {
       },
       `${state.caseId}:resolved:${event.seq}`,
     );
-    this.mail.schedule('survey', this.now() + policy.surveyDelayHours * HOUR_MS, `${state.caseId}:survey:${event.seq}`);
+    this.notifier.schedule(
+      'survey',
+      this.now() + policy.surveyDelayHours * HOUR_MS,
+      `${state.caseId}:survey:${event.seq}`,
+    );
   }
 
   /** Books the difference between what the customer was credited so far and what they keep; returns it. */

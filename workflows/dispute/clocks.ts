@@ -182,7 +182,7 @@ export class CaseClocks {
         // The intake acknowledgement has not gone out: try again before the deadline passes.
         if (state.acknowledged || state.notices.some((n) => n.template === 'acknowledgement')) break;
         const event = c.record('acknowledgement_resent', system, data, at);
-        c.mail.notifyAcknowledgement(`${state.caseId}:acknowledgement:${event.seq}`);
+        c.notifier.notifyAcknowledgement(`${state.caseId}:acknowledgement:${event.seq}`);
         break;
       }
       case 'escalate': {

@@ -53,8 +53,8 @@ export interface DisputeInput {
   openedBy: string;
 }
 
-/** Every kind of message a customer may receive about a case; each has a template set in src/mail/templates. */
-export const MESSAGE_TEMPLATES = [
+/** Every kind of notification a customer may receive about a case; each has a template set in src/notifications/templates. */
+export const NOTIFICATION_TEMPLATES = [
   'acknowledgement',
   'status_update',
   'info_requested',
@@ -64,7 +64,7 @@ export const MESSAGE_TEMPLATES = [
   'withdrawn',
   'survey',
 ] as const;
-export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
+export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
 /** What the audit log records, as past-tense facts. */
 export const TIMELINE_EVENT_TYPES = [

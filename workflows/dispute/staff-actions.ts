@@ -22,7 +22,7 @@ import type { StaffActionName, StaffRequest } from '../domain/staff-requests';
 export const ANSWER_BEFORE_SYNC_PATCH = 'answer-before-sync';
 
 export function handleStaffActions(c: DisputeCase): void {
-  const { state, clocks, mail } = c;
+  const { state, clocks, notifier } = c;
 
   function remember(requestId: string): void {
     state.requestIds.push(requestId);
@@ -98,7 +98,7 @@ export function handleStaffActions(c: DisputeCase): void {
     addNote: ({ actor, text }) => void c.record('note', actor.id, { text }),
     requestInfo: ({ actor, question }) => {
       const event = c.record('info_requested', actor.id, { question });
-      mail.notify('info_requested', { question }, `${state.caseId}:info_requested:${event.seq}`);
+      notifier.notify('info_requested', { question }, `${state.caseId}:info_requested:${event.seq}`);
       clocks.pauseInvestigation(true);
       state.stage = 'awaiting_customer';
       clocks.startSla('awaiting_customer');
@@ -141,8 +141,8 @@ export function handleStaffActions(c: DisputeCase): void {
     resolve: (req) => c.resolve(req.outcome, creditFor(state, req), req.actor.id, null, req.rationale),
     reopen: ({ actor, reason }) => {
       const event = c.record('reopened', actor.id, { reason, previousOutcome: state.resolution?.outcome ?? null });
-      mail.unschedule('survey');
-      mail.notify('reopened', { intervalDays: mail.intervalDays() }, `${state.caseId}:reopened:${event.seq}`);
+      notifier.unschedule('survey');
+      notifier.notify('reopened', { intervalDays: notifier.intervalDays() }, `${state.caseId}:reopened:${event.seq}`);
       state.stage = 'investigation';
       state.resolution = null;
       state.proposal = null;
@@ -157,7 +157,7 @@ export function handleStaffActions(c: DisputeCase): void {
       const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
       await c.settle(0, event);
       state.scheduled = [];
-      mail.notify('withdrawn', { provisionalCreditCents }, `${state.caseId}:withdrawn:${event.seq}`);
+      notifier.notify('withdrawn', { provisionalCreditCents }, `${state.caseId}:withdrawn:${event.seq}`);
       c.close(actor.id);
     },
     grantProvisionalCredit: ({ actor, amountCents }) =>

@@ -8,25 +8,32 @@ import type { AttritionRisk, Outreach } from '../domain/care';
 import type { Clock } from '../domain/clocks';
 import type { CaseContext } from '../domain/case-policy';
 import type { CasePriority, CaseStage, NetworkPhase, Proposal, ProvisionalCredit, Resolution } from '../domain/case';
-import type { DisputeInput, MessageTemplate, TimelineEvent } from './messages';
+import type { DisputeInput, NotificationTemplate, TimelineEvent } from './messages';
 
 export const CASE_STATE_VERSION = 6;
 
 /** Request ids a case remembers; a case takes tens of actions, so this is a guard, not a limit. */
 export const REMEMBERED_REQUESTS = 1000;
 
-/** A customer message waiting to be sent. `key` names the logical message, so it goes out once. */
-export interface Notice {
+/** A notification waiting to be sent. `key` names the logical message, so it goes out once. */
+export interface QueuedNotification {
   key: string;
-  template: MessageTemplate;
+  template: NotificationTemplate;
   /** Case facts the template shows (amounts, stage, dates); never names or addresses. */
   data: Record<string, unknown>;
 }
 
-/** A message due later (status updates, the survey); quiet hours are checked when it falls due. */
-export interface ScheduledNotice {
+/**
+ * Notifications sent later, when they fall due: each has its handler in the notifier's
+ * `whenDue`, which the compiler holds to this list.
+ */
+export const SCHEDULED_TEMPLATES = ['status_update', 'survey'] as const satisfies readonly NotificationTemplate[];
+export type ScheduledTemplate = (typeof SCHEDULED_TEMPLATES)[number];
+
+/** A notification due later; quiet hours are checked when it falls due. */
+export interface ScheduledNotification {
   key: string;
-  template: 'status_update' | 'survey';
+  template: ScheduledTemplate;
   at: string;
   quietChecked: boolean;
 }
@@ -47,8 +54,8 @@ export interface CaseState extends Omit<DisputeInput, 'departmentId'> {
   reopenUntil: string | null;
   closedAt: string | null;
   acknowledged: boolean;
-  notices: Notice[];
-  scheduled: ScheduledNotice[];
+  notices: QueuedNotification[];
+  scheduled: ScheduledNotification[];
   statusUpdates: number;
   attritionRisk: AttritionRisk;
   clocks: Clock[];

@@ -24,7 +24,7 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
     await startWatch(c);
     if (commitsAfterWatchStart()) await c.commit();
   }
-  const mailing = c.mail.run();
+  const notifying = c.notifier.run();
   const timer = new WakeTimer();
 
   while (!c.isClosed()) {
@@ -36,7 +36,7 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
       await c.clocks.fire(due);
       changed = true;
     }
-    await c.mail.releaseScheduled();
+    await c.notifier.releaseScheduled();
     const windowEnd = reopenWindowEnded(c);
     if (windowEnd !== null) {
       c.close('system:reopen-window', windowEnd);
@@ -49,8 +49,8 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
 
   timer.stop();
   // Messages about the closing (a withdrawal, say) still go out; nothing is sent after that.
-  c.mail.stop();
-  await mailing;
+  c.notifier.stop();
+  await notifying;
   await condition(allHandlersFinished);
   await c.synced();
   return c.view();
@@ -90,7 +90,7 @@ async function intake(c: DisputeCase): Promise<void> {
   state.departmentId = route.departmentId;
   state.stage = 'investigation';
   c.clocks.startSla('investigation');
-  c.mail.notifyAcknowledgement(`${state.caseId}:acknowledgement`);
+  c.notifier.notifyAcknowledgement(`${state.caseId}:acknowledgement`);
   await c.commit();
 }
 
@@ -108,7 +108,7 @@ function reopenWindowEnded(c: DisputeCase): number | null {
  * write, so check again before leaving.
  */
 async function continueAsNewWhenIdle(c: DisputeCase, run: DisputeRun): Promise<never> {
-  const idle = () => allHandlersFinished() && !c.mail.busy;
+  const idle = () => allHandlersFinished() && !c.notifier.busy;
   do {
     await condition(idle);
     await c.synced();
@@ -133,6 +133,6 @@ function nextWakeUp(c: DisputeCase): WakeUp | null {
   const wakes = c.clocks.wakeUps();
   const { reopenUntil } = c.state;
   if (reopenUntil) wakes.push({ at: Date.parse(reopenUntil), summary: 'Reopen window ends: close the case' });
-  wakes.push(...c.mail.wakeUps());
+  wakes.push(...c.notifier.wakeUps());
   return wakes.sort((a, b) => a.at - b.at)[0] ?? null;
 }

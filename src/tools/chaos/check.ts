@@ -7,7 +7,7 @@
  */
 import { temporal as proto } from '@temporalio/proto';
 import { getCaseQuery } from '../../../workflows/dispute/messages';
-import { messageIdFor } from '../../mail/settings';
+import { messageIdFor } from '../../notifications/settings';
 import { eventTimeMs } from '../../temporal/history';
 import type { ProcessStack } from '../process-stack';
 import { sleep, type Request } from './load';

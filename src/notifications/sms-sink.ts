@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { assertPortFree } from '../ports';
 import { html, layout } from '../web/html';
-import { query, readStore, recipientLinks } from './sink';
+import { query, readStore, recipientLinks } from './mail-sink';
 
 /** A text message the sink accepted. */
 export interface SinkSms {

@@ -10,17 +10,17 @@ import { REG_Z_ACKNOWLEDGEMENT } from '../domain/regulations';
 import { activities } from './activities';
 import type { DisputeCase } from './case';
 import type { WakeUp } from './clocks';
-import type { MessageTemplate } from './messages';
-import type { ScheduledNotice } from './state';
+import type { NotificationTemplate } from './messages';
+import type { ScheduledTemplate } from './state';
 
-export class Mailer {
+export class Notifier {
   /** A message is being sent: the run must not continue as new under it. */
   busy = false;
   private stopping = false;
 
   constructor(private readonly c: DisputeCase) {}
 
-  notify(template: MessageTemplate, data: Record<string, unknown>, key: string): void {
+  notify(template: NotificationTemplate, data: Record<string, unknown>, key: string): void {
     this.c.state.notices.push({ key, template, data });
   }
 
@@ -30,12 +30,12 @@ export class Mailer {
   }
 
   /** Schedules a later message, replacing one of the same kind not yet due. */
-  schedule(template: ScheduledNotice['template'], at: number, key: string, quietChecked = false): void {
+  schedule(template: ScheduledTemplate, at: number, key: string, quietChecked = false): void {
     this.unschedule(template);
     this.c.state.scheduled.push({ key, template, at: new Date(at).toISOString(), quietChecked });
   }
 
-  unschedule(template: ScheduledNotice['template']): void {
+  unschedule(template: ScheduledTemplate): void {
     this.c.state.scheduled = this.c.state.scheduled.filter((s) => s.template !== template);
   }
 
@@ -135,22 +135,31 @@ export class Mailer {
         if (c.now() < Date.parse(item.at)) continue;
       }
       state.scheduled = state.scheduled.filter((s) => s !== item);
-      if (item.template === 'survey') this.notify('survey', {}, item.key);
-      else if (c.isOpen()) {
-        state.statusUpdates += 1;
-        this.notify(
-          'status_update',
-          {
-            stage: state.stage,
-            provisionalCreditCents: state.provisionalCredit?.amountCents ?? null,
-            resolveBy: c.clocks.resolveBy(),
-            intervalDays: this.intervalDays(),
-          },
-          item.key,
-        );
-      }
+      this.whenDue[item.template](item.key);
     }
   }
+
+  /** What each scheduled notification becomes when it falls due. */
+  private readonly whenDue: { [T in ScheduledTemplate]: (key: string) => void } = {
+    survey: (key) => this.notify('survey', {}, key),
+    // Status updates are for open cases only; one that falls due after the closing is dropped.
+    status_update: (key) => {
+      const { c } = this;
+      const { state } = c;
+      if (!c.isOpen()) return;
+      state.statusUpdates += 1;
+      this.notify(
+        'status_update',
+        {
+          stage: state.stage,
+          provisionalCreditCents: state.provisionalCredit?.amountCents ?? null,
+          resolveBy: c.clocks.resolveBy(),
+          intervalDays: this.intervalDays(),
+        },
+        key,
+      );
+    },
+  };
 
   private acknowledged(): void {
     this.c.state.acknowledged = true;

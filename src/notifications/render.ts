@@ -7,12 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
-import type { MessageTemplate } from '../../workflows/dispute/messages';
+import type { NotificationTemplate } from '../../workflows/dispute/messages';
 import { toUnits } from '../../workflows/domain/money';
 
 const TEMPLATES = path.join(__dirname, 'templates');
 
-export { MESSAGE_TEMPLATES, type MessageTemplate } from '../../workflows/dispute/messages';
+export { NOTIFICATION_TEMPLATES, type NotificationTemplate } from '../../workflows/dispute/messages';
 
 export interface RenderedMessage {
   subject: string;
@@ -80,7 +80,11 @@ function template(
 }
 
 /** Renders a message; `strict` templates throw on a missing variable instead of sending a gap. */
-export function renderMessage(name: MessageTemplate, data: Record<string, unknown>, timezone = 'UTC'): RenderedMessage {
+export function renderMessage(
+  name: NotificationTemplate,
+  data: Record<string, unknown>,
+  timezone = 'UTC',
+): RenderedMessage {
   const subject = template(name, 'subject', timezone)(data).trim();
   return {
     subject,
