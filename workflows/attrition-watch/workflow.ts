@@ -12,13 +12,12 @@ import {
   getExternalWorkflowHandle,
   log,
   patched,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CaseActivities } from '../../activities';
+import { watchActivities as activities } from '../activity-options';
 import { attritionRiskSignal } from '../dispute/messages';
 import { assessRisk, RULE_SET_V1 } from '../domain/risk-rules';
 import { DAY_MS, HOUR_MS } from '../domain/time';
@@ -34,13 +33,6 @@ import {
   type WatchView,
 } from './messages';
 import type { RetentionOutcome } from '../domain/care';
-
-const activities = proxyActivities<CaseActivities>({
-  // Database reads of milliseconds: a worker that dies mid-poll has it retried elsewhere soon.
-  startToCloseTimeout: '15 seconds',
-  // A database outage delays a poll; the watch never gives up on its customer.
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
-});
 
 /** A run hands over to a new one after this many polls, so its history stays small. */
 const POLLS_PER_RUN = 60;

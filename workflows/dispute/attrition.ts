@@ -16,7 +16,7 @@ import { attritionWatchWorkflow } from '../attrition-watch/workflow';
 import { AttritionRisk, CaseId, CustomerId } from '../search-attributes';
 import type { DisputeCase } from './case';
 import { attritionRiskSignal } from './messages';
-import { openOutreach, OUTREACH_PATCH } from './outreach';
+import { OUTREACH_PATCH } from './outreach';
 
 /** Cases started before this code have no watch; `patched` keeps their histories replaying. */
 export const WATCH_PATCH = 'attrition-watch';
@@ -26,100 +26,108 @@ export const WATCH_PATCH = 'attrition-watch';
  */
 export const WATCH_KNOWS_PROGRESS_PATCH = 'watch-knows-progress';
 
-export async function startWatch(c: DisputeCase): Promise<void> {
-  const { state } = c;
-  const told = patched(WATCH_KNOWS_PROGRESS_PATCH);
-  const progress = progressOf(c);
-  try {
-    await startChild(attritionWatchWorkflow, {
-      workflowId: attritionWatchWorkflowId(state.caseId),
-      args: [
-        {
-          caseId: state.caseId,
-          customerId: state.customerId,
-          disputeWorkflowId: workflowInfo().workflowId,
-          openedAt: state.openedAt,
-          ...(told ? { progress } : {}),
-        },
-      ],
-      // The watch must outlive this run (continue-as-new) and the case itself, to see whether
-      // the customer stayed: it is abandoned, not cancelled, when its parent closes.
-      parentClosePolicy: 'ABANDON',
-      typedSearchAttributes: [
-        { key: CaseId, value: state.caseId },
-        { key: CustomerId, value: state.customerId },
-        { key: AttritionRisk, value: 'none' },
-      ],
-      staticSummary: `Attrition watch for dispute ${state.caseId}`,
-    });
-    // It knows the progress it started with; nothing to tell it until that changes.
-    if (told) state.progressSent = JSON.stringify(progress);
-  } catch (error) {
-    // A watch of this case runs already: the one we would have started (told at the next commit).
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-  state.watching = true;
-}
+/** The case's link to its attrition watch, held by the case like its clocks and notifier. */
+export class AttritionWatchLink {
+  constructor(private readonly c: DisputeCase) {}
 
-/** Whether the case commits after starting its watch: runs from before the watch knew its progress did. */
-export function commitsAfterWatchStart(): boolean {
-  return !patched(WATCH_KNOWS_PROGRESS_PATCH);
-}
-
-/**
- * Each change of the watch's level is recorded and shown; a closed case takes no more. Reaching
- * `high` while the case is open starts an episode of risk, and with it a care outreach.
- */
-export function handleRiskReports(c: DisputeCase): void {
-  setHandler(attritionRiskSignal, async (report) => {
-    const { state } = c;
-    if (!takesReport(c, report)) {
-      log.warn(`Dropped a risk report that is not the latest for case ${state.caseId}`);
-      return;
+  async start(): Promise<void> {
+    const { state } = this.c;
+    const told = patched(WATCH_KNOWS_PROGRESS_PATCH);
+    const progress = this.progress();
+    try {
+      await startChild(attritionWatchWorkflow, {
+        workflowId: attritionWatchWorkflowId(state.caseId),
+        args: [
+          {
+            caseId: state.caseId,
+            customerId: state.customerId,
+            disputeWorkflowId: workflowInfo().workflowId,
+            openedAt: state.openedAt,
+            ...(told ? { progress } : {}),
+          },
+        ],
+        // The watch must outlive this run (continue-as-new) and the case itself, to see whether
+        // the customer stayed: it is abandoned, not cancelled, when its parent closes.
+        parentClosePolicy: 'ABANDON',
+        typedSearchAttributes: [
+          { key: CaseId, value: state.caseId },
+          { key: CustomerId, value: state.customerId },
+          { key: AttritionRisk, value: 'none' },
+        ],
+        staticSummary: `Attrition watch for dispute ${state.caseId}`,
+      });
+      // It knows the progress it started with; nothing to tell it until that changes.
+      if (told) state.progressSent = JSON.stringify(progress);
+    } catch (error) {
+      // A watch of this case runs already: the one we would have started (told at the next commit).
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
-    state.riskAssessedAt = report.assessedAt;
-    if (c.isClosed() || report.level === state.attritionRisk) return;
-    c.record('attrition_risk_changed', 'system:attrition-watch', {
-      from: state.attritionRisk,
-      to: report.level,
-      recommendation: report.recommendation,
-      rules: report.rules.map((r) => r.name),
-      ...(report.ruleSet === undefined ? {} : { ruleSet: report.ruleSet }),
-      facts: report.facts,
-      assessedAt: report.assessedAt,
+    state.watching = true;
+  }
+
+  /** Whether the case commits after starting its watch: runs from before the watch knew its progress did. */
+  commitsAfterStart(): boolean {
+    return !patched(WATCH_KNOWS_PROGRESS_PATCH);
+  }
+
+  /**
+   * Each change of the watch's level is recorded and shown; a closed case takes no more. Reaching
+   * `high` while the case is open starts an episode of risk, and with it a care outreach.
+   */
+  handleRiskReports(): void {
+    const { c } = this;
+    setHandler(attritionRiskSignal, async (report) => {
+      const { state } = c;
+      if (!this.takesReport(report)) {
+        log.warn(`Dropped a risk report that is not the latest for case ${state.caseId}`);
+        return;
+      }
+      state.riskAssessedAt = report.assessedAt;
+      if (c.isClosed() || report.level === state.attritionRisk) return;
+      c.record('attrition_risk_changed', 'system:attrition-watch', {
+        from: state.attritionRisk,
+        to: report.level,
+        recommendation: report.recommendation,
+        rules: report.rules.map((r) => r.name),
+        ...(report.ruleSet === undefined ? {} : { ruleSet: report.ruleSet }),
+        facts: report.facts,
+        assessedAt: report.assessedAt,
+      });
+      state.attritionRisk = report.level;
+      if (report.level === 'high' && patched(OUTREACH_PATCH)) await c.care.open(report);
+      await c.commit();
     });
-    state.attritionRisk = report.level;
-    if (report.level === 'high' && patched(OUTREACH_PATCH)) await openOutreach(c, report);
-    await c.commit();
-  });
-}
+  }
 
-/** A report about this case, newer than the last one taken; unbound only in histories from before the patch. */
-function takesReport({ state }: DisputeCase, report: RiskReport): boolean {
-  if (report.caseId === undefined) return !patched(BOUND_SIGNALS_PATCH);
-  const newer = state.riskAssessedAt === null || report.assessedAt > state.riskAssessedAt;
-  return report.caseId === state.caseId && newer;
-}
+  /** Tells the watch of what changed in the case that it weighs: the resolution, breaches, contacts. */
+  tell(): void {
+    const { state } = this.c;
+    if (!state.watching) return;
+    const progress = this.progress();
+    const json = JSON.stringify(progress);
+    if (json === state.progressSent) return;
+    state.progressSent = json;
+    const watch = getExternalWorkflowHandle(attritionWatchWorkflowId(state.caseId));
+    // The watch may have finished already (a reopened case long after); nothing is lost then.
+    const report = { ...progress, caseId: state.caseId, version: state.version };
+    void watch.signal(disputeProgressSignal, report).catch(() => undefined);
+  }
 
-/** Tells the watch of what changed in the case that it weighs: the resolution, breaches, contacts. */
-export function tellWatch(c: DisputeCase): void {
-  const { state } = c;
-  if (!state.watching) return;
-  const progress = progressOf(c);
-  const json = JSON.stringify(progress);
-  if (json === state.progressSent) return;
-  state.progressSent = json;
-  const watch = getExternalWorkflowHandle(attritionWatchWorkflowId(state.caseId));
-  // The watch may have finished already (a reopened case long after); nothing is lost then.
-  const report = { ...progress, caseId: state.caseId, version: state.version };
-  void watch.signal(disputeProgressSignal, report).catch(() => undefined);
-}
+  /** A report about this case, newer than the last one taken; unbound only in histories from before the patch. */
+  private takesReport(report: RiskReport): boolean {
+    const { state } = this.c;
+    if (report.caseId === undefined) return !patched(BOUND_SIGNALS_PATCH);
+    const newer = state.riskAssessedAt === null || report.assessedAt > state.riskAssessedAt;
+    return report.caseId === state.caseId && newer;
+  }
 
-function progressOf({ state }: DisputeCase): DisputeProgress {
-  return {
-    resolvedAt: state.resolution?.at ?? null,
-    closed: state.stage === 'closed',
-    slaBreaches: state.clocks.filter((clock) => clock.kind === 'sla' && clock.breachedAt !== null).length,
-    customerContacts: state.customerContacts,
-  };
+  private progress(): DisputeProgress {
+    const { state } = this.c;
+    return {
+      resolvedAt: state.resolution?.at ?? null,
+      closed: state.stage === 'closed',
+      slaBreaches: state.clocks.filter((clock) => clock.kind === 'sla' && clock.breachedAt !== null).length,
+      customerContacts: state.customerContacts,
+    };
+  }
 }

@@ -2,18 +2,19 @@
  * One dispute case inside its workflow: the state, the timeline it records, the read model it
  * keeps in step, and the steps that staff actions and clocks share (queueing for supervisors,
  * alerting staff, crediting, resolving, closing). The workflow, the staff-action handlers, the
- * clocks and the mailer all work on this one object, as the entity-workflow samples do.
+ * clocks, the notifier, the attrition watch's link and the care outreach all work on this one
+ * object, as the entity-workflow samples do.
  */
 import type { CaseSnapshot, OutreachSnapshot } from '../../activities/cases';
 import type { Holidays } from '../domain/business-time';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { holidaySet } from '../domain/case-policy';
 import { REG_E_PROVISIONAL_CREDIT } from '../domain/regulations';
-import { activities } from './activities';
-import { tellWatch } from './attrition';
+import { activities } from '../activity-options';
+import { AttritionWatchLink } from './attrition';
 import { CaseClocks } from './clocks';
 import { Notifier } from './notifier';
-import { expireOutreach } from './outreach';
+import { CareOutreach } from './outreach';
 import { OPEN_STAGES, type Outcome } from '../domain/case';
 import type { CaseView, TimelineEvent, TimelineEventType } from './messages';
 import type { CaseState } from './state';
@@ -26,6 +27,8 @@ export class DisputeCase {
   readonly timeline: TimelineEvent[] = [];
   readonly clocks: CaseClocks;
   readonly notifier: Notifier;
+  readonly watch: AttritionWatchLink;
+  readonly care: CareOutreach;
   private readonly visibility = new Visibility();
   private readonly unsynced: TimelineEvent[] = [];
   // One read-model write at a time, in order, so the read model never moves backwards.
@@ -36,6 +39,8 @@ export class DisputeCase {
   constructor(readonly state: CaseState) {
     this.clocks = new CaseClocks(this);
     this.notifier = new Notifier(this);
+    this.watch = new AttritionWatchLink(this);
+    this.care = new CareOutreach(this);
   }
 
   now(): number {
@@ -75,7 +80,7 @@ export class DisputeCase {
   commit(): Promise<void> {
     this.state.version += 1;
     this.publish();
-    tellWatch(this);
+    this.watch.tell();
     this.syncing = this.syncing.then(async () => {
       const events = this.unsynced.splice(0);
       await activities.syncCase({
@@ -275,7 +280,7 @@ export class DisputeCase {
   }
 
   close(actor: string, at = this.now()): void {
-    expireOutreach(this, at);
+    this.care.expireAll(at);
     this.state.stage = 'closed';
     this.state.priority = 'normal';
     this.state.closedAt = new Date(at).toISOString();

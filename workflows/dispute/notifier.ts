@@ -3,11 +3,10 @@
  * sends them one at a time, in order, apart from staff actions, so a mail outage never holds up
  * the case. Status updates and the survey are scheduled and join the queue when they fall due.
  */
-import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
-import type { CaseActivities } from '../../activities';
+import { ActivityFailure, condition } from '@temporalio/workflow';
 import { DAY_MS } from '../domain/time';
 import { REG_Z_ACKNOWLEDGEMENT } from '../domain/regulations';
-import { activities } from './activities';
+import { activities, notificationDelivery } from '../activity-options';
 import type { DisputeCase } from './case';
 import type { WakeUp } from './clocks';
 import type { NotificationTemplate } from './messages';
@@ -62,18 +61,7 @@ export class Notifier {
   async run(): Promise<void> {
     const { c } = this;
     const { state } = c;
-    // Heartbeats tell within seconds that a worker died mid-send; the backoff then grows to an
-    // hour, so the attempts span an SMTP or SMS outage of hours before staff are alerted.
-    const { sendNotification } = proxyActivities<CaseActivities>({
-      startToCloseTimeout: '1 minute',
-      heartbeatTimeout: '5 seconds',
-      retry: {
-        initialInterval: '5 seconds',
-        backoffCoefficient: 2,
-        maximumInterval: '1 hour',
-        maximumAttempts: state.context!.policy.notificationAttempts,
-      },
-    });
+    const { sendNotification } = notificationDelivery(state.context!.policy.notificationAttempts);
     for (;;) {
       await condition(() => state.notices.length > 0 || this.stopping);
       if (state.notices.length === 0) return;

@@ -8,9 +8,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, currentUpdateInfo, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { bindingRefusal, creditFor, rules } from '../domain/action-rules';
 import { CARE_DEPARTMENT } from '../domain/case';
-import { activities } from './activities';
+import { activities } from '../activity-options';
 import type { DisputeCase } from './case';
-import { completeOutreach, outreachOf } from './outreach';
 import { REMEMBERED_REQUESTS } from './state';
 import { getCaseQuery, getTimelineQuery, STAFF_ACTIONS, type CaseView } from './messages';
 import type { StaffActionName, StaffRequest } from '../domain/staff-requests';
@@ -173,13 +172,13 @@ export function handleStaffActions(c: DisputeCase): void {
       state.customerContacts += 1;
     },
     claimOutreach: ({ actor, outreachId }) => {
-      const outreach = outreachOf(c, outreachId);
+      const outreach = c.care.of(outreachId);
       c.record('outreach_claimed', actor.id, { outreachId, from: outreach.assigneeId });
       outreach.assigneeId = actor.id;
       outreach.status = 'claimed';
     },
     requestOffer: async ({ actor, outreachId, concession, reason }) => {
-      const outreach = outreachOf(c, outreachId);
+      const outreach = c.care.of(outreachId);
       const event = c.record('offer_requested', actor.id, { outreachId, ...concession, reason });
       outreach.offerRequest = {
         ...concession,
@@ -199,16 +198,16 @@ export function handleStaffActions(c: DisputeCase): void {
       });
     },
     approveOffer: ({ actor, outreachId, comment }) => {
-      const request = outreachOf(c, outreachId).offerRequest!;
+      const request = c.care.of(outreachId).offerRequest!;
       c.record('offer_approved', actor.id, { outreachId, requestedBy: request.requestedBy, comment: comment ?? null });
       Object.assign(request, { status: 'approved', decidedBy: actor.id });
     },
     rejectOffer: ({ actor, outreachId, comment }) => {
-      const request = outreachOf(c, outreachId).offerRequest!;
+      const request = c.care.of(outreachId).offerRequest!;
       c.record('offer_rejected', actor.id, { outreachId, requestedBy: request.requestedBy, comment: comment ?? null });
       Object.assign(request, { status: 'rejected', decidedBy: actor.id });
     },
-    recordOutreachOutcome: (req) => completeOutreach(c, req),
+    recordOutreachOutcome: (req) => c.care.complete(req),
   };
   const register = <Name extends StaffActionName>(name: Name) => action(name, effects[name]);
   // In the order written, as the handlers were always registered.

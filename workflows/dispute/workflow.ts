@@ -4,8 +4,8 @@
  * the reopen window or at once on a withdrawal. Long cases continue as new with bounded state.
  */
 import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
-import { activities } from './activities';
-import { commitsAfterWatchStart, handleRiskReports, startWatch, WATCH_PATCH } from './attrition';
+import { activities } from '../activity-options';
+import { WATCH_PATCH } from './attrition';
 import { DisputeCase } from './case';
 import type { WakeUp } from './clocks';
 import type { CaseView, DisputeWorkflow } from './messages';
@@ -16,13 +16,13 @@ import { newCase, resumeCase, type DisputeRun } from './state';
 export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
   const c = new DisputeCase(run.resume ? resumeCase(run.resume) : newCase(run, workflowInfo().startTime));
   handleStaffActions(c);
-  handleRiskReports(c);
+  c.watch.handleRiskReports();
   if (run.resume) c.publish();
   else await intake(c);
   const watched = c.state.context?.policy.attritionWatch !== false;
   if (watched && !c.state.watching && !c.isClosed() && patched(WATCH_PATCH)) {
-    await startWatch(c);
-    if (commitsAfterWatchStart()) await c.commit();
+    await c.watch.start();
+    if (c.watch.commitsAfterStart()) await c.commit();
   }
   const notifying = c.notifier.run();
   const timer = new WakeTimer();
