@@ -15,7 +15,7 @@ import {
   HISTORY_BEFORE_OPEN_DAYS,
   retentionOutcome,
   riskFacts,
-  type CaseFacts,
+  type DisputeFacts,
   type RiskFacts,
   type UsageHistory,
   type CardEventType,
@@ -78,7 +78,7 @@ export function usageActivities({ db, watch = {}, ruleSet = () => CURRENT_RULE_S
   const settings: WatchSettings = { ...DEFAULT_WATCH_SETTINGS, ...watch };
 
   /** The customer's usage and case facts in the form the usage facts take. */
-  async function history({ customerId, openedAt, progress, asOf }: WatchQuery): Promise<[UsageHistory, CaseFacts]> {
+  async function history({ customerId, openedAt, progress, asOf }: WatchQuery): Promise<[UsageHistory, DisputeFacts]> {
     const from = new Date(Date.parse(openedAt) - HISTORY_BEFORE_OPEN_DAYS * DAY_MS).toISOString();
     const [usage, customer] = await Promise.all([
       loadUsage({ customerId, from, asOf }),
@@ -89,7 +89,7 @@ export function usageActivities({ db, watch = {}, ruleSet = () => CURRENT_RULE_S
       counts: usage.days.map((d) => d.count),
       abroad: usage.days.map((d) => d.abroad),
     };
-    const facts: CaseFacts = {
+    const facts: DisputeFacts = {
       disputeOpenDay: dayNumber(openedAt),
       disputeResolveDay: progress.resolvedAt ? dayNumber(progress.resolvedAt) : null,
       events: usage.events.map((e) => ({

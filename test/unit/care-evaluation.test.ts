@@ -9,7 +9,7 @@ import {
   type Cohort,
   type CohortCustomer,
 } from '../../src/tools/care/cohort';
-import { alertsFor, caseFactsOf, evaluate, score, sweep, sweepTable } from '../../src/tools/care/evaluate';
+import { alertsFor, disputeFactsOf, evaluate, score, sweep, sweepTable } from '../../src/tools/care/evaluate';
 
 test('a seed makes the same cohort, in the documented format', () => {
   const cohort = generateCohort(7, 40);
@@ -120,8 +120,8 @@ test('the friction in a cohort file is read as of each day', () => {
     contacts: [{ day: open + 3 }, { day: open + 9 }],
     slaBreaches: [{ day: open + 5 }],
   };
-  expect(caseFactsOf(withFriction, open + 4)).toMatchObject({ customerContacts: 1, slaBreaches: 0 });
-  expect(caseFactsOf(withFriction, open + 9)).toMatchObject({ customerContacts: 2, slaBreaches: 1 });
+  expect(disputeFactsOf(withFriction, open + 4)).toMatchObject({ customerContacts: 1, slaBreaches: 0 });
+  expect(disputeFactsOf(withFriction, open + 9)).toMatchObject({ customerContacts: 2, slaBreaches: 1 });
   const { contacts: _c, slaBreaches: _s, ...without } = withFriction;
-  expect(caseFactsOf(without, open + 9)).toMatchObject({ customerContacts: 0, slaBreaches: 0 });
+  expect(disputeFactsOf(without, open + 9)).toMatchObject({ customerContacts: 0, slaBreaches: 0 });
 });

@@ -4,7 +4,7 @@
  * first, offers within authority or approved by a different care supervisor).
  */
 import { careVerdict, DEFAULT_CARE_POLICY, recommendOutreach } from '../../src/care/offer-policy';
-import { rules, type CaseFacts } from '../../workflows/domain/action-rules';
+import { rules, type ActionFacts } from '../../workflows/domain/action-rules';
 import { HOUR_MS } from '../../workflows/domain/time';
 import type { Actor } from '../../workflows/domain/case';
 import type { Outreach } from '../../workflows/domain/care';
@@ -70,7 +70,7 @@ describe('outreach rules', () => {
     outcome: null,
     ...o,
   });
-  const facts = (o: Partial<Outreach> = {}): CaseFacts => ({
+  const facts = (o: Partial<Outreach> = {}): ActionFacts => ({
     stage: 'investigation',
     departmentId: 'fraud',
     assigneeId: null,

@@ -14,7 +14,7 @@ import {
   riskFacts,
   SLIP_TO,
   weekdayRates,
-  type CaseFacts,
+  type DisputeFacts,
   type UsageHistory,
 } from '../../workflows/domain/usage-facts';
 
@@ -26,7 +26,7 @@ const usual = (day: number) => WEEK[day % 7];
 function history(days: number, share: (day: number) => number = () => 1): UsageHistory {
   return { firstDay: 0, counts: Array.from({ length: days }, (_, day) => Math.round(usual(day) * share(day))) };
 }
-const dispute = (extra: Partial<CaseFacts> = {}): CaseFacts => ({
+const dispute = (extra: Partial<DisputeFacts> = {}): DisputeFacts => ({
   disputeOpenDay: OPEN,
   disputeResolveDay: null,
   events: [],
@@ -129,7 +129,7 @@ test('facts: the dispute, the silence, and known reasons for a gap', () => {
 });
 
 describe('the rules', () => {
-  const assess = (usage: UsageHistory, facts: CaseFacts, today: number) => assessRisk(riskFacts(usage, facts, today)!);
+  const assess = (usage: UsageHistory, facts: DisputeFacts, today: number) => assessRisk(riskFacts(usage, facts, today)!);
   const { thresholds } = CURRENT_RULE_SET.errorRates!;
 
   test('usual usage during a dispute raises nothing', async () => {
@@ -202,7 +202,7 @@ describe('the rules', () => {
 
   test('friction lowers the evidence high risk needs: a customer who chased the bank twice is high sooner', async () => {
     const stop = (day: number) => (day >= OPEN + 5 ? 0 : 1);
-    const firstHigh = async (facts: CaseFacts) => {
+    const firstHigh = async (facts: DisputeFacts) => {
       for (let today = OPEN; today <= OPEN + 30; today++) {
         if ((await assess(history(today + 1, stop), facts, today)).level === 'high') return today;
       }

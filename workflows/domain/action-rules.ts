@@ -23,7 +23,7 @@ import type {
 import { formatMoney as money } from './money';
 
 /** What the rules read of a case. */
-export interface CaseFacts {
+export interface ActionFacts {
   stage: CaseStage;
   departmentId: string;
   assigneeId: string | null;
@@ -50,7 +50,7 @@ export interface Rejection {
 
 type Check = Rejection | null;
 
-const stageConflict = (state: CaseFacts, action: string, allowed: readonly CaseStage[]): Check =>
+const stageConflict = (state: ActionFacts, action: string, allowed: readonly CaseStage[]): Check =>
   allowed.includes(state.stage)
     ? null
     : {
@@ -62,7 +62,7 @@ const forbidden = (message: string): Rejection => ({ code: 'Forbidden', message 
 const invalid = (field: string, message: string): Rejection => ({ code: 'InvalidArgument', field, message });
 
 /** Admins anywhere; supervisors in the owning department; agents on cases assigned to them. */
-function mayWork(actor: Actor, state: CaseFacts, action: string): Check {
+function mayWork(actor: Actor, state: ActionFacts, action: string): Check {
   if (actor.role === 'admin') return null;
   if (actor.departmentId !== state.departmentId) {
     return forbidden(
@@ -85,7 +85,7 @@ function withinAuthority(actor: Actor, amountCents: number, action: string): Che
       );
 }
 
-function amountFor(state: CaseFacts, req: ResolutionRequest): Check {
+function amountFor(state: ActionFacts, req: ResolutionRequest): Check {
   if (req.outcome === 'partial') {
     if (req.amountCents === undefined) return invalid('amount', 'is required for a partial resolution');
     if (req.amountCents <= 0 || req.amountCents >= state.amountCents) {
@@ -131,7 +131,7 @@ const isCareSupervisor = (actor: Actor) =>
  * Outreach checks run in order and stop at the first refusal: the outreach must exist and be
  * live, and the actor must be on the care team (or an admin). Care agents see every case.
  */
-function outreachCheck(state: CaseFacts, { actor, outreachId }: OutreachRequest, action: string) {
+function outreachCheck(state: ActionFacts, { actor, outreachId }: OutreachRequest, action: string) {
   const outreach = state.outreach.find((o) => o.id === outreachId);
   const check = (...more: ((o: Outreach) => Check)[]): Check =>
     first(
@@ -189,7 +189,7 @@ const offerDecider = (actor: Actor, action: string) => (o: Outreach) =>
 
 /** What the customer is credited in the end for an outcome. */
 export function creditFor(
-  state: Pick<CaseFacts, 'amountCents'>,
+  state: Pick<ActionFacts, 'amountCents'>,
   req: Pick<ResolutionRequest, 'outcome' | 'amountCents'>,
 ): number {
   switch (req.outcome) {
@@ -212,7 +212,7 @@ const first = (...checks: (() => Check)[]): Check => {
 };
 
 /** A validator: null accepts the request, a rejection refuses it and says why. */
-export type Rule<Req> = (state: CaseFacts, req: Req, now: number) => Check;
+export type Rule<Req> = (state: ActionFacts, req: Req, now: number) => Check;
 
 /** One rule per staff action, under the action's name. */
 export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {

@@ -27,7 +27,7 @@ export interface UsageHistory {
 export const CARD_EVENT_TYPES = ['card_reissued', 'card_closed', 'travel_notice'] as const;
 export type CardEventType = (typeof CARD_EVENT_TYPES)[number];
 
-export interface CaseFacts {
+export interface DisputeFacts {
   disputeOpenDay: number;
   /** Null while the dispute is open. */
   disputeResolveDay: number | null;
@@ -250,7 +250,7 @@ function lastTransactionDay(history: UsageHistory, before: number): number | nul
  * has had time to arrive, and the days around transactions abroad (a trip nobody announced,
  * but the card is still in use).
  */
-export function explainedDays(history: UsageHistory, facts: CaseFacts, today: number): (day: number) => boolean {
+export function explainedDays(history: UsageHistory, facts: DisputeFacts, today: number): (day: number) => boolean {
   const spans: [number, number][] = [];
   for (const e of facts.events) {
     if (e.day > today) continue;
@@ -269,7 +269,7 @@ export function explainedDays(history: UsageHistory, facts: CaseFacts, today: nu
 }
 
 /** Every fact the rules read, at the end of `today`, from usage up to and including `today`. */
-export function riskFacts(history: UsageHistory, facts: CaseFacts, today: number): RiskFacts | null {
+export function riskFacts(history: UsageHistory, facts: DisputeFacts, today: number): RiskFacts | null {
   const { until } = baselineWindow(facts.disputeOpenDay);
   const rates = weekdayRates(history, until);
   if (!rates) return null;
@@ -316,7 +316,7 @@ export function riskFacts(history: UsageHistory, facts: CaseFacts, today: number
  * returned, or usage in the last four weeks all but gone, is `lost`; at least half the usual
  * usage is `retained`; anything between is `unknown`.
  */
-export function retentionOutcome(history: UsageHistory, facts: CaseFacts, today: number): RetentionOutcome {
+export function retentionOutcome(history: UsageHistory, facts: DisputeFacts, today: number): RetentionOutcome {
   if (facts.events.some((e) => e.type === 'card_closed' && e.day >= facts.disputeOpenDay && e.day <= today)) {
     return 'lost';
   }

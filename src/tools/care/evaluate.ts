@@ -14,7 +14,7 @@ import { assessRisk, CURRENT_RULE_SET, RISK_RANK, type RuleSet } from '../../../
 import {
   riskFacts,
   BASELINE_DAYS,
-  type CaseFacts,
+  type DisputeFacts,
   type RiskFacts,
   type UsageHistory,
 } from '../../../workflows/domain/usage-facts';
@@ -60,7 +60,7 @@ export function usageOf(customer: CohortCustomer): UsageHistory {
 }
 
 /** The case as the watch would know it at the end of `today`: breaches and contacts so far. */
-export function caseFactsOf(customer: CohortCustomer, today: number): CaseFacts {
+export function disputeFactsOf(customer: CohortCustomer, today: number): DisputeFacts {
   const upTo = (list: { day: number }[] | undefined) => (list ?? []).filter((e) => e.day <= today).length;
   return {
     disputeOpenDay: customer.disputeOpenDay,
@@ -92,7 +92,7 @@ export function lookFacts(customer: CohortCustomer): { day: number; facts: RiskF
       counts: usage.counts.slice(0, upTo),
       abroad: usage.abroad?.slice(0, upTo),
     };
-    looks.push({ day: today, facts: riskFacts(seen, caseFactsOf(customer, today), today) });
+    looks.push({ day: today, facts: riskFacts(seen, disputeFactsOf(customer, today), today) });
   }
   return looks;
 }
