@@ -129,7 +129,8 @@ test('facts: the dispute, the silence, and known reasons for a gap', () => {
 });
 
 describe('the rules', () => {
-  const assess = (usage: UsageHistory, facts: DisputeFacts, today: number) => assessRisk(riskFacts(usage, facts, today)!);
+  const assess = (usage: UsageHistory, facts: DisputeFacts, today: number) =>
+    assessRisk(riskFacts(usage, facts, today)!);
   const { thresholds } = CURRENT_RULE_SET.errorRates!;
 
   test('usual usage during a dispute raises nothing', async () => {
