@@ -84,6 +84,23 @@ export default defineConfig(
       ],
     },
   })),
+  // Infrastructure and activities serve the entry points and never reach up to them.
+  {
+    files: ['activities/**/*.ts', 'src/{db,notifications,temporal,auth,web,care,cases}/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?(api|tools)(/|$)|^\\.{1,2}/(.*/)?(config|worker|start|supervisor)$',
+              message: 'A lower layer imports nothing from the entry points (see ARCHITECTURE.md, "Layers").',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },

@@ -10,6 +10,7 @@ import { DEFAULT_WATCH_SETTINGS as WATCH } from './care/settings';
 import { DEFAULT_NOTIFICATION_SETTINGS as NOTIFY } from './notifications/settings';
 import { parseQuietHours } from './notifications/quiet-hours';
 import { ROOT } from './db/target';
+import type { TemporalSettings } from './temporal/connection';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const flag = z
@@ -179,7 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         generate: !e.PAYLOAD_KEYS && !e.PAYLOAD_KEY_FILE && !e.TEMPORAL_ADDRESS,
         plaintext: e.PAYLOAD_PLAINTEXT,
       },
-    },
+    } satisfies TemporalSettings,
     api: {
       port: e.API_PORT,
       host: e.API_HOST,

@@ -8,15 +8,32 @@ import {
 } from '@temporalio/common/lib/search-attributes';
 import type { DataConverter } from '@temporalio/common';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import type { Config } from '../config';
 import { CLIENT_INTERCEPTORS } from './bound-requests';
 import type { Refusal } from './codec';
 import { dataConverter, loadPayloadKeys } from './encryption';
 
-type TemporalConfig = Config['temporal'];
+/** Where Temporal is and how to reach it; `src/config.ts` reads it from the environment. */
+export interface TemporalSettings {
+  /** True when `npm start` runs the dev server itself. */
+  embedded: boolean;
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  tls: boolean;
+  tlsCertPath: string | undefined;
+  tlsKeyPath: string | undefined;
+  tlsCaPath: string | undefined;
+  apiKey: string | undefined;
+  cliPath: string | undefined;
+  port: number;
+  uiPort: number;
+  dbFile: string;
+  /** How payloads are sealed: keys given, or a key file (made beside the embedded dev server). */
+  payloadKeys: { keys: string | null; file: string; generate: boolean; plaintext: 'refuse' | 'accept' };
+}
 
 /** Connection options for a dev server, a self-hosted cluster (mTLS) or Temporal Cloud (API key). */
-export function connectionOptions(t: TemporalConfig) {
+export function connectionOptions(t: TemporalSettings) {
   const mtls = t.tlsCertPath && t.tlsKeyPath;
   const tls = mtls
     ? {
@@ -30,7 +47,7 @@ export function connectionOptions(t: TemporalConfig) {
 }
 
 /** A client whose payloads are sealed with the configured keys, and whose staff actions are bound. */
-export async function connectClient(t: TemporalConfig): Promise<Client> {
+export async function connectClient(t: TemporalSettings): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(t));
   return new Client({
     connection,
@@ -40,7 +57,7 @@ export async function connectClient(t: TemporalConfig): Promise<Client> {
   });
 }
 
-export function temporalDataConverter(t: TemporalConfig, refusal: Refusal = 'throw'): DataConverter {
+export function temporalDataConverter(t: TemporalSettings, refusal: Refusal = 'throw'): DataConverter {
   return dataConverter(loadPayloadKeys(t.payloadKeys), t.payloadKeys.plaintext, refusal);
 }
 

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import type { Config } from '../config';
+import type { TemporalSettings } from './connection';
 import { assertPortFree, waitForPort } from '../ports';
 import { spawnChild } from '../processes';
 import { temporalCli } from './binaries';
@@ -15,7 +15,7 @@ import { cliTypeName } from './connection';
  * Its command line names `t.dbFile`, which tells it from other dev servers (see `RunFile`).
  * Tests pass `extraArgs` (dynamic config, say).
  */
-export async function startDevServer(t: Config['temporal'], extraArgs: string[] = []): Promise<ChildProcess> {
+export async function startDevServer(t: TemporalSettings, extraArgs: string[] = []): Promise<ChildProcess> {
   await assertPortFree(t.port, 'the Temporal server', 'TEMPORAL_PORT');
   await assertPortFree(t.uiPort, 'the Temporal UI', 'TEMPORAL_UI_PORT');
   mkdirSync(path.dirname(t.dbFile), { recursive: true });
