@@ -97,38 +97,20 @@ export async function startMailSink({ smtpPort, httpPort, file }: MailSinkOption
   // The page: every recipient with a count, and the messages of the one chosen (`?to=`), newest first.
   app.get('/', (req, res) => {
     const to = query(req.query.to);
-    const recipients = recipientLinks(stored.flatMap((m) => m.to));
-    const rows = messages(to)
-      .reverse()
-      .map(
-        (m) =>
-          html`<tr>
-            <td>${m.receivedAt}</td>
-            <td>${m.to.join(', ')}</td>
-            <td><a href="/messages/${m.id}.html">${m.subject}</a></td>
-            <td><pre>${m.text}</pre></td>
-          </tr>`,
-      );
-    const body = html`<h1>Mail sink</h1>
-      <p>
-        ${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per recipient:
-        <code>/messages?to=address</code>.
-      </p>
-      <h2>Recipients</h2>
-      <ul>
-        ${recipients}
-      </ul>
-      <h2>${to ? `Messages to ${to}` : 'All messages'}</h2>
-      <table border="1" cellpadding="4">
-        <tr>
-          <th>Received</th>
-          <th>To</th>
-          <th>Subject</th>
-          <th>Text</th>
-        </tr>
-        ${rows}
-      </table>`;
-    res.type('html').send(layout({ title: 'Mail sink', body }));
+    const page = sinkPage({
+      title: 'Mail sink',
+      total: stored.length,
+      recipients: { heading: 'Recipients', noun: 'recipient', example: 'address', all: stored.flatMap((m) => m.to) },
+      to,
+      columns: ['Received', 'To', 'Subject', 'Text'],
+      rows: messages(to).map((m) => [
+        m.receivedAt,
+        m.to.join(', '),
+        html`<a href="/messages/${m.id}.html">${m.subject}</a>`,
+        html`<pre>${m.text}</pre>`,
+      ]),
+    });
+    res.type('html').send(page);
   });
   const http: Server = await new Promise((resolve) => {
     const server = app.listen(httpPort, '127.0.0.1', () => resolve(server));
@@ -158,11 +140,45 @@ export function readStore<T>(file: string): T[] {
 /** A query parameter's value, when it is one non-empty string. */
 export const query = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
 
-/** Each recipient once, in order, linked to its messages (`/?to=`), with how many it got. */
-export function recipientLinks(recipients: string[]): Html[] {
+export interface SinkPage {
+  title: string;
+  total: number;
+  /** Everyone a message went to, once per message: listed once each with a count. */
+  recipients: { heading: string; noun: string; example: string; all: string[] };
+  /** The recipient chosen (`?to=`), if any. */
+  to: string | undefined;
+  columns: string[];
+  /** One row per message, oldest first; the page shows the newest first. */
+  rows: (string | Html)[][];
+}
+
+/** A sink's page: every recipient with a count, and the messages of the one chosen, newest first. */
+export function sinkPage({ title, total, recipients, to, columns, rows }: SinkPage): string {
   const counts = new Map<string, number>();
-  for (const r of recipients) counts.set(r, (counts.get(r) ?? 0) + 1);
-  return [...counts]
+  for (const r of recipients.all) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const links = [...counts]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([r, n]) => html`<li><a href="/?to=${encodeURIComponent(r)}">${r}</a> (${n})</li>`);
+  const body = html`<h1>${title}</h1>
+    <p>
+      ${total} message(s). JSON: <a href="/messages">/messages</a>, per ${recipients.noun}:
+      <code>/messages?to=${recipients.example}</code>.
+    </p>
+    <h2>${recipients.heading}</h2>
+    <ul>
+      ${links}
+    </ul>
+    <h2>${to ? `Messages to ${to}` : 'All messages'}</h2>
+    <table border="1" cellpadding="4">
+      <tr>
+        ${columns.map((column) => html`<th>${column}</th>`)}
+      </tr>
+      ${[...rows].reverse().map(
+        (cells) =>
+          html`<tr>
+            ${cells.map((cell) => html`<td>${cell}</td>`)}
+          </tr>`,
+      )}
+    </table>`;
+  return layout({ title, body });
 }

@@ -3,8 +3,7 @@ import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { assertPortFree } from '../ports';
-import { html, layout } from '../web/html';
-import { query, readStore, recipientLinks } from './mail-sink';
+import { query, readStore, sinkPage } from './mail-sink';
 
 /** A text message the sink accepted. */
 export interface SinkSms {
@@ -89,36 +88,15 @@ export async function startSmsSink({
   });
   app.get('/', (req, res) => {
     const to = query(req.query.to);
-    const numbers = recipientLinks(stored.map((m) => m.to));
-    const rows = messages(to)
-      .reverse()
-      .map(
-        (m) =>
-          html`<tr>
-            <td>${m.receivedAt}</td>
-            <td>${m.to}</td>
-            <td>${m.text}</td>
-          </tr>`,
-      );
-    const body = html`<h1>SMS sink</h1>
-      <p>
-        ${stored.length} message(s). JSON: <a href="/messages">/messages</a>, per number:
-        <code>/messages?to=15550100</code>.
-      </p>
-      <h2>Numbers</h2>
-      <ul>
-        ${numbers}
-      </ul>
-      <h2>${to ? `Messages to ${to}` : 'All messages'}</h2>
-      <table border="1" cellpadding="4">
-        <tr>
-          <th>Received</th>
-          <th>To</th>
-          <th>Text</th>
-        </tr>
-        ${rows}
-      </table>`;
-    res.type('html').send(layout({ title: 'SMS sink', body }));
+    const page = sinkPage({
+      title: 'SMS sink',
+      total: stored.length,
+      recipients: { heading: 'Numbers', noun: 'number', example: '15550100', all: stored.map((m) => m.to) },
+      to,
+      columns: ['Received', 'To', 'Text'],
+      rows: messages(to).map((m) => [m.receivedAt, m.to, m.text]),
+    });
+    res.type('html').send(page);
   });
   const http: Server = await new Promise((resolve) => {
     const server = app.listen(port, host, () => resolve(server));

@@ -98,3 +98,16 @@ test('a sender that dies mid-conversation (a killed worker) does not take the si
   });
   expect(sink.messages('after@example.com').map((m) => m.subject)).toEqual(['Still here']);
 });
+
+test('the page shows a message’s subject, text and recipient as text, never as markup', async () => {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+  const attack = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+  await transport.sendMail({ from: 'x@bank.example', to: 'mallory@example.com', subject: attack, text: attack });
+  for (const path of ['/', '/?to=mallory@example.com', `/?to=${encodeURIComponent(attack)}`]) {
+    const page = await (await fetch(`http://127.0.0.1:${httpPort}${path}`)).text();
+    expect([path, /<script|<img/.test(page)]).toEqual([path, false]);
+  }
+  expect(await (await fetch(`http://127.0.0.1:${httpPort}/`)).text()).toContain(
+    '&lt;script&gt;alert(1)&lt;/script&gt;',
+  );
+});
