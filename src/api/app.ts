@@ -98,6 +98,7 @@ function routeGuard(deps: ApiDeps, limits: RateLimitSettings): RequestHandler {
   credentialed.use((_req, res, next) => {
     const route = res.locals.route as ApiRoute | undefined;
     if (route?.kind === 'staff' || route?.kind === 'system') {
+      // The audit names the staff action a call was, refused or not.
       if (Object.hasOwn(STAFF_ACTIONS, route.operation)) auditAs(res, { action: route.operation });
       authorize(actorOf(res), route.operation);
     }

@@ -1,7 +1,7 @@
 /**
  * Every route the app serves, in one table: what it is (open, staff, system: who may call it and
  * which operation of the access table it is), and for the JSON API its schemas, answer and
- * problems. The app's guard, the OpenAPI document and the policy matrix test all read it; a test
+ * problems. The app's guard, the OpenAPI document and the access matrix test all read it; a test
  * fails when the app serves a route this table lacks.
  */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
