@@ -105,5 +105,13 @@ export default defineConfig(
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
+  // The console's one script runs in the browser.
+  {
+    files: ['src/api/console/assets/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', window: 'readonly', setInterval: 'readonly' },
+    },
+  },
   prettier,
 );

@@ -311,13 +311,16 @@ const BANNER = {
   worker: (config: Config) =>
     `Worker            task queue ${config.temporal.taskQueue}, health http://${config.api.host}:${config.worker.healthPort}/healthz`,
   api: (config: Config) =>
-    `Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)`,
+    `Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)\n` +
+    `Staff console     http://${browserHost(config)}:${config.api.port}/console  (sign in with a token below)`,
 };
+
+/** The API's host as a browser on this machine reaches it. */
+const browserHost = (config: Config) => (config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host);
 
 /** The API's codec as a browser on this machine reaches it. */
 function codecEndpoint(config: Config): string {
-  const host = config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host;
-  return `http://${host}:${config.api.port}/codec`;
+  return `http://${browserHost(config)}:${config.api.port}/codec`;
 }
 
 /** One seeded member of staff per role, for trying the API by copy and paste. */

@@ -62,12 +62,18 @@ export interface ActionDeps {
   temporal: Client;
 }
 
-/** Carries out one staff action and answers it; a refusal is thrown as a Problem. */
+/**
+ * What an action came to: done (the case as it left it), or taken and not finished in time, or
+ * perhaps taken (`pending`). A refusal is thrown as a Problem.
+ */
+export type ActionAnswer =
+  { status: 200; body: unknown } | { status: 202; caseId: string; pending: 'accepted' | 'unknown'; detail: string };
+
+/** Carries out one staff action; the caller answers it (JSON for the API, a page for the console). */
 export async function carryOutAction<Name extends StaffActionName>(
   { db, temporal }: ActionDeps,
-  res: Response,
   call: ActionCall<Name>,
-): Promise<void> {
+): Promise<ActionAnswer> {
   const { action, actor, caseRow, idempotencyKey } = call;
   const caseId = caseRow.id;
   const keyOnRecord = idempotencyKey
@@ -81,10 +87,7 @@ export async function carryOutAction<Name extends StaffActionName>(
     ? { key: idempotencyKey, caseId, action, fingerprint: fingerprint(actor, checked.body) }
     : null;
   const earlierAnswer = keyed ? await previousAnswer(db, keyed) : null;
-  if (earlierAnswer) {
-    res.json(earlierAnswer);
-    return;
-  }
+  if (earlierAnswer) return { status: 200, body: earlierAnswer };
   if (caseRow.stage === 'closed') {
     const detail = `Case ${caseId} closed at ${caseRow.closedAt?.toISOString()}; it takes no more actions.`;
     throw new Problem(409, 'Case closed', detail, { code: 'StageConflict' });
@@ -93,17 +96,13 @@ export async function carryOutAction<Name extends StaffActionName>(
   // The case's records must be writable before it is asked: claiming the key writes, else a probe.
   if (!keyed) await assertWritable(db);
   const answerOfSameRequest = keyed ? await claimKey(db, keyed) : null;
-  if (answerOfSameRequest) {
-    res.json(answerOfSameRequest);
-    return;
-  }
+  if (answerOfSameRequest) return { status: 200, body: answerOfSameRequest };
 
   const sent = await sendUpdate(temporal, caseRow.workflowId, action, request, idempotencyKey ?? randomUUID());
   if ('view' in sent) {
     const answer = presentAfterAction(caseRow, sent.view);
     if (keyed) await rememberAnswer(db, keyed.key, answer);
-    res.json(answer);
-    return;
+    return { status: 200, body: answer };
   }
   const { error, accepted } = sent;
   const refused = error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError;
@@ -118,12 +117,18 @@ export async function carryOutAction<Name extends StaffActionName>(
     const next = keyed
       ? 'Send the same request with the same Idempotency-Key to learn its outcome; it is applied once.'
       : `Its outcome shows in GET /cases/${caseId}.`;
-    return answerPending(res, caseId, accepted ? 'accepted' : 'unknown', what + next);
+    return { status: 202, caseId, pending: accepted ? 'accepted' : 'unknown', detail: what + next };
   }
   const problem = refusal(error, caseId);
   // A refused action leaves no trace; one that may not have arrived keeps its key for the retry.
   if (keyed && problem.status !== 503) await releaseKey(db, keyed.key);
   throw problem;
+}
+
+/** Answers an action over the API: the case as JSON, or 202 with how to learn the outcome. */
+export function sendActionAnswer(res: Response, answer: ActionAnswer): void {
+  if (answer.status === 200) res.json(answer.body);
+  else answerPending(res, answer.caseId, answer.pending, answer.detail);
 }
 
 type Sent = { view: CaseView } | { error: unknown; accepted: boolean };

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { JwtVerifier } from '../auth/jwt';
 import type { Db } from '../db/client';
 import type { EncryptionCodec } from '../temporal/codec';
-import { sessionActor } from '../web/sessions';
+import { carriesCsrfToken, sessionActor } from '../web/sessions';
 import { STAFF_ACTIONS } from '../../workflows/dispute/messages';
 import { actorOf, authenticate } from './auth';
 import { authorize } from './access';
@@ -12,6 +12,7 @@ import { Problem, problemHandler } from './problem';
 import { DEFAULT_RATE_LIMITS, perAddress, perCredential, type RateLimitSettings } from './rate-limits';
 import { requestId } from './request-id';
 import { requestLog } from './request-log';
+import { consoleRoutes } from './console/routes';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
@@ -23,7 +24,7 @@ import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { outreachRoutes } from './routes/outreach';
 import { staffRoutes } from './routes/staff';
-import { routeFor, type ApiRoute } from './route-table';
+import { routeFor } from './route-table';
 import { auditAs, auditStaffCalls } from './staff-calls';
 
 export interface ApiDeps {
@@ -54,6 +55,8 @@ export function createApp(deps: ApiDeps): express.Express {
   // The Temporal UI calls the codec from its own origin, with a history's payloads at a time.
   app.use(CODEC_PATHS, codecCors(deps.codecOrigins ?? []), express.json({ limit: CODEC_BODY_LIMIT }));
   app.use(express.json({ limit: '100kb' }));
+  // The console's forms, read before the guard checks their CSRF token.
+  app.use('/console', express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
   app.use(codecSignInRoutes({ db: deps.db, jwt: deps.jwt ?? null }));
@@ -67,6 +70,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(staffRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(codecRoutes({ codec: deps.codec ?? null }));
+  app.use(consoleRoutes({ db: deps.db, temporal: deps.temporal, jwt: deps.jwt ?? null }));
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler);
   return app;
@@ -88,15 +92,22 @@ function routeGuard(deps: ApiDeps, limits: RateLimitSettings): RequestHandler {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  // A route that takes a browser session (the codec's, for the Temporal UI) says which kind.
+  // A route that takes a browser session (the codec's, the console's) says which kind. A change
+  // made with a session must carry the session's CSRF token, so no other site can make it.
   const fromSession = async (req: Request, res: Response) => {
-    const route = res.locals.route as ApiRoute | undefined;
-    return route?.kind !== 'open' && route?.session ? sessionActor(deps.db, req, route.session) : null;
+    const session = sessionOf(res.locals.route as Routed);
+    const actor = session ? await sessionActor(deps.db, req, session) : null;
+    if (actor && session!.csrf && !SAFE_METHODS.has(req.method) && !carriesCsrfToken(req, session!)) {
+      throw new Problem(403, 'Forbidden', 'The form lacks its CSRF token: reload the page and send it again.', {
+        code: 'CsrfTokenMissing',
+      });
+    }
+    return actor;
   };
   credentialed.use(authenticate(deps.db, deps.jwt ?? null, fromSession));
   credentialed.use(perCredential(limits.perCredential));
   credentialed.use((_req, res, next) => {
-    const route = res.locals.route as ApiRoute | undefined;
+    const route = res.locals.route as Routed;
     if (route?.kind === 'staff' || route?.kind === 'system') {
       // The audit names the staff action a call was, refused or not.
       if (Object.hasOwn(STAFF_ACTIONS, route.operation)) auditAs(res, { action: route.operation });
@@ -108,6 +119,17 @@ function routeGuard(deps: ApiDeps, limits: RateLimitSettings): RequestHandler {
     const route = routeFor(req.method, req.path);
     if (route?.kind === 'open') return next();
     res.locals.route = route;
-    credentialed(req, res, next);
+    credentialed(req, res, (error?: unknown) => {
+      // A person without a live session who opens a page is sent to sign in, then back.
+      const signIn = sessionOf(route)?.signIn;
+      if (error instanceof Problem && error.status === 401 && signIn && req.method === 'GET') {
+        return res.redirect(303, `${signIn}?next=${encodeURIComponent(req.originalUrl)}`);
+      }
+      next(error);
+    });
   };
 }
+
+type Routed = ReturnType<typeof routeFor>;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const sessionOf = (route: Routed) => (route && route.kind !== 'open' ? route.session : undefined);

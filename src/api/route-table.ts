@@ -9,7 +9,7 @@ import { match } from 'path-to-regexp';
 import { z, type ZodType } from 'zod';
 import { actionPath, STAFF_ACTIONS } from '../../workflows/dispute/messages';
 import type { StaffActionName } from '../../workflows/domain/staff-requests';
-import { CODEC_SESSION, type SessionKind } from '../web/sessions';
+import { CODEC_SESSION, CONSOLE_SESSION, type SessionKind } from '../web/sessions';
 import type { Operation } from './access';
 import { ACTION_BODIES } from './routes/actions';
 import { AlertFilter } from './routes/alerts';
@@ -84,8 +84,8 @@ export type ApiRoute = Route &
     problems: ProblemStatus[];
   };
 
-/** A page for people's browsers (HTML and its assets): open, and not part of the API's document. */
-export type PageRoute = Route & { kind: 'open' };
+/** A page for people's browsers (HTML and its assets): not part of the API's document. */
+export type PageRoute = Route & Access & { page: true };
 
 /** An action the case accepted but had not finished within the deadline, or may have taken. */
 export const ActionAccepted = z.object({
@@ -322,14 +322,35 @@ export const API_ROUTES: ApiRoute[] = [
   },
 ];
 
-/** Swagger UI and the codec's sign-in: pages for a browser, open (signing in is how one gets a credential). */
+const page = (method: Route['method'], path: string, access: Access = { kind: 'open' }): PageRoute => ({
+  method,
+  path,
+  ...access,
+  page: true,
+});
+/** The console's pages for signed-in staff: its session, and what the access table must allow. */
+const consolePage = (method: Route['method'], path: string, operation: Operation) =>
+  page(method, path, { kind: 'staff', operation, session: CONSOLE_SESSION });
+
+/**
+ * Pages for a browser: Swagger UI, the codec's sign-in, and the staff console. Signing in is open
+ * (it is how one gets a session); the console's pages take its session.
+ */
 export const PAGE_ROUTES: PageRoute[] = [
-  { method: 'get', path: '/docs', kind: 'open' },
-  { method: 'get', path: '/docs/init.js', kind: 'open' },
-  { method: 'get', path: '/docs/:asset', kind: 'open' },
-  { method: 'get', path: '/codec/sign-in', kind: 'open' },
-  { method: 'post', path: '/codec/sign-in', kind: 'open' },
-  { method: 'post', path: '/codec/sign-out', kind: 'open' },
+  page('get', '/docs'),
+  page('get', '/docs/init.js'),
+  page('get', '/docs/:asset'),
+  page('get', '/codec/sign-in'),
+  page('post', '/codec/sign-in'),
+  page('post', '/codec/sign-out'),
+  page('get', '/favicon.ico'),
+  page('get', '/console/assets/:asset'),
+  page('get', '/console/sign-in'),
+  page('post', '/console/sign-in'),
+  page('post', '/console/sign-out'),
+  consolePage('get', '/console', 'readCases'),
+  consolePage('get', '/console/cases/:id', 'readCases'),
+  consolePage('post', '/console/next', 'assign'),
 ];
 
 const MATCHERS = [...API_ROUTES, ...PAGE_ROUTES].map((route) => ({ route, matches: match(route.path) }));

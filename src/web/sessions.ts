@@ -4,7 +4,7 @@
  * sends to that purpose's paths only; it ends at sign-out, after its idle time without use, or at
  * its absolute lifetime, and the staff member behind it must still be active at every use.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { parse as parseCookies } from 'cookie';
 import { toActor } from '../cases/actors';
@@ -17,15 +17,34 @@ export interface SessionKind {
   cookie: string;
   /** The paths the browser sends the cookie to. */
   path: string;
+  /** Where a browser without a live session is sent, for kinds that have pages. */
+  signIn?: string;
+  /**
+   * Whether a change made with this session must carry its CSRF token: yes for pages with forms.
+   * The codec's calls change nothing, and CORS already limits who may read their answers.
+   */
+  csrf: boolean;
   idleMs: number;
   absoluteMs: number;
 }
+
+/** Working cases in the staff console: its pages only. */
+export const CONSOLE_SESSION: SessionKind = {
+  purpose: 'console',
+  cookie: 'console_session',
+  path: '/console',
+  signIn: '/console/sign-in',
+  csrf: true,
+  idleMs: 30 * 60_000,
+  absoluteMs: 10 * 3_600_000,
+};
 
 /** Reading cases in the Temporal UI: its remote codec's paths only. */
 export const CODEC_SESSION: SessionKind = {
   purpose: 'codec',
   cookie: 'codec_session',
   path: '/codec',
+  csrf: false,
   idleMs: 60 * 60_000,
   absoluteMs: 8 * 3_600_000,
 };
@@ -78,6 +97,27 @@ export async function sessionActor(db: Db, req: Request, kind: SessionKind, now 
     await db.staffSession.update({ where: { id: found.id }, data: { lastSeenAt: now } });
   }
   return toActor(found.staff);
+}
+
+/**
+ * The token every form of a session carries (and htmx sends as `X-CSRF-Token`): derived from the
+ * session's secret, which another site cannot read, so a form posted from elsewhere lacks it.
+ */
+export function csrfToken(req: Request, kind: SessionKind): string | null {
+  const secret = secretIn(req, kind);
+  return secret ? createHash('sha256').update(`csrf:${secret}`).digest('base64url') : null;
+}
+
+/** Whether a request that changes something carries its session's CSRF token. */
+export function carriesCsrfToken(req: Request, kind: SessionKind): boolean {
+  const expected = csrfToken(req, kind);
+  const sent = req.get('X-CSRF-Token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
+  return (
+    expected !== null &&
+    typeof sent === 'string' &&
+    sent.length === expected.length &&
+    timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
+  );
 }
 
 /** Signs out: the session ends (if the cookie names one) and the cookie is dropped. */

@@ -19,7 +19,7 @@ import {
 } from '../../../workflows/domain/staff-requests';
 import { NETWORK_PHASES, OUTCOMES, type Actor } from '../../../workflows/domain/case';
 import { isDatabaseOutage } from '../../db/outage';
-import { carryOutAction, outcomeFromCase, type ActionBody } from '../action-requests';
+import { carryOutAction, outcomeFromCase, sendActionAnswer, type ActionBody } from '../action-requests';
 import { actorOf } from '../auth';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
@@ -163,7 +163,11 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
         const caseRow = await caseOf(on, target);
         auditAs(res, { action, caseId: caseRow.id });
         const call = { action, actor: actorOf(res), caseRow, target, idempotencyKey: key };
-        await carryOutAction({ db, temporal }, res, { ...call, body: ACTION_BODIES[action], input: req.body ?? {} });
+        const answer = await carryOutAction(
+          { db, temporal },
+          { ...call, body: ACTION_BODIES[action], input: req.body ?? {} },
+        );
+        sendActionAnswer(res, answer);
       } catch (error) {
         // Without the database a retry can still learn from the case what became of its key.
         if (!(on === 'case' && key && isDatabaseOutage(error) && !res.headersSent)) throw error;

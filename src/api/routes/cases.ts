@@ -182,7 +182,7 @@ function maybeStarted(res: Response, caseId: string): void {
 const CATCH_UP_MS = 2_000;
 
 /** A case as GET /cases/:id shows it: read model, timeline and live workflow state. */
-async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
+export async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
   const read = () => db.case.findUnique({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
   let row = await read();
   if (!row) throw Problem.noCase(id);

@@ -14,10 +14,9 @@ import type { JwtVerifier } from '../../auth/jwt';
 import type { Db } from '../../db/client';
 import type { EncryptionCodec } from '../../temporal/codec';
 import { html, layout, type Html } from '../../web/html';
-import { CODEC_SESSION, endSession, startSession } from '../../web/sessions';
-import { actorOf, authenticate } from '../auth';
-import { authorize } from '../access';
+import { CODEC_SESSION, endSession } from '../../web/sessions';
 import { Problem } from '../problem';
+import { sameOrigin, signInWithToken } from '../sign-in';
 import { requireJson } from '../validation';
 
 /** The Temporal UI sends a history's payloads at a time: more than an action's 100 kB. */
@@ -69,8 +68,6 @@ export function codecRoutes({ codec }: { codec: EncryptionCodec | null }): Route
   return router;
 }
 
-const SignIn = z.strictObject({ token: z.string().min(1).max(4096) });
-
 /**
  * `GET /codec/sign-in`, a form for a staff token (an auditor's or an admin's); `POST` checks it
  * and starts a codec session (`src/web/sessions.ts`: eight hours at most, one without use), whose
@@ -79,19 +76,11 @@ const SignIn = z.strictObject({ token: z.string().min(1).max(4096) });
  */
 export function codecSignInRoutes({ db, jwt }: { db: Db; jwt: JwtVerifier | null }): Router {
   const router = Router();
-  const check = authenticate(db, jwt);
   router.get('/codec/sign-in', (_req, res) => {
     res.type('html').send(codecPage('Sign in to read cases in the Temporal UI', SIGN_IN_FORM));
   });
   router.post('/codec/sign-in', sameOrigin, express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
-    const { token } = SignIn.parse(req.body);
-    req.headers.authorization = `Bearer ${token}`;
-    await check(req, res, () => {}); // throws 401 for a token that is not a staff member's
-    const actor = actorOf(res);
-    authorize(actor, 'decodePayloads');
-    // The cookie holds a session of its own, never the token pasted here, which may be a 30-day
-    // API token or the identity provider's.
-    await startSession(db, req, res, CODEC_SESSION, actor);
+    const { actor } = await signInWithToken({ db, jwt }, req, res, CODEC_SESSION, 'decodePayloads');
     res.type('html').send(codecPage(`Signed in as ${actor.id} (${actor.role})`, SIGNED_IN));
   });
   router.post('/codec/sign-out', sameOrigin, async (req, res) => {
@@ -100,26 +89,6 @@ export function codecSignInRoutes({ db, jwt }: { db: Db; jwt: JwtVerifier | null
   });
   return router;
 }
-
-/**
- * The sign-in and sign-out forms take posts from this API's own pages only: a browser says where
- * a post comes from (Sec-Fetch-Site, Origin), and another site's form is refused, so nobody can
- * sign a visitor in as someone else, or out. A client that is no browser sends neither.
- */
-const sameOrigin: RequestHandler = (req, _res, next) => {
-  const site = req.get('Sec-Fetch-Site');
-  const origin = req.get('Origin');
-  // Browsers that send Sec-Fetch-Site are judged by it: with this API's no-referrer policy their
-  // own-page posts say `Origin: null`. Older ones by Origin.
-  const foreign =
-    site !== undefined
-      ? site !== 'same-origin' && site !== 'none'
-      : origin !== undefined && origin !== `${req.protocol}://${req.get('host')}`;
-  if (foreign) {
-    throw new Problem(403, 'Forbidden', 'The codec sign-in takes forms posted from its own page only.');
-  }
-  next();
-};
 
 const SIGN_IN_FORM = html`<p>Paste a staff API token of an auditor or an admin (or the identity provider's token).</p>
   <form method="post" action="/codec/sign-in">

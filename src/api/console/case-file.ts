@@ -1,0 +1,183 @@
+/**
+ * The case file: the case as `GET /cases/:id` reads it (the same reach check), with its customer,
+ * the disputed transaction, every clock, the timeline, the notifications the customer was sent,
+ * the attrition risk and the rules behind it, and the care outreach.
+ */
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/client';
+import { html, type Html } from '../../web/html';
+import type { Actor } from '../../../workflows/domain/case';
+import type { ClockView } from '../../../workflows/domain/clocks';
+import type { Outreach } from '../../../workflows/domain/care';
+import { formatMoney } from '../../../workflows/domain/money';
+import { caseDetail } from '../routes/cases';
+import { deadline } from './pages';
+
+type Detail = Awaited<ReturnType<typeof caseDetail>>;
+
+export async function loadCaseFile(db: Db, temporal: Client, id: string, actor: Actor) {
+  const detail = await caseDetail(db, temporal, id, actor);
+  const [customer, transaction, notifications] = await Promise.all([
+    db.customer.findUnique({
+      where: { id: detail.customerId },
+      select: { id: true, tier: true, preferredChannel: true, lifetimeValueCents: true },
+    }),
+    db.cardTransaction.findUnique({ where: { id: detail.transactionId } }),
+    db.notification.findMany({ where: { caseId: detail.id }, orderBy: { createdAt: 'asc' } }),
+  ]);
+  const otherOpen = await db.case.count({
+    where: { customerId: detail.customerId, id: { not: detail.id }, closedAt: null },
+  });
+  return { detail, customer, transaction, notifications, otherOpen };
+}
+
+type CaseFile = Awaited<ReturnType<typeof loadCaseFile>>;
+
+const words = (text: string | null | undefined) => (text ?? '').replaceAll('_', ' ');
+const day = (at: Date | string | null | undefined) =>
+  at ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : '';
+
+function facts(rows: [string, Html | string | number | null][]): Html {
+  return html`<dl class="facts">
+    ${rows.map(
+      ([term, value]) =>
+        html`<dt>${term}</dt>
+          <dd>${value ?? '—'}</dd>`,
+    )}
+  </dl>`;
+}
+
+function clocks(list: ClockView[]): Html {
+  if (list.length === 0) return html`<p>No clock runs on this case.</p>`;
+  return html`<table>
+    <caption>
+      Clocks
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Clock</th>
+        <th scope="col">State</th>
+        <th scope="col">Deadline</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${list.map(
+        (clock) =>
+          html`<tr>
+            <th scope="row">${clock.label}</th>
+            <td>${clock.breachedAt ? html`<span class="tag breached">breached</span>` : words(clock.status)}</td>
+            <td>${deadline(clock.deadline)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+function outreach(list: Outreach[]): Html {
+  if (list.length === 0) return html`<p>No care outreach was opened.</p>`;
+  return html`<ul>
+    ${list.map(
+      (o) =>
+        html`<li>
+          ${o.id}: ${o.status}, due ${day(o.dueAt)}${o.assigneeId ? `, with ${o.assigneeId}` : ''}. Recommended:
+          ${o.recommendation.actions.map(words).join(', ')}${
+            o.outcome
+              ? `. Outcome: ${o.outcome.reached ? 'reached' : 'not reached'}${o.outcome.offer ? `, offer ${o.outcome.offer.response}` : ''}`
+              : ''
+          }.
+        </li>`,
+    )}
+  </ul>`;
+}
+
+/** Why the watch says what it says: the rules that fired at its last change, and its facts. */
+function risk(detail: Detail): Html {
+  const change = [...detail.timeline].reverse().find((event) => event.type === 'attrition_risk_changed');
+  const rules = (change?.data.rules as string[] | undefined) ?? [];
+  return html`<p><span class="tag risk-${detail.attritionRisk}">${detail.attritionRisk}</span></p>
+    ${
+      rules.length
+        ? html`<p>Rules that fired:</p>
+            <ul>
+              ${rules.map((rule) => html`<li>${rule}</li>`)}
+            </ul>`
+        : html`<p>No rule has fired.</p>`
+    }`;
+}
+
+export function caseFileBody({ detail, customer, transaction, notifications, otherOpen }: CaseFile): Html {
+  const view = detail.workflow as { clocks?: ClockView[]; outreach?: Outreach[] };
+  return html`${
+      detail.stale
+        ? html`<p class="warning" role="status">
+            The case could not be asked just now: this is the last record of it.
+          </p>`
+        : null
+    }
+    <div class="columns">
+      <section aria-labelledby="case-h">
+        <h2 id="case-h">Case</h2>
+        ${facts([
+          ['Stage', words(detail.stage)],
+          ['Department', detail.departmentId],
+          ['Assignee', detail.assigneeId ?? 'nobody yet'],
+          ['Reason', words(detail.reasonCode)],
+          ['Amount', `${detail.amount} ${detail.currency}`],
+          [
+            'Provisional credit',
+            detail.provisionalCredit === null ? 'none' : `${detail.provisionalCredit} ${detail.currency}`,
+          ],
+          ['SLA', detail.slaBreached ? html`<span class="tag breached">breached</span>` : 'on time'],
+          ['Opened', day(detail.openedAt)],
+        ])}
+      </section>
+      <section aria-labelledby="customer-h">
+        <h2 id="customer-h">Customer</h2>
+        ${facts([
+          ['Customer', customer?.id ?? detail.customerId],
+          ['Tier', customer?.tier ?? null],
+          ['Lifetime value', customer ? formatMoney(customer.lifetimeValueCents, detail.currency) : null],
+          ['Prefers', customer?.preferredChannel ?? null],
+          ['Other open disputes', otherOpen],
+        ])}
+        <h3>Disputed transaction</h3>
+        ${facts([
+          ['Merchant', transaction?.merchant ?? null],
+          ['Posted', day(transaction?.postedAt)],
+          ['Amount', transaction ? formatMoney(transaction.amountCents, transaction.currency) : null],
+        ])}
+      </section>
+    </div>
+    <section aria-labelledby="clocks-h">
+      <h2 id="clocks-h">Deadlines</h2>
+      ${clocks(view.clocks ?? [])}
+    </section>
+    <section aria-labelledby="risk-h">
+      <h2 id="risk-h">Attrition risk</h2>
+      ${risk(detail)}
+      <h3>Care outreach</h3>
+      ${outreach(view.outreach ?? [])}
+    </section>
+    <section aria-labelledby="sent-h">
+      <h2 id="sent-h">What the customer was sent</h2>
+      ${
+        notifications.length
+          ? html`<ul>
+              ${notifications.map(
+                (n) =>
+                  html`<li>${day(n.sentAt ?? n.createdAt)}: ${words(n.template)} by ${n.channel} (${n.status})</li>`,
+              )}
+            </ul>`
+          : html`<p>Nothing yet.</p>`
+      }
+    </section>
+    <section aria-labelledby="timeline-h">
+      <h2 id="timeline-h">Timeline</h2>
+      <ol class="timeline">
+        ${detail.timeline.map(
+          (event) =>
+            html`<li><time datetime="${event.at}">${day(event.at)}</time> ${words(event.type)} · ${event.actor}</li>`,
+        )}
+      </ol>
+    </section>`;
+}

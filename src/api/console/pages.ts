@@ -1,0 +1,89 @@
+/**
+ * The staff console's pages, server-rendered with `html` (every value escaped) and enhanced by
+ * htmx: the queue refreshes itself, countdowns tick (console.js). No inline script, so the
+ * content security policy stays strict; every signal has words, not colour alone.
+ */
+import { html, layout, type Html } from '../../web/html';
+import type { Actor } from '../../../workflows/domain/case';
+
+export interface ConsolePage {
+  title: string;
+  actor: Actor;
+  /** The session's CSRF token: every form carries it, and htmx sends it as a header. */
+  csrf: string;
+  body: Html;
+}
+
+const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false });
+
+/** The frame of every signed-in page: who is signed in, the way around, and sign-out. */
+export function consolePage({ title, actor, csrf, body }: ConsolePage): string {
+  return layout({
+    title: `${title} · Proactive Care`,
+    head: html`<meta name="htmx-config" content="${HTMX_CONFIG}" />
+      <link rel="stylesheet" href="/console/assets/console.css" />
+      <script src="/console/assets/htmx.min.js" defer></script>
+      <script src="/console/assets/console.js" defer></script>`,
+    body: html`<a class="skip" href="#main">Skip to the content</a>
+      <div hx-headers="${JSON.stringify({ 'X-CSRF-Token': csrf })}">
+        <header class="bar">
+          <nav aria-label="Console">
+            <a href="/console">Work queue</a>
+          </nav>
+          <p class="who">${actor.id} · ${actor.role.replace('_', ' ')} · ${actor.departmentId}</p>
+          <form method="post" action="/console/sign-out">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <button type="submit">Sign out</button>
+          </form>
+        </header>
+        <main id="main">
+          <h1>${title}</h1>
+          ${body}
+        </main>
+      </div>`,
+  });
+}
+
+/** The sign-in page: a staff token, and where to go after. */
+export function signInPage({ error, next }: { error?: string; next?: string }): string {
+  return layout({
+    title: 'Sign in · Proactive Care',
+    head: html`<link rel="stylesheet" href="/console/assets/console.css" />`,
+    body: html`<main id="main" class="narrow">
+      <h1>Sign in to the console</h1>
+      ${error ? html`<p class="error" role="alert" id="token-error">${error}</p>` : null}
+      <form method="post" action="/console/sign-in">
+        <label for="token">Staff API token</label>
+        <input
+          id="token"
+          type="password"
+          name="token"
+          autocomplete="off"
+          required
+          ${error ? html`aria-invalid="true" aria-describedby="token-error"` : null}
+        />
+        ${next ? html`<input type="hidden" name="next" value="${next}" />` : null}
+        <button type="submit">Sign in</button>
+      </form>
+      <p class="hint">An admin issues tokens (<code>npm run staff</code>); <code>npm start</code> prints some.</p>
+    </main>`,
+  });
+}
+
+/** A deadline as words and a live countdown (console.js keeps the words current). */
+export const deadline = (at: string | null): Html =>
+  at ? html`<time datetime="${at}" data-countdown>${at.slice(0, 16).replace('T', ' ')} UTC</time>` : html`none`;
+
+/** A labelled select of a filter form; the empty choice means "any". */
+export function select(name: string, label: string, options: readonly string[], chosen: string | undefined): Html {
+  return html`<label for="${name}">${label}</label>
+    <select id="${name}" name="${name}">
+      <option value="">any</option>
+      ${options.map(
+        (option) =>
+          html`<option value="${option}" ${option === chosen ? html`selected` : null}>
+            ${option.replaceAll('_', ' ')}
+          </option>`,
+      )}
+    </select>`;
+}

@@ -1,0 +1,167 @@
+/**
+ * The work queue: my open cases, and my department's that nobody has taken, most urgent first.
+ * Urgency: a customer at high risk of leaving, then a breached SLA, then the nearest deadline
+ * (SLA or regulatory), then the larger amount. Filters narrow both lists.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Prisma } from '../../db/generated/sqlite/client';
+import type { Db } from '../../db/client';
+import { ATTRITION_RISKS } from '../../../workflows/domain/care';
+import { OPEN_STAGES, REASON_CODES, type Actor, type CaseStage } from '../../../workflows/domain/case';
+import { reachOf } from '../access';
+import { oneOf } from '../validation';
+import { deadline, select } from './pages';
+import { html, type Html } from '../../web/html';
+import { formatMoney } from '../../../workflows/domain/money';
+
+const SLA_STATES = ['breached', 'on_time'] as const;
+const WORKED_STAGES = OPEN_STAGES as [CaseStage, ...CaseStage[]];
+const empty = (value: unknown) => (value === '' ? undefined : value);
+
+export const QueueFilter = z.strictObject({
+  stage: z.preprocess(empty, oneOf(WORKED_STAGES).optional()),
+  reason: z.preprocess(empty, oneOf(REASON_CODES).optional()),
+  risk: z.preprocess(empty, oneOf(ATTRITION_RISKS).optional()),
+  sla: z.preprocess(empty, oneOf(SLA_STATES).optional()),
+  olderThanDays: z.preprocess(
+    empty,
+    z.coerce.number({ error: 'must be a number of days' }).int('must be whole days').min(0).max(3650).optional(),
+  ),
+});
+export type QueueFilter = z.infer<typeof QueueFilter>;
+
+const URGENCY: Prisma.CaseOrderByWithRelationInput[] = [
+  { priority: 'desc' },
+  { slaBreached: 'desc' },
+  { nextDeadlineAt: { sort: 'asc', nulls: 'last' } },
+  { amountCents: 'desc' },
+  { id: 'asc' },
+];
+
+const LIMIT = 50;
+
+/** The filter as a case query: open stages only, and what the caller may see. */
+function whereOf(actor: Actor, filter: QueueFilter): Prisma.CaseWhereInput {
+  const department = reachOf(actor, 'readCases')?.department ?? null;
+  return {
+    stage: filter.stage ?? { in: [...OPEN_STAGES] },
+    reasonCode: filter.reason,
+    attritionRisk: filter.risk,
+    slaBreached: filter.sla === undefined ? undefined : filter.sla === 'breached',
+    openedAt:
+      filter.olderThanDays === undefined
+        ? undefined
+        : { lte: new Date(Date.now() - filter.olderThanDays * 86_400_000) },
+    ...(department === null ? {} : { departmentId: department }),
+  };
+}
+
+export async function loadQueue(db: Db, actor: Actor, filter: QueueFilter) {
+  const where = whereOf(actor, filter);
+  const [mine, waiting] = await Promise.all([
+    db.case.findMany({ where: { ...where, assigneeId: actor.id }, orderBy: URGENCY, take: LIMIT }),
+    db.case.findMany({ where: { ...where, assigneeId: null }, orderBy: URGENCY, take: LIMIT }),
+  ]);
+  return { mine, waiting };
+}
+
+/**
+ * The most urgent case nobody has taken that the caller may take: their own department's, and
+ * for an agent, one in the agents' queue (an escalated case waits for a supervisor).
+ */
+export function nextCase(db: Db, actor: Actor) {
+  return db.case.findFirst({
+    where: {
+      stage: { in: [...OPEN_STAGES] },
+      departmentId: actor.departmentId,
+      assigneeId: null,
+      ...(actor.role === 'agent' ? { queue: 'agents' } : {}),
+    },
+    orderBy: URGENCY,
+  });
+}
+
+type CaseRow = Awaited<ReturnType<typeof loadQueue>>['mine'][number];
+
+function caseTable(caption: string, rows: CaseRow[], empty: string): Html {
+  if (rows.length === 0)
+    return html`<h2>${caption}</h2>
+      <p>${empty}</p>`;
+  return html`<table>
+    <caption>
+      ${caption} (${rows.length})
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Case</th>
+        <th scope="col">Stage</th>
+        <th scope="col">Reason</th>
+        <th scope="col">Amount</th>
+        <th scope="col">Risk</th>
+        <th scope="col">SLA</th>
+        <th scope="col">Next deadline</th>
+        <th scope="col">Opened</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map(
+        (row) =>
+          html`<tr>
+            <th scope="row"><a href="/console/cases/${row.id}">${row.id}</a></th>
+            <td>${row.stage.replaceAll('_', ' ')}</td>
+            <td>${row.reasonCode.replaceAll('_', ' ')}</td>
+            <td class="num">${formatMoney(row.amountCents, row.currency)}</td>
+            <td><span class="tag risk-${row.attritionRisk}">${row.attritionRisk}</span></td>
+            <td>${row.slaBreached ? html`<span class="tag breached">breached</span>` : 'on time'}</td>
+            <td>${deadline(row.nextDeadlineAt?.toISOString() ?? null)}</td>
+            <td>${row.openedAt.toISOString().slice(0, 10)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+export interface QueueView {
+  actor: Actor;
+  filter: QueueFilter;
+  /** The query string the page was asked with, for its refresh. */
+  query: string;
+  lists: Awaited<ReturnType<typeof loadQueue>>;
+  csrf: string;
+  /** Why "next case" took nothing, when it did not. */
+  notice?: string;
+}
+
+/** The queue's body: "next case", filters, then both lists, refreshed every 15 s without reloading. */
+export function queueBody({ actor, filter, query, lists, csrf, notice }: QueueView): Html {
+  const mayTake = reachOf(actor, 'assign') !== null;
+  return html`${
+      mayTake
+        ? html`<form class="next" method="post" action="/console/next">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <input type="hidden" name="requestId" value="${randomUUID()}" />
+            <button type="submit">Take the next case</button>
+          </form>`
+        : null
+    }
+    ${notice ? html`<p class="warning" role="status">${notice}</p>` : null}
+    <form class="filters" method="get" action="/console" aria-label="Filter the queue">
+      ${select('stage', 'Stage', OPEN_STAGES, filter.stage)} ${select('reason', 'Reason', REASON_CODES, filter.reason)}
+      ${select('risk', 'Attrition risk', ATTRITION_RISKS, filter.risk)} ${select('sla', 'SLA', SLA_STATES, filter.sla)}
+      <label for="olderThanDays">Open for at least (days)</label>
+      <input id="olderThanDays" name="olderThanDays" type="number" min="0" value="${filter.olderThanDays ?? ''}" />
+      <button type="submit">Filter</button>
+    </form>
+    <section
+      id="queue"
+      aria-label="Cases"
+      hx-get="/console${query}"
+      hx-trigger="every 15s"
+      hx-select="#queue"
+      hx-swap="outerHTML"
+    >
+      ${caseTable('My cases', lists.mine, 'No open case is assigned to you.')}
+      ${caseTable(`Waiting in ${actor.departmentId}`, lists.waiting, 'Nobody is waiting: the queue is empty.')}
+    </section>`;
+}

@@ -1,0 +1,193 @@
+/**
+ * The staff console in Chromium on the real stack (dev server, worker, API): signing in with a
+ * token, the work queue, "take the next case" and the case file; the session's cookie, CSRF and
+ * sign-out attacked. axe-core finds no serious or critical violation on any page, and every page
+ * is saved as a screenshot under .data/screenshots/console/ for a person to look at.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT } from '../../src/db/target';
+import { ApiStack, eventually } from '../helpers/api-stack';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SHOTS = path.join(ROOT, '.data', 'screenshots', 'console');
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let stack: ApiStack;
+let browser: Browser;
+let department: string;
+let agent: string;
+const opened: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  stack = await ApiStack.start({ taskQueue: 'console-test', customers: 8 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  for (let i = 0; i < 3; i++) {
+    const res = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());
+    opened.push(((await res.json()) as { id: string }).id);
+  }
+  const rows = await Promise.all(
+    opened.map((id) =>
+      eventually(
+        () => stack.db.case.findUniqueOrThrow({ where: { id } }),
+        (row) => row.stage !== 'intake',
+      ),
+    ),
+  );
+  department = rows[0].departmentId;
+  agent = `${department}-agent-1`;
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** A staff member's token, as they would paste it. */
+const tokenOf = async (staffId: string) => (await stack.auth(staffId)).Authorization.slice('Bearer '.length);
+
+/** No serious or critical accessibility violation on the page, by axe-core (run outside the page's CSP). */
+async function accessible(page: Page): Promise<void> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    type Axe = { run: () => Promise<{ violations: { id: string; impact: string }[] }> };
+    const { axe } = globalThis as unknown as { axe: Axe };
+    return (await axe.run()).violations.map(({ id, impact }) => ({ id, impact }));
+  });
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function signIn(context: BrowserContext, staffId: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${stack.base}/console`);
+  await page.fill('#token', await tokenOf(staffId));
+  await Promise.all([page.waitForURL(`${stack.base}/console`), page.click('button[type=submit]')]);
+  return page;
+}
+
+test('a visitor without a session is sent to sign in; a wrong token is refused beside the field', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(`${stack.base}/console/cases/${opened[0]}`);
+  expect(page.url()).toBe(`${stack.base}/console/sign-in?next=${encodeURIComponent(`/console/cases/${opened[0]}`)}`);
+  await accessible(page);
+  await shoot(page, 'sign-in');
+
+  await page.fill('#token', 'pct_not-a-token');
+  await page.click('button[type=submit]');
+  expect(await page.getAttribute('#token', 'aria-invalid')).toBe('true');
+  expect(await page.innerText('#token-error')).toContain('not valid');
+  await accessible(page);
+  await shoot(page, 'sign-in-refused');
+
+  // The page asked to go to the case, and goes there once signed in.
+  await page.fill('#token', await tokenOf(agent));
+  await Promise.all([page.waitForURL(`${stack.base}/console/cases/${opened[0]}`), page.click('button[type=submit]')]);
+  // Nothing refused by the content security policy, no failed asset: only the refused sign-in's 401.
+  expect(errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
+  expect(errors.length).toBe(1);
+  await context.close();
+}, 60_000);
+
+test('an agent sees the queue, takes the next case and reads its file; the case is assigned once', async () => {
+  const context = await browser.newContext();
+  const page = await signIn(context, agent);
+  const queue = await page.innerText('#queue');
+  for (const id of opened) expect(queue).toContain(id);
+  expect(queue).toContain(`Waiting in ${department}`);
+  await accessible(page);
+  await shoot(page, 'queue');
+
+  // The form's request id makes a second submit of the same form show the same case.
+  const form = {
+    _csrf: (await page.getAttribute('form.next input[name=_csrf]', 'value'))!,
+    requestId: (await page.getAttribute('form.next input[name=requestId]', 'value'))!,
+  };
+  await Promise.all([page.waitForURL(/\/console\/cases\//), page.click('text=Take the next case')]);
+  const taken = page.url().split('/').at(-1)!;
+  expect(opened).toContain(taken);
+  await eventually(
+    () => stack.db.case.findUniqueOrThrow({ where: { id: taken } }),
+    (row) => row.assigneeId === agent,
+  );
+  const again = await page.request.post(`${stack.base}/console/next`, { form, maxRedirects: 0 });
+  expect([again.status(), again.headers().location]).toEqual([303, `/console/cases/${taken}`]);
+  expect(await stack.db.case.count({ where: { assigneeId: agent } })).toBe(1);
+
+  await page.goto(`${stack.base}/console/cases/${taken}`);
+  const file = await page.innerText('main');
+  expect(file).toContain(`Case ${taken}`);
+  expect(file).toMatch(/Assignee\s+/);
+  expect(file).toContain(agent);
+  expect(file).toContain('Deadlines');
+  expect(file).toContain('Timeline');
+  await accessible(page);
+  await shoot(page, 'case-file');
+
+  // The audit log has the console's action as a staff call, with the agent's identity.
+  const calls = await stack.db.staffCall.findMany({ where: { path: '/console/next', staffId: agent } });
+  expect(calls.map((c) => [c.action, c.caseId, c.status])).toContainEqual(['assign', taken, 303]);
+  await context.close();
+}, 60_000);
+
+test('a change without its CSRF token is refused, and signing out ends the session', async () => {
+  const context = await browser.newContext();
+  const page = await signIn(context, agent);
+  const requestId = crypto.randomUUID();
+  for (const csrf of [undefined, 'forged']) {
+    const res = await page.request.post(`${stack.base}/console/next`, {
+      form: { requestId, ...(csrf ? { _csrf: csrf } : {}) },
+      maxRedirects: 0,
+    });
+    expect([csrf, res.status(), ((await res.json()) as { code: string }).code]).toEqual([
+      csrf,
+      403,
+      'CsrfTokenMissing',
+    ]);
+  }
+  expect(await stack.db.actionRequest.count({ where: { idempotencyKey: requestId } })).toBe(0);
+
+  await Promise.all([page.waitForURL(/\/console\/sign-in$/), page.click('text=Sign out')]);
+  const after = await page.request.get(`${stack.base}/console`, { maxRedirects: 0 });
+  expect(after.status()).toBe(303);
+  expect(
+    await stack.db.staffSession.count({ where: { staffId: agent, purpose: 'console', endedAt: { not: null } } }),
+  ).toBe(1);
+  await context.close();
+}, 60_000);
+
+test('a case outside one’s department is not there; a care agent may not take cases; a system may not sign in', async () => {
+  const context = await browser.newContext();
+  const outsider = department === 'fraud' ? 'merchant-disputes-agent-1' : 'fraud-agent-1';
+  const page = await signIn(context, outsider);
+  const res = await page.goto(`${stack.base}/console/cases/${opened[1]}`);
+  expect(res!.status()).toBe(404);
+  await page.goto(`${stack.base}/console`);
+  expect(await page.innerText('#queue')).not.toContain(opened[1]);
+  await context.close();
+
+  const care = await signIn(await browser.newContext(), 'care-agent-1');
+  expect(await care.$('form.next')).toBeNull(); // the button is not offered to a role that may not take cases
+  const csrf = await care.getAttribute('header form input[name=_csrf]', 'value');
+  const refused = await care.request.post(`${stack.base}/console/next`, {
+    form: { _csrf: csrf!, requestId: crypto.randomUUID() },
+    maxRedirects: 0,
+  });
+  expect(refused.status()).toBe(403);
+
+  const system = await (await browser.newContext()).newPage();
+  await system.goto(`${stack.base}/console/sign-in`);
+  await system.fill('#token', await tokenOf('card-processor'));
+  await system.click('button[type=submit]');
+  expect(await system.innerText('#token-error')).toContain('does not work cases');
+}, 60_000);
