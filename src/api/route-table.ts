@@ -351,6 +351,10 @@ export const PAGE_ROUTES: PageRoute[] = [
   consolePage('get', '/console', 'readCases'),
   consolePage('get', '/console/cases/:id', 'readCases'),
   consolePage('post', '/console/next', 'assign'),
+  // Each case action's form posts beside the API's own route for it: /console/cases/:id/notes.
+  ...(Object.keys(STAFF_ACTIONS) as StaffActionName[])
+    .filter((name) => STAFF_ACTIONS[name].on === 'case')
+    .map((name) => consolePage('post', `/console${actionPath(name)}`, name)),
 ];
 
 const MATCHERS = [...API_ROUTES, ...PAGE_ROUTES].map((route) => ({ route, matches: match(route.path) }));

@@ -140,6 +140,70 @@ test('an agent sees the queue, takes the next case and reads its file; the case 
   await context.close();
 }, 60_000);
 
+test('the agent asks the customer, records the answer and transfers the case, by the forms the role is offered', async () => {
+  const context = await browser.newContext();
+  const page = await signIn(context, agent);
+  const taken = (await stack.db.case.findFirstOrThrow({ where: { assigneeId: agent } })).id;
+  await page.goto(`${stack.base}/console/cases/${taken}`);
+  const offered = await page.$$eval('details.action summary', (all) => all.map((s) => s.textContent?.trim()));
+  // Exactly the role's actions for this case now: an agent holding an open case works it; approving
+  // is for supervisors (and there is no proposal), and nobody was asked anything yet.
+  expect(offered).toEqual(
+    expect.arrayContaining(['Ask the customer for information', 'Transfer to another department']),
+  );
+  expect(offered).not.toContain('Record an answer');
+  expect(offered).not.toContain('Approve the proposed resolution');
+  expect(offered).not.toContain('Assign');
+  expect(offered).not.toContain('Reopen');
+  await accessible(page);
+  await shoot(page, 'case-file-actions');
+
+  const act = async (title: string, fill: Record<string, string>) => {
+    await page.click(`summary:has-text("${title}")`);
+    const form = page.locator('details[open] form');
+    for (const [name, value] of Object.entries(fill)) {
+      const control = form.locator(`[name=${name}]`);
+      if ((await control.evaluate((el) => el.tagName)) === 'SELECT') await control.selectOption(value);
+      else await control.fill(value);
+    }
+    await Promise.all([page.waitForLoadState('load'), form.locator('button[type=submit]').click()]);
+  };
+  const stage = () => stack.db.case.findUniqueOrThrow({ where: { id: taken } }).then((row) => row.stage);
+
+  await act('Ask the customer for information', { question: 'Did the parcel come at all?' });
+  await eventually(stage, (s) => s === 'awaiting_customer');
+
+  // A wrong value is refused beside its field, with what was typed kept (the browser's own check bypassed).
+  const csrf = (await page.getAttribute('header form input[name=_csrf]', 'value'))!;
+  const refused = await page.request.post(`${stack.base}/console/cases/${taken}/responses`, {
+    form: { _csrf: csrf, party: 'customer', summary: '   ' },
+  });
+  expect(refused.status()).toBe(422);
+  const refusedPage = await refused.text();
+  expect(refusedPage).toMatch(/id="recordResponse-summary"[^>]*aria-invalid="true"/);
+  expect(refusedPage).toContain('id="recordResponse-summary-error"');
+  await page.setContent(refusedPage.replace('<head>', `<head><base href="${stack.base}/" />`));
+  await shoot(page, 'case-file-refused-field');
+
+  await page.goto(`${stack.base}/console/cases/${taken}`);
+  await act('Record an answer', { party: 'customer', summary: 'It never came; the tracking stops in the depot.' });
+  await eventually(stage, (s) => s === 'investigation');
+
+  const elsewhere = department === 'fraud' ? 'merchant-disputes' : 'fraud';
+  await act('Transfer to another department', {
+    departmentId: elsewhere,
+    reason: 'Looks like card-not-present fraud.',
+  });
+  expect(page.url()).toBe(`${stack.base}/console`);
+  await eventually(
+    () => stack.db.case.findUniqueOrThrow({ where: { id: taken } }),
+    (row) => row.departmentId === elsewhere,
+  );
+  const types = (await stack.db.caseEvent.findMany({ where: { caseId: taken } })).map((e) => e.type);
+  expect(types).toEqual(expect.arrayContaining(['info_requested', 'customer_responded', 'transferred']));
+  await context.close();
+}, 90_000);
+
 test('a change without its CSRF token is refused, and signing out ends the session', async () => {
   const context = await browser.newContext();
   const page = await signIn(context, agent);
@@ -170,10 +234,11 @@ test('a case outside one’s department is not there; a care agent may not take 
   const context = await browser.newContext();
   const outsider = department === 'fraud' ? 'merchant-disputes-agent-1' : 'fraud-agent-1';
   const page = await signIn(context, outsider);
-  const res = await page.goto(`${stack.base}/console/cases/${opened[1]}`);
+  const stayed = (await stack.db.case.findFirstOrThrow({ where: { id: { in: opened }, departmentId: department } })).id;
+  const res = await page.goto(`${stack.base}/console/cases/${stayed}`);
   expect(res!.status()).toBe(404);
   await page.goto(`${stack.base}/console`);
-  expect(await page.innerText('#queue')).not.toContain(opened[1]);
+  expect(await page.innerText('#queue')).not.toContain(stayed);
   await context.close();
 
   const care = await signIn(await browser.newContext(), 'care-agent-1');

@@ -33,6 +33,8 @@ export async function loadCaseFile(db: Db, temporal: Client, id: string, actor: 
 
 type CaseFile = Awaited<ReturnType<typeof loadCaseFile>>;
 
+/** An amount the API shows in currency units (12.5), as people read it (12.50 USD). */
+const units = (amount: number, currency: string) => formatMoney(Math.round(amount * 100), currency);
 const words = (text: string | null | undefined) => (text ?? '').replaceAll('_', ' ');
 const day = (at: Date | string | null | undefined) =>
   at ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : '';
@@ -105,7 +107,10 @@ function risk(detail: Detail): Html {
     }`;
 }
 
-export function caseFileBody({ detail, customer, transaction, notifications, otherOpen }: CaseFile): Html {
+export function caseFileBody(
+  { detail, customer, transaction, notifications, otherOpen }: CaseFile,
+  actions: Html,
+): Html {
   const view = detail.workflow as { clocks?: ClockView[]; outreach?: Outreach[] };
   return html`${
       detail.stale
@@ -122,10 +127,10 @@ export function caseFileBody({ detail, customer, transaction, notifications, oth
           ['Department', detail.departmentId],
           ['Assignee', detail.assigneeId ?? 'nobody yet'],
           ['Reason', words(detail.reasonCode)],
-          ['Amount', `${detail.amount} ${detail.currency}`],
+          ['Amount', units(detail.amount, detail.currency)],
           [
             'Provisional credit',
-            detail.provisionalCredit === null ? 'none' : `${detail.provisionalCredit} ${detail.currency}`,
+            detail.provisionalCredit === null ? 'none' : units(detail.provisionalCredit, detail.currency),
           ],
           ['SLA', detail.slaBreached ? html`<span class="tag breached">breached</span>` : 'on time'],
           ['Opened', day(detail.openedAt)],
@@ -148,6 +153,10 @@ export function caseFileBody({ detail, customer, transaction, notifications, oth
         ])}
       </section>
     </div>
+    <section aria-labelledby="actions-h">
+      <h2 id="actions-h">Actions</h2>
+      ${actions}
+    </section>
     <section aria-labelledby="clocks-h">
       <h2 id="clocks-h">Deadlines</h2>
       ${clocks(view.clocks ?? [])}

@@ -6,17 +6,20 @@
  */
 import path from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { z, ZodError } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { JwtVerifier } from '../../auth/jwt';
 import type { Db } from '../../db/client';
+import { html } from '../../web/html';
 import { CONSOLE_SESSION, csrfToken, endSession } from '../../web/sessions';
+import { actionPath, type CaseView } from '../../../workflows/dispute/messages';
 import { carryOutAction } from '../action-requests';
 import { actorOf } from '../auth';
-import { Problem } from '../problem';
+import { fieldErrors, Problem, type FieldError } from '../problem';
 import { ACTION_BODIES } from '../routes/actions';
 import { sameOrigin, signInWithToken } from '../sign-in';
 import { auditAs } from '../staff-calls';
+import { actionForms, availableActions, bodyOf, CASE_ACTIONS, type FormAttempt } from './action-forms';
 import { caseFileBody, loadCaseFile } from './case-file';
 import { consolePage, signInPage } from './pages';
 import { loadQueue, nextCase, QueueFilter, queueBody } from './queue';
@@ -105,12 +108,45 @@ export function consoleRoutes({ db, temporal, jwt }: { db: Db; temporal: Client;
     res.redirect(303, `/console/cases/${caseRow.id}`);
   });
 
-  router.get('/console/cases/:id', async (req, res) => {
+  /** The case file, with the actions the person may take now; a failed try shows its errors. */
+  async function caseFilePage(req: Request, res: Response, attempt: FormAttempt | null = null): Promise<void> {
     const actor = actorOf(res);
     const file = await loadCaseFile(db, temporal, String(req.params.id), actor);
     const csrf = csrfToken(req, CONSOLE_SESSION) ?? '';
-    res.type('html').send(consolePage({ title: `Case ${file.detail.id}`, actor, csrf, body: caseFileBody(file) }));
-  });
+    const view = file.detail.stale ? null : (file.detail.workflow as CaseView);
+    const actions = view
+      ? actionForms(file.detail.id, availableActions(actor, view), csrf, attempt)
+      : html`<p>The case cannot be asked now, so it takes no action; try again shortly.</p>`;
+    const body = caseFileBody(file, actions);
+    res.type('html').send(consolePage({ title: `Case ${file.detail.id}`, actor, csrf, body }));
+  }
+
+  router.get('/console/cases/:id', (req, res) => caseFilePage(req, res));
+
+  // Each case action's form, carried out by the API's own protocol: the same body check, the same
+  // rules, the form's request id as the Idempotency-Key (a second submit acts once).
+  for (const action of CASE_ACTIONS) {
+    router.post(`/console${actionPath(action)}`, async (req, res) => {
+      const caseId = String((req.params as { id?: string }).id);
+      const caseRow = await db.case.findUnique({ where: { id: caseId } });
+      if (!caseRow) throw Problem.noCase(caseId);
+      auditAs(res, { action, caseId });
+      const values = (req.body ?? {}) as Record<string, unknown>;
+      const requestId = typeof values.requestId === 'string' && values.requestId ? values.requestId : undefined;
+      try {
+        const call = { action, actor: actorOf(res), caseRow, target: caseId, idempotencyKey: requestId };
+        await carryOutAction({ db, temporal }, { ...call, body: ACTION_BODIES[action], input: bodyOf(action, values) });
+        // A transferred case has gone to another department's queue: back to one's own.
+        res.redirect(303, action === 'transfer' ? '/console' : `/console/cases/${caseId}`);
+      } catch (error) {
+        const problem = error instanceof ZodError ? Problem.invalid(fieldErrors(error)) : error;
+        if (!(problem instanceof Problem) || ![403, 409, 422].includes(problem.status)) throw error;
+        const errors = (problem.extra.errors as FieldError[] | undefined) ?? [];
+        res.status(problem.status);
+        await caseFilePage(req, res, { action, values, errors, refusal: errors.length ? null : problem.detail });
+      }
+    });
+  }
 
   return router;
 }
