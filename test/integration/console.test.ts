@@ -93,6 +93,10 @@ test('a visitor without a session is sent to sign in; a wrong token is refused b
   // The page asked to go to the case, and goes there once signed in.
   await page.fill('#token', await tokenOf(agent));
   await Promise.all([page.waitForURL(`${stack.base}/console/cases/${opened[0]}`), page.click('button[type=submit]')]);
+  // The console's assets are its own three files, and nothing else of the machine or the object model.
+  for (const name of ['constructor', '__proto__', '..%2Fpackage.json', 'routes.ts']) {
+    expect([name, (await fetch(`${stack.base}/console/assets/${name}`)).status]).toEqual([name, 404]);
+  }
   // Nothing refused by the content security policy, no failed asset: only the refused sign-in's 401.
   expect(errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
   expect(errors.length).toBe(1);

@@ -45,9 +45,9 @@ export function consoleRoutes({ db, temporal, jwt }: { db: Db; temporal: Client;
   });
 
   router.get('/console/assets/:asset', (req, res, next) => {
-    const file = ASSETS[String(req.params.asset)];
-    if (!file) return next(Problem.notFound(`No asset ${req.params.asset}.`));
-    res.sendFile(file, { maxAge: '1h' });
+    const name = String(req.params.asset);
+    if (!Object.hasOwn(ASSETS, name)) return next(Problem.notFound(`No asset ${name}.`));
+    res.sendFile(ASSETS[name], { maxAge: '1h' });
   });
 
   router.get('/console/sign-in', (req, res) => {
