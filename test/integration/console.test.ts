@@ -208,6 +208,33 @@ test('the agent asks the customer, records the answer and transfers the case, by
   await context.close();
 }, 90_000);
 
+test('a supervisor approves the resolution an agent proposed; the agent is neither offered it nor allowed it', async () => {
+  const agentPage = await signIn(await browser.newContext(), agent);
+  await Promise.all([agentPage.waitForURL(/\/console\/cases\//), agentPage.click('text=Take the next case')]);
+  const caseId = agentPage.url().split('/').at(-1)!;
+  await agentPage.click('summary:has-text("Propose a resolution")');
+  const form = agentPage.locator('details[open] form');
+  await form.locator('[name=outcome]').selectOption('customer_favour');
+  await form.locator('[name=rationale]').fill('Tracking shows the parcel never left the depot.');
+  await Promise.all([agentPage.waitForLoadState('load'), form.locator('button[type=submit]').click()]);
+  const stage = () => stack.db.case.findUniqueOrThrow({ where: { id: caseId } }).then((row) => row.stage);
+  await eventually(stage, (s) => s === 'pending_approval');
+
+  await agentPage.goto(`${stack.base}/console/cases/${caseId}`);
+  expect(await agentPage.innerText('#main')).not.toContain('Approve the proposed resolution');
+  const csrf = (await agentPage.getAttribute('header form input[name=_csrf]', 'value'))!;
+  const self = await agentPage.request.post(`${stack.base}/console/cases/${caseId}/approve`, { form: { _csrf: csrf } });
+  expect(self.status()).toBe(403);
+
+  const supervisor = await signIn(await browser.newContext(), `${department}-supervisor`);
+  await supervisor.goto(`${stack.base}/console/cases/${caseId}`);
+  await supervisor.click('summary:has-text("Approve the proposed resolution")');
+  await accessible(supervisor);
+  await shoot(supervisor, 'supervisor-approval');
+  await Promise.all([supervisor.waitForLoadState('load'), supervisor.click('details[open] button[type=submit]')]);
+  await eventually(stage, (s) => s === 'resolved');
+}, 90_000);
+
 test('a change without its CSRF token is refused, and signing out ends the session', async () => {
   const context = await browser.newContext();
   const page = await signIn(context, agent);
