@@ -18,8 +18,15 @@ interface Field {
   name: string;
   label: string;
   kind: 'textarea' | 'select' | 'amount' | 'text';
-  options?: readonly string[];
+  /** A select's options, fixed; or the name of a list the case file loads (`Choices`). */
+  options?: readonly string[] | keyof Choices;
   optional?: boolean;
+}
+
+/** Options that depend on the bank's data: who may be assigned the case, where it may go. */
+export interface Choices {
+  assignees: string[];
+  departments: string[];
 }
 
 const reason: Field = { name: 'reason', label: 'Reason', kind: 'textarea' };
@@ -36,10 +43,13 @@ type CaseAction = Exclude<
 
 /** Each case action's form: its title and fields, named as the API's body names them. */
 const FORMS: { [Name in CaseAction]: { title: string; fields: Field[] } } = {
-  assign: { title: 'Assign', fields: [{ name: 'assigneeId', label: 'Assign to (staff id)', kind: 'text' }] },
+  assign: {
+    title: 'Assign',
+    fields: [{ name: 'assigneeId', label: 'Assign to', kind: 'select', options: 'assignees' }],
+  },
   transfer: {
     title: 'Transfer to another department',
-    fields: [{ name: 'departmentId', label: 'Department', kind: 'text' }, reason],
+    fields: [{ name: 'departmentId', label: 'Department', kind: 'select', options: 'departments' }, reason],
   },
   addNote: { title: 'Add a note', fields: [{ name: 'text', label: 'Note', kind: 'textarea' }] },
   requestInfo: {
@@ -174,7 +184,8 @@ export interface FormAttempt {
   refusal: string | null;
 }
 
-function fieldHtml(action: CaseAction, field: Field, attempt: FormAttempt | null): Html {
+function fieldHtml(action: CaseAction, field: Field, attempt: FormAttempt | null, choices: Choices): Html {
+  const options = typeof field.options === 'string' ? choices[field.options] : (field.options ?? []);
   const id = `${action}-${field.name}`;
   const error = attempt?.errors.find((e) => e.field === field.name);
   const value = typeof attempt?.values[field.name] === 'string' ? (attempt.values[field.name] as string) : '';
@@ -186,7 +197,7 @@ function fieldHtml(action: CaseAction, field: Field, attempt: FormAttempt | null
       : field.kind === 'select'
         ? html`<select id="${id}" name="${field.name}" ${required} ${described}>
             ${field.optional ? html`<option value="">none</option>` : null}
-            ${field.options!.map(
+            ${options.map(
               (option) =>
                 html`<option value="${option}" ${option === value ? html`selected` : null}>
                   ${option.replaceAll('_', ' ')}
@@ -206,7 +217,13 @@ function fieldHtml(action: CaseAction, field: Field, attempt: FormAttempt | null
 }
 
 /** The forms of the actions offered, the one that failed open with its values and errors. */
-export function actionForms(caseId: string, actions: CaseAction[], csrf: string, attempt: FormAttempt | null): Html {
+export function actionForms(
+  caseId: string,
+  actions: CaseAction[],
+  choices: Choices,
+  csrf: string,
+  attempt: FormAttempt | null,
+): Html {
   if (actions.length === 0) return html`<p>There is nothing you may do on this case now.</p>`;
   return html`${actions.map((action) => {
     const { title, fields } = FORMS[action];
@@ -217,7 +234,7 @@ export function actionForms(caseId: string, actions: CaseAction[], csrf: string,
         <input type="hidden" name="_csrf" value="${csrf}" />
         <input type="hidden" name="requestId" value="${randomUUID()}" />
         ${failed?.refusal ? html`<p class="error" role="alert">${failed.refusal}</p>` : null}
-        ${fields.map((field) => fieldHtml(action, field, failed))}
+        ${fields.map((field) => fieldHtml(action, field, failed, choices))}
         <button type="submit">${title}</button>
       </form>
     </details>`;

@@ -19,7 +19,7 @@ import { fieldErrors, Problem, type FieldError } from '../problem';
 import { ACTION_BODIES } from '../routes/actions';
 import { sameOrigin, signInWithToken } from '../sign-in';
 import { auditAs } from '../staff-calls';
-import { actionForms, availableActions, bodyOf, CASE_ACTIONS, type FormAttempt } from './action-forms';
+import { actionForms, availableActions, bodyOf, CASE_ACTIONS, type Choices, type FormAttempt } from './action-forms';
 import { caseFileBody, loadCaseFile } from './case-file';
 import { consolePage, signInPage } from './pages';
 import { loadQueue, nextCase, QueueFilter, queueBody } from './queue';
@@ -108,6 +108,23 @@ export function consoleRoutes({ db, temporal, jwt }: { db: Db; temporal: Client;
     res.redirect(303, `/console/cases/${caseRow.id}`);
   });
 
+  /** Who may be given the case (its department's active agents and supervisors), and where it may go. */
+  async function choicesFor(view: CaseView): Promise<Choices> {
+    const [staff, departments] = await Promise.all([
+      db.staff.findMany({
+        where: { departmentId: view.departmentId, active: true, role: { in: ['agent', 'supervisor'] } },
+        orderBy: { id: 'asc' },
+        select: { id: true },
+      }),
+      db.department.findMany({
+        where: { id: { not: view.departmentId } },
+        orderBy: { id: 'asc' },
+        select: { id: true },
+      }),
+    ]);
+    return { assignees: staff.map((s) => s.id), departments: departments.map((d) => d.id) };
+  }
+
   /** The case file, with the actions the person may take now; a failed try shows its errors. */
   async function caseFilePage(req: Request, res: Response, attempt: FormAttempt | null = null): Promise<void> {
     const actor = actorOf(res);
@@ -115,7 +132,7 @@ export function consoleRoutes({ db, temporal, jwt }: { db: Db; temporal: Client;
     const csrf = csrfToken(req, CONSOLE_SESSION) ?? '';
     const view = file.detail.stale ? null : (file.detail.workflow as CaseView);
     const actions = view
-      ? actionForms(file.detail.id, availableActions(actor, view), csrf, attempt)
+      ? actionForms(file.detail.id, availableActions(actor, view), await choicesFor(view), csrf, attempt)
       : html`<p>The case cannot be asked now, so it takes no action; try again shortly.</p>`;
     const body = caseFileBody(file, actions);
     res.type('html').send(consolePage({ title: `Case ${file.detail.id}`, actor, csrf, body }));
