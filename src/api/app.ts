@@ -70,7 +70,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(staffRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(codecRoutes({ codec: deps.codec ?? null }));
-  app.use(consoleRoutes({ db: deps.db, temporal: deps.temporal, jwt: deps.jwt ?? null }));
+  app.use(consoleRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, jwt: deps.jwt ?? null }));
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler);
   return app;

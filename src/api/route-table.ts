@@ -351,6 +351,8 @@ export const PAGE_ROUTES: PageRoute[] = [
   consolePage('get', '/console', 'readCases'),
   consolePage('get', '/console/cases/:id', 'readCases'),
   consolePage('post', '/console/next', 'assign'),
+  consolePage('get', '/console/intake', 'openCase'),
+  consolePage('post', '/console/intake', 'openCase'),
   // Each case action's form posts beside the API's own route for it: /console/cases/:id/notes.
   ...(Object.keys(STAFF_ACTIONS) as StaffActionName[])
     .filter((name) => STAFF_ACTIONS[name].on === 'case')

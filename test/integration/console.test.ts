@@ -235,6 +235,61 @@ test('a supervisor approves the resolution an agent proposed; the agent is neith
   await eventually(stage, (s) => s === 'resolved');
 }, 90_000);
 
+test('an intake agent finds the customer by a card’s last digits, picks a charge and opens the case once', async () => {
+  const page = await signIn(await browser.newContext(), 'intake-agent-1');
+  // A customer's latest charge is already under dispute.
+  const latest = await stack.db.cardTransaction.findFirstOrThrow({
+    where: { amountCents: { gt: 0 }, cases: { none: {} } },
+    orderBy: { postedAt: 'desc' },
+    include: { card: true },
+  });
+  const first = await stack.call('POST', '/cases', 'intake-agent-1', {
+    customerId: latest.card.customerId,
+    cardId: latest.cardId,
+    transactionId: latest.id,
+    amount: 1,
+    reasonCode: 'not_received',
+  });
+  const disputed = { id: ((await first.json()) as { id: string }).id, card: latest.card, transactionId: latest.id };
+  const customerId = latest.card.customerId;
+  await page.click('nav >> text=Intake');
+  await page.fill('#q', disputed.card.last4);
+  await Promise.all([page.waitForLoadState('load'), page.click('text=Find')]);
+  await Promise.all([page.waitForLoadState('load'), page.click(`a[href="/console/intake?customer=${customerId}"]`)]);
+  // A charge under dispute says so and links to its case; it cannot be picked again.
+  expect(await page.innerText('main')).toContain(`already disputed in ${disputed.id}`);
+  expect(await page.$(`#txn-${disputed.transactionId}`)).toBeNull();
+  await accessible(page);
+  await shoot(page, 'intake');
+
+  // Without a charge the form comes back with the error beside the charges, what was typed kept.
+  await page.selectOption('#reasonCode', 'not_as_described');
+  await Promise.all([page.waitForLoadState('load'), page.click('text=Open the dispute')]);
+  expect(await page.innerText('#transactionId-error')).toContain('choose the disputed charge');
+  expect(await page.$eval('#reasonCode', (el) => (el as unknown as { value: string }).value)).toBe('not_as_described');
+
+  const charge = (
+    await page.$$eval('input[name=transactionId]', (all) => all.map((el) => el.getAttribute('value')))
+  )[0]!;
+  await page.check(`#txn-${charge}`);
+  const form = Object.fromEntries(
+    await page.$$eval('form[action="/console/intake"] input[type=hidden]', (all) =>
+      all.map((el) => [el.getAttribute('name'), el.getAttribute('value')]),
+    ),
+  ) as Record<string, string>;
+  await Promise.all([page.waitForURL(/\/console\/cases\//), page.click('text=Open the dispute')]);
+  const caseId = page.url().split('/').at(-1)!;
+  expect(await page.innerText('h1')).toBe(`Case ${caseId}`);
+
+  // The same form sent again (a double click, a reload) finds the case the first opened.
+  const again = await page.request.post(`${stack.base}/console/intake`, {
+    form: { ...form, transactionId: charge, reasonCode: 'not_as_described' },
+    maxRedirects: 0,
+  });
+  expect([again.status(), again.headers().location]).toEqual([303, `/console/cases/${caseId}`]);
+  expect(await stack.db.case.count({ where: { transactionId: charge } })).toBe(1);
+}, 60_000);
+
 test('a change without its CSRF token is refused, and signing out ends the session', async () => {
   const context = await browser.newContext();
   const page = await signIn(context, agent);

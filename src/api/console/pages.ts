@@ -5,6 +5,7 @@
  */
 import { html, layout, type Html } from '../../web/html';
 import type { Actor } from '../../../workflows/domain/case';
+import { reachOf } from '../access';
 
 export interface ConsolePage {
   title: string;
@@ -29,6 +30,7 @@ export function consolePage({ title, actor, csrf, body }: ConsolePage): string {
         <header class="bar">
           <nav aria-label="Console">
             <a href="/console">Work queue</a>
+            ${reachOf(actor, 'openCase') ? html`<a href="/console/intake">Intake</a>` : null}
           </nav>
           <p class="who">${actor.id} · ${actor.role.replace('_', ' ')} · ${actor.departmentId}</p>
           <form method="post" action="/console/sign-out">
@@ -74,11 +76,17 @@ export function signInPage({ error, next }: { error?: string; next?: string }): 
 export const deadline = (at: string | null): Html =>
   at ? html`<time datetime="${at}" data-countdown>${at.slice(0, 16).replace('T', ' ')} UTC</time>` : html`none`;
 
-/** A labelled select of a filter form; the empty choice means "any". */
-export function select(name: string, label: string, options: readonly string[], chosen: string | undefined): Html {
+/** A labelled select; its empty choice says what choosing nothing means ("any" in a filter). */
+export function select(
+  name: string,
+  label: string,
+  options: readonly string[],
+  chosen: string | undefined,
+  empty = 'any',
+): Html {
   return html`<label for="${name}">${label}</label>
     <select id="${name}" name="${name}">
-      <option value="">any</option>
+      <option value="">${empty}</option>
       ${options.map(
         (option) =>
           html`<option value="${option}" ${option === chosen ? html`selected` : null}>

@@ -4,6 +4,7 @@
  * identity and asks the access table before any page is built; a case outside one's reach is a
  * 404 here as in the API. Forms carry the session's CSRF token.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
 import { z, ZodError } from 'zod';
@@ -17,10 +18,12 @@ import { carryOutAction } from '../action-requests';
 import { actorOf } from '../auth';
 import { fieldErrors, Problem, type FieldError } from '../problem';
 import { ACTION_BODIES } from '../routes/actions';
+import { NewCase, openCase } from '../routes/cases';
 import { sameOrigin, signInWithToken } from '../sign-in';
 import { auditAs } from '../staff-calls';
 import { actionForms, availableActions, bodyOf, CASE_ACTIONS, type Choices, type FormAttempt } from './action-forms';
 import { caseFileBody, loadCaseFile } from './case-file';
+import { findCustomers, intakeBody, IntakeQuery, recentCharges } from './intake';
 import { consolePage, signInPage } from './pages';
 import { loadQueue, nextCase, QueueFilter, queueBody } from './queue';
 
@@ -36,7 +39,14 @@ const NextCase = z.strictObject({ _csrf: z.string(), requestId: z.uuid({ error: 
 /** Only a path of this console is a place to return to after signing in. */
 const safeNext = (next: string | undefined) => (next && /^\/console(\/|\?|$)/.test(next) ? next : '/console');
 
-export function consoleRoutes({ db, temporal, jwt }: { db: Db; temporal: Client; jwt: JwtVerifier | null }): Router {
+export interface ConsoleDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  jwt: JwtVerifier | null;
+}
+
+export function consoleRoutes({ db, temporal, taskQueue, jwt }: ConsoleDeps): Router {
   const router = Router();
 
   // Browsers ask for it on every page; there is none.
@@ -164,6 +174,64 @@ export function consoleRoutes({ db, temporal, jwt }: { db: Db; temporal: Client;
       }
     });
   }
+
+  async function intakePage(
+    req: Request,
+    res: Response,
+    failed?: { errors: FieldError[]; values: Record<string, unknown> },
+  ) {
+    const actor = actorOf(res);
+    const query = IntakeQuery.parse(req.method === 'GET' ? req.query : {});
+    const customerId = failed ? String(failed.values.customerId ?? '') : query.customer;
+    const csrf = csrfToken(req, CONSOLE_SESSION) ?? '';
+    const body = intakeBody({
+      q: query.q,
+      found: query.q ? await findCustomers(db, query.q) : null,
+      chosen: customerId ? await recentCharges(db, customerId) : null,
+      csrf,
+      // A failed submit keeps its request id: the same form, sent again, opens one case.
+      requestId: typeof failed?.values.requestId === 'string' ? failed.values.requestId : randomUUID(),
+      errors: failed?.errors ?? [],
+      values: failed?.values ?? {},
+    });
+    res.type('html').send(consolePage({ title: 'Intake', actor, csrf, body }));
+  }
+
+  router.get('/console/intake', (req, res) => intakePage(req, res));
+
+  // The dispute is opened by the API's own openCase, the form's request id its Idempotency-Key: a
+  // repeat submit finds the case the first one opened.
+  router.post('/console/intake', async (req, res) => {
+    const values = (req.body ?? {}) as Record<string, unknown>;
+    const customerId = String(values.customerId ?? '');
+    const charge =
+      typeof values.transactionId === 'string' && values.transactionId
+        ? await db.cardTransaction.findFirst({ where: { id: values.transactionId, card: { customerId } } })
+        : null;
+    if (!charge) {
+      res.status(422);
+      return intakePage(req, res, {
+        values,
+        errors: [{ field: 'transactionId', message: 'choose the disputed charge' }],
+      });
+    }
+    const parsed = NewCase.safeParse({
+      customerId,
+      cardId: charge.cardId,
+      transactionId: charge.id,
+      amount: charge.amountCents / 100,
+      reasonCode: values.reasonCode,
+      description: typeof values.description === 'string' && values.description.trim() ? values.description : undefined,
+    });
+    if (!parsed.success) {
+      res.status(422);
+      return intakePage(req, res, { values, errors: fieldErrors(parsed.error) });
+    }
+    const key = typeof values.requestId === 'string' && values.requestId ? values.requestId : undefined;
+    const { row } = await openCase({ db, temporal, taskQueue }, actorOf(res), parsed.data, key);
+    auditAs(res, { caseId: row.id });
+    res.redirect(303, `/console/cases/${row.id}`);
+  });
 
   return router;
 }

@@ -26,7 +26,7 @@ export const NewCase = z.strictObject({
   reasonCode: oneOf(REASON_CODES),
   description: optionalText(2000),
 });
-type NewCase = z.infer<typeof NewCase>;
+export type NewCase = z.infer<typeof NewCase>;
 
 export const CaseFilter = z.strictObject({
   stage: oneOf(STAGES).optional(),
@@ -68,63 +68,14 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
     if (!req.is('application/json')) {
       throw new Problem(415, 'Unsupported media type', 'Send the dispute as application/json.');
     }
-    const actor = actorOf(res);
     const body = NewCase.parse(req.body ?? {});
-    const key = idempotencyKey(req);
-
-    if (key) {
-      await assertNotUsedForAction(db, key);
-      const existing = await db.case.findUnique({ where: { idempotencyKey: key } });
-      if (existing) {
-        assertSameRequest(existing, body);
-        // A no-op unless the first try died before starting it.
-        try {
-          await withinDeadline(temporal, ACTION_DEADLINE_MS, () => startDispute(temporal, taskQueue, existing));
-        } catch {
-          return void maybeStarted(res, existing.id);
-        }
-        res.status(200).location(`/cases/${existing.id}`).json(present(existing));
-        return;
-      }
-    }
-
-    await validateAgainstAccount(db, body);
-
-    const id = `DSP-${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
-    const row = await db.case.create({
-      data: {
-        id,
-        workflowId: disputeWorkflowId(id),
-        idempotencyKey: key ?? null,
-        customerId: body.customerId,
-        cardId: body.cardId,
-        transactionId: body.transactionId,
-        amountCents: body.amount,
-        reasonCode: body.reasonCode,
-        description: body.description ?? null,
-        stage: 'intake',
-        departmentId: INTAKE_DEPARTMENT,
-        openedBy: actor.id,
-      },
-    });
-    try {
-      await withinDeadline(temporal, ACTION_DEADLINE_MS, () => startDispute(temporal, taskQueue, row));
-    } catch (error) {
-      if (key && mayHaveArrived(error)) {
-        // Its workflow may be running: keep the row, and let the retry with the key start it or find it.
-        auditAs(res, { caseId: row.id });
-        return void maybeStarted(res, row.id);
-      }
-      // No half-done case: without its workflow the row would be a case nobody works.
-      await db.case.delete({ where: { id: row.id } });
-      throw new Problem(
-        503,
-        'Temporal unavailable',
-        `The case could not be started and was not created: ${(error as Error).message}`,
-      );
-    }
+    const { row, outcome } = await openCase({ db, temporal, taskQueue }, actorOf(res), body, idempotencyKey(req));
     auditAs(res, { caseId: row.id });
-    res.status(201).location(`/cases/${row.id}`).json(present(row));
+    if (outcome === 'unknown') return void maybeStarted(res, row.id);
+    res
+      .status(outcome === 'opened' ? 201 : 200)
+      .location(`/cases/${row.id}`)
+      .json(present(row));
   });
 
   router.get('/cases', async (req, res) => {
@@ -166,6 +117,68 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * Opens a dispute: the case row, then its workflow. With an Idempotency-Key a repeat finds the
+ * case the first try opened (`repeated`; its workflow started if that try died first); `unknown`
+ * when Temporal did not confirm the start in time, so the retry with the key learns it. Without
+ * its workflow no case is left behind.
+ */
+export async function openCase(
+  { db, temporal, taskQueue }: CaseRouteDeps,
+  actor: Actor,
+  body: NewCase,
+  key: string | undefined,
+): Promise<{ row: CaseRow; outcome: 'opened' | 'repeated' | 'unknown' }> {
+  if (key) {
+    await assertNotUsedForAction(db, key);
+    const existing = await db.case.findUnique({ where: { idempotencyKey: key } });
+    if (existing) {
+      assertSameRequest(existing, body);
+      // A no-op unless the first try died before starting it.
+      try {
+        await withinDeadline(temporal, ACTION_DEADLINE_MS, () => startDispute(temporal, taskQueue, existing));
+      } catch {
+        return { row: existing, outcome: 'unknown' };
+      }
+      return { row: existing, outcome: 'repeated' };
+    }
+  }
+
+  await validateAgainstAccount(db, body);
+
+  const id = `DSP-${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
+  const row = await db.case.create({
+    data: {
+      id,
+      workflowId: disputeWorkflowId(id),
+      idempotencyKey: key ?? null,
+      customerId: body.customerId,
+      cardId: body.cardId,
+      transactionId: body.transactionId,
+      amountCents: body.amount,
+      reasonCode: body.reasonCode,
+      description: body.description ?? null,
+      stage: 'intake',
+      departmentId: INTAKE_DEPARTMENT,
+      openedBy: actor.id,
+    },
+  });
+  try {
+    await withinDeadline(temporal, ACTION_DEADLINE_MS, () => startDispute(temporal, taskQueue, row));
+  } catch (error) {
+    // Its workflow may be running: keep the row, and let the retry with the key start it or find it.
+    if (key && mayHaveArrived(error)) return { row, outcome: 'unknown' };
+    // No half-done case: without its workflow the row would be a case nobody works.
+    await db.case.delete({ where: { id: row.id } });
+    throw new Problem(
+      503,
+      'Temporal unavailable',
+      `The case could not be started and was not created: ${(error as Error).message}`,
+    );
+  }
+  return { row, outcome: 'opened' };
 }
 
 /** The answer for a case whose workflow Temporal may or may not have started: ask again with the key. */
