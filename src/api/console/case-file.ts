@@ -11,7 +11,7 @@ import type { ClockView } from '../../../workflows/domain/clocks';
 import type { Outreach } from '../../../workflows/domain/care';
 import { formatMoney } from '../../../workflows/domain/money';
 import { caseDetail } from '../routes/cases';
-import { deadline } from './pages';
+import { deadline, tableHead } from './pages';
 
 type Detail = Awaited<ReturnType<typeof caseDetail>>;
 
@@ -55,13 +55,7 @@ function clocks(list: ClockView[]): Html {
     <caption>
       Clocks
     </caption>
-    <thead>
-      <tr>
-        <th scope="col">Clock</th>
-        <th scope="col">State</th>
-        <th scope="col">Deadline</th>
-      </tr>
-    </thead>
+    ${tableHead('Clock', 'State', 'Deadline')}
     <tbody>
       ${list.map(
         (clock) =>

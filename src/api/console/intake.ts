@@ -9,7 +9,7 @@ import { html, type Html } from '../../web/html';
 import { REASON_CODES } from '../../../workflows/domain/case';
 import { formatMoney } from '../../../workflows/domain/money';
 import type { FieldError } from '../problem';
-import { select } from './pages';
+import { select, tableHead } from './pages';
 
 export const IntakeQuery = z.strictObject({
   q: z.string().trim().max(100).optional(),
@@ -84,14 +84,7 @@ export function intakeBody({ q, found, chosen, csrf, requestId, errors, values }
         <legend>The disputed charge</legend>
         ${chargeError ? html`<p class="error" id="transactionId-error">${chargeError}</p>` : null}
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Charge</th>
-              <th scope="col">Posted</th>
-              <th scope="col">Card</th>
-              <th scope="col">Amount</th>
-            </tr>
-          </thead>
+          ${tableHead('Charge', 'Posted', 'Card', 'Amount')}
           <tbody>
             ${chosen.charges.map((t) => {
               const disputed = t.cases[0];

@@ -95,3 +95,11 @@ export function select(
       )}
     </select>`;
 }
+
+/** A table's head: one column header for each name. */
+export const tableHead = (...names: string[]): Html =>
+  html`<thead>
+    <tr>
+      ${names.map((name) => html`<th scope="col">${name}</th>`)}
+    </tr>
+  </thead>`;

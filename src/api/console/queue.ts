@@ -11,7 +11,7 @@ import { ATTRITION_RISKS } from '../../../workflows/domain/care';
 import { OPEN_STAGES, REASON_CODES, type Actor, type CaseStage } from '../../../workflows/domain/case';
 import { reachOf } from '../access';
 import { oneOf } from '../validation';
-import { deadline, select } from './pages';
+import { deadline, select, tableHead } from './pages';
 import { html, type Html } from '../../web/html';
 import { formatMoney } from '../../../workflows/domain/money';
 
@@ -92,18 +92,7 @@ function caseTable(caption: string, rows: CaseRow[], empty: string): Html {
     <caption>
       ${caption} (${rows.length})
     </caption>
-    <thead>
-      <tr>
-        <th scope="col">Case</th>
-        <th scope="col">Stage</th>
-        <th scope="col">Reason</th>
-        <th scope="col">Amount</th>
-        <th scope="col">Risk</th>
-        <th scope="col">SLA</th>
-        <th scope="col">Next deadline</th>
-        <th scope="col">Opened</th>
-      </tr>
-    </thead>
+    ${tableHead('Case', 'Stage', 'Reason', 'Amount', 'Risk', 'SLA', 'Next deadline', 'Opened')}
     <tbody>
       ${rows.map(
         (row) =>
