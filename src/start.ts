@@ -86,10 +86,11 @@ async function main(): Promise<void> {
       process.send!({ ready: true });
       return;
     }
+    // One write, so a reader of the output gets the banner and the tokens together.
     console.log(
-      `\nProactive Care is running. Ctrl-C stops everything it started.\n\n  ${started.lines.join('\n  ')}\n`,
+      `\nProactive Care is running. Ctrl-C stops everything it started.\n\n  ${started.lines.join('\n  ')}\n` +
+        (started.tokens ? `\n${started.tokens}` : ''),
     );
-    if (started.tokens) console.log(started.tokens);
   } catch (error) {
     console.error(`\nCould not start: ${(error as Error).message}`);
     stop(1);

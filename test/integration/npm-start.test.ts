@@ -118,12 +118,13 @@ async function killAndRecover(part: string): Promise<void> {
 
 function tokenOf(output: string, role: string): string {
   const line = output.split('\n').find((l) => l.trimStart().startsWith(role));
-  return line!.trim().split(/\s+/).at(-1)!;
+  if (!line) throw new Error(`No token line for ${role} in the output:\n${output}`);
+  return line.trim().split(/\s+/).at(-1)!;
 }
 
 test('every process of npm start killed outright is recovered by itself', async () => {
   const first = npmStart();
-  const banner = await first.running;
+  await first.running;
   expect(Object.keys(recorded()).sort()).toEqual(['API', 'Temporal dev server', 'supervisor', 'worker']);
 
   // A second start on the same data dir is refused, naming the one that runs.
@@ -133,7 +134,8 @@ test('every process of npm start killed outright is recovered by itself', async 
   for (const part of ['worker', 'API', 'Temporal dev server']) await killAndRecover(part);
 
   // The recovered stack works: a case opened now is routed by the restarted worker.
-  const intake = tokenOf(banner, 'intake agent');
+  // Read from all the output so far: the banner resolved the start as soon as its first line came.
+  const intake = tokenOf(first.output(), 'intake agent');
   const call = (method: string, url: string, body?: unknown) =>
     fetch(`${apiUrl()}${url}`, {
       method,
