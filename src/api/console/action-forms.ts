@@ -95,7 +95,6 @@ const FORMS: { [Name in CaseAction]: { title: string; fields: Field[] } } = {
 };
 
 export const CASE_ACTIONS = Object.keys(FORMS) as CaseAction[];
-export const isCaseAction = (name: string): name is CaseAction => Object.hasOwn(FORMS, name);
 
 /** A request the rule can judge before the person fills the form: who acts, and plausible fields. */
 function probe(name: CaseAction, actor: Actor): StaffRequest<CaseAction> {
@@ -153,7 +152,6 @@ export function availableActions(actor: Actor, view: CaseView): CaseAction[] {
   return CASE_ACTIONS.filter((name) => {
     const reach = reachOf(actor, name);
     if (!reach || (reach.department !== null && reach.department !== view.departmentId)) return false;
-    if (actor.role === 'auditor') return false;
     // Assigning is offered when the person may give the case to themselves or to a colleague.
     if (name === 'assign') {
       const colleague = { id: `${actor.id}-colleague`, role: 'agent' as const, departmentId: view.departmentId };
@@ -240,5 +238,3 @@ export function actionForms(
     </details>`;
   })}`;
 }
-
-export type { CaseAction };
