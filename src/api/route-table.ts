@@ -353,10 +353,12 @@ export const PAGE_ROUTES: PageRoute[] = [
   consolePage('post', '/console/next', 'assign'),
   consolePage('get', '/console/intake', 'openCase'),
   consolePage('post', '/console/intake', 'openCase'),
-  // Each case action's form posts beside the API's own route for it: /console/cases/:id/notes.
-  ...(Object.keys(STAFF_ACTIONS) as StaffActionName[])
-    .filter((name) => STAFF_ACTIONS[name].on === 'case')
-    .map((name) => consolePage('post', `/console${actionPath(name)}`, name)),
+  consolePage('get', '/console/care', 'readOutreach'),
+  consolePage('get', '/console/outreach/:id', 'readOutreach'),
+  // Each action's form posts beside the API's own route for it: /console/cases/:id/notes.
+  ...(Object.keys(STAFF_ACTIONS) as StaffActionName[]).map((name) =>
+    consolePage('post', `/console${actionPath(name)}`, name),
+  ),
 ];
 
 const MATCHERS = [...API_ROUTES, ...PAGE_ROUTES].map((route) => ({ route, matches: match(route.path) }));

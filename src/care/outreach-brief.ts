@@ -50,7 +50,7 @@ const CONCESSION_LABELS = {
   interest_refund: 'interest refund',
 };
 
-function describeRecommendation(r: OutreachRecommendation, currency = 'USD'): string[] {
+export function describeRecommendation(r: OutreachRecommendation, currency = 'USD'): string[] {
   const lines = ['Call the customer back today.'];
   if (r.resolveBy) lines.push(`Commit to resolving the dispute by ${day(r.resolveBy)}.`);
   if (r.concession) {

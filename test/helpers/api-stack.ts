@@ -14,6 +14,8 @@ import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
 import { migratedSqlite } from './db';
 import { readModelCaughtUp } from './disputes';
+import type { RiskReport } from '../../workflows/attrition-watch/messages';
+import { attritionRiskSignal, disputeWorkflowId } from '../../workflows/dispute/messages';
 import { LocalMail, LocalSms } from './mail';
 import { freePort } from '../../src/ports';
 import { EncryptionCodec } from '../../src/temporal/codec';
@@ -137,6 +139,29 @@ export class ApiStack {
       amount: 1,
       reasonCode: 'not_received',
     };
+  }
+
+  /**
+   * Tells the case its customer is at high risk of leaving, as the attrition watch does when their
+   * card usage falls during the dispute: the case opens a care outreach.
+   */
+  async reportHighRisk(caseId: string): Promise<void> {
+    const report: RiskReport = {
+      caseId,
+      level: 'high',
+      recommendation: 'call_back',
+      rules: [
+        {
+          name: 'usage fell to under 40% of usual during the dispute',
+          level: 'high',
+          recommendation: 'call_back',
+          facts: {},
+        },
+      ],
+      facts: null,
+      assessedAt: new Date().toISOString(),
+    };
+    await this.env.client.workflow.getHandle(disputeWorkflowId(caseId)).signal(attritionRiskSignal, report);
   }
 
   async stop(): Promise<void> {

@@ -290,6 +290,112 @@ test('an intake agent finds the customer by a card’s last digits, picks a char
   expect(await stack.db.case.count({ where: { transactionId: charge } })).toBe(1);
 }, 60_000);
 
+
+test('a care agent works an outreach to an accepted offer a care supervisor approved above their authority', async () => {
+  const res = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());
+  const caseId = ((await res.json()) as { id: string }).id;
+  await eventually(
+    () => stack.db.case.findUniqueOrThrow({ where: { id: caseId } }),
+    (row) => row.stage !== 'intake',
+  );
+  await stack.reportHighRisk(caseId);
+  const outreach = await eventually(
+    () => stack.db.outreachTask.findFirst({ where: { caseId } }),
+    (row) => row !== null,
+  );
+  const outreachId = outreach!.id;
+
+  const care = await signIn(await browser.newContext(), 'care-agent-1');
+  await Promise.all([care.waitForURL(`${stack.base}/console/care`), care.click('nav >> text=Care queue')]);
+  expect(await care.innerText('#care')).toContain(outreachId);
+  await accessible(care);
+  await shoot(care, 'care-queue');
+
+  await Promise.all([care.waitForLoadState('load'), care.click(`a[href="/console/outreach/${outreachId}"]`)]);
+  const brief = await care.innerText('main');
+  expect(brief).toContain('Call the customer back today.');
+  expect(brief).toContain('usage fell to under 40% of usual');
+  expect(brief).toContain('You may offer up to 100.00 USD on your own');
+  const offered = () => care.$$eval('details.action summary', (all) => all.map((s) => s.textContent?.trim()));
+  expect(await offered()).toEqual(['Claim this outreach']); // nothing else until it is theirs
+  const act = async (title: string, fill: Record<string, string>) => {
+    await care.click(`summary:has-text("${title}")`);
+    const form = care.locator(`details.action:has(summary:has-text("${title}")) form`);
+    for (const [name, value] of Object.entries(fill)) {
+      const control = form.locator(`[name="${name}"]`);
+      if ((await control.evaluate((el) => el.tagName)) === 'SELECT') await control.selectOption(value);
+      else await control.fill(value);
+    }
+    await Promise.all([care.waitForLoadState('load'), form.locator('button[type=submit]').click()]);
+  };
+  await act('Claim this outreach', {});
+  expect(await offered()).toEqual([
+    'Ask a care supervisor to approve an offer above your authority',
+    'Record the call',
+  ]);
+  await accessible(care);
+  await shoot(care, 'outreach');
+
+  // An offer above the agent's authority is refused beside the field that names it.
+  await act('Record the call', {
+    reached: 'yes',
+    'offer.kind': 'fee_waiver',
+    'offer.amount': '150',
+    'offer.response': 'accepted',
+  });
+  expect(await care.innerText('details[open]:has-text("Record the call") [role=alert]')).toContain(
+    'needs a care supervisor',
+  );
+  await act('Ask a care supervisor to approve an offer above your authority', {
+    kind: 'fee_waiver',
+    amount: '150',
+    reason: 'Platinum for twelve years; the dispute has dragged on.',
+  });
+  expect(await care.innerText('main')).toContain('waiting for a care supervisor');
+
+  const supervisor = await signIn(await browser.newContext(), 'care-supervisor');
+  await supervisor.goto(`${stack.base}/console/care`);
+  expect(await supervisor.innerText('#care')).toContain('Offers waiting for your approval (1)');
+  await accessible(supervisor);
+  await shoot(supervisor, 'care-offers-waiting');
+  await Promise.all([
+    supervisor.waitForLoadState('load'),
+    supervisor.click(`a[href="/console/outreach/${outreachId}"]`),
+  ]);
+  await supervisor.click('summary:has-text("Approve the offer")');
+  await Promise.all([supervisor.waitForLoadState('load'), supervisor.click('details[open] button[type=submit]')]);
+  expect(await supervisor.innerText('main')).toContain('approved by care-supervisor');
+
+  await care.reload();
+  await act('Record the call', {
+    reached: 'yes',
+    'offer.kind': 'fee_waiver',
+    'offer.amount': '150',
+    'offer.response': 'accepted',
+    note: 'Stays with us.',
+  });
+  const done = await eventually(
+    () => stack.db.outreachTask.findUniqueOrThrow({ where: { id: outreachId } }),
+    (row) => row.status === 'done',
+  );
+  expect(JSON.parse(done.outcome!)).toMatchObject({
+    reached: true,
+    offer: { kind: 'fee_waiver', valueCents: 15_000, response: 'accepted' },
+    by: 'care-agent-1',
+  });
+  const calls = await stack.db.staffCall.findMany({
+    where: { path: { startsWith: `/console/outreach/${outreachId}` } },
+  });
+  expect(calls.map((c) => [c.staffId, c.action, c.status])).toEqual(
+    expect.arrayContaining([
+      ['care-agent-1', 'claimOutreach', 303],
+      ['care-agent-1', 'recordOutreachOutcome', 403],
+      ['care-supervisor', 'approveOffer', 303],
+      ['care-agent-1', 'recordOutreachOutcome', 303],
+    ]),
+  );
+}, 90_000);
+
 test('a change without its CSRF token is refused, and signing out ends the session', async () => {
   const context = await browser.newContext();
   const page = await signIn(context, agent);

@@ -4,8 +4,6 @@
  * with its outcome over HTTP; the case goes first in GET /cases while its customer is at risk.
  */
 import { JANE } from '../../prisma/seed';
-import type { RiskReport } from '../../workflows/attrition-watch/messages';
-import { attritionRiskSignal, disputeWorkflowId } from '../../workflows/dispute/messages';
 import type { Outreach } from '../../workflows/domain/care';
 import { ApiStack, eventually } from '../helpers/api-stack';
 
@@ -33,20 +31,6 @@ const json = async (res: Response): Promise<Answer> => ({
 const call = (method: string, path: string, actor: string | undefined, body?: unknown) =>
   stack.call(method, path, actor, body).then(json);
 
-const HIGH: RiskReport = {
-  level: 'high',
-  recommendation: 'call_back',
-  rules: [
-    {
-      name: 'usage fell to under 40% of usual during the dispute',
-      level: 'high',
-      recommendation: 'call_back',
-      facts: {},
-    },
-  ],
-  facts: null,
-  assessedAt: new Date().toISOString(),
-};
 
 let caseId: string;
 let outreachId: string;
@@ -75,12 +59,11 @@ test("a high-risk report opens an outreach the care team lists, and Jane's case 
     })
   ).body.id;
 
-  const dispute = stack.env.client.workflow.getHandle(disputeWorkflowId(caseId));
   await eventually(
     () => call('GET', `/cases/${caseId}`, 'admin'),
     (res) => res.body.stage === 'investigation',
   );
-  await dispute.signal(attritionRiskSignal, { ...HIGH, caseId });
+  await stack.reportHighRisk(caseId);
   const listed = await eventually(
     () => call('GET', '/outreach', 'care-agent-1'),
     (res) => res.body.items?.length === 1,

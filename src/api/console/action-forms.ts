@@ -1,23 +1,26 @@
 /**
- * The case file's actions: exactly those the person may take now, each a form that posts to
- * `/console/cases/:id/<path>` and is carried out by the API's own action protocol. Which are
- * offered is asked of the same two tables that judge them: the access table (role, department)
- * and the action rules (stage, assignment, authority), with a probe request; a field's value can
- * still be refused, and the refusal is shown beside the field it names.
+ * The staff actions a person may take now, each a form that posts beside the API's own route
+ * (`/console/cases/:id/<path>`, `/console/outreach/:id/<path>`) and is carried out by the API's
+ * action protocol. Which are offered is asked of the same two tables that judge them: the access
+ * table (role, department) and the action rules (stage, assignment, authority), with a probe
+ * request; a field's value can still be refused, and the refusal is shown beside the field it names.
  */
 import { randomUUID } from 'node:crypto';
 import { html, type Html } from '../../web/html';
 import { NETWORK_PHASES, OUTCOMES, type Actor } from '../../../workflows/domain/case';
-import { rules, type ActionFacts } from '../../../workflows/domain/action-rules';
+import { CONCESSION_KINDS, OFFER_RESPONSES } from '../../../workflows/domain/care';
+import { rules, type ActionFacts, type Rejection } from '../../../workflows/domain/action-rules';
 import { CONTACT_CHANNELS, type StaffActionName, type StaffRequest } from '../../../workflows/domain/staff-requests';
 import { STAFF_ACTIONS, type CaseView } from '../../../workflows/dispute/messages';
 import { reachOf } from '../access';
 import type { FieldError } from '../problem';
 
 interface Field {
+  /** The API body's field; `offer.kind` is the field `kind` of the object `offer`. */
   name: string;
   label: string;
-  kind: 'textarea' | 'select' | 'amount' | 'text';
+  /** `yesno` is a select whose answer the API takes as true or false. */
+  kind: 'textarea' | 'select' | 'amount' | 'text' | 'yesno';
   /** A select's options, fixed; or the name of a list the case file loads (`Choices`). */
   options?: readonly string[] | keyof Choices;
   optional?: boolean;
@@ -36,13 +39,10 @@ const resolution: Field[] = [
   { name: 'rationale', label: 'Rationale', kind: 'textarea' },
 ];
 
-type CaseAction = Exclude<
-  StaffActionName,
-  'claimOutreach' | 'requestOffer' | 'approveOffer' | 'rejectOffer' | 'recordOutreachOutcome'
->;
+const comment: Field = { name: 'comment', label: 'Comment', kind: 'textarea', optional: true };
 
-/** Each case action's form: its title and fields, named as the API's body names them. */
-const FORMS: { [Name in CaseAction]: { title: string; fields: Field[] } } = {
+/** Each action's form: its title and fields, named as the API's body names them. */
+const FORMS: { [Name in StaffActionName]: { title: string; fields: Field[] } } = {
   assign: {
     title: 'Assign',
     fields: [{ name: 'assigneeId', label: 'Assign to', kind: 'select', options: 'assignees' }],
@@ -72,10 +72,7 @@ const FORMS: { [Name in CaseAction]: { title: string; fields: Field[] } } = {
     ],
   },
   proposeResolution: { title: 'Propose a resolution (for approval)', fields: resolution },
-  approveResolution: {
-    title: 'Approve the proposed resolution',
-    fields: [{ name: 'comment', label: 'Comment', kind: 'textarea', optional: true }],
-  },
+  approveResolution: { title: 'Approve the proposed resolution', fields: [comment] },
   rejectResolution: { title: 'Reject the proposed resolution', fields: [reason] },
   resolve: { title: 'Resolve', fields: resolution },
   reopen: { title: 'Reopen', fields: [reason] },
@@ -92,14 +89,43 @@ const FORMS: { [Name in CaseAction]: { title: string; fields: Field[] } } = {
       { name: 'note', label: 'Note', kind: 'textarea', optional: true },
     ],
   },
+  claimOutreach: { title: 'Claim this outreach', fields: [] },
+  requestOffer: {
+    title: 'Ask a care supervisor to approve an offer above your authority',
+    fields: [
+      { name: 'kind', label: 'Offer', kind: 'select', options: CONCESSION_KINDS },
+      { name: 'amount', label: 'Worth', kind: 'amount' },
+      reason,
+    ],
+  },
+  approveOffer: { title: 'Approve the offer', fields: [comment] },
+  rejectOffer: { title: 'Reject the offer', fields: [comment] },
+  recordOutreachOutcome: {
+    title: 'Record the call',
+    fields: [
+      { name: 'reached', label: 'Was the customer reached?', kind: 'yesno' },
+      { name: 'offer.kind', label: 'Offer made', kind: 'select', options: CONCESSION_KINDS, optional: true },
+      { name: 'offer.amount', label: 'Offer worth', kind: 'amount', optional: true },
+      { name: 'offer.response', label: 'Their answer', kind: 'select', options: OFFER_RESPONSES, optional: true },
+      { name: 'note', label: 'Note', kind: 'textarea', optional: true },
+    ],
+  },
 };
 
-export const CASE_ACTIONS = Object.keys(FORMS) as CaseAction[];
+/** Where an action's form posts: the case, or one of its outreach. */
+export type ActionTarget = { on: 'case'; caseId: string } | { on: 'outreach'; outreachId: string };
+
+export const CASE_ACTIONS = (Object.keys(FORMS) as StaffActionName[]).filter((a) => STAFF_ACTIONS[a].on === 'case');
+export const OUTREACH_ACTIONS = (Object.keys(FORMS) as StaffActionName[]).filter(
+  (a) => STAFF_ACTIONS[a].on === 'outreach',
+);
 
 /** A request the rule can judge before the person fills the form: who acts, and plausible fields. */
-function probe(name: CaseAction, actor: Actor): StaffRequest<CaseAction> {
+function probe(name: StaffActionName, actor: Actor, outreachId: string): StaffRequest<StaffActionName> {
   const self = { id: actor.id, role: actor.role, departmentId: actor.departmentId };
-  const requests: { [Name in CaseAction]: StaffRequest<Name> } = {
+  // An offer the person would need approval for, and so may ask for.
+  const aboveAuthority = { kind: 'fee_waiver' as const, valueCents: actor.authorityLimitCents + 1 };
+  const requests: { [Name in StaffActionName]: StaffRequest<Name> } = {
     assign: { actor, assignee: self },
     transfer: { actor, departmentId: '', reason: '' },
     addNote: { actor, text: '' },
@@ -115,6 +141,11 @@ function probe(name: CaseAction, actor: Actor): StaffRequest<CaseAction> {
     grantProvisionalCredit: { actor },
     escalate: { actor, reason: '' },
     recordContact: { actor, channel: 'phone' },
+    claimOutreach: { actor, outreachId },
+    requestOffer: { actor, outreachId, concession: aboveAuthority, reason: '' },
+    approveOffer: { actor, outreachId },
+    rejectOffer: { actor, outreachId },
+    recordOutreachOutcome: { actor, outreachId, reached: true },
   };
   return requests[name];
 }
@@ -138,53 +169,61 @@ function factsOf(view: CaseView): ActionFacts {
 }
 
 /**
- * The actions the person may take on the case now. A rule's refusal of the probe for the stage or
- * the person hides the action; one for a field's value does not (the form supplies the value).
+ * The actions the person may take now on the target. A rule's refusal of the probe for the stage
+ * or the person hides the action; one for a field the form asks does not (the form supplies it).
  */
-export function availableActions(actor: Actor, view: CaseView): CaseAction[] {
+export function availableActions(actor: Actor, view: CaseView, target: ActionTarget): StaffActionName[] {
   const facts = factsOf(view);
-  const judge = (name: CaseAction, req: StaffRequest<CaseAction>) =>
-    (rules[name] as (facts: ActionFacts, req: StaffRequest<CaseAction>, now: number) => { code: string } | null)(
+  const outreachId = target.on === 'outreach' ? target.outreachId : '';
+  const judge = (name: StaffActionName, req: StaffRequest<StaffActionName>) =>
+    (rules[name] as (facts: ActionFacts, req: StaffRequest<StaffActionName>, now: number) => Rejection | null)(
       facts,
       req,
       Date.now(),
     );
-  return CASE_ACTIONS.filter((name) => {
+  const actions = target.on === 'case' ? CASE_ACTIONS : OUTREACH_ACTIONS;
+  return actions.filter((name) => {
     const reach = reachOf(actor, name);
     if (!reach || (reach.department !== null && reach.department !== view.departmentId)) return false;
     // Assigning is offered when the person may give the case to themselves or to a colleague.
     if (name === 'assign') {
       const colleague = { id: `${actor.id}-colleague`, role: 'agent' as const, departmentId: view.departmentId };
-      return [probe('assign', actor), { actor, assignee: colleague }].some((req) => judge(name, req) === null);
+      return [probe('assign', actor, ''), { actor, assignee: colleague }].some((req) => judge(name, req) === null);
     }
-    const rejection = judge(name, probe(name, actor));
-    return rejection === null || rejection.code === 'InvalidArgument';
+    const rejection = judge(name, probe(name, actor, outreachId));
+    if (rejection === null) return true;
+    const asked = FORMS[name].fields.map((field) => field.name.split('.')[0]);
+    return rejection.code === 'InvalidArgument' && (rejection.field === undefined || asked.includes(rejection.field));
   });
 }
 
-/** The form's fields as the API's body: blank optional fields left out. */
-export function bodyOf(name: CaseAction, form: Record<string, unknown>): Record<string, unknown> {
+/** The form's fields as the API's body: blank optional fields left out, `offer.kind` nested. */
+export function bodyOf(name: StaffActionName, form: Record<string, unknown>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const field of FORMS[name].fields) {
-    const value = form[field.name];
-    if (typeof value === 'string' && value.trim() !== '') body[field.name] = value;
-    else if (!field.optional) body[field.name] = value ?? '';
+    const raw = form[field.name];
+    const blank = !(typeof raw === 'string' && raw.trim() !== '');
+    if (blank && field.optional) continue;
+    const value = field.kind === 'yesno' && (raw === 'yes' || raw === 'no') ? raw === 'yes' : (raw ?? '');
+    const [head, tail] = field.name.split('.');
+    if (tail === undefined) body[head] = value;
+    else body[head] = { ...(body[head] as object | undefined), [tail]: value };
   }
   return body;
 }
 
 /** A failed try of one form: its values back, and the errors beside the fields they name. */
 export interface FormAttempt {
-  action: CaseAction;
+  action: StaffActionName;
   values: Record<string, unknown>;
   errors: FieldError[];
   /** A refusal that names no field (the stage, the person). */
   refusal: string | null;
 }
 
-function fieldHtml(action: CaseAction, field: Field, attempt: FormAttempt | null, choices: Choices): Html {
+function fieldHtml(action: StaffActionName, field: Field, attempt: FormAttempt | null, choices: Choices): Html {
   const options = typeof field.options === 'string' ? choices[field.options] : (field.options ?? []);
-  const id = `${action}-${field.name}`;
+  const id = `${action}-${field.name.replace('.', '-')}`;
   const error = attempt?.errors.find((e) => e.field === field.name);
   const value = typeof attempt?.values[field.name] === 'string' ? (attempt.values[field.name] as string) : '';
   const described = error ? html`aria-invalid="true" aria-describedby="${id}-error"` : null;
@@ -192,10 +231,10 @@ function fieldHtml(action: CaseAction, field: Field, attempt: FormAttempt | null
   const control =
     field.kind === 'textarea'
       ? html`<textarea id="${id}" name="${field.name}" rows="2" ${required} ${described}>${value}</textarea>`
-      : field.kind === 'select'
+      : field.kind === 'select' || field.kind === 'yesno'
         ? html`<select id="${id}" name="${field.name}" ${required} ${described}>
             ${field.optional ? html`<option value="">none</option>` : null}
-            ${options.map(
+            ${(field.kind === 'yesno' ? ['yes', 'no'] : options).map(
               (option) =>
                 html`<option value="${option}" ${option === value ? html`selected` : null}>
                   ${option.replaceAll('_', ' ')}
@@ -214,10 +253,15 @@ function fieldHtml(action: CaseAction, field: Field, attempt: FormAttempt | null
     ${error ? html`<p class="error" id="${id}-error">${error.message}</p>` : null}`;
 }
 
+const formAction = (target: ActionTarget, action: StaffActionName) =>
+  target.on === 'case'
+    ? `/console/cases/${target.caseId}/${STAFF_ACTIONS[action].path}`
+    : `/console/outreach/${target.outreachId}/${STAFF_ACTIONS[action].path}`;
+
 /** The forms of the actions offered, the one that failed open with its values and errors. */
 export function actionForms(
-  caseId: string,
-  actions: CaseAction[],
+  target: ActionTarget,
+  actions: StaffActionName[],
   choices: Choices,
   csrf: string,
   attempt: FormAttempt | null,
@@ -228,7 +272,7 @@ export function actionForms(
     const failed = attempt?.action === action ? attempt : null;
     return html`<details class="action" ${failed ? html`open` : null}>
       <summary>${title}</summary>
-      <form method="post" action="/console/cases/${caseId}/${STAFF_ACTIONS[action].path}">
+      <form method="post" action="${formAction(target, action)}">
         <input type="hidden" name="_csrf" value="${csrf}" />
         <input type="hidden" name="requestId" value="${randomUUID()}" />
         ${failed?.refusal ? html`<p class="error" role="alert">${failed.refusal}</p>` : null}

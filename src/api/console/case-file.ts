@@ -11,7 +11,7 @@ import type { ClockView } from '../../../workflows/domain/clocks';
 import type { Outreach } from '../../../workflows/domain/care';
 import { formatMoney } from '../../../workflows/domain/money';
 import { caseDetail } from '../routes/cases';
-import { deadline, tableHead } from './pages';
+import { deadline, facts, tableHead, words } from './pages';
 
 type Detail = Awaited<ReturnType<typeof caseDetail>>;
 
@@ -35,19 +35,8 @@ type CaseFile = Awaited<ReturnType<typeof loadCaseFile>>;
 
 /** An amount the API shows in currency units (12.5), as people read it (12.50 USD). */
 const units = (amount: number, currency: string) => formatMoney(Math.round(amount * 100), currency);
-const words = (text: string | null | undefined) => (text ?? '').replaceAll('_', ' ');
 const day = (at: Date | string | null | undefined) =>
   at ? new Date(at).toISOString().slice(0, 16).replace('T', ' ') : '';
-
-function facts(rows: [string, Html | string | number | null][]): Html {
-  return html`<dl class="facts">
-    ${rows.map(
-      ([term, value]) =>
-        html`<dt>${term}</dt>
-          <dd>${value ?? '—'}</dd>`,
-    )}
-  </dl>`;
-}
 
 function clocks(list: ClockView[]): Html {
   if (list.length === 0) return html`<p>No clock runs on this case.</p>`;
@@ -69,13 +58,14 @@ function clocks(list: ClockView[]): Html {
   </table>`;
 }
 
-function outreach(list: Outreach[]): Html {
+function outreach(list: Outreach[], links: boolean): Html {
   if (list.length === 0) return html`<p>No care outreach was opened.</p>`;
   return html`<ul>
     ${list.map(
       (o) =>
         html`<li>
-          ${o.id}: ${o.status}, due ${day(o.dueAt)}${o.assigneeId ? `, with ${o.assigneeId}` : ''}. Recommended:
+          ${links ? html`<a href="/console/outreach/${o.id}">${o.id}</a>` : o.id}: ${o.status}, due
+          ${day(o.dueAt)}${o.assigneeId ? `, with ${o.assigneeId}` : ''}. Recommended:
           ${o.recommendation.actions.map(words).join(', ')}${
             o.outcome
               ? `. Outcome: ${o.outcome.reached ? 'reached' : 'not reached'}${o.outcome.offer ? `, offer ${o.outcome.offer.response}` : ''}`
@@ -104,6 +94,7 @@ function risk(detail: Detail): Html {
 export function caseFileBody(
   { detail, customer, transaction, notifications, otherOpen }: CaseFile,
   actions: Html,
+  { outreachLinks }: { outreachLinks: boolean },
 ): Html {
   const view = detail.workflow as { clocks?: ClockView[]; outreach?: Outreach[] };
   return html`${
@@ -159,7 +150,7 @@ export function caseFileBody(
       <h2 id="risk-h">Attrition risk</h2>
       ${risk(detail)}
       <h3>Care outreach</h3>
-      ${outreach(view.outreach ?? [])}
+      ${outreach(view.outreach ?? [], outreachLinks)}
     </section>
     <section aria-labelledby="sent-h">
       <h2 id="sent-h">What the customer was sent</h2>

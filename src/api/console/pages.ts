@@ -31,6 +31,7 @@ export function consolePage({ title, actor, csrf, body }: ConsolePage): string {
           <nav aria-label="Console">
             <a href="/console">Work queue</a>
             ${reachOf(actor, 'openCase') ? html`<a href="/console/intake">Intake</a>` : null}
+            ${reachOf(actor, 'readOutreach') ? html`<a href="/console/care">Care queue</a>` : null}
           </nav>
           <p class="who">${actor.id} · ${actor.role.replace('_', ' ')} · ${actor.departmentId}</p>
           <form method="post" action="/console/sign-out">
@@ -103,3 +104,46 @@ export const tableHead = (...names: string[]): Html =>
       ${names.map((name) => html`<th scope="col">${name}</th>`)}
     </tr>
   </thead>`;
+
+/** A name as people read it: `customer_favour` as "customer favour". */
+export const words = (text: string | null | undefined): string => (text ?? '').replaceAll('_', ' ');
+
+/** Terms and their values; a missing value shows as a dash. */
+export function facts(rows: [string, Html | string | number | null][]): Html {
+  return html`<dl class="facts">
+    ${rows.map(
+      ([term, value]) =>
+        html`<dt>${term}</dt>
+          <dd>${value ?? '—'}</dd>`,
+    )}
+  </dl>`;
+}
+
+/** A list as a captioned table with its count, or the sentence that says it is empty. */
+export function listTable(caption: string, empty: string, head: string[], rows: Html[]): Html {
+  if (rows.length === 0)
+    return html`<h2>${caption}</h2>
+      <p>${empty}</p>`;
+  return html`<table>
+    <caption>
+      ${caption} (${rows.length})
+    </caption>
+    ${tableHead(...head)}
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}
+
+/** A part of a page that refreshes itself every 15 s without reloading: htmx asks `url` again and swaps it in. */
+export const liveSection = (id: string, label: string, url: string, body: Html): Html =>
+  html`<section
+    id="${id}"
+    aria-label="${label}"
+    hx-get="${url}"
+    hx-trigger="every 15s"
+    hx-select="#${id}"
+    hx-swap="outerHTML"
+  >
+    ${body}
+  </section>`;

@@ -11,7 +11,7 @@ import { ATTRITION_RISKS } from '../../../workflows/domain/care';
 import { OPEN_STAGES, REASON_CODES, type Actor, type CaseStage } from '../../../workflows/domain/case';
 import { reachOf } from '../access';
 import { oneOf } from '../validation';
-import { deadline, select, tableHead } from './pages';
+import { deadline, listTable, liveSection, select } from './pages';
 import { html, type Html } from '../../web/html';
 import { formatMoney } from '../../../workflows/domain/money';
 
@@ -82,33 +82,25 @@ export function nextCase(db: Db, actor: Actor) {
   });
 }
 
-type CaseRow = Awaited<ReturnType<typeof loadQueue>>['mine'][number];
+export type CaseRow = Awaited<ReturnType<typeof loadQueue>>['mine'][number];
 
 function caseTable(caption: string, rows: CaseRow[], empty: string): Html {
-  if (rows.length === 0)
-    return html`<h2>${caption}</h2>
-      <p>${empty}</p>`;
-  return html`<table>
-    <caption>
-      ${caption} (${rows.length})
-    </caption>
-    ${tableHead('Case', 'Stage', 'Reason', 'Amount', 'Risk', 'SLA', 'Next deadline', 'Opened')}
-    <tbody>
-      ${rows.map(
-        (row) =>
-          html`<tr>
-            <th scope="row"><a href="/console/cases/${row.id}">${row.id}</a></th>
-            <td>${row.stage.replaceAll('_', ' ')}</td>
-            <td>${row.reasonCode.replaceAll('_', ' ')}</td>
-            <td class="num">${formatMoney(row.amountCents, row.currency)}</td>
-            <td><span class="tag risk-${row.attritionRisk}">${row.attritionRisk}</span></td>
-            <td>${row.slaBreached ? html`<span class="tag breached">breached</span>` : 'on time'}</td>
-            <td>${deadline(row.nextDeadlineAt?.toISOString() ?? null)}</td>
-            <td>${row.openedAt.toISOString().slice(0, 10)}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  const head = ['Case', 'Stage', 'Reason', 'Amount', 'Risk', 'SLA', 'Next deadline', 'Opened'];
+  return listTable(caption, empty, head, rows.map(caseRow));
+}
+
+/** One case as a row of a queue. */
+export function caseRow(row: CaseRow): Html {
+  return html`<tr>
+    <th scope="row"><a href="/console/cases/${row.id}">${row.id}</a></th>
+    <td>${row.stage.replaceAll('_', ' ')}</td>
+    <td>${row.reasonCode.replaceAll('_', ' ')}</td>
+    <td class="num">${formatMoney(row.amountCents, row.currency)}</td>
+    <td><span class="tag risk-${row.attritionRisk}">${row.attritionRisk}</span></td>
+    <td>${row.slaBreached ? html`<span class="tag breached">breached</span>` : 'on time'}</td>
+    <td>${deadline(row.nextDeadlineAt?.toISOString() ?? null)}</td>
+    <td>${row.openedAt.toISOString().slice(0, 10)}</td>
+  </tr>`;
 }
 
 export interface QueueView {
@@ -142,15 +134,11 @@ export function queueBody({ actor, filter, query, lists, csrf, notice }: QueueVi
       <input id="olderThanDays" name="olderThanDays" type="number" min="0" value="${filter.olderThanDays ?? ''}" />
       <button type="submit">Filter</button>
     </form>
-    <section
-      id="queue"
-      aria-label="Cases"
-      hx-get="/console${query}"
-      hx-trigger="every 15s"
-      hx-select="#queue"
-      hx-swap="outerHTML"
-    >
-      ${caseTable('My cases', lists.mine, 'No open case is assigned to you.')}
-      ${caseTable(`Waiting in ${actor.departmentId}`, lists.waiting, 'Nobody is waiting: the queue is empty.')}
-    </section>`;
+    ${liveSection(
+      'queue',
+      'Cases',
+      `/console${query}`,
+      html`${caseTable('My cases', lists.mine, 'No open case is assigned to you.')}
+      ${caseTable(`Waiting in ${actor.departmentId}`, lists.waiting, 'Nobody is waiting: the queue is empty.')}`,
+    )}`;
 }

@@ -13,15 +13,26 @@ import type { JwtVerifier } from '../../auth/jwt';
 import type { Db } from '../../db/client';
 import { html } from '../../web/html';
 import { CONSOLE_SESSION, csrfToken, endSession } from '../../web/sessions';
-import { actionPath, type CaseView } from '../../../workflows/dispute/messages';
+import { actionPath, STAFF_ACTIONS, type CaseView } from '../../../workflows/dispute/messages';
+import type { StaffActionName } from '../../../workflows/domain/staff-requests';
 import { carryOutAction } from '../action-requests';
+import { reachOf } from '../access';
 import { actorOf } from '../auth';
 import { fieldErrors, Problem, type FieldError } from '../problem';
 import { ACTION_BODIES } from '../routes/actions';
-import { NewCase, openCase } from '../routes/cases';
+import { caseDetail, NewCase, openCase } from '../routes/cases';
 import { sameOrigin, signInWithToken } from '../sign-in';
 import { auditAs } from '../staff-calls';
-import { actionForms, availableActions, bodyOf, CASE_ACTIONS, type Choices, type FormAttempt } from './action-forms';
+import {
+  actionForms,
+  availableActions,
+  bodyOf,
+  CASE_ACTIONS,
+  OUTREACH_ACTIONS,
+  type Choices,
+  type FormAttempt,
+} from './action-forms';
+import { careQueueBody, loadCareQueue, loadOutreach, outreachBody } from './care';
 import { caseFileBody, loadCaseFile } from './case-file';
 import { findCustomers, intakeBody, IntakeQuery, recentCharges } from './intake';
 import { consolePage, signInPage } from './pages';
@@ -33,6 +44,9 @@ const ASSETS: Record<string, string> = {
   'console.css': path.join(__dirname, 'assets', 'console.css'),
   'console.js': path.join(__dirname, 'assets', 'console.js'),
 };
+
+/** Outreach actions choose no colleague and no department. */
+const NO_CHOICES: Choices = { assignees: [], departments: [] };
 
 const NextCase = z.strictObject({ _csrf: z.string(), requestId: z.uuid({ error: 'must be the form’s request id' }) });
 
@@ -141,36 +155,77 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt }: ConsoleDeps): Ro
     const file = await loadCaseFile(db, temporal, String(req.params.id), actor);
     const csrf = csrfToken(req, CONSOLE_SESSION) ?? '';
     const view = file.detail.stale ? null : (file.detail.workflow as CaseView);
+    const target = { on: 'case' as const, caseId: file.detail.id };
     const actions = view
-      ? actionForms(file.detail.id, availableActions(actor, view), await choicesFor(view), csrf, attempt)
+      ? actionForms(target, availableActions(actor, view, target), await choicesFor(view), csrf, attempt)
       : html`<p>The case cannot be asked now, so it takes no action; try again shortly.</p>`;
-    const body = caseFileBody(file, actions);
+    const body = caseFileBody(file, actions, { outreachLinks: reachOf(actor, 'readOutreach') !== null });
     res.type('html').send(consolePage({ title: `Case ${file.detail.id}`, actor, csrf, body }));
   }
 
   router.get('/console/cases/:id', (req, res) => caseFilePage(req, res));
 
-  // Each case action's form, carried out by the API's own protocol: the same body check, the same
+  router.get('/console/care', async (req, res) => {
+    const actor = actorOf(res);
+    const csrf = csrfToken(req, CONSOLE_SESSION) ?? '';
+    const body = careQueueBody(await loadCareQueue(db, actor));
+    res.type('html').send(consolePage({ title: 'Care queue', actor, csrf, body }));
+  });
+
+  /** An outreach with its brief and the actions the person may take on it now. */
+  async function outreachPage(req: Request, res: Response, attempt: FormAttempt | null = null): Promise<void> {
+    const actor = actorOf(res);
+    const file = await loadOutreach(db, String(req.params.id));
+    // The case as the person may read it: the same reach check as the case file.
+    const detail = await caseDetail(db, temporal, file.row.caseId, actor);
+    const csrf = csrfToken(req, CONSOLE_SESSION) ?? '';
+    const target = { on: 'outreach' as const, outreachId: file.row.id };
+    const actions = detail.stale
+      ? html`<p>The case cannot be asked now, so the outreach takes no action; try again shortly.</p>`
+      : actionForms(target, availableActions(actor, detail.workflow as CaseView, target), NO_CHOICES, csrf, attempt);
+    const body = outreachBody(file, actor, actions);
+    res.type('html').send(consolePage({ title: `Outreach ${file.row.id}`, actor, csrf, body }));
+  }
+
+  router.get('/console/outreach/:id', (req, res) => outreachPage(req, res));
+
+  /** The case an action's form is for: the one in the URL, or the case of the outreach there. */
+  async function caseOf(action: StaffActionName, target: string) {
+    if (STAFF_ACTIONS[action].on === 'case') {
+      const row = await db.case.findUnique({ where: { id: target } });
+      if (!row) throw Problem.noCase(target);
+      return row;
+    }
+    return await db.case.findUniqueOrThrow({ where: { id: (await loadOutreach(db, target)).row.caseId } });
+  }
+
+  // Each action's form, carried out by the API's own protocol: the same body check, the same
   // rules, the form's request id as the Idempotency-Key (a second submit acts once).
-  for (const action of CASE_ACTIONS) {
+  for (const action of [...CASE_ACTIONS, ...OUTREACH_ACTIONS]) {
+    const page = STAFF_ACTIONS[action].on === 'case' ? caseFilePage : outreachPage;
     router.post(`/console${actionPath(action)}`, async (req, res) => {
-      const caseId = String((req.params as { id?: string }).id);
-      const caseRow = await db.case.findUnique({ where: { id: caseId } });
-      if (!caseRow) throw Problem.noCase(caseId);
-      auditAs(res, { action, caseId });
+      const target = String((req.params as { id?: string }).id);
+      const caseRow = await caseOf(action, target);
+      auditAs(res, { action, caseId: caseRow.id });
       const values = (req.body ?? {}) as Record<string, unknown>;
       const requestId = typeof values.requestId === 'string' && values.requestId ? values.requestId : undefined;
       try {
-        const call = { action, actor: actorOf(res), caseRow, target: caseId, idempotencyKey: requestId };
+        const call = { action, actor: actorOf(res), caseRow, target, idempotencyKey: requestId };
         await carryOutAction({ db, temporal }, { ...call, body: ACTION_BODIES[action], input: bodyOf(action, values) });
         // A transferred case has gone to another department's queue: back to one's own.
-        res.redirect(303, action === 'transfer' ? '/console' : `/console/cases/${caseId}`);
+        const back =
+          action === 'transfer'
+            ? '/console'
+            : STAFF_ACTIONS[action].on === 'case'
+              ? `/console/cases/${target}`
+              : `/console/outreach/${target}`;
+        res.redirect(303, back);
       } catch (error) {
         const problem = error instanceof ZodError ? Problem.invalid(fieldErrors(error)) : error;
         if (!(problem instanceof Problem) || ![403, 409, 422].includes(problem.status)) throw error;
         const errors = (problem.extra.errors as FieldError[] | undefined) ?? [];
         res.status(problem.status);
-        await caseFilePage(req, res, { action, values, errors, refusal: errors.length ? null : problem.detail });
+        await page(req, res, { action, values, errors, refusal: errors.length ? null : problem.detail });
       }
     });
   }
