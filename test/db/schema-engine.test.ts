@@ -14,6 +14,8 @@ import { emptyPostgres, TEST_DATABASE_URL, tempDir } from '../helpers/db';
 
 const EXPECTED_TABLES = [
   'ActionRequest',
+  'BulkOperation',
+  'BulkOperationItem',
   'Card',
   'CardEvent',
   'CardTransaction',

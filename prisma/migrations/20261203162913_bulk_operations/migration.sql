@@ -1,0 +1,34 @@
+-- CreateTable
+CREATE TABLE "BulkOperation" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "idempotencyKey" TEXT,
+    "action" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "requestedBy" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'running',
+    "cancelledBy" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "BulkOperationItem" (
+    "operationId" TEXT NOT NULL,
+    "position" INTEGER NOT NULL,
+    "caseId" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "detail" TEXT,
+    "updatedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("operationId", "caseId"),
+    CONSTRAINT "BulkOperationItem_operationId_fkey" FOREIGN KEY ("operationId") REFERENCES "BulkOperation" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "BulkOperation_idempotencyKey_key" ON "BulkOperation"("idempotencyKey");
+
+-- CreateIndex
+CREATE INDEX "BulkOperation_requestedBy_idx" ON "BulkOperation"("requestedBy");
+
+-- CreateIndex
+CREATE INDEX "BulkOperationItem_operationId_position_idx" ON "BulkOperationItem"("operationId", "position");
