@@ -2,6 +2,7 @@ import type { WatchSettings } from '../src/care/settings';
 import type { Db } from '../src/db/client';
 import type { DeliveryChannels } from '../src/notifications/channels';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src/notifications/settings';
+import { bulkActivities, type CaseActions } from './bulk';
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { notificationActivities } from './notifications';
 import { outreachActivities } from './outreach';
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   care?: Partial<CarePolicy>;
   /** The attrition rule set a look judges with (the current release unless a test swaps it). */
   ruleSet?: UsageDeps['ruleSet'];
+  /** Staff actions as the API carries them out, for bulk operations' steps. */
+  caseActions?: CaseActions;
 }
 
 /** Builds every activity from its dependencies, so tests can pass real or fake ones. */
@@ -34,11 +37,13 @@ export function createActivities({
   watch,
   care,
   ruleSet,
+  caseActions,
 }: ActivityDeps) {
   const notificationSettings = { ...DEFAULT_NOTIFICATION_SETTINGS, ...notifications };
   return {
     ...caseActivities({ db, policy, holidayCalendar }),
     ...usageActivities({ db, watch, ruleSet }),
+    ...bulkActivities({ db, caseActions }),
     ...notificationActivities({ db, channels, settings: notificationSettings }),
     ...outreachActivities({
       db,

@@ -5,7 +5,8 @@ import { NativeConnection, Worker, type ActivityInterceptorsFactory, type State 
 import { createActivities } from '../activities';
 import type { Config } from './config';
 import type { Db } from './db/client';
-import { connectionOptions, temporalDataConverter } from './temporal/connection';
+import { connectClient, connectionOptions, temporalDataConverter } from './temporal/connection';
+import { caseActionsOver } from './api/routes/bulk-operations';
 import { workflowBundlePath } from './temporal/bundle';
 import { smsChannel, smtpChannel, type DeliveryChannels } from './notifications/channels';
 import type { Running } from './supervisor';
@@ -36,6 +37,8 @@ export async function runWorker(
   activityInterceptors: ActivityInterceptorsFactory[] = [],
 ): Promise<RunningWorker> {
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
+  // Bulk operations' steps are staff actions, sent to the cases as the API sends them.
+  const client = await connectClient(config.temporal);
   let worker: Worker;
   try {
     worker = await Worker.create({
@@ -52,14 +55,16 @@ export async function runWorker(
         holidayCalendar: config.holidayCalendar,
         watch: config.watch,
         care: config.care,
+        caseActions: caseActionsOver({ db, temporal: client }),
       }),
       interceptors: { activity: activityInterceptors },
     });
   } catch (error) {
     await connection.close();
+    await client.connection.close();
     throw error;
   }
-  const running = worker.run().finally(() => connection.close());
+  const running = worker.run().finally(() => Promise.all([connection.close(), client.connection.close()]));
   return {
     state: () => worker.getState(),
     ended: running.then(

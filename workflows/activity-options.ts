@@ -44,3 +44,14 @@ export const watchActivities = proxyActivities<CaseActivities>({
   // A database outage delays a poll; the watch never gives up on its customer.
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes' },
 });
+
+/**
+ * A bulk operation's step: one staff action on one case, as the API carries it out (the Update
+ * waits seconds for the case). It heartbeats, so a dead worker's step is retried within seconds;
+ * the step's idempotency key makes the retry find what the first try did.
+ */
+export const bulkSteps = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '5 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});

@@ -24,6 +24,8 @@ export type ApiOperation =
   | 'readCases'
   | 'readCustomers'
   | 'readOutreach'
+  | 'runBulkOperations'
+  | 'readBulkOperations'
   | 'readOwnAlerts'
   | 'manageTokens'
   | 'readAudit'
@@ -63,6 +65,9 @@ export const ACCESS: Record<Operation, Row> = {
   // A customer's profile and transactions: what staff need to open a dispute or call them back.
   readCustomers: row('all', 'all', 'all', 'all', 'all'),
   readOutreach: row('care', 'care', 'all', 'all', 'all'),
+  // Moving many cases at once is a supervisor's; each case is still judged as its own action.
+  runBulkOperations: row('no', 'department', 'no', 'no', 'all'),
+  readBulkOperations: row('no', 'department', 'no', 'all', 'all'),
   readOwnAlerts: row('all', 'all', 'all', 'all', 'all'),
   manageTokens: row('no', 'no', 'no', 'no', 'all'),
   readAudit: row('no', 'no', 'no', 'all', 'all'),
@@ -109,6 +114,8 @@ const OPERATION_TEXT: Record<Operation, string> = {
   readCases: 'read cases',
   readCustomers: 'read customers',
   readOutreach: 'read the care queue',
+  runBulkOperations: 'run bulk operations',
+  readBulkOperations: 'read bulk operations',
   readOwnAlerts: 'read alerts',
   manageTokens: 'manage staff tokens',
   readAudit: 'read the audit log',

@@ -23,6 +23,7 @@ import { docsRoutes } from './routes/docs';
 import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { outreachRoutes } from './routes/outreach';
+import { bulkOperationRoutes } from './routes/bulk-operations';
 import { staffRoutes } from './routes/staff';
 import { routeFor } from './route-table';
 import { auditAs, auditStaffCalls } from './staff-calls';
@@ -67,6 +68,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(actionRoutes(deps));
   app.use(alertRoutes(deps));
   app.use(outreachRoutes(deps));
+  app.use(bulkOperationRoutes(deps));
   app.use(staffRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(codecRoutes({ codec: deps.codec ?? null }));

@@ -9,11 +9,13 @@ import { match } from 'path-to-regexp';
 import { z, type ZodType } from 'zod';
 import { actionPath, STAFF_ACTIONS } from '../../workflows/dispute/messages';
 import type { StaffActionName } from '../../workflows/domain/staff-requests';
+import { BULK_ACTIONS, BULK_ITEM_STATUSES } from '../../workflows/domain/bulk';
 import { CODEC_SESSION, CONSOLE_SESSION, type SessionKind } from '../web/sessions';
 import type { Operation } from './access';
 import { ACTION_BODIES } from './routes/actions';
 import { AlertFilter } from './routes/alerts';
 import { AuditFilter } from './routes/audit';
+import { NewBulkOperation } from './routes/bulk-operations';
 import { CaseFilter, NewCase } from './routes/cases';
 import { CodecPayloads } from './routes/codec';
 import { TransactionFilter } from './routes/customers';
@@ -42,6 +44,18 @@ const CaseDetail = CaseSummary.extend({
     .describe('True when the case could not be asked (no worker, say): the read model may lag behind it'),
   workflow: z.looseObject({}),
 }).openapi('CaseDetail');
+const BulkOperationView = z
+  .looseObject({
+    id: z.string(),
+    action: z.enum(BULK_ACTIONS),
+    status: z.enum(['running', 'completed', 'cancelled']),
+    requestedBy: z.string(),
+    counts: z.record(z.enum(BULK_ITEM_STATUSES), z.number().int()),
+    items: z.array(
+      z.object({ caseId: z.string(), status: z.enum(BULK_ITEM_STATUSES), detail: z.string().nullable() }),
+    ),
+  })
+  .openapi('BulkOperation');
 const Items = z.looseObject({ items: z.array(z.looseObject({})) });
 const FeedResult = z.object({ received: z.number().int(), recorded: z.number().int(), duplicates: z.number().int() });
 
@@ -221,6 +235,38 @@ export const API_ROUTES: ApiRoute[] = [
     problems: [...STAFF, 404],
   },
   {
+    method: 'post',
+    path: '/bulk-operations',
+    kind: 'staff',
+    operation: 'runBulkOperations',
+    summary: 'Send one staff action (assign, transfer, escalate) to many cases, chosen by id or by a filter',
+    tag: 'Bulk operations',
+    body: NewBulkOperation,
+    ok: { status: 200, schema: BulkOperationView, description: 'A repeat with the same Idempotency-Key' },
+    accepted: { schema: BulkOperationView, description: 'Started: follow it at the Location' },
+    problems: [...STAFF, ...BODY, 409, 503],
+  },
+  {
+    method: 'get',
+    path: '/bulk-operations/:id',
+    kind: 'staff',
+    operation: 'readBulkOperations',
+    summary: 'A bulk operation: its progress and what became of each case',
+    tag: 'Bulk operations',
+    ok: { status: 200, schema: BulkOperationView, description: 'The operation' },
+    problems: [...STAFF, 404],
+  },
+  {
+    method: 'post',
+    path: '/bulk-operations/:id/cancel',
+    kind: 'staff',
+    operation: 'runBulkOperations',
+    summary: 'Stop a bulk operation: no case is sent the action after this',
+    tag: 'Bulk operations',
+    ok: { status: 200, schema: BulkOperationView, description: 'The operation, cancelled (or already finished)' },
+    problems: [...STAFF, 404, 503],
+  },
+  {
     method: 'get',
     path: '/alerts',
     kind: 'staff',
@@ -355,6 +401,10 @@ export const PAGE_ROUTES: PageRoute[] = [
   consolePage('post', '/console/intake', 'openCase'),
   consolePage('get', '/console/care', 'readOutreach'),
   consolePage('get', '/console/outreach/:id', 'readOutreach'),
+  consolePage('get', '/console/supervision', 'runBulkOperations'),
+  consolePage('post', '/console/bulk-operations', 'runBulkOperations'),
+  consolePage('get', '/console/bulk-operations/:id', 'readBulkOperations'),
+  consolePage('post', '/console/bulk-operations/:id/cancel', 'runBulkOperations'),
   // Each action's form posts beside the API's own route for it: /console/cases/:id/notes.
   ...(Object.keys(STAFF_ACTIONS) as StaffActionName[]).map((name) =>
     consolePage('post', `/console${actionPath(name)}`, name),

@@ -9,6 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { JANE, seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
+import { caseActionsOver } from '../../src/api/routes/bulk-operations';
 import type { RateLimitSettings } from '../../src/api/rate-limits';
 import { issueToken } from '../../src/auth/tokens';
 import type { Db } from '../../src/db/client';
@@ -84,6 +85,7 @@ export class ApiStack {
         db,
         policy,
         channels: { email: mail.channel, sms: sms.channel, push: null },
+        caseActions: caseActionsOver({ db, temporal: temporal.env.client }),
       }),
     });
     const running = worker.run();

@@ -32,6 +32,7 @@ export function consolePage({ title, actor, csrf, body }: ConsolePage): string {
             <a href="/console">Work queue</a>
             ${reachOf(actor, 'openCase') ? html`<a href="/console/intake">Intake</a>` : null}
             ${reachOf(actor, 'readOutreach') ? html`<a href="/console/care">Care queue</a>` : null}
+            ${reachOf(actor, 'runBulkOperations') ? html`<a href="/console/supervision">Supervision</a>` : null}
           </nav>
           <p class="who">${actor.id} · ${actor.role.replace('_', ' ')} · ${actor.departmentId}</p>
           <form method="post" action="/console/sign-out">
@@ -135,13 +136,13 @@ export function listTable(caption: string, empty: string, head: string[], rows: 
   </table>`;
 }
 
-/** A part of a page that refreshes itself every 15 s without reloading: htmx asks `url` again and swaps it in. */
-export const liveSection = (id: string, label: string, url: string, body: Html): Html =>
+/** A part of a page that refreshes itself (every 15 s) without reloading: htmx asks `url` again and swaps it in. */
+export const liveSection = (id: string, label: string, url: string, body: Html, seconds = 15): Html =>
   html`<section
     id="${id}"
     aria-label="${label}"
     hx-get="${url}"
-    hx-trigger="every 15s"
+    hx-trigger="every ${seconds}s"
     hx-select="#${id}"
     hx-swap="outerHTML"
   >

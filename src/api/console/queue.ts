@@ -31,7 +31,7 @@ export const QueueFilter = z.strictObject({
 });
 export type QueueFilter = z.infer<typeof QueueFilter>;
 
-const URGENCY: Prisma.CaseOrderByWithRelationInput[] = [
+export const URGENCY: Prisma.CaseOrderByWithRelationInput[] = [
   { priority: 'desc' },
   { slaBreached: 'desc' },
   { nextDeadlineAt: { sort: 'asc', nulls: 'last' } },
@@ -42,7 +42,7 @@ const URGENCY: Prisma.CaseOrderByWithRelationInput[] = [
 const LIMIT = 50;
 
 /** The filter as a case query: open stages only, and what the caller may see. */
-function whereOf(actor: Actor, filter: QueueFilter): Prisma.CaseWhereInput {
+export function whereOf(actor: Actor, filter: QueueFilter): Prisma.CaseWhereInput {
   const department = reachOf(actor, 'readCases')?.department ?? null;
   return {
     stage: filter.stage ?? { in: [...OPEN_STAGES] },
@@ -90,17 +90,32 @@ function caseTable(caption: string, rows: CaseRow[], empty: string): Html {
 }
 
 /** One case as a row of a queue. */
-export function caseRow(row: CaseRow): Html {
-  return html`<tr>
-    <th scope="row"><a href="/console/cases/${row.id}">${row.id}</a></th>
+export const caseRow = (row: CaseRow): Html =>
+  html`<tr>
+    ${caseCells(row)}
+  </tr>`;
+
+/** A case's cells in a queue's row. */
+export function caseCells(row: CaseRow): Html {
+  return html`<th scope="row"><a href="/console/cases/${row.id}">${row.id}</a></th>
     <td>${row.stage.replaceAll('_', ' ')}</td>
     <td>${row.reasonCode.replaceAll('_', ' ')}</td>
     <td class="num">${formatMoney(row.amountCents, row.currency)}</td>
     <td><span class="tag risk-${row.attritionRisk}">${row.attritionRisk}</span></td>
     <td>${row.slaBreached ? html`<span class="tag breached">breached</span>` : 'on time'}</td>
     <td>${deadline(row.nextDeadlineAt?.toISOString() ?? null)}</td>
-    <td>${row.openedAt.toISOString().slice(0, 10)}</td>
-  </tr>`;
+    <td>${row.openedAt.toISOString().slice(0, 10)}</td>`;
+}
+
+/** The queue's filters, as a form that asks `action` again with them. */
+export function filterForm(action: string, filter: QueueFilter): Html {
+  return html`<form class="filters" method="get" action="${action}" aria-label="Filter the queue">
+    ${select('stage', 'Stage', OPEN_STAGES, filter.stage)} ${select('reason', 'Reason', REASON_CODES, filter.reason)}
+    ${select('risk', 'Attrition risk', ATTRITION_RISKS, filter.risk)} ${select('sla', 'SLA', SLA_STATES, filter.sla)}
+    <label for="olderThanDays">Open for at least (days)</label>
+    <input id="olderThanDays" name="olderThanDays" type="number" min="0" value="${filter.olderThanDays ?? ''}" />
+    <button type="submit">Filter</button>
+  </form>`;
 }
 
 export interface QueueView {
@@ -118,27 +133,20 @@ export interface QueueView {
 export function queueBody({ actor, filter, query, lists, csrf, notice }: QueueView): Html {
   const mayTake = reachOf(actor, 'assign') !== null;
   return html`${
-      mayTake
-        ? html`<form class="next" method="post" action="/console/next">
-            <input type="hidden" name="_csrf" value="${csrf}" />
-            <input type="hidden" name="requestId" value="${randomUUID()}" />
-            <button type="submit">Take the next case</button>
-          </form>`
-        : null
-    }
-    ${notice ? html`<p class="warning" role="status">${notice}</p>` : null}
-    <form class="filters" method="get" action="/console" aria-label="Filter the queue">
-      ${select('stage', 'Stage', OPEN_STAGES, filter.stage)} ${select('reason', 'Reason', REASON_CODES, filter.reason)}
-      ${select('risk', 'Attrition risk', ATTRITION_RISKS, filter.risk)} ${select('sla', 'SLA', SLA_STATES, filter.sla)}
-      <label for="olderThanDays">Open for at least (days)</label>
-      <input id="olderThanDays" name="olderThanDays" type="number" min="0" value="${filter.olderThanDays ?? ''}" />
-      <button type="submit">Filter</button>
-    </form>
-    ${liveSection(
-      'queue',
-      'Cases',
-      `/console${query}`,
-      html`${caseTable('My cases', lists.mine, 'No open case is assigned to you.')}
-      ${caseTable(`Waiting in ${actor.departmentId}`, lists.waiting, 'Nobody is waiting: the queue is empty.')}`,
-    )}`;
+    mayTake
+      ? html`<form class="next" method="post" action="/console/next">
+          <input type="hidden" name="_csrf" value="${csrf}" />
+          <input type="hidden" name="requestId" value="${randomUUID()}" />
+          <button type="submit">Take the next case</button>
+        </form>`
+      : null
+  }
+  ${notice ? html`<p class="warning" role="status">${notice}</p>` : null} ${filterForm('/console', filter)}
+  ${liveSection(
+    'queue',
+    'Cases',
+    `/console${query}`,
+    html`${caseTable('My cases', lists.mine, 'No open case is assigned to you.')}
+    ${caseTable(`Waiting in ${actor.departmentId}`, lists.waiting, 'Nobody is waiting: the queue is empty.')}`,
+  )}`;
 }

@@ -20,6 +20,13 @@ import { reachOf } from '../access';
 import { actorOf } from '../auth';
 import { fieldErrors, Problem, type FieldError } from '../problem';
 import { ACTION_BODIES } from '../routes/actions';
+import {
+  cancelBulkOperation,
+  loadBulkOperation,
+  NewBulkOperation,
+  startBulkOperation,
+  type BulkOperationFile,
+} from '../routes/bulk-operations';
 import { caseDetail, NewCase, openCase } from '../routes/cases';
 import { sameOrigin, signInWithToken } from '../sign-in';
 import { auditAs } from '../staff-calls';
@@ -36,7 +43,8 @@ import { careQueueBody, loadCareQueue, loadOutreach, outreachBody } from './care
 import { caseFileBody, loadCaseFile } from './case-file';
 import { findCustomers, intakeBody, IntakeQuery, recentCharges } from './intake';
 import { consolePage, signInPage } from './pages';
-import { loadQueue, nextCase, QueueFilter, queueBody } from './queue';
+import { filterForm, loadQueue, nextCase, QueueFilter, queueBody } from './queue';
+import { bulkOperationBody, loadSupervision, supervisionBody, type BulkAttempt } from './supervision';
 
 /** The console's files, by the name its pages ask for: nothing else is served from here. */
 const ASSETS: Record<string, string> = {
@@ -229,6 +237,72 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt }: ConsoleDeps): Ro
       }
     });
   }
+
+  async function supervisionPage(req: Request, res: Response, attempt: BulkAttempt | null = null): Promise<void> {
+    const actor = actorOf(res);
+    // A failed bulk form comes back with the filter it was shown with.
+    const query = (attempt ? String(attempt.values.query ?? '') : (req.originalUrl.split('?')[1] ?? '')).replace(
+      /^\?/,
+      '',
+    );
+    const filter = QueueFilter.parse(Object.fromEntries(new URLSearchParams(query)));
+    const csrf = csrfToken(req, CONSOLE_SESSION) ?? '';
+    const body = supervisionBody(await loadSupervision(db, actor, filter), {
+      csrf,
+      attempt,
+      query: query ? `?${query}` : '',
+      filterForm: filterForm('/console/supervision', filter),
+    });
+    res.type('html').send(consolePage({ title: 'Supervision', actor, csrf, body }));
+  }
+
+  router.get('/console/supervision', (req, res) => supervisionPage(req, res));
+
+  // A bulk operation, started by the API's own startBulkOperation: the same checks, the form's
+  // request id as its Idempotency-Key (a second submit starts nothing more).
+  router.post('/console/bulk-operations', async (req, res) => {
+    const values = (req.body ?? {}) as Record<string, unknown>;
+    const given = (name: string) =>
+      typeof values[name] === 'string' && (values[name] as string).trim() ? (values[name] as string) : undefined;
+    const body =
+      values.action === 'assign'
+        ? { assigneeId: given('assigneeId') ?? '', reason: given('reason') }
+        : values.action === 'transfer'
+          ? { departmentId: given('departmentId') ?? '', reason: given('reason') ?? '' }
+          : { reason: given('reason') ?? '' };
+    const caseIds = ([] as unknown[]).concat(values.caseIds ?? []);
+    try {
+      const op = NewBulkOperation.parse({ action: values.action, caseIds, body });
+      const { operation } = await startBulkOperation({ db, temporal, taskQueue }, actorOf(res), op, given('requestId'));
+      auditAs(res, { action: `bulk:${op.action}` });
+      res.redirect(303, `/console/bulk-operations/${operation.id}`);
+    } catch (error) {
+      const problem = error instanceof ZodError ? Problem.invalid(fieldErrors(error)) : error;
+      if (!(problem instanceof Problem) || ![409, 422].includes(problem.status)) throw error;
+      const errors = (problem.extra.errors as FieldError[] | undefined) ?? [
+        { field: 'action', message: problem.detail },
+      ];
+      res.status(problem.status);
+      await supervisionPage(req, res, { values, errors });
+    }
+  });
+
+  async function bulkPage(req: Request, res: Response, op: BulkOperationFile): Promise<void> {
+    const actor = actorOf(res);
+    const csrf = csrfToken(req, CONSOLE_SESSION) ?? '';
+    const mayCancel = reachOf(actor, 'runBulkOperations') !== null;
+    const body = bulkOperationBody(op, { csrf, mayCancel });
+    res.type('html').send(consolePage({ title: `Bulk operation ${op.id}`, actor, csrf, body }));
+  }
+
+  router.get('/console/bulk-operations/:id', async (req, res) =>
+    bulkPage(req, res, await loadBulkOperation(db, String(req.params.id), actorOf(res))),
+  );
+
+  router.post('/console/bulk-operations/:id/cancel', async (req, res) => {
+    const op = await cancelBulkOperation({ db, temporal, taskQueue }, String(req.params.id), actorOf(res));
+    res.redirect(303, `/console/bulk-operations/${op.id}`);
+  });
 
   async function intakePage(
     req: Request,

@@ -21,3 +21,13 @@
   document.addEventListener('htmx:afterSwap', tick);
   setInterval(tick, 30000);
 })();
+
+// "Select every case listed": a button with data-select-all="<name>" ticks its form's checkboxes of that name.
+document.addEventListener('click', function (event) {
+  var button = event.target.closest && event.target.closest('[data-select-all]');
+  if (!button || !button.form) return;
+  var name = button.getAttribute('data-select-all');
+  button.form.querySelectorAll('input[type=checkbox]').forEach(function (box) {
+    if (box.name === name) box.checked = true;
+  });
+});
