@@ -33,7 +33,10 @@ export const bulkStepKey = ({ operationId, caseId }: BulkStepInput): string => `
 
 export function bulkActivities({ db, caseActions }: BulkDeps) {
   return {
+    /** The next cases to take, in order; none once someone cancelled the operation. */
     async pendingBulkCases({ operationId, limit }: { operationId: string; limit: number }): Promise<string[]> {
+      const operation = await db.bulkOperation.findUniqueOrThrow({ where: { id: operationId } });
+      if (operation.cancelledBy) return [];
       const items = await db.bulkOperationItem.findMany({
         where: { operationId, status: 'pending' },
         orderBy: { position: 'asc' },
@@ -71,14 +74,19 @@ export function bulkActivities({ db, caseActions }: BulkDeps) {
       return outcome.status;
     },
 
-    /** Marks the operation finished (once) and what never ran as cancelled; answers the counts. */
+    /**
+     * Marks the operation finished (once) and what never ran as cancelled; answers the counts. It
+     * was cancelled if someone marked it so, or its workflow was cancelled (from the Temporal UI, say).
+     */
     async finishBulkOperation({
       operationId,
-      status,
+      cancelled,
     }: {
       operationId: string;
-      status: 'completed' | 'cancelled';
+      cancelled: boolean;
     }): Promise<BulkCounts> {
+      const operation = await db.bulkOperation.findUniqueOrThrow({ where: { id: operationId } });
+      const status = cancelled || operation.cancelledBy ? 'cancelled' : 'completed';
       await db.$transaction([
         db.bulkOperationItem.updateMany({
           where: { operationId, status: 'pending' },

@@ -51,9 +51,7 @@ const BulkOperationView = z
     status: z.enum(['running', 'completed', 'cancelled']),
     requestedBy: z.string(),
     counts: z.record(z.enum(BULK_ITEM_STATUSES), z.number().int()),
-    items: z.array(
-      z.object({ caseId: z.string(), status: z.enum(BULK_ITEM_STATUSES), detail: z.string().nullable() }),
-    ),
+    items: z.array(z.object({ caseId: z.string(), status: z.enum(BULK_ITEM_STATUSES), detail: z.string().nullable() })),
   })
   .openapi('BulkOperation');
 const Items = z.looseObject({ items: z.array(z.looseObject({})) });
@@ -264,7 +262,7 @@ export const API_ROUTES: ApiRoute[] = [
     summary: 'Stop a bulk operation: no case is sent the action after this',
     tag: 'Bulk operations',
     ok: { status: 200, schema: BulkOperationView, description: 'The operation, cancelled (or already finished)' },
-    problems: [...STAFF, 404, 503],
+    problems: [...STAFF, 404],
   },
   {
     method: 'get',

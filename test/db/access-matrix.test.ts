@@ -80,6 +80,10 @@ beforeAll(async () => {
       data: { id: `alert-${id}`, idempotencyKey: `alert-${id}`, staffId: id, kind: 'sla_warning', message: 'matrix' },
     });
     actors.set(id, (await loadActor(db, id))!);
+    // Each caller's own bulk operation: a supervisor sees the ones they ran.
+    await db.bulkOperation.create({
+      data: { id: `bulk-${id}`, action: 'escalate', body: '{"reason":"matrix"}', requestedBy: id },
+    });
   }
   // Temporal at a closed port, without retries: whatever gets past the policy fails fast with 503.
   const connection = Connection.lazy({
@@ -112,6 +116,7 @@ function target(path: string, caller: string): string {
     staff: 'admin',
     tokens: spareToken,
     alerts: alerts.get(caller)!,
+    'bulk-operations': `bulk-${caller}`,
   };
   return path.replace(':id', ids[path.split('/')[1]]);
 }

@@ -320,15 +320,9 @@ export class DisputeBench {
     return readModelCaughtUp(this.db, this.env.client, caseId);
   }
 
-  /**
-   * With RECORD_HISTORIES=1, writes the case's history to test/histories/<name>.json for the
-   * replay test, unless one is there: a recorded history is never overwritten to make replay pass.
-   */
-  async keepHistory(name: string, handle: Pick<DisputeHandle, 'fetchHistory'>): Promise<void> {
-    const file = path.join(HISTORIES, `${name}.json`);
-    if (!process.env.RECORD_HISTORIES || existsSync(file)) return;
-    mkdirSync(HISTORIES, { recursive: true });
-    writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
+  /** Keeps the case's history for the replay test (`keepHistory`). */
+  keepHistory(name: string, handle: Pick<DisputeHandle, 'fetchHistory'>): Promise<void> {
+    return keepHistory(name, handle);
   }
 
   /** How many updates the case's history accepted; a refused update adds none. */
@@ -336,6 +330,17 @@ export class DisputeBench {
     const history = await handle.fetchHistory();
     return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
   }
+}
+
+/**
+ * With RECORD_HISTORIES=1, writes a workflow's history to test/histories/<name>.json for the
+ * replay test, unless one is there: a recorded history is never overwritten to make replay pass.
+ */
+export async function keepHistory(name: string, handle: Pick<DisputeHandle, 'fetchHistory'>): Promise<void> {
+  const file = path.join(HISTORIES, `${name}.json`);
+  if (!process.env.RECORD_HISTORIES || existsSync(file)) return;
+  mkdirSync(HISTORIES, { recursive: true });
+  writeFileSync(file, `${historyToJSON(await handle.fetchHistory())}\n`);
 }
 
 /** Waits until a case's read model reached the case's version: an action answers before its write lands. */

@@ -5,18 +5,15 @@
  * once, and the operation's page lists each. The API's side: a bad body names its field, cases
  * outside the runner's reach are refused by index, and other roles may not run one.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { issueToken } from '../../src/auth/tokens';
-import { ROOT } from '../../src/db/target';
 import { disputeOf, ProcessStack, undisputedTransactions } from '../../src/tools/process-stack';
 import { eventually } from '../helpers/api-stack';
+import { accessible, launchChromium, shoot } from '../helpers/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SHOTS = path.join(ROOT, '.data', 'screenshots', 'console');
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CASES = 30;
 
 let dir: string;
@@ -43,10 +40,9 @@ async function call(method: string, url: string, staffId: string, body?: unknown
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(path.join(tmpdir(), 'bulk-'));
   stack = await ProcessStack.start({ dir, customers: 12, shortClocks: false });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
@@ -54,16 +50,6 @@ afterAll(async () => {
   await stack?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function accessible(page: Page): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    type Axe = { run: () => Promise<{ violations: { id: string; impact: string }[] }> };
-    const { axe } = globalThis as unknown as { axe: Axe };
-    return (await axe.run()).violations.map(({ id, impact }) => ({ id, impact }));
-  });
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
-}
 
 test('a supervisor bulk-assigns a queue of 30 cases while the worker is killed once; each case is assigned once', async () => {
   const charges = (await undisputedTransactions(stack.db)).slice(0, CASES);
@@ -85,7 +71,7 @@ test('a supervisor bulk-assigns a queue of 30 cases while the worker is killed o
   await Promise.all([page.waitForLoadState('load'), page.click('nav >> text=Supervision')]);
   expect(await page.innerText('#oversight')).toContain('Workload');
   await accessible(page);
-  await page.screenshot({ path: path.join(SHOTS, 'supervision.png'), fullPage: true });
+  await shoot(page, 'console', 'supervision');
 
   await page.click('text=Select every case listed');
   expect(await page.$$eval('input[name=caseIds]:checked', (all) => all.length)).toBe(CASES);
@@ -120,7 +106,7 @@ test('a supervisor bulk-assigns a queue of 30 cases while the worker is killed o
   expect(result).toContain(`${CASES} done, 0 refused, 0 pending, 0 cancelled, of ${CASES}`);
   expect(result).toContain(`${department}-supervisor`);
   await accessible(page);
-  await page.screenshot({ path: path.join(SHOTS, 'bulk-operation.png'), fullPage: true });
+  await shoot(page, 'console', 'bulk-operation');
 
   // The API shows the same, to its runner and to auditors; others are refused.
   const api = await call('GET', `/bulk-operations/${operationId}`, `${department}-supervisor`);

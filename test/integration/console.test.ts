@@ -4,15 +4,9 @@
  * sign-out attacked. axe-core finds no serious or critical violation on any page, and every page
  * is saved as a screenshot under .data/screenshots/console/ for a person to look at.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT } from '../../src/db/target';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { accessible, launchChromium, shoot as shootPage } from '../helpers/browser';
 import { ApiStack, eventually } from '../helpers/api-stack';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SHOTS = path.join(ROOT, '.data', 'screenshots', 'console');
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let stack: ApiStack;
 let browser: Browser;
@@ -21,9 +15,8 @@ let agent: string;
 const opened: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   stack = await ApiStack.start({ taskQueue: 'console-test', customers: 8 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
   for (let i = 0; i < 3; i++) {
     const res = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());
     opened.push(((await res.json()) as { id: string }).id);
@@ -48,20 +41,7 @@ afterAll(async () => {
 /** A staff member's token, as they would paste it. */
 const tokenOf = async (staffId: string) => (await stack.auth(staffId)).Authorization.slice('Bearer '.length);
 
-/** No serious or critical accessibility violation on the page, by axe-core (run outside the page's CSP). */
-async function accessible(page: Page): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    type Axe = { run: () => Promise<{ violations: { id: string; impact: string }[] }> };
-    const { axe } = globalThis as unknown as { axe: Axe };
-    return (await axe.run()).violations.map(({ id, impact }) => ({ id, impact }));
-  });
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shoot = (page: Page, name: string) => shootPage(page, 'console', name);
 
 async function signIn(context: BrowserContext, staffId: string): Promise<Page> {
   const page = await context.newPage();
@@ -289,7 +269,6 @@ test('an intake agent finds the customer by a card’s last digits, picks a char
   expect([again.status(), again.headers().location]).toEqual([303, `/console/cases/${caseId}`]);
   expect(await stack.db.case.count({ where: { transactionId: charge } })).toBe(1);
 }, 60_000);
-
 
 test('a care agent works an outreach to an accepted offer a care supervisor approved above their authority', async () => {
   const res = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());

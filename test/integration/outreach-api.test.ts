@@ -31,7 +31,6 @@ const json = async (res: Response): Promise<Answer> => ({
 const call = (method: string, path: string, actor: string | undefined, body?: unknown) =>
   stack.call(method, path, actor, body).then(json);
 
-
 let caseId: string;
 let outreachId: string;
 let otherCaseId: string;

@@ -300,7 +300,7 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt }: ConsoleDeps): Ro
   );
 
   router.post('/console/bulk-operations/:id/cancel', async (req, res) => {
-    const op = await cancelBulkOperation({ db, temporal, taskQueue }, String(req.params.id), actorOf(res));
+    const op = await cancelBulkOperation(db, String(req.params.id), actorOf(res));
     res.redirect(303, `/console/bulk-operations/${op.id}`);
   });
 

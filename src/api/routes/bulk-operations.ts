@@ -209,30 +209,16 @@ export function presentBulkOperation(op: BulkOperationFile) {
 }
 
 /**
- * Cancels a running operation: no case is sent the action after this, and its workflow stops
- * once the steps under way finish. Cancelling a finished one changes nothing.
+ * Cancels a running operation: its steps read the mark before acting, so no case is sent the
+ * action after this, and its workflow stops once the steps under way finish. Cancelling a
+ * finished one changes nothing.
  */
-export async function cancelBulkOperation(deps: BulkDeps, operationId: string, actor: Actor) {
-  const op = await loadBulkOperation(deps.db, operationId, actor);
+export async function cancelBulkOperation(db: Db, operationId: string, actor: Actor) {
+  const op = await loadBulkOperation(db, operationId, actor);
   if (op.status === 'running') {
-    await deps.db.bulkOperation.updateMany({
-      where: { id: op.id, cancelledBy: null },
-      data: { cancelledBy: actor.id },
-    });
-    try {
-      await withinDeadline(deps.temporal, ACTION_DEADLINE_MS, () =>
-        deps.temporal.workflow.getHandle(bulkOperationWorkflowId(op.id)).cancel(),
-      );
-    } catch (error) {
-      // Its steps read the mark before acting, so nothing more is done; the workflow stops when it can.
-      throw new Problem(
-        503,
-        'Temporal unavailable',
-        `No case is sent the action any more, but the operation could not be told to stop: ${(error as Error).message}. Try again.`,
-      );
-    }
+    await db.bulkOperation.updateMany({ where: { id: op.id, cancelledBy: null }, data: { cancelledBy: actor.id } });
   }
-  return loadBulkOperation(deps.db, operationId, actor);
+  return loadBulkOperation(db, operationId, actor);
 }
 
 /**
@@ -285,7 +271,7 @@ export function bulkOperationRoutes(deps: BulkDeps): Router {
   });
 
   router.post('/bulk-operations/:id/cancel', async (req, res) => {
-    res.json(presentBulkOperation(await cancelBulkOperation(deps, String(req.params.id), actorOf(res))));
+    res.json(presentBulkOperation(await cancelBulkOperation(deps.db, String(req.params.id), actorOf(res))));
   });
 
   return router;
