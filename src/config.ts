@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RATE_LIMITS as RATES } from './api/rate-limits';
 import type { JwtSettings } from './auth/jwt';
+import type { OidcSettings } from './auth/oidc';
 import { z } from 'zod';
 import { DEFAULT_CASE_SETTINGS as CASE } from '../workflows/domain/case-policy';
 import { toUnits } from '../workflows/domain/money';
@@ -98,9 +99,27 @@ const Env = z.object({
   AUTH_JWT_PUBLIC_KEY_FILE: z.string().optional(),
   AUTH_JWT_ALGORITHM: z.string().default('RS256'),
   AUTH_JWT_STAFF_CLAIM: z.string().default('sub'),
+  AUTH_OIDC_CLIENT_ID: z.string().optional(),
+  AUTH_OIDC_CLIENT_SECRET: z.string().optional(),
+  AUTH_OIDC_ISSUER: z.url().optional(),
+  AUTH_OIDC_REDIRECT_URL: z.url().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** Console sign-in with the identity provider: a client id, and the JWT settings' issuer unless another is given. */
+function oidcSettings(e: z.infer<typeof Env>): OidcSettings | null {
+  if (!e.AUTH_OIDC_CLIENT_ID) return null;
+  const issuer = e.AUTH_OIDC_ISSUER ?? e.AUTH_JWT_ISSUER;
+  if (!issuer) throw new Error('Invalid configuration: AUTH_OIDC_CLIENT_ID needs AUTH_OIDC_ISSUER or AUTH_JWT_ISSUER');
+  return {
+    issuer,
+    clientId: e.AUTH_OIDC_CLIENT_ID,
+    clientSecret: e.AUTH_OIDC_CLIENT_SECRET,
+    redirectUrl: e.AUTH_OIDC_REDIRECT_URL,
+    staffClaim: e.AUTH_JWT_STAFF_CLAIM,
+  };
+}
 
 /** JWT settings are all or nothing: an issuer needs an audience and a key source. */
 function jwtSettings(e: z.infer<typeof Env>): JwtSettings | null {
@@ -218,6 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     /** The bank's identity provider, when staff may sign in with its JWTs; null for tokens only. */
     jwt: jwtSettings(e),
+    /** Console sign-in through the identity provider (OIDC, authorization code with PKCE); null: tokens only. */
+    oidc: oidcSettings(e),
     /** The date-holidays country whose public holidays are bank holidays. */
     holidayCalendar: e.HOLIDAY_CALENDAR,
     mail: {

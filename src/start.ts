@@ -19,6 +19,7 @@ import { createApp } from './api/app';
 import { closeGracefully } from './api/shutdown';
 import { loadConfig, type Config } from './config';
 import { jwtVerifier } from './auth/jwt';
+import { oidcSignIn } from './auth/oidc';
 import { issueToken } from './auth/tokens';
 import { createDb, type Db } from './db/client';
 import { migrate } from './db/migrate';
@@ -295,6 +296,7 @@ async function runPart(
       temporal,
       taskQueue: config.temporal.taskQueue,
       jwt,
+      oidc: config.oidc ? oidcSignIn(config.oidc) : null,
       rateLimits: config.rateLimits,
       codec: new EncryptionCodec(loadPayloadKeys(config.temporal.payloadKeys), config.temporal.payloadKeys.plaintext),
       codecOrigins: config.api.codecOrigins,

@@ -2,6 +2,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { JwtVerifier } from '../auth/jwt';
+import type { OidcSignIn } from '../auth/oidc';
 import type { Db } from '../db/client';
 import type { EncryptionCodec } from '../temporal/codec';
 import { carriesCsrfToken, sessionActor } from '../web/sessions';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   taskQueue: string;
   /** Verifies the identity provider's JWTs; without it only staff API tokens are accepted. */
   jwt?: JwtVerifier | null;
+  /** Console sign-in through the bank's identity provider, where one is configured. */
+  oidc?: OidcSignIn | null;
   rateLimits?: RateLimitSettings;
   /** Opens and seals payloads for the Temporal UI's remote codec; without it they are passed as they are. */
   codec?: EncryptionCodec | null;
@@ -72,7 +75,15 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(staffRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(codecRoutes({ codec: deps.codec ?? null }));
-  app.use(consoleRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, jwt: deps.jwt ?? null }));
+  app.use(
+    consoleRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      jwt: deps.jwt ?? null,
+      oidc: deps.oidc ?? null,
+    }),
+  );
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
   app.use(problemHandler);
   return app;

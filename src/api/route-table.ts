@@ -391,6 +391,8 @@ export const PAGE_ROUTES: PageRoute[] = [
   page('get', '/console/assets/:asset'),
   page('get', '/console/sign-in'),
   page('post', '/console/sign-in'),
+  page('get', '/console/sign-in/oidc'),
+  page('get', '/console/sign-in/oidc/callback'),
   page('post', '/console/sign-out'),
   consolePage('get', '/console', 'readCases'),
   consolePage('get', '/console/cases/:id', 'readCases'),

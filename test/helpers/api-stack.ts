@@ -9,6 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { JANE, seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
+import { oidcSignIn, type OidcSettings } from '../../src/auth/oidc';
 import { caseActionsOver } from '../../src/api/routes/bulk-operations';
 import type { RateLimitSettings } from '../../src/api/rate-limits';
 import { issueToken } from '../../src/auth/tokens';
@@ -35,6 +36,8 @@ export interface ApiStackOptions {
   rateLimits?: RateLimitSettings;
   /** Run the Temporal web UI too, reading sealed payloads through this API's codec. */
   ui?: boolean;
+  /** Console sign-in through this identity provider. */
+  oidc?: OidcSettings;
 }
 
 export class ApiStack {
@@ -65,7 +68,14 @@ export class ApiStack {
     return this.temporal.uiUrl!;
   }
 
-  static async start({ taskQueue, customers = 5, policy, rateLimits, ui = false }: ApiStackOptions): Promise<ApiStack> {
+  static async start({
+    taskQueue,
+    customers = 5,
+    policy,
+    rateLimits,
+    ui = false,
+    oidc,
+  }: ApiStackOptions): Promise<ApiStack> {
     // The API's port is chosen first: the UI is told where its codec is.
     const apiPort = await freePort();
     const temporal = await devServerTemporal(
@@ -91,7 +101,15 @@ export class ApiStack {
     const running = worker.run();
     const codec = new EncryptionCodec(TEST_PAYLOAD_KEYS);
     const codecOrigins = temporal.uiUrl ? [temporal.uiUrl] : [];
-    const app = createApp({ db, temporal: temporal.env.client, taskQueue, rateLimits, codec, codecOrigins });
+    const app = createApp({
+      db,
+      temporal: temporal.env.client,
+      taskQueue,
+      rateLimits,
+      codec,
+      codecOrigins,
+      oidc: oidc ? oidcSignIn(oidc) : null,
+    });
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(apiPort, '127.0.0.1', () => resolve(listening));
     });

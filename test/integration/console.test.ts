@@ -4,18 +4,31 @@
  * sign-out attacked. axe-core finds no serious or critical violation on any page, and every page
  * is saved as a screenshot under .data/screenshots/console/ for a person to look at.
  */
+import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { exportJWK, generateKeyPair } from 'jose';
+import { freePort } from '../../src/ports';
 import { accessible, launchChromium, shoot as shootPage } from '../helpers/browser';
 import { ApiStack, eventually } from '../helpers/api-stack';
 
 let stack: ApiStack;
+let issuer: string;
+let idp: Server;
 let browser: Browser;
 let department: string;
 let agent: string;
 const opened: string[] = [];
 
 beforeAll(async () => {
-  stack = await ApiStack.start({ taskQueue: 'console-test', customers: 8 });
+  // The bank's identity provider, a real OpenID provider on this machine; it learns the API's address after.
+  const idpPort = await freePort();
+  issuer = `http://127.0.0.1:${idpPort}`;
+  stack = await ApiStack.start({
+    taskQueue: 'console-test',
+    customers: 8,
+    oidc: { issuer, clientId: 'console', clientSecret: 'console-secret', staffClaim: 'sub' },
+  });
+  idp = await startIdentityProvider(issuer, idpPort, `${stack.base}/console/sign-in/oidc/callback`);
   browser = await launchChromium();
   for (let i = 0; i < 3; i++) {
     const res = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());
@@ -34,9 +47,52 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  idp?.close();
   await browser?.close();
   await stack?.stop();
 });
+
+/**
+ * oidc-provider with its development login (any password; the login is the subject) and one
+ * confidential client, the console, that must use PKCE. Loaded when needed: it is an ES module.
+ */
+async function startIdentityProvider(issuer: string, port: number, redirectUri: string): Promise<Server> {
+  const { default: Provider } = await import('oidc-provider');
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const signingKey = { ...(await exportJWK(privateKey)), kid: 'console-test', use: 'sig', alg: 'RS256' };
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: 'console',
+        client_secret: 'console-secret',
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
+    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
+    cookies: { keys: ['console-test'] },
+    pkce: { required: () => true },
+    jwks: { keys: [signingKey] },
+    features: { devInteractions: { enabled: true } },
+    // Seconds each artifact lives: a sign-in takes a few.
+    ttl: { Interaction: 600, Session: 3_600, Grant: 3_600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+  });
+  return new Promise((resolve) => {
+    const server = provider.listen(port, () => resolve(server));
+  });
+}
+
+/** Through the provider's own pages: its login (the staff id), then its consent. */
+async function signInAtProvider(page: Page, staffId: string): Promise<void> {
+  await page.click('text=Sign in with the bank’s identity provider');
+  await page.waitForURL((url) => url.href.startsWith(issuer));
+  await page.fill('input[name=login]', staffId);
+  await page.fill('input[name=password]', 'anything');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('button[type=submit]');
+  await page.click('button[type=submit]');
+}
 
 /** A staff member's token, as they would paste it. */
 const tokenOf = async (staffId: string) => (await stack.auth(staffId)).Authorization.slice('Bearer '.length);
@@ -374,6 +430,36 @@ test('a care agent works an outreach to an accepted offer a care supervisor appr
     ]),
   );
 }, 90_000);
+
+test('staff sign in through the bank’s identity provider (OIDC with PKCE); a stranger or a forged return is refused', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${stack.base}/console/cases/${opened[0]}`);
+  await signInAtProvider(page, agent);
+  await page.waitForURL(`${stack.base}/console/cases/${opened[0]}`);
+  expect(await page.innerText('.who')).toContain(agent);
+  const session = await stack.db.staffSession.findFirstOrThrow({
+    where: { staffId: agent, purpose: 'console' },
+    orderBy: { createdAt: 'desc' },
+  });
+  expect(session.endedAt).toBeNull();
+
+  // Someone the provider knows and this bank's staff table does not.
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto(`${stack.base}/console`);
+  await signInAtProvider(stranger, 'not-staff');
+  await stranger.waitForURL((url) => url.pathname === '/console/sign-in/oidc/callback');
+  expect(await stranger.innerText('[role=alert]')).toContain('not-staff is not active staff here');
+  await accessible(stranger);
+  await shoot(stranger, 'sign-in-oidc-refused');
+  expect(await stack.db.staffSession.count({ where: { staffId: 'not-staff' } })).toBe(0);
+
+  // A return without the sign-in this browser began (a forged or replayed link) starts no session.
+  const forged = await fetch(`${stack.base}/console/sign-in/oidc/callback?code=stolen&state=guessed`, {
+    redirect: 'manual',
+  });
+  expect(forged.status).toBe(401);
+  expect(forged.headers.get('set-cookie') ?? '').not.toContain('console_session=');
+}, 60_000);
 
 test('a change without its CSRF token is refused, and signing out ends the session', async () => {
   const context = await browser.newContext();

@@ -49,7 +49,7 @@ export function consolePage({ title, actor, csrf, body }: ConsolePage): string {
 }
 
 /** The sign-in page: a staff token, and where to go after. */
-export function signInPage({ error, next }: { error?: string; next?: string }): string {
+export function signInPage({ error, next, oidc }: { error?: string; next?: string; oidc: boolean }): string {
   return layout({
     title: 'Sign in · Proactive Care',
     head: html`<link rel="stylesheet" href="/console/assets/console.css" />`,
@@ -70,6 +70,32 @@ export function signInPage({ error, next }: { error?: string; next?: string }): 
         <button type="submit">Sign in</button>
       </form>
       <p class="hint">An admin issues tokens (<code>npm run staff</code>); <code>npm start</code> prints some.</p>
+      ${
+        oidc
+          ? html`<p>
+              <a class="button" href="/console/sign-in/oidc${next ? `?next=${encodeURIComponent(next)}` : ''}"
+                >Sign in with the bank’s identity provider</a
+              >
+            </p>`
+          : null
+      }
+    </main>`,
+  });
+}
+
+/**
+ * After the identity provider's redirect: a page that moves on by itself. A redirect would do no
+ * good, since the browser treats the whole chain as the provider's (cross-site) navigation and
+ * withholds the session's SameSite=Strict cookie; this page's own navigation is same-site.
+ */
+export function continuePage(next: string): string {
+  return layout({
+    title: 'Signed in · Proactive Care',
+    head: html`<meta http-equiv="refresh" content="0;url=${next}" />
+      <link rel="stylesheet" href="/console/assets/console.css" />`,
+    body: html`<main id="main" class="narrow">
+      <h1>Signed in</h1>
+      <p><a href="${next}">Continue to the console</a></p>
     </main>`,
   });
 }

@@ -12,7 +12,10 @@ import type { Client } from '@temporalio/client';
 import type { JwtVerifier } from '../../auth/jwt';
 import type { Db } from '../../db/client';
 import { html } from '../../web/html';
-import { CONSOLE_SESSION, csrfToken, endSession } from '../../web/sessions';
+import { CONSOLE_SESSION, csrfToken, endSession, startSession } from '../../web/sessions';
+import { parse as parseCookies } from 'cookie';
+import type { OidcSignIn, PendingSignIn } from '../../auth/oidc';
+import { loadActor } from '../../cases/actors';
 import { actionPath, STAFF_ACTIONS, type CaseView } from '../../../workflows/dispute/messages';
 import type { StaffActionName } from '../../../workflows/domain/staff-requests';
 import { carryOutAction } from '../action-requests';
@@ -42,7 +45,7 @@ import {
 import { careQueueBody, loadCareQueue, loadOutreach, outreachBody } from './care';
 import { caseFileBody, loadCaseFile } from './case-file';
 import { findCustomers, intakeBody, IntakeQuery, recentCharges } from './intake';
-import { consolePage, signInPage } from './pages';
+import { consolePage, continuePage, signInPage } from './pages';
 import { filterForm, loadQueue, nextCase, QueueFilter, queueBody } from './queue';
 import { bulkOperationBody, loadSupervision, supervisionBody, type BulkAttempt } from './supervision';
 
@@ -58,6 +61,18 @@ const NO_CHOICES: Choices = { assignees: [], departments: [] };
 
 const NextCase = z.strictObject({ _csrf: z.string(), requestId: z.uuid({ error: 'must be the form’s request id' }) });
 
+/** The pending sign-in a cookie carries back; null when there is none, or it is not one. */
+function pendingOf(raw: string | undefined): PendingSignIn | null {
+  if (!raw) return null;
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<PendingSignIn>;
+    const strings = [value.state, value.nonce, value.verifier, value.redirectUrl].every((v) => typeof v === 'string');
+    return strings ? (value as PendingSignIn) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Only a path of this console is a place to return to after signing in. */
 const safeNext = (next: string | undefined) => (next && /^\/console(\/|\?|$)/.test(next) ? next : '/console');
 
@@ -66,9 +81,13 @@ export interface ConsoleDeps {
   temporal: Client;
   taskQueue: string;
   jwt: JwtVerifier | null;
+  oidc: OidcSignIn | null;
 }
 
-export function consoleRoutes({ db, temporal, taskQueue, jwt }: ConsoleDeps): Router {
+/** What an identity-provider sign-in keeps for the browser's return: its secrets, for ten minutes. */
+const PENDING_SIGN_IN = { cookie: 'console_oidc', path: '/console/sign-in/oidc', maxAge: 10 * 60_000 };
+
+export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc }: ConsoleDeps): Router {
   const router = Router();
 
   // Browsers ask for it on every page; there is none.
@@ -84,7 +103,7 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt }: ConsoleDeps): Ro
 
   router.get('/console/sign-in', (req, res) => {
     const next = typeof req.query.next === 'string' ? safeNext(req.query.next) : undefined;
-    res.type('html').send(signInPage({ next }));
+    res.type('html').send(signInPage({ next, oidc: oidc !== null }));
   });
 
   router.post(
@@ -102,10 +121,51 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt }: ConsoleDeps): Ro
         res
           .status(error.status)
           .type('html')
-          .send(signInPage({ error: why, next }));
+          .send(signInPage({ error: why, next, oidc: oidc !== null }));
       }
     },
   );
+
+  // Sign-in through the bank's identity provider: OIDC's authorization code with PKCE. The try's
+  // state, nonce and code verifier wait in an HttpOnly cookie sent back to the callback only
+  // (SameSite=Lax: the provider's redirect is a cross-site navigation).
+  router.get('/console/sign-in/oidc', async (req, res) => {
+    if (!oidc) throw Problem.notFound('No identity provider is configured here; sign in with a staff token.');
+    const next = typeof req.query.next === 'string' ? safeNext(req.query.next) : undefined;
+    const callback = `${req.protocol}://${req.get('host')}${PENDING_SIGN_IN.path}/callback`;
+    const begun = await oidc.begin(callback, next).catch(() => null);
+    if (!begun) {
+      const error = 'The identity provider cannot be reached now. Try again shortly, or sign in with a staff token.';
+      return res
+        .status(503)
+        .type('html')
+        .send(signInPage({ error, next, oidc: true }));
+    }
+    const { cookie, path: cookiePath, maxAge } = PENDING_SIGN_IN;
+    const value = Buffer.from(JSON.stringify(begun.pending)).toString('base64url');
+    res.cookie(cookie, value, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: cookiePath, maxAge });
+    res.redirect(303, begun.url);
+  });
+
+  router.get('/console/sign-in/oidc/callback', async (req, res) => {
+    if (!oidc) throw Problem.notFound('No identity provider is configured here; sign in with a staff token.');
+    const refuse = (status: number, error: string, next?: string) =>
+      res
+        .status(status)
+        .type('html')
+        .send(signInPage({ error, next, oidc: true }));
+    const raw = req.headers.cookie ? parseCookies(req.headers.cookie)[PENDING_SIGN_IN.cookie] : undefined;
+    res.clearCookie(PENDING_SIGN_IN.cookie, { path: PENDING_SIGN_IN.path });
+    const pending = pendingOf(raw);
+    if (!pending) return refuse(401, 'That sign-in expired or was started elsewhere. Start again.');
+    const outcome = await oidc.finish(new URL(req.originalUrl, pending.redirectUrl), pending);
+    if ('refused' in outcome) return refuse(401, `The identity provider did not sign you in (${outcome.refused}).`);
+    const actor = await loadActor(db, outcome.staffId);
+    if (!actor) return refuse(403, `${outcome.staffId} is not active staff here.`);
+    if (!reachOf(actor, 'readCases')) return refuse(403, 'This role does not work cases in the console.');
+    await startSession(db, req, res, CONSOLE_SESSION, actor);
+    res.type('html').send(continuePage(safeNext(pending.next)));
+  });
 
   router.post('/console/sign-out', sameOrigin, async (req, res) => {
     await endSession(db, req, res, CONSOLE_SESSION);
