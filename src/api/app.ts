@@ -13,7 +13,7 @@ import { Problem, problemHandler } from './problem';
 import { DEFAULT_RATE_LIMITS, perAddress, perCredential, type RateLimitSettings } from './rate-limits';
 import { requestId } from './request-id';
 import { requestLog } from './request-log';
-import { consoleRoutes } from './console/routes';
+import { consoleErrorPages, consoleRoutes } from './console/routes';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
@@ -85,6 +85,7 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
   );
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));
+  app.use(consoleErrorPages);
   app.use(problemHandler);
   return app;
 }

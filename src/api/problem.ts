@@ -69,35 +69,33 @@ export function fieldErrors(error: ZodError): FieldError[] {
   }));
 }
 
-/** Turns every error into problem+json; only the unexpected ones are 500s, and they are logged. */
-export const problemHandler: ErrorRequestHandler = (error, _req, res, _next) => {
-  if (error instanceof Problem) return sendProblem(res, error);
-  if (error instanceof ZodError) return sendProblem(res, Problem.invalid(fieldErrors(error)));
+/**
+ * How an error is answered: its Problem; only the unexpected ones are 500s, and they are logged.
+ * The console's error pages and the API's problem+json say the same.
+ */
+export function problemOf(error: unknown, res: Response): Problem {
+  if (error instanceof Problem) return error;
+  if (error instanceof ZodError) return Problem.invalid(fieldErrors(error));
   // body-parser's errors: malformed JSON, too large, wrong charset.
   const status = (error as { status?: number }).status;
   if ((error as { type?: string }).type === 'entity.parse.failed') {
     const message = `not valid JSON (${(error as Error).message})`;
-    return sendProblem(
-      res,
-      new Problem(400, 'Malformed JSON', `body: ${message}`, { errors: [{ field: 'body', message }] }),
-    );
+    return new Problem(400, 'Malformed JSON', `body: ${message}`, { errors: [{ field: 'body', message }] });
   }
   if (isDatabaseOutage(error)) {
     log.warn({ requestId: requestIdOf(res), err: (error as Error).message }, 'database unavailable');
-    return sendProblem(
-      res,
-      new Problem(
-        503,
-        'Database unavailable',
-        'The database did not answer; try again shortly.',
-        {},
-        { 'Retry-After': '5' },
-      ),
+    return new Problem(
+      503,
+      'Database unavailable',
+      'The database did not answer; try again shortly.',
+      {},
+      { 'Retry-After': '5' },
     );
   }
-  if (status && status >= 400 && status < 500) {
-    return sendProblem(res, new Problem(status, 'Bad request', (error as Error).message));
-  }
+  if (status && status >= 400 && status < 500) return new Problem(status, 'Bad request', (error as Error).message);
   log.error({ requestId: requestIdOf(res), err: error as Error }, 'unexpected error');
-  return sendProblem(res, new Problem(500, 'Internal error', 'Something went wrong on our side.'));
-};
+  return new Problem(500, 'Internal error', 'Something went wrong on our side.');
+}
+
+/** Answers every error as problem+json. */
+export const problemHandler: ErrorRequestHandler = (error, _req, res, _next) => sendProblem(res, problemOf(error, res));

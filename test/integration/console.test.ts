@@ -99,6 +99,14 @@ const tokenOf = async (staffId: string) => (await stack.auth(staffId)).Authoriza
 
 const shoot = (page: Page, name: string) => shootPage(page, 'console', name);
 
+/** How wide the page lays out, in CSS pixels: wider than the screen means sideways scrolling. */
+const pageWidth = (page: Page) =>
+  page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
+        .scrollWidth,
+  );
+
 async function signIn(context: BrowserContext, staffId: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${stack.base}/console`);
@@ -173,6 +181,13 @@ test('an agent sees the queue, takes the next case and reads its file; the case 
   expect(file).toContain('Timeline');
   await accessible(page);
   await shoot(page, 'case-file');
+  // Readable on a phone: nothing wider than the screen but the tables, which scroll on their own.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+  await shoot(page, 'case-file-phone');
+  await page.goto(`${stack.base}/console`);
+  expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+  await shoot(page, 'queue-phone');
 
   // The audit log has the console's action as a staff call, with the agent's identity.
   const calls = await stack.db.staffCall.findMany({ where: { path: '/console/next', staffId: agent } });
@@ -495,6 +510,12 @@ test('a case outside one’s department is not there; a care agent may not take 
   const stayed = (await stack.db.case.findFirstOrThrow({ where: { id: { in: opened }, departmentId: department } })).id;
   const res = await page.goto(`${stack.base}/console/cases/${stayed}`);
   expect(res!.status()).toBe(404);
+  // A person gets the error as a page with a way on; a script the API's problem+json.
+  expect(await page.innerText('h1')).toBe('Not found');
+  expect(await page.innerText('main')).toContain('Back to the work queue');
+  await accessible(page);
+  await shoot(page, 'not-found');
+
   await page.goto(`${stack.base}/console`);
   expect(await page.innerText('#queue')).not.toContain(stayed);
   await context.close();

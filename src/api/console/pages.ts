@@ -6,6 +6,7 @@
 import { html, layout, type Html } from '../../web/html';
 import type { Actor } from '../../../workflows/domain/case';
 import { reachOf } from '../access';
+import type { Problem } from '../problem';
 
 export interface ConsolePage {
   title: string;
@@ -174,3 +175,31 @@ export const liveSection = (id: string, label: string, url: string, body: Html, 
   >
     ${body}
   </section>`;
+
+const ERROR_HEADINGS: Record<number, string> = {
+  401: 'Please sign in',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Not possible now',
+  503: 'Not available just now',
+};
+
+/** An error as a page for a person: what went wrong, the request's id to quote, and a way on. */
+export function errorPage(problem: Problem, requestId: string): string {
+  return layout({
+    title: `${ERROR_HEADINGS[problem.status] ?? problem.title} · Proactive Care`,
+    head: html`<link rel="stylesheet" href="/console/assets/console.css" />`,
+    body: html`<main id="main" class="narrow">
+      <h1>${ERROR_HEADINGS[problem.status] ?? problem.title}</h1>
+      <p>${problem.detail}</p>
+      <p class="hint">If you report this, quote request ${requestId}.</p>
+      <p>
+        ${
+          problem.status === 401
+            ? html`<a href="/console/sign-in">Sign in</a>`
+            : html`<a href="/console">Back to the work queue</a>`
+        }
+      </p>
+    </main>`,
+  });
+}

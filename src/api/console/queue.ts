@@ -98,14 +98,20 @@ export const caseRow = (row: CaseRow): Html =>
 /** A case's cells in a queue's row. */
 export function caseCells(row: CaseRow): Html {
   return html`<th scope="row"><a href="/console/cases/${row.id}">${row.id}</a></th>
-    <td>${row.stage.replaceAll('_', ' ')}</td>
-    <td>${row.reasonCode.replaceAll('_', ' ')}</td>
-    <td class="num">${formatMoney(row.amountCents, row.currency)}</td>
-    <td><span class="tag risk-${row.attritionRisk}">${row.attritionRisk}</span></td>
-    <td>${row.slaBreached ? html`<span class="tag breached">breached</span>` : 'on time'}</td>
-    <td>${deadline(row.nextDeadlineAt?.toISOString() ?? null)}</td>
-    <td>${row.openedAt.toISOString().slice(0, 10)}</td>`;
+    ${cell('Stage', row.stage.replaceAll('_', ' '))} ${cell('Reason', row.reasonCode.replaceAll('_', ' '))}
+    ${cell('Amount', formatMoney(row.amountCents, row.currency), 'num')}
+    ${cell('Risk', html`<span class="tag risk-${row.attritionRisk}">${row.attritionRisk}</span>`)}
+    ${cell('SLA', row.slaBreached ? html`<span class="tag breached">breached</span>` : 'on time')}
+    ${cell('Next deadline', deadline(row.nextDeadlineAt?.toISOString() ?? null))}
+    ${cell('Opened', row.openedAt.toISOString().slice(0, 10))}`;
 }
+
+/**
+ * A cell with its column's name, shown only where the table is stacked for a phone (the column
+ * headers are then out of sight); screen readers have the headers, so they skip it.
+ */
+const cell = (label: string, content: Html | string, className?: string): Html =>
+  html`<td class="${className ?? ''}"><span class="cell-label" aria-hidden="true">${label}</span> ${content}</td>`;
 
 /** The queue's filters, as a form that asks `action` again with them. */
 export function filterForm(action: string, filter: QueueFilter): Html {

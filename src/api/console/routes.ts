@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z, ZodError } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { JwtVerifier } from '../../auth/jwt';
@@ -21,7 +21,8 @@ import type { StaffActionName } from '../../../workflows/domain/staff-requests';
 import { carryOutAction } from '../action-requests';
 import { reachOf } from '../access';
 import { actorOf } from '../auth';
-import { fieldErrors, Problem, type FieldError } from '../problem';
+import { fieldErrors, Problem, problemOf, type FieldError } from '../problem';
+import { requestIdOf } from '../request-id';
 import { ACTION_BODIES } from '../routes/actions';
 import {
   cancelBulkOperation,
@@ -32,7 +33,7 @@ import {
 } from '../routes/bulk-operations';
 import { caseDetail, NewCase, openCase } from '../routes/cases';
 import { sameOrigin, signInWithToken } from '../sign-in';
-import { auditAs } from '../staff-calls';
+import { auditAs, auditReason } from '../staff-calls';
 import {
   actionForms,
   availableActions,
@@ -45,7 +46,7 @@ import {
 import { careQueueBody, loadCareQueue, loadOutreach, outreachBody } from './care';
 import { caseFileBody, loadCaseFile } from './case-file';
 import { findCustomers, intakeBody, IntakeQuery, recentCharges } from './intake';
-import { consolePage, continuePage, signInPage } from './pages';
+import { consolePage, continuePage, errorPage, signInPage } from './pages';
 import { filterForm, loadQueue, nextCase, QueueFilter, queueBody } from './queue';
 import { bulkOperationBody, loadSupervision, supervisionBody, type BulkAttempt } from './supervision';
 
@@ -75,6 +76,23 @@ function pendingOf(raw: string | undefined): PendingSignIn | null {
 
 /** Only a path of this console is a place to return to after signing in. */
 const safeNext = (next: string | undefined) => (next && /^\/console(\/|\?|$)/.test(next) ? next : '/console');
+
+/**
+ * A person's browser asking for a console page gets an error as a page, with a way on; any other
+ * caller (an API client, a script) gets the problem+json every route answers.
+ */
+export const consoleErrorPages: ErrorRequestHandler = (error, req, res, next) => {
+  if (!req.path.startsWith('/console') || req.accepts(['json', 'html']) !== 'html' || res.headersSent) {
+    return next(error);
+  }
+  const problem = problemOf(error, res);
+  auditReason(res, problem.detail);
+  res
+    .set(problem.headers)
+    .status(problem.status)
+    .type('html')
+    .send(errorPage(problem, requestIdOf(res) ?? 'unknown'));
+};
 
 export interface ConsoleDeps {
   db: Db;
