@@ -43,6 +43,8 @@ const Env = z.object({
   WORKER_HEALTH_PORT: port(3001),
   /** Every embedded listener binds here; set it to 0.0.0.0 to reach the API from elsewhere. */
   API_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The Temporal UI, for the console's links to a case's workflow; the embedded UI's by default. */
+  TEMPORAL_UI_URL: z.url().optional(),
   /** Origins of the Temporal UI that may call the API's codec (comma-separated); the embedded UI's by default. */
   CODEC_CORS_ORIGINS: z.string().optional(),
   SMTP_HOST: z.string().optional(),
@@ -209,6 +211,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
           ? []
           : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`],
     },
+    /** Where the console links a case's workflow in the Temporal UI; null when there is none to link. */
+    temporalUi:
+      e.TEMPORAL_UI_URL || !e.TEMPORAL_ADDRESS
+        ? {
+            url: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+            namespace: e.TEMPORAL_NAMESPACE,
+          }
+        : null,
     worker: { healthPort: e.WORKER_HEALTH_PORT },
     /** Requests a minute allowed per client address and per credential. */
     rateLimits: { perAddress: e.RATE_LIMIT_PER_ADDRESS, perCredential: e.RATE_LIMIT_PER_CREDENTIAL },

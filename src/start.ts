@@ -297,6 +297,7 @@ async function runPart(
       taskQueue: config.temporal.taskQueue,
       jwt,
       oidc: config.oidc ? oidcSignIn(config.oidc) : null,
+      temporalUi: config.temporalUi,
       rateLimits: config.rateLimits,
       codec: new EncryptionCodec(loadPayloadKeys(config.temporal.payloadKeys), config.temporal.payloadKeys.plaintext),
       codecOrigins: config.api.codecOrigins,

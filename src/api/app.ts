@@ -13,7 +13,7 @@ import { Problem, problemHandler } from './problem';
 import { DEFAULT_RATE_LIMITS, perAddress, perCredential, type RateLimitSettings } from './rate-limits';
 import { requestId } from './request-id';
 import { requestLog } from './request-log';
-import { consoleErrorPages, consoleRoutes } from './console/routes';
+import { consoleErrorPages, consoleRoutes, type TemporalUi } from './console/routes';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
@@ -35,6 +35,8 @@ export interface ApiDeps {
   taskQueue: string;
   /** Verifies the identity provider's JWTs; without it only staff API tokens are accepted. */
   jwt?: JwtVerifier | null;
+  /** The Temporal UI the console links cases' workflows to. */
+  temporalUi?: TemporalUi | null;
   /** Console sign-in through the bank's identity provider, where one is configured. */
   oidc?: OidcSignIn | null;
   rateLimits?: RateLimitSettings;
@@ -82,6 +84,7 @@ export function createApp(deps: ApiDeps): express.Express {
       taskQueue: deps.taskQueue,
       jwt: deps.jwt ?? null,
       oidc: deps.oidc ?? null,
+      temporalUi: deps.temporalUi ?? null,
     }),
   );
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));

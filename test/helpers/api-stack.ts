@@ -9,6 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { JANE, seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
+import type { TemporalUi } from '../../src/api/console/routes';
 import { oidcSignIn, type OidcSettings } from '../../src/auth/oidc';
 import { caseActionsOver } from '../../src/api/routes/bulk-operations';
 import type { RateLimitSettings } from '../../src/api/rate-limits';
@@ -38,6 +39,8 @@ export interface ApiStackOptions {
   ui?: boolean;
   /** Console sign-in through this identity provider. */
   oidc?: OidcSettings;
+  /** Where the console links cases' workflows. */
+  temporalUi?: TemporalUi;
 }
 
 export class ApiStack {
@@ -75,6 +78,7 @@ export class ApiStack {
     rateLimits,
     ui = false,
     oidc,
+    temporalUi,
   }: ApiStackOptions): Promise<ApiStack> {
     // The API's port is chosen first: the UI is told where its codec is.
     const apiPort = await freePort();
@@ -109,6 +113,7 @@ export class ApiStack {
       codec,
       codecOrigins,
       oidc: oidc ? oidcSignIn(oidc) : null,
+      temporalUi,
     });
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(apiPort, '127.0.0.1', () => resolve(listening));

@@ -27,6 +27,7 @@ beforeAll(async () => {
     taskQueue: 'console-test',
     customers: 8,
     oidc: { issuer, clientId: 'console', clientSecret: 'console-secret', staffClaim: 'sub' },
+    temporalUi: { url: 'http://temporal-ui.example', namespace: 'default' },
   });
   idp = await startIdentityProvider(issuer, idpPort, `${stack.base}/console/sign-in/oidc/callback`);
   browser = await launchChromium();
@@ -178,6 +179,9 @@ test('an agent sees the queue, takes the next case and reads its file; the case 
   expect(file).toMatch(/Assignee\s+/);
   expect(file).toContain(agent);
   expect(file).toContain('Deadlines');
+  expect(await page.getAttribute('a:has-text("in the Temporal UI")', 'href')).toBe(
+    `http://temporal-ui.example/namespaces/default/workflows/dispute-${taken}`,
+  );
   expect(file).toContain('Timeline');
   await accessible(page);
   await shoot(page, 'case-file');

@@ -94,7 +94,7 @@ function risk(detail: Detail): Html {
 export function caseFileBody(
   { detail, customer, transaction, notifications, otherOpen }: CaseFile,
   actions: Html,
-  { outreachLinks }: { outreachLinks: boolean },
+  { outreachLinks, workflowUrl }: { outreachLinks: boolean; workflowUrl: string | null },
 ): Html {
   const view = detail.workflow as { clocks?: ClockView[]; outreach?: Outreach[] };
   return html`${
@@ -119,6 +119,12 @@ export function caseFileBody(
           ],
           ['SLA', detail.slaBreached ? html`<span class="tag breached">breached</span>` : 'on time'],
           ['Opened', day(detail.openedAt)],
+          [
+            'Workflow',
+            workflowUrl
+              ? html`<a href="${workflowUrl}">${detail.workflowId} in the Temporal UI</a>`
+              : detail.workflowId,
+          ],
         ])}
       </section>
       <section aria-labelledby="customer-h">

@@ -94,18 +94,25 @@ export const consoleErrorPages: ErrorRequestHandler = (error, req, res, next) =>
     .send(errorPage(problem, requestIdOf(res) ?? 'unknown'));
 };
 
+/** Where a case's workflow is seen in the Temporal UI. */
+export interface TemporalUi {
+  url: string;
+  namespace: string;
+}
+
 export interface ConsoleDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
   jwt: JwtVerifier | null;
   oidc: OidcSignIn | null;
+  temporalUi: TemporalUi | null;
 }
 
 /** What an identity-provider sign-in keeps for the browser's return: its secrets, for ten minutes. */
 const PENDING_SIGN_IN = { cookie: 'console_oidc', path: '/console/sign-in/oidc', maxAge: 10 * 60_000 };
 
-export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc }: ConsoleDeps): Router {
+export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc, temporalUi }: ConsoleDeps): Router {
   const router = Router();
 
   // Browsers ask for it on every page; there is none.
@@ -245,7 +252,10 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc }: ConsoleDep
     const actions = view
       ? actionForms(target, availableActions(actor, view, target), await choicesFor(view), csrf, attempt)
       : html`<p>The case cannot be asked now, so it takes no action; try again shortly.</p>`;
-    const body = caseFileBody(file, actions, { outreachLinks: reachOf(actor, 'readOutreach') !== null });
+    const workflowUrl = temporalUi
+      ? `${temporalUi.url}/namespaces/${encodeURIComponent(temporalUi.namespace)}/workflows/${encodeURIComponent(file.detail.workflowId)}`
+      : null;
+    const body = caseFileBody(file, actions, { outreachLinks: reachOf(actor, 'readOutreach') !== null, workflowUrl });
     res.type('html').send(consolePage({ title: `Case ${file.detail.id}`, actor, csrf, body }));
   }
 
