@@ -102,29 +102,38 @@ export function notificationActivities({ db, channels, settings }: NotificationD
         data: { status: 'sent', providerMessageId, sentAt: new Date(), lastError: null },
       });
     };
-    // One write per attempt before anything leaves: from here on the message may be out.
-    await db.notification.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
+    const message = renderMessage(
+      template,
+      {
+        ...data,
+        caseId,
+        amountCents: found.amountCents,
+        currency: found.currency,
+        merchant: transaction.merchant,
+        transactionDate: transaction.postedAt.toISOString(),
+        customer: { name: customer.name },
+        bank: { name: settings.bankName, phone: settings.bankPhone },
+        surveyUrl: settings.surveyUrl.replace('{caseId}', encodeURIComponent(caseId)),
+      },
+      customer.timezone,
+    );
+    // One write per attempt before anything leaves: from here on the message may be out, as
+    // rendered here (what staff read back as sent).
+    await db.notification.update({
+      where: { id: row.id },
+      data: {
+        status: 'sending',
+        attempts: { increment: 1 },
+        subject: message.subject,
+        body: row.channel === 'sms' ? (message.sms ?? message.text) : message.text,
+      },
+    });
     try {
       // `sending` means an earlier attempt got as far as handing the message over: ask first.
       if (row.status === 'sending' && (await channel.delivered(messageId))) {
         await markSent(messageId);
         return result(messageId, true);
       }
-      const message = renderMessage(
-        template,
-        {
-          ...data,
-          caseId,
-          amountCents: found.amountCents,
-          currency: found.currency,
-          merchant: transaction.merchant,
-          transactionDate: transaction.postedAt.toISOString(),
-          customer: { name: customer.name },
-          bank: { name: settings.bankName, phone: settings.bankPhone },
-          surveyUrl: settings.surveyUrl.replace('{caseId}', encodeURIComponent(caseId)),
-        },
-        customer.timezone,
-      );
       const { providerMessageId } = await channel.send({
         ...message,
         messageId,

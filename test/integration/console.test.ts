@@ -179,6 +179,9 @@ test('an agent sees the queue, takes the next case and reads its file; the case 
   expect(file).toMatch(/Assignee\s+/);
   expect(file).toContain(agent);
   expect(file).toContain('Deadlines');
+  // What the customer was sent, as sent: the acknowledgement names her case.
+  await page.click('.messages summary >> nth=0');
+  expect(await page.innerText('.messages pre.message >> nth=0')).toContain(taken);
   expect(await page.getAttribute('a:has-text("in the Temporal UI")', 'href')).toBe(
     `http://temporal-ui.example/namespaces/default/workflows/dispute-${taken}`,
   );

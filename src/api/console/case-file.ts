@@ -162,10 +162,22 @@ export function caseFileBody(
       <h2 id="sent-h">What the customer was sent</h2>
       ${
         notifications.length
-          ? html`<ul>
+          ? html`<ul class="messages">
               ${notifications.map(
                 (n) =>
-                  html`<li>${day(n.sentAt ?? n.createdAt)}: ${words(n.template)} by ${n.channel} (${n.status})</li>`,
+                  html`<li>
+                    <details>
+                      <summary>
+                        ${day(n.sentAt ?? n.createdAt)}: ${words(n.template)} by ${n.channel} (${n.status})
+                      </summary>
+                      ${
+                        n.body === null
+                          ? html`<p>Sent before messages were kept as sent.</p>`
+                          : html`${n.channel === 'sms' ? null : html`<p><strong>${n.subject}</strong></p>`}
+                              <pre class="message">${n.body}</pre>`
+                      }
+                    </details>
+                  </li>`,
               )}
             </ul>`
           : html`<p>Nothing yet.</p>`

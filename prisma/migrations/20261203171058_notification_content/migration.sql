@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Notification" ADD COLUMN "body" TEXT;
+ALTER TABLE "Notification" ADD COLUMN "subject" TEXT;

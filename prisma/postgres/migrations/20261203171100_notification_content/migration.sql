@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Notification" ADD COLUMN     "body" TEXT,
+ADD COLUMN     "subject" TEXT;
