@@ -484,6 +484,38 @@ test('staff sign in through the bank’s identity provider (OIDC with PKCE); a s
   expect(forged.headers.get('set-cookie') ?? '').not.toContain('console_session=');
 }, 60_000);
 
+test('“take the next case” takes the next one when the read model still lists a case a colleague just took', async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const res = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());
+    ids.push(((await res.json()) as { id: string }).id);
+  }
+  await eventually(
+    () => stack.db.case.findMany({ where: { id: { in: ids } } }),
+    (rows) => rows.every((row) => row.stage === 'investigation' && row.departmentId === department),
+  );
+  const [taken] = ids;
+  const colleague = `${department}-agent-2`;
+  expect((await stack.call('POST', `/cases/${taken}/assign`, 'admin', { assigneeId: colleague })).status).toBe(200);
+  await stack.caughtUp(taken);
+  // The read model lags behind the case: it still lists the taken case, first, as waiting.
+  await stack.db.case.update({ where: { id: taken }, data: { assigneeId: null, priority: 1, slaBreached: true } });
+
+  const page = await signIn(await browser.newContext(), `${department}-agent-3`);
+  await Promise.all([page.waitForURL(/\/console\/cases\//), page.click('text=Take the next case')]);
+  const landed = page.url().split('/').at(-1)!;
+  expect(landed).not.toBe(taken);
+  await eventually(
+    () => stack.db.case.findUniqueOrThrow({ where: { id: landed } }),
+    (row) => row.assigneeId === `${department}-agent-3`,
+  );
+  // The case the colleague took stays theirs.
+  const kept = (await (await stack.call('GET', `/cases/${taken}`, 'admin')).json()) as {
+    workflow: { assigneeId: string };
+  };
+  expect(kept.workflow.assigneeId).toBe(colleague);
+}, 60_000);
+
 test('a change without its CSRF token is refused, and signing out ends the session', async () => {
   const context = await browser.newContext();
   const page = await signIn(context, agent);

@@ -67,11 +67,13 @@ export async function loadQueue(db: Db, actor: Actor, filter: QueueFilter) {
 }
 
 /**
- * The most urgent case nobody has taken that the caller may take: their own department's, and
- * for an agent, one in the agents' queue (an escalated case waits for a supervisor).
+ * The most urgent cases nobody has taken that the caller may take, most urgent first: their own
+ * department's, and for an agent, those in the agents' queue (an escalated case waits for a
+ * supervisor). The read model may lag behind a case a colleague has just taken, so "next case"
+ * tries them in turn.
  */
-export function nextCase(db: Db, actor: Actor) {
-  return db.case.findFirst({
+export function nextCases(db: Db, actor: Actor, take = 5) {
+  return db.case.findMany({
     where: {
       stage: { in: [...OPEN_STAGES] },
       departmentId: actor.departmentId,
@@ -79,6 +81,7 @@ export function nextCase(db: Db, actor: Actor) {
       ...(actor.role === 'agent' ? { queue: 'agents' } : {}),
     },
     orderBy: URGENCY,
+    take,
   });
 }
 

@@ -47,7 +47,7 @@ import { careQueueBody, loadCareQueue, loadOutreach, outreachBody } from './care
 import { caseFileBody, loadCaseFile } from './case-file';
 import { findCustomers, intakeBody, IntakeQuery, recentCharges } from './intake';
 import { consolePage, continuePage, errorPage, signInPage } from './pages';
-import { filterForm, loadQueue, nextCase, QueueFilter, queueBody } from './queue';
+import { filterForm, loadQueue, nextCases, QueueFilter, queueBody } from './queue';
 import { bulkOperationBody, loadSupervision, supervisionBody, type BulkAttempt } from './supervision';
 
 /** The console's files, by the name its pages ask for: nothing else is served from here. */
@@ -211,18 +211,27 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc, temporalUi }
 
   // "Take the next case": the most urgent one the caller may take, assigned to them by the same
   // action the API's POST /cases/:id/assign sends. The form's request id is the Idempotency-Key,
-  // so a second submit of the same form shows the case the first one took.
+  // so a second submit of the same form shows the case the first one took. A case the read model
+  // still lists as waiting but a colleague has just taken refuses, and the next one is tried.
   router.post('/console/next', async (req, res) => {
     const actor = actorOf(res);
     const key = NextCase.parse(req.body).requestId;
     const earlier = await db.actionRequest.findUnique({ where: { idempotencyKey: key } });
     if (earlier) return res.redirect(303, `/console/cases/${earlier.caseId}`);
-    const caseRow = await nextCase(db, actor);
-    if (!caseRow) return queuePage(req, res, 'Nobody is waiting that you may take.');
-    auditAs(res, { action: 'assign', caseId: caseRow.id });
-    const call = { action: 'assign' as const, actor, caseRow, target: caseRow.id, idempotencyKey: key };
-    await carryOutAction({ db, temporal }, { ...call, body: ACTION_BODIES.assign, input: { assigneeId: actor.id } });
-    res.redirect(303, `/console/cases/${caseRow.id}`);
+    for (const caseRow of await nextCases(db, actor)) {
+      auditAs(res, { action: 'assign', caseId: caseRow.id });
+      const call = { action: 'assign' as const, actor, caseRow, target: caseRow.id, idempotencyKey: key };
+      try {
+        await carryOutAction(
+          { db, temporal },
+          { ...call, body: ACTION_BODIES.assign, input: { assigneeId: actor.id } },
+        );
+        return res.redirect(303, `/console/cases/${caseRow.id}`);
+      } catch (error) {
+        if (!(error instanceof Problem && [409, 422].includes(error.status))) throw error;
+      }
+    }
+    return queuePage(req, res, 'Nobody is waiting that you may take.');
   });
 
   /** Who may be given the case (its department's active agents and supervisors), and where it may go. */

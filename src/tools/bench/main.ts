@@ -15,7 +15,7 @@
  * --cpu-prof writes CPU profiles of the product's worker and API into that directory; --running
  * measures a product already running (the environment `npm start` reads names its Temporal,
  * database and keys; --api its API, by default on the configured port) instead of starting one.
- * Figures: action, throughput, intake, capacity, history, long, watch, replay, scaleout.
+ * Figures: action, throughput, intake, capacity, history, long, watch, replay, care, console, scaleout.
  */
 // Installs a Temporal runtime that logs at WARN, as the tests do; first, before any connection.
 import '../../../test/helpers/quiet-runtime';
@@ -35,6 +35,7 @@ import { BareStack } from './bare-stack';
 import { BARE_ID_PREFIX, BareDriver, ProductDriver, type Driver } from './drivers';
 import { activityShape, historiesOf, replaySpeed, sizeOf, type History } from './histories';
 import { careRules } from './care-rules';
+import { consoleAtScale } from './console';
 import { ninetyDayCase } from './long-cases';
 import { cpuDuring, latency, mb, median, pool, residentBytes, round, timed, type Latency } from './measure';
 import { machine, report } from './report';
@@ -49,6 +50,7 @@ const FIGURES = [
   'watch',
   'replay',
   'care',
+  'console',
   'scaleout',
 ] as const;
 type Figure = (typeof FIGURES)[number];
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
   };
   const ratios: Record<string, number> = {};
 
-  if ([...only].some((f) => !['long', 'watch', 'care', 'scaleout'].includes(f))) {
+  if ([...only].some((f) => !['long', 'watch', 'care', 'console', 'scaleout'].includes(f))) {
     const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
     const startProduct = async (customers: number, dir: string): Promise<BenchedProduct> => {
       if (values.running) {
@@ -128,6 +130,11 @@ async function main(): Promise<void> {
   if (only.has('care')) {
     progress('the attrition rules: one look, and a sweep');
     figures.careRules = await careRules(values.quick ? 50 : 300);
+  }
+  if (only.has('console')) {
+    const backlog = values.quick ? 10_000 : 100_000;
+    progress(`the staff console with ${backlog} cases in the read model`);
+    figures.console = await consoleAtScale(backlog, values.quick ? 20 : 60, progress);
   }
   if (only.has('scaleout')) {
     const url = values.postgres ?? process.env.TEST_DATABASE_URL;
