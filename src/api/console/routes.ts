@@ -228,7 +228,7 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc, temporalUi }
         );
         return res.redirect(303, `/console/cases/${caseRow.id}`);
       } catch (error) {
-        if (!(error instanceof Problem && [409, 422].includes(error.status))) throw error;
+        if (!(error instanceof Problem && [403, 409, 422].includes(error.status))) throw error;
       }
     }
     return queuePage(req, res, 'Nobody is waiting that you may take.');
