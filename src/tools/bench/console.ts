@@ -15,6 +15,7 @@ import { issueToken } from '../../auth/tokens';
 import type { Db } from '../../db/client';
 import { OPEN_STAGES, REASON_CODES } from '../../../workflows/domain/case';
 import { DAY_MS } from '../../../workflows/domain/time';
+import { sleep } from '../chaos/load';
 import { ProcessStack } from '../process-stack';
 import { ProductDriver } from './drivers';
 import { latency, round, timed, type Latency } from './measure';
@@ -23,12 +24,14 @@ const DEPARTMENTS = ['fraud', 'merchant-disputes', 'chargebacks'];
 const AGENT = 'merchant-disputes-agent-1';
 const SUPERVISOR = 'merchant-disputes-supervisor';
 
-/** A fixed sequence, so every run seeds the same backlog. */
+/** A fixed sequence (mulberry32), so every run seeds the same backlog. */
 function random(seed: number): () => number {
-  let state = seed;
+  let state = seed >>> 0;
   return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
 }
 
@@ -119,6 +122,8 @@ export async function consoleAtScale(
       const row = await stack.db.case.findUniqueOrThrow({ where: { id } });
       if (row.departmentId === 'merchant-disputes') real.push(id);
     }
+    // Once their first writes are in (routing, the acknowledgement), which would undo the bump.
+    await sleep(3_000);
     await stack.db.case.updateMany({
       where: { id: { in: real } },
       data: { priority: 1, slaBreached: true, nextDeadlineAt: new Date() },
