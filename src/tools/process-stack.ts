@@ -146,6 +146,11 @@ export class ProcessStack {
     return dataConverter(parsePayloadKeys(this.payloadKeys, 'the stack key'), 'refuse', 'mark');
   }
 
+  /** The SQLite file the stack runs on (null on PostgreSQL), for tools that write it directly. */
+  get databaseFile(): string | null {
+    return this.options.postgresUrl ? null : path.join(this.options.dir, 'chaos.db');
+  }
+
   get temporalAddress(): string {
     return `127.0.0.1:${this.ports.temporal}`;
   }

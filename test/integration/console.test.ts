@@ -411,6 +411,8 @@ test('a care agent works an outreach to an accepted offer a care supervisor appr
   expect(await care.innerText('main')).toContain('waiting for a care supervisor');
 
   const supervisor = await signIn(await browser.newContext(), 'care-supervisor');
+  await supervisor.goto(`${stack.base}/console/supervision`);
+  expect(await supervisor.innerText('#oversight')).toContain('1 offer above a care agent’s authority');
   await supervisor.goto(`${stack.base}/console/care`);
   expect(await supervisor.innerText('#care')).toContain('Offers waiting for your approval (1)');
   await accessible(supervisor);
@@ -540,6 +542,28 @@ test('a change without its CSRF token is refused, and signing out ends the sessi
     await stack.db.staffSession.count({ where: { staffId: agent, purpose: 'console', endedAt: { not: null } } }),
   ).toBe(1);
   await context.close();
+}, 60_000);
+
+test('a session unused for 30 minutes, or older than 10 hours, no longer opens a page', async () => {
+  for (const aged of [
+    { lastSeenAt: new Date(Date.now() - 31 * 60_000) },
+    { expiresAt: new Date(Date.now() - 1_000) },
+  ]) {
+    const context = await browser.newContext();
+    const page = await signIn(context, agent);
+    const session = await stack.db.staffSession.findFirstOrThrow({
+      where: { staffId: agent, purpose: 'console', endedAt: null },
+      orderBy: { createdAt: 'desc' },
+    });
+    await stack.db.staffSession.update({ where: { id: session.id }, data: aged });
+    const res = await page.request.get(`${stack.base}/console`, { maxRedirects: 0 });
+    expect([Object.keys(aged)[0], res.status(), res.headers().location]).toEqual([
+      Object.keys(aged)[0],
+      303,
+      '/console/sign-in?next=%2Fconsole',
+    ]);
+    await context.close();
+  }
 }, 60_000);
 
 test('a case outside one’s department is not there; a care agent may not take cases; a system may not sign in', async () => {

@@ -13,6 +13,7 @@ import { reachOf } from '../access';
 import type { FieldError } from '../problem';
 import type { BulkOperationFile } from '../routes/bulk-operations';
 import { facts, listTable, liveSection, select, words } from './pages';
+import { loadCareQueue } from './care';
 import { caseCells, caseRow, URGENCY, whereOf, type QueueFilter } from './queue';
 
 /** A case is about to breach when its next deadline falls within this. */
@@ -52,6 +53,8 @@ export async function loadSupervision(db: Db, actor: Actor, filter: QueueFilter)
   const held = new Map(load.map((row) => [row.assigneeId, row._count._all]));
   return {
     approvals,
+    // Offers above a care agent's authority wait in the care queue, for those who decide on them.
+    offersWaiting: reachOf(actor, 'approveOffer') ? ((await loadCareQueue(db, actor)).offers?.length ?? 0) : null,
     atRisk,
     workload: [
       ...staff.map((s) => ({ staffId: s.id, role: s.role, open: held.get(s.id) ?? 0 })),
@@ -142,7 +145,17 @@ export function supervisionBody(
       'oversight',
       'Oversight',
       `/console/supervision${query}`,
-      html`${listTable('Waiting for your approval', 'No resolution waits for approval.', CASE_HEAD, s.approvals.map(caseRow))}
+      html`${
+        s.offersWaiting === null
+          ? null
+          : html`<p role="status">
+              <a href="/console/care"
+                >${s.offersWaiting} offer${s.offersWaiting === 1 ? '' : 's'} above a care agent’s authority</a
+              >
+              wait for your approval.
+            </p>`
+      }
+      ${listTable('Waiting for your approval', 'No resolution waits for approval.', CASE_HEAD, s.approvals.map(caseRow))}
       ${listTable('Breached or due within a day', 'No case is breached or due within a day.', CASE_HEAD, s.atRisk.map(caseRow))}
       ${listTable(
         'Workload',
