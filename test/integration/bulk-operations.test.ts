@@ -134,6 +134,13 @@ test('the API refuses a bulk operation whole when a field or a case is wrong, an
     });
     expect(outside).toMatchObject({ status: 422, body: { errors: [{ field: 'caseIds.1' }] } });
   }
+  const otherDepartment = open.departmentId === 'fraud' ? 'chargebacks' : 'fraud';
+  const foreignFilter = await call('POST', '/bulk-operations', supervisor, {
+    action: 'escalate',
+    filter: { departmentId: otherDepartment },
+    body: { reason: 'Backlog' },
+  });
+  expect(foreignFilter).toMatchObject({ status: 422, body: { errors: [{ field: 'filter.departmentId' }] } });
   expect(await stack.db.bulkOperation.count({ where: { requestedBy: supervisor, action: 'escalate' } })).toBe(0);
 
   // Assigned already to the agent: the case refuses to be assigned to them again, and says why.

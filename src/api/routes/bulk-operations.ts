@@ -89,10 +89,13 @@ async function selection(db: Db, actor: Actor, op: NewBulkOperation): Promise<st
     return unique;
   }
   const f = op.filter!;
+  if (f.departmentId && department !== null && f.departmentId !== department) {
+    throw Problem.invalid([{ field: 'filter.departmentId', message: `you move ${department}'s cases only` }]);
+  }
   const rows = await db.case.findMany({
     where: {
       ...inReach,
-      ...(f.departmentId ? { departmentId: department === null ? f.departmentId : department } : {}),
+      ...(f.departmentId ? { departmentId: f.departmentId } : {}),
       stage: f.stage ?? open,
       reasonCode: f.reasonCode,
       slaBreached: f.slaBreached,
