@@ -89,6 +89,9 @@ export interface PostAdjustmentInput {
 
 const NEW_ACCOUNT_MS = 30 * DAY_MS;
 
+/** A case's `dueAt` while no clock runs: after every real deadline (the schema's default). */
+export const NO_DEADLINE = new Date('9999-12-31T00:00:00Z');
+
 /** Puts one alert in each recipient's work queue, once per key and recipient (retries write nothing twice). */
 export async function putAlerts(
   db: Db,
@@ -240,6 +243,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
             ...snapshot,
             priority: snapshot.priority === 'high' ? 1 : 0,
             nextDeadlineAt: date(snapshot.nextDeadlineAt),
+            dueAt: date(snapshot.nextDeadlineAt) ?? NO_DEADLINE,
             resolvedAt: date(snapshot.resolvedAt),
             closedAt: date(snapshot.closedAt),
             version,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type Database from 'better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client';
@@ -31,14 +32,25 @@ export const OUTAGE_REST_MS = 2_000;
  */
 const SQLITE_CONNECTION_PRAGMAS = 'PRAGMA synchronous = NORMAL;';
 
-/** Runs `script` on each new connection before it is used. */
-function withConnectScript(factory: SqlDriverAdapterFactory, script: string): SqlDriverAdapterFactory {
+/**
+ * Each new SQLite connection, before it is used: runs `script`, and begins every transaction with
+ * BEGIN IMMEDIATE. The API and the worker write the file from two processes; a deferred
+ * transaction that reads before it writes (an upsert does) is refused at once, without waiting,
+ * when the other process commits in between, and the outage breaker takes that for a database
+ * that is down. IMMEDIATE takes the write lock up front and waits for it (the busy timeout).
+ * Prisma's adapter begins deferred transactions and has no option for it, so its statement is
+ * rewritten (test/db/sqlite-writers.test.ts catches an adapter that changes).
+ */
+function configuredSqlite(factory: SqlDriverAdapterFactory, script: string): SqlDriverAdapterFactory {
   return new Proxy(factory, {
     get(target, property, receiver) {
       if (property !== 'connect') return Reflect.get(target, property, receiver);
       return async () => {
         const adapter = await target.connect();
         await adapter.executeScript(script);
+        const client = (adapter as unknown as { client: Database.Database }).client;
+        const prepare = client.prepare.bind(client);
+        client.prepare = ((sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql)) as typeof prepare;
         return adapter;
       };
     },
@@ -60,7 +72,7 @@ export function createDb(databaseUrl: string | undefined): Db {
   }
   const file = target.url.replace(/^file:/, '');
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const adapter = withConnectScript(
+  const adapter = configuredSqlite(
     new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS }),
     SQLITE_CONNECTION_PRAGMAS,
   );

@@ -2,10 +2,11 @@
  * The dispute workflow's activities against SQLite and PostgreSQL: a retry writes nothing twice,
  * and the read model never moves back to an older version.
  */
-import { caseActivities, type CaseSnapshot } from '../../activities/cases';
+import { caseActivities, NO_DEADLINE } from '../../activities/cases';
 import { JANE, seed } from '../../prisma/seed';
 import type { Db } from '../../src/db/client';
 import { testOnBothDatabases } from '../helpers/db';
+import { caseSnapshot } from '../helpers/read-model';
 import type { TimelineEvent } from '../../workflows/dispute/messages';
 
 const CASE_ID = 'DSP-ACTIVITIES';
@@ -28,24 +29,6 @@ async function withCase(db: Db) {
   });
   return caseActivities({ db });
 }
-
-const snapshot = (stage: CaseSnapshot['stage'], extra: Partial<CaseSnapshot> = {}): CaseSnapshot => ({
-  stage,
-  departmentId: 'merchant-disputes',
-  assigneeId: null,
-  queue: 'agents',
-  escalated: false,
-  slaBreached: false,
-  attritionRisk: 'none',
-  priority: 'normal',
-  nextDeadlineAt: null,
-  provisionalCreditCents: null,
-  resolvedAmountCents: null,
-  outcome: null,
-  resolvedAt: null,
-  closedAt: null,
-  ...extra,
-});
 
 async function expectIdempotentActivities(db: Db) {
   const activities = await withCase(db);
@@ -82,7 +65,7 @@ async function expectIdempotentActivities(db: Db) {
   const sync = {
     caseId: CASE_ID,
     version: 2,
-    snapshot: snapshot('investigation', { nextDeadlineAt: '2026-12-04T10:00:00.000Z' }),
+    snapshot: caseSnapshot('investigation', { nextDeadlineAt: '2026-12-04T10:00:00.000Z' }),
     events,
   };
   await activities.syncCase(sync);
@@ -92,10 +75,17 @@ async function expectIdempotentActivities(db: Db) {
     stage: 'investigation',
     version: 2,
     nextDeadlineAt: new Date('2026-12-04T10:00:00Z'),
+    dueAt: new Date('2026-12-04T10:00:00Z'),
   });
   // A late retry of an older version leaves the newer state alone.
-  await activities.syncCase({ caseId: CASE_ID, version: 1, snapshot: snapshot('intake'), events: [] });
+  await activities.syncCase({ caseId: CASE_ID, version: 1, snapshot: caseSnapshot('intake'), events: [] });
   expect((await db.case.findUniqueOrThrow({ where: { id: CASE_ID } })).stage).toBe('investigation');
+  // No clock running: no deadline to show, and the queues' sort key puts the case after every dated one.
+  await activities.syncCase({ caseId: CASE_ID, version: 3, snapshot: caseSnapshot('awaiting_customer'), events: [] });
+  expect(await db.case.findUniqueOrThrow({ where: { id: CASE_ID } })).toMatchObject({
+    nextDeadlineAt: null,
+    dueAt: NO_DEADLINE,
+  });
 
   const alert = {
     key: `${CASE_ID}:3`,

@@ -34,7 +34,7 @@ export type QueueFilter = z.infer<typeof QueueFilter>;
 export const URGENCY: Prisma.CaseOrderByWithRelationInput[] = [
   { priority: 'desc' },
   { slaBreached: 'desc' },
-  { nextDeadlineAt: { sort: 'asc', nulls: 'last' } },
+  { dueAt: 'asc' },
   { amountCents: 'desc' },
   { id: 'asc' },
 ];
@@ -70,10 +70,11 @@ export async function loadQueue(db: Db, actor: Actor, filter: QueueFilter) {
  * The most urgent cases nobody has taken that the caller may take, most urgent first: their own
  * department's, and for an agent, those in the agents' queue (an escalated case waits for a
  * supervisor). The read model may lag behind a case a colleague has just taken, so "next case"
- * tries them in turn.
+ * tries them in turn; a case assigned since its row was last written (a keyed assign newer than
+ * the row) goes last, since it is most likely taken.
  */
-export function nextCases(db: Db, actor: Actor, take = 5) {
-  return db.case.findMany({
+export async function nextCases(db: Db, actor: Actor, take = 5) {
+  const candidates = await db.case.findMany({
     where: {
       stage: { in: [...OPEN_STAGES] },
       departmentId: actor.departmentId,
@@ -83,6 +84,14 @@ export function nextCases(db: Db, actor: Actor, take = 5) {
     orderBy: URGENCY,
     take,
   });
+  const assigns = await db.actionRequest.findMany({
+    where: { caseId: { in: candidates.map((c) => c.id) }, action: 'assign' },
+    select: { caseId: true, createdAt: true },
+  });
+  const taken = new Set(
+    assigns.filter((a) => a.createdAt >= candidates.find((c) => c.id === a.caseId)!.updatedAt).map((a) => a.caseId),
+  );
+  return [...candidates.filter((c) => !taken.has(c.id)), ...candidates.filter((c) => taken.has(c.id))];
 }
 
 export type CaseRow = Awaited<ReturnType<typeof loadQueue>>['mine'][number];

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { NO_DEADLINE } from '../../../activities/cases';
 import { issueToken } from '../../auth/tokens';
 import type { Db } from '../../db/client';
 import { OPEN_STAGES, REASON_CODES } from '../../../workflows/domain/case';
@@ -24,6 +25,8 @@ import { latency, round, timed, type Latency } from './measure';
 const DEPARTMENTS = ['fraud', 'merchant-disputes', 'chargebacks'];
 const AGENT = 'merchant-disputes-agent-1';
 const SUPERVISOR = 'merchant-disputes-supervisor';
+const SPARE = 10;
+const SEED_BATCH = 2_000;
 
 /** A fixed sequence (mulberry32), so every run seeds the same backlog. */
 function random(seed: number): () => number {
@@ -40,8 +43,9 @@ function random(seed: number): () => number {
 const sqliteDate = (at: Date | null) => (at ? at.toISOString().replace('Z', '+00:00') : null);
 
 /**
- * `count` cases in the read model, ids BENCH-<n>, written straight into the SQLite file in one
- * transaction (Prisma's createMany takes a minute for what this does in seconds).
+ * `count` cases in the read model, ids BENCH-<n>, written straight into the SQLite file
+ * (Prisma's createMany takes a minute for what this does in seconds), in transactions of
+ * SEED_BATCH rows: short enough that the worker's writes, waiting for the lock, are not refused.
  */
 async function seedBacklog(db: Db, file: string, count: number): Promise<void> {
   const charges = await db.cardTransaction.findMany({ include: { card: true }, take: 2_000 });
@@ -53,38 +57,48 @@ async function seedBacklog(db: Db, file: string, count: number): Promise<void> {
     sqlite.pragma('busy_timeout = 10000');
     const insert = sqlite.prepare(
       `INSERT INTO "Case" (id, workflowId, customerId, cardId, transactionId, amountCents, currency, reasonCode,
-         stage, departmentId, assigneeId, queue, attritionRisk, priority, slaBreached, nextDeadlineAt, openedBy,
-         openedAt, updatedAt, closedAt)
-       VALUES (?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?, 'agents', ?, ?, ?, ?, 'intake-agent-1', ?, ?, ?)`,
+         stage, departmentId, assigneeId, queue, attritionRisk, priority, slaBreached, nextDeadlineAt, dueAt,
+         openedBy, openedAt, updatedAt, closedAt)
+       VALUES (?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?, 'agents', ?, ?, ?, ?, ?, 'intake-agent-1', ?, ?, ?)`,
     );
-    sqlite.transaction(() => {
-      for (let i = 0; i < count; i++) {
+    const batch = sqlite.transaction((from: number) => {
+      for (let i = from; i < Math.min(from + SEED_BATCH, count); i++) {
         const charge = charges[i % charges.length];
         const open = next() < 0.7;
         const departmentId = pick(DEPARTMENTS);
         const openedAt = new Date(now - Math.floor(next() * 120) * DAY_MS);
+        const amountCents = 100 + Math.floor(next() * 200_000);
+        const reason = pick(REASON_CODES);
+        const stage = open ? pick(OPEN_STAGES) : 'closed';
+        const assigneeId = next() < 0.5 ? `${departmentId}-agent-${1 + Math.floor(next() * 3)}` : null;
+        const risk = pick(['none', 'none', 'none', 'watch', 'high']);
+        const priority = next() < 0.05 ? 1 : 0;
+        const slaBreached = next() < 0.1 ? 1 : 0;
+        // A day ahead at least: the real cases, due now, lead the queue.
+        const deadline = open ? new Date(now + (1 + Math.floor(next() * 60)) * DAY_MS) : null;
         insert.run(
           `BENCH-${i}`,
           `bench-${i}`,
           charge.card.customerId,
           charge.cardId,
           charge.id,
-          100 + Math.floor(next() * 200_000),
-          pick(REASON_CODES),
-          open ? pick(OPEN_STAGES) : 'closed',
+          amountCents,
+          reason,
+          stage,
           departmentId,
-          next() < 0.5 ? `${departmentId}-agent-${1 + Math.floor(next() * 3)}` : null,
-          pick(['none', 'none', 'none', 'watch', 'high']),
-          next() < 0.05 ? 1 : 0,
-          next() < 0.1 ? 1 : 0,
-          // A day ahead at least: the real cases, due now, lead the queue.
-          sqliteDate(open ? new Date(now + (1 + Math.floor(next() * 60)) * DAY_MS) : null),
+          assigneeId,
+          risk,
+          priority,
+          slaBreached,
+          sqliteDate(deadline),
+          sqliteDate(deadline ?? NO_DEADLINE),
           sqliteDate(openedAt),
           sqliteDate(openedAt),
           sqliteDate(open ? null : new Date(openedAt.getTime() + 30 * DAY_MS)),
         );
       }
-    })();
+    });
+    for (let from = 0; from < count; from += SEED_BATCH) batch(from);
   } finally {
     sqlite.close();
   }
@@ -124,13 +138,14 @@ export async function consoleAtScale(
   progress: (line: string) => void,
 ): Promise<ConsoleFigures> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-console-'));
-  const stack = await ProcessStack.start({ dir, customers: samples + 20, shortClocks: false });
+  const stack = await ProcessStack.start({ dir, customers: samples + SPARE + 20, shortClocks: false });
   try {
     // Real cases for the agent to take and read (opened first: intake finds them among few), made
-    // the most urgent of their queue once the backlog is in.
+    // the most urgent of their queue once the backlog is in; a few spare, so the last "next case"
+    // still finds a real one when the read model lags behind a case just taken.
     const driver = await ProductDriver.create(stack.db, [stack.apiBase]);
     const real: string[] = [];
-    while (real.length < samples) {
+    while (real.length < samples + SPARE) {
       const id = await driver.open();
       await driver.ready(id);
       const row = await stack.db.case.findUniqueOrThrow({ where: { id } });
@@ -142,7 +157,7 @@ export async function consoleAtScale(
     await sleep(3_000);
     await stack.db.case.updateMany({
       where: { id: { in: real } },
-      data: { priority: 1, slaBreached: true, nextDeadlineAt: new Date() },
+      data: { priority: 1, slaBreached: true, nextDeadlineAt: new Date(), dueAt: new Date() },
     });
     const agent = await signIn(stack.db, stack.apiBase, AGENT);
     const supervisor = await signIn(stack.db, stack.apiBase, SUPERVISOR);
