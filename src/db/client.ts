@@ -33,13 +33,16 @@ export const OUTAGE_REST_MS = 2_000;
 const SQLITE_CONNECTION_PRAGMAS = 'PRAGMA synchronous = NORMAL;';
 
 /**
- * Each new SQLite connection, before it is used: runs `script`, and begins every transaction with
+ * Each new SQLite connection, before it is used: runs `script`, and begins transactions with
  * BEGIN IMMEDIATE. The API and the worker write the file from two processes; a deferred
  * transaction that reads before it writes (an upsert does) is refused at once, without waiting,
  * when the other process commits in between, and the outage breaker takes that for a database
  * that is down. IMMEDIATE takes the write lock up front and waits for it (the busy timeout).
  * Prisma's adapter begins deferred transactions and has no option for it, so its statement is
- * rewritten (test/db/sqlite-writers.test.ts catches an adapter that changes).
+ * rewritten (test/db/sqlite-writers.test.ts catches an adapter that changes). The adapter must
+ * never see BEGIN fail (it would keep its transaction lock for good), so when the file stays
+ * locked past the busy timeout the transaction begins deferred, as before, and its first write
+ * meets the lock.
  */
 function configuredSqlite(factory: SqlDriverAdapterFactory, script: string): SqlDriverAdapterFactory {
   return new Proxy(factory, {
@@ -50,11 +53,21 @@ function configuredSqlite(factory: SqlDriverAdapterFactory, script: string): Sql
         await adapter.executeScript(script);
         const client = (adapter as unknown as { client: Database.Database }).client;
         const prepare = client.prepare.bind(client);
-        client.prepare = ((sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql)) as typeof prepare;
+        const begin = { run: () => beginImmediate(prepare) };
+        client.prepare = ((sql: string) => (sql === 'BEGIN' ? begin : prepare(sql))) as typeof prepare;
         return adapter;
       };
     },
   });
+}
+
+function beginImmediate(prepare: Database.Database['prepare']): Database.RunResult {
+  try {
+    return prepare('BEGIN IMMEDIATE').run();
+  } catch (error) {
+    if (!String((error as { code?: string }).code).startsWith('SQLITE_BUSY')) throw error;
+    return prepare('BEGIN').run();
+  }
 }
 
 export function createDb(databaseUrl: string | undefined): Db {
