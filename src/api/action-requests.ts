@@ -69,6 +69,18 @@ export interface ActionDeps {
 export type ActionAnswer =
   { status: 200; body: unknown } | { status: 202; caseId: string; pending: 'accepted' | 'unknown'; detail: string };
 
+/** The case a staff action acts on: the case itself, or the one an outreach belongs to. */
+export async function caseOfAction(db: Db, action: StaffActionName, target: string): Promise<CaseRow> {
+  if (STAFF_ACTIONS[action].on === 'case') {
+    const row = await db.case.findUnique({ where: { id: target } });
+    if (!row) throw Problem.noCase(target);
+    return row;
+  }
+  const outreach = await db.outreachTask.findUnique({ where: { id: target }, include: { case: true } });
+  if (!outreach) throw Problem.notFound(`No outreach ${target}.`);
+  return outreach.case;
+}
+
 /** Carries out one staff action; the caller answers it (JSON for the API, a page for the console). */
 export async function carryOutAction<Name extends StaffActionName>(
   { db, temporal }: ActionDeps,

@@ -17,8 +17,7 @@ import { parse as parseCookies } from 'cookie';
 import type { OidcSignIn, PendingSignIn } from '../../auth/oidc';
 import { loadActor } from '../../cases/actors';
 import { actionPath, STAFF_ACTIONS, type CaseView } from '../../../workflows/dispute/messages';
-import type { StaffActionName } from '../../../workflows/domain/staff-requests';
-import { carryOutAction } from '../action-requests';
+import { carryOutAction, caseOfAction } from '../action-requests';
 import { reachOf } from '../access';
 import { actorOf } from '../auth';
 import { fieldErrors, Problem, problemOf, type FieldError } from '../problem';
@@ -295,14 +294,6 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc, temporalUi }
   router.get('/console/outreach/:id', (req, res) => outreachPage(req, res));
 
   /** The case an action's form is for: the one in the URL, or the case of the outreach there. */
-  async function caseOf(action: StaffActionName, target: string) {
-    if (STAFF_ACTIONS[action].on === 'case') {
-      const row = await db.case.findUnique({ where: { id: target } });
-      if (!row) throw Problem.noCase(target);
-      return row;
-    }
-    return await db.case.findUniqueOrThrow({ where: { id: (await loadOutreach(db, target)).row.caseId } });
-  }
 
   // Each action's form, carried out by the API's own protocol: the same body check, the same
   // rules, the form's request id as the Idempotency-Key (a second submit acts once).
@@ -310,7 +301,7 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc, temporalUi }
     const page = STAFF_ACTIONS[action].on === 'case' ? caseFilePage : outreachPage;
     router.post(`/console${actionPath(action)}`, async (req, res) => {
       const target = String((req.params as { id?: string }).id);
-      const caseRow = await caseOf(action, target);
+      const caseRow = await caseOfAction(db, action, target);
       auditAs(res, { action, caseId: caseRow.id });
       const values = (req.body ?? {}) as Record<string, unknown>;
       const requestId = typeof values.requestId === 'string' && values.requestId ? values.requestId : undefined;

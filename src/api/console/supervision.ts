@@ -26,7 +26,7 @@ export async function loadSupervision(db: Db, actor: Actor, filter: QueueFilter)
   const department = reachOf(actor, 'readCases')?.department ?? null;
   const mine = department === null ? {} : { departmentId: department };
   const open = { in: [...OPEN_STAGES] };
-  const [approvals, atRisk, load, staff, selectable, operations] = await Promise.all([
+  const [approvals, atRisk, load, staff, selectable, operations, care, departments] = await Promise.all([
     db.case.findMany({ where: { ...mine, stage: 'pending_approval' }, orderBy: URGENCY, take: LIMIT }),
     db.case.findMany({
       where: {
@@ -49,12 +49,14 @@ export async function loadSupervision(db: Db, actor: Actor, filter: QueueFilter)
     }),
     db.case.findMany({ where: whereOf(actor, filter), orderBy: URGENCY, take: SELECTABLE }),
     db.bulkOperation.findMany({ where: { requestedBy: actor.id }, orderBy: { createdAt: 'desc' }, take: 10 }),
+    // Offers above a care agent's authority wait in the care queue, for those who decide on them.
+    reachOf(actor, 'approveOffer') ? loadCareQueue(db, actor) : null,
+    db.department.findMany({ orderBy: { id: 'asc' }, select: { id: true } }),
   ]);
   const held = new Map(load.map((row) => [row.assigneeId, row._count._all]));
   return {
     approvals,
-    // Offers above a care agent's authority wait in the care queue, for those who decide on them.
-    offersWaiting: reachOf(actor, 'approveOffer') ? ((await loadCareQueue(db, actor)).offers?.length ?? 0) : null,
+    offersWaiting: care ? (care.offers?.length ?? 0) : null,
     atRisk,
     workload: [
       ...staff.map((s) => ({ staffId: s.id, role: s.role, open: held.get(s.id) ?? 0 })),
@@ -62,7 +64,7 @@ export async function loadSupervision(db: Db, actor: Actor, filter: QueueFilter)
     ],
     selectable,
     operations,
-    departments: (await db.department.findMany({ orderBy: { id: 'asc' }, select: { id: true } })).map((d) => d.id),
+    departments: departments.map((d) => d.id),
   };
 }
 

@@ -19,7 +19,7 @@ import {
 } from '../../../workflows/domain/staff-requests';
 import { NETWORK_PHASES, OUTCOMES, type Actor } from '../../../workflows/domain/case';
 import { isDatabaseOutage } from '../../db/outage';
-import { carryOutAction, outcomeFromCase, sendActionAnswer, type ActionBody } from '../action-requests';
+import { carryOutAction, caseOfAction, outcomeFromCase, sendActionAnswer, type ActionBody } from '../action-requests';
 import { actorOf } from '../auth';
 import { Problem } from '../problem';
 import { auditAs } from '../staff-calls';
@@ -140,18 +140,6 @@ export interface ActionRouteDeps {
 export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
   const router = Router();
 
-  /** The case an action is for: named in the URL, or the case of the outreach named there. */
-  async function caseOf(on: 'case' | 'outreach', id: string) {
-    if (on === 'case') {
-      const row = await db.case.findUnique({ where: { id } });
-      if (!row) throw Problem.noCase(id);
-      return row;
-    }
-    const outreach = await db.outreachTask.findUnique({ where: { id }, include: { case: true } });
-    if (!outreach) throw Problem.notFound(`No outreach ${id}.`);
-    return outreach.case;
-  }
-
   // The route guard has checked the caller's role against the access table, and the audit names the action.
   for (const action of Object.keys(STAFF_ACTIONS) as StaffActionName[]) {
     const { on } = STAFF_ACTIONS[action];
@@ -160,7 +148,7 @@ export function actionRoutes({ db, temporal }: ActionRouteDeps): Router {
       requireJson(req);
       const key = idempotencyKey(req);
       try {
-        const caseRow = await caseOf(on, target);
+        const caseRow = await caseOfAction(db, action, target);
         auditAs(res, { action, caseId: caseRow.id });
         const call = { action, actor: actorOf(res), caseRow, target, idempotencyKey: key };
         const answer = await carryOutAction(

@@ -68,6 +68,17 @@ const underBody = (error: unknown) => {
   return error;
 };
 
+/** The body checked once, as the action's own route checks it (its assignee, its department). */
+async function checkedBody(db: Db, actor: Actor, op: NewBulkOperation) {
+  try {
+    const checked = ACTION_BODIES[op.action].check(op.body);
+    await checked.request(actor, db, '');
+    return checked;
+  } catch (error) {
+    throw underBody(error);
+  }
+}
+
 /** The cases the operation takes, in order: each in the runner's reach for the action, and open. */
 async function selection(db: Db, actor: Actor, op: NewBulkOperation): Promise<string[]> {
   const department = reachOf(actor, op.action)?.department ?? null;
@@ -140,17 +151,7 @@ export async function startBulkOperation(
   }
   let operation = earlier;
   if (!operation) {
-    // The body is checked as the action's own route checks it (its assignee, its department) once.
-    const checked = (() => {
-      try {
-        return ACTION_BODIES[op.action].check(op.body);
-      } catch (error) {
-        throw underBody(error);
-      }
-    })();
-    await checked.request(actor, db, '').catch((error: unknown) => {
-      throw underBody(error);
-    });
+    const checked = await checkedBody(db, actor, op);
     const caseIds = await selection(db, actor, op);
     const operationId = `BULK-${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
     [operation] = await db.$transaction([
