@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { WatchSettings } from '../src/care/settings';
 import type { Db } from '../src/db/client';
 import type { DeliveryChannels } from '../src/notifications/channels';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src/notifications/settings';
+import type { CustomerLinkSettings } from '../src/self-service/links';
 import { bulkActivities, type CaseActions } from './bulk';
 import { caseActivities, type CaseActivityDeps } from './cases';
 import { notificationActivities } from './notifications';
@@ -14,6 +16,8 @@ export interface ActivityDeps {
   /** Where customer messages go, by the customer's preferred channel (null: no provider). */
   channels: DeliveryChannels;
   notifications?: Partial<NotificationSettings>;
+  /** The links to case pages in customer messages; without them (tests), links no API will open. */
+  customerLinks?: CustomerLinkSettings;
   /** Case settings; tests shorten the reopen window, for one. */
   policy?: CaseActivityDeps['policy'];
   holidayCalendar?: string;
@@ -32,6 +36,7 @@ export function createActivities({
   db,
   channels,
   notifications,
+  customerLinks = { baseUrl: 'http://127.0.0.1:3000', lifetimeDays: 30, key: randomBytes(32) },
   policy,
   holidayCalendar,
   watch,
@@ -44,7 +49,7 @@ export function createActivities({
     ...caseActivities({ db, policy, holidayCalendar }),
     ...usageActivities({ db, watch, ruleSet }),
     ...bulkActivities({ db, caseActions }),
-    ...notificationActivities({ db, channels, settings: notificationSettings }),
+    ...notificationActivities({ db, channels, settings: notificationSettings, links: customerLinks }),
     ...outreachActivities({
       db,
       email: channels.email,

@@ -13,11 +13,14 @@ import { outsideQuietHours } from '../src/notifications/quiet-hours';
 import { heartbeating } from './heartbeat';
 import { renderMessage, type NotificationTemplate } from '../src/notifications/render';
 import { messageIdFor, type NotificationSettings } from '../src/notifications/settings';
+import { issueCaseLink, type CustomerLinkSettings } from '../src/self-service/links';
 
 export interface NotificationDeps {
   db: Db;
   channels: DeliveryChannels;
   settings: NotificationSettings;
+  /** Each message carries a new link to the customer's case page. */
+  links: CustomerLinkSettings;
 }
 
 /** The failure type of a message no channel can carry: not retried, the workflow alerts staff. */
@@ -46,7 +49,7 @@ export interface SendNotificationResult {
   followUpAt: string | null;
 }
 
-export function notificationActivities({ db, channels, settings }: NotificationDeps) {
+export function notificationActivities({ db, channels, settings, links }: NotificationDeps) {
   async function send({
     key,
     caseId,
@@ -96,6 +99,8 @@ export function notificationActivities({ db, channels, settings }: NotificationD
     if (row.status === 'sent') return result(row.providerMessageId ?? '', false);
 
     const messageId = messageIdFor(row.id, settings.messageIdDomain);
+    // A link of its own for this attempt: only its hash is kept, so a retry cannot reuse one.
+    const link = await issueCaseLink(db, links, { caseId, customerId: customer.id });
     const markSent = async (providerMessageId: string) => {
       await db.notification.update({
         where: { id: row.id },
@@ -114,18 +119,20 @@ export function notificationActivities({ db, channels, settings }: NotificationD
         customer: { name: customer.name },
         bank: { name: settings.bankName, phone: settings.bankPhone },
         surveyUrl: settings.surveyUrl.replace('{caseId}', encodeURIComponent(caseId)),
+        caseUrl: link.url,
       },
       customer.timezone,
     );
     // One write per attempt before anything leaves: from here on the message may be out, as
-    // rendered here (what staff read back as sent).
+    // rendered here (what staff read back as sent, without the link's secret).
+    const sent = row.channel === 'sms' ? (message.sms ?? message.text) : message.text;
     await db.notification.update({
       where: { id: row.id },
       data: {
         status: 'sending',
         attempts: { increment: 1 },
         subject: message.subject,
-        body: row.channel === 'sms' ? (message.sms ?? message.text) : message.text,
+        body: sent.replaceAll(link.token, '…'),
       },
     });
     try {

@@ -91,6 +91,12 @@ const Env = z.object({
   BANK_NAME: z.string().default(NOTIFY.bankName),
   BANK_PHONE: z.string().default(NOTIFY.bankPhone),
   SURVEY_URL: z.string().default(NOTIFY.surveyUrl),
+  /** The API's address as customers reach it, for the links to their case pages. */
+  CUSTOMER_PAGE_URL: z.url().optional(),
+  /** How long the link in a customer message opens her case page; each message carries a new one. */
+  CUSTOMER_LINK_DAYS: z.coerce.number().positive().default(30),
+  /** The key links are kept under; a new one refuses every link given before. Default: a key file in DATA_DIR. */
+  CUSTOMER_LINK_KEY: z.string().min(32).optional(),
   MAIL_LOOKUP_URL: z.string().optional(),
   HOLIDAY_CALENDAR: z.string().default('US'),
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(RATES.perAddress),
@@ -244,6 +250,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       quietHours: e.QUIET_HOURS,
       messageIdDomain: NOTIFY.messageIdDomain,
       fallbackChannel: e.CHANNEL_FALLBACK === 'email' ? ('email' as const) : null,
+    },
+    /** The links in customer messages to their case pages (`src/self-service/links.ts`). */
+    customerLinks: {
+      baseUrl: (e.CUSTOMER_PAGE_URL ?? `http://${e.API_HOST}:${e.API_PORT}`).replace(/\/$/, ''),
+      lifetimeDays: e.CUSTOMER_LINK_DAYS,
+      key: { value: e.CUSTOMER_LINK_KEY ?? null, file: path.join(dataDir, 'customer-link-key') },
     },
     /** The bank's identity provider, when staff may sign in with its JWTs; null for tokens only. */
     jwt: jwtSettings(e),

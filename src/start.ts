@@ -32,6 +32,7 @@ import { assertSearchAttributes, connectClient } from './temporal/connection';
 import { EncryptionCodec } from './temporal/codec';
 import { startDevServer } from './temporal/dev-server';
 import { loadPayloadKeys } from './temporal/encryption';
+import { loadLinkKey } from './self-service/links';
 import { childEnded, RunFile, spawnChild, stopChild, stopProcess } from './processes';
 import { Supervisor } from './supervisor';
 import { deliveryChannels, runWorker, startWorkerHealth, type RunningWorker } from './worker';
@@ -301,6 +302,7 @@ async function runPart(
       rateLimits: config.rateLimits,
       codec: new EncryptionCodec(loadPayloadKeys(config.temporal.payloadKeys), config.temporal.payloadKeys.plaintext),
       codecOrigins: config.api.codecOrigins,
+      selfService: { linkKey: loadLinkKey(config.customerLinks.key), bank: config.notifications },
     });
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));
   });

@@ -10,6 +10,7 @@ import { caseActionsOver } from './api/routes/bulk-operations';
 import { workflowBundlePath } from './temporal/bundle';
 import { smsChannel, smtpChannel, type DeliveryChannels } from './notifications/channels';
 import type { Running } from './supervisor';
+import { loadLinkKey } from './self-service/links';
 
 /** Email over the configured SMTP server, SMS through its provider; no push provider yet. */
 export function deliveryChannels(config: Config): DeliveryChannels {
@@ -51,6 +52,7 @@ export async function runWorker(
         db,
         channels,
         notifications: config.notifications,
+        customerLinks: { ...config.customerLinks, key: loadLinkKey(config.customerLinks.key) },
         policy: config.casePolicy,
         holidayCalendar: config.holidayCalendar,
         watch: config.watch,

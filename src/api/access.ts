@@ -26,6 +26,7 @@ export type ApiOperation =
   | 'readOutreach'
   | 'runBulkOperations'
   | 'readBulkOperations'
+  | 'revokeCustomerLinks'
   | 'readOwnAlerts'
   | 'manageTokens'
   | 'readAudit'
@@ -68,6 +69,8 @@ export const ACCESS: Record<Operation, Row> = {
   // Moving many cases at once is a supervisor's; each case is still judged as its own action.
   runBulkOperations: row('no', 'department', 'no', 'no', 'all'),
   readBulkOperations: row('no', 'department', 'no', 'all', 'all'),
+  // A link in a message that reached the wrong hands: the case's supervisors and admins stop them all.
+  revokeCustomerLinks: SUPERVISION,
   readOwnAlerts: row('all', 'all', 'all', 'all', 'all'),
   manageTokens: row('no', 'no', 'no', 'no', 'all'),
   readAudit: row('no', 'no', 'no', 'all', 'all'),
@@ -116,6 +119,7 @@ const OPERATION_TEXT: Record<Operation, string> = {
   readOutreach: 'read the care queue',
   runBulkOperations: 'run bulk operations',
   readBulkOperations: 'read bulk operations',
+  revokeCustomerLinks: 'revoke customers’ links',
   readOwnAlerts: 'read alerts',
   manageTokens: 'manage staff tokens',
   readAudit: 'read the audit log',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
@@ -28,6 +29,8 @@ import { bulkOperationRoutes } from './routes/bulk-operations';
 import { staffRoutes } from './routes/staff';
 import { routeFor } from './route-table';
 import { auditAs, auditStaffCalls } from './staff-calls';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../notifications/settings';
+import { selfServiceRoutes, type SelfServiceDeps } from '../self-service/routes';
 
 export interface ApiDeps {
   db: Db;
@@ -44,6 +47,8 @@ export interface ApiDeps {
   codec?: EncryptionCodec | null;
   /** Origins of the Temporal UI allowed to call the codec. */
   codecOrigins?: string[];
+  /** Customers' case pages: the link key and what the pages say about the bank. */
+  selfService?: Pick<SelfServiceDeps, 'linkKey' | 'bank' | 'refusedLinksPerAddress'>;
 }
 
 const CODEC_PATHS = ['/codec/decode', '/codec/encode'];
@@ -77,6 +82,14 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(staffRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(codecRoutes({ codec: deps.codec ?? null }));
+  app.use(
+    selfServiceRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      // Without a key of its own the API opens no link (the worker's links are under another).
+      ...(deps.selfService ?? { linkKey: randomBytes(32), bank: DEFAULT_NOTIFICATION_SETTINGS }),
+    }),
+  );
   app.use(
     consoleRoutes({
       db: deps.db,
@@ -134,7 +147,8 @@ function routeGuard(deps: ApiDeps, limits: RateLimitSettings): RequestHandler {
   });
   return (req, res, next) => {
     const route = routeFor(req.method, req.path);
-    if (route?.kind === 'open') return next();
+    // A customer's page checks her case session itself: no staff credential is asked for.
+    if (route?.kind === 'open' || route?.kind === 'customer') return next();
     res.locals.route = route;
     credentialed(req, res, (error?: unknown) => {
       // A person without a live session who opens a page is sent to sign in, then back.
@@ -149,4 +163,5 @@ function routeGuard(deps: ApiDeps, limits: RateLimitSettings): RequestHandler {
 
 type Routed = ReturnType<typeof routeFor>;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const sessionOf = (route: Routed) => (route && route.kind !== 'open' ? route.session : undefined);
+const sessionOf = (route: Routed) =>
+  route && (route.kind === 'staff' || route.kind === 'system') ? route.session : undefined;

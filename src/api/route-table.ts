@@ -22,6 +22,7 @@ import { TransactionFilter } from './routes/customers';
 import { CardEvents, Transactions } from './routes/feed';
 import { OutreachFilter } from './routes/outreach';
 import { NewToken } from './routes/staff';
+import { LINK_PATH } from '../self-service/links';
 
 extendZodWithOpenApi(z);
 
@@ -55,19 +56,23 @@ const BulkOperationView = z
   })
   .openapi('BulkOperation');
 const Items = z.looseObject({ items: z.array(z.looseObject({})) });
+const LinksRevoked = z.object({ caseId: z.string(), revoked: z.number().int() }).openapi('LinksRevoked');
 const FeedResult = z.object({ received: z.number().int(), recorded: z.number().int(), duplicates: z.number().int() });
 
 /**
  * Who may call a route, which the app's guard enforces before any handler runs:
  * - `open`: anyone, no credential (health, this API's document, the pages that sign people in);
  * - `staff`: a member of staff with a bearer credential, allowed `operation` by the access table;
- * - `system`: a machine caller (the card processor) with a bearer credential, likewise.
+ * - `system`: a machine caller (the card processor) with a bearer credential, likewise;
+ * - `customer`: a customer's own case page, which takes her case session (opened by the link in
+ *   her messages) and nothing else; its handlers check the session.
  * A path that matches no route needs a credential too, so a route left out of this table is
- * closed, not open. (The customer's own pages will be a fourth kind, with their own session.)
+ * closed, not open.
  */
-export type RouteKind = 'open' | 'staff' | 'system';
+export type RouteKind = 'open' | 'staff' | 'system' | 'customer';
 type Access =
   | { kind: 'open' }
+  | { kind: 'customer' }
   | {
       kind: 'staff' | 'system';
       operation: Operation;
@@ -197,6 +202,16 @@ export const API_ROUTES: ApiRoute[] = [
     summary: 'A case: read model, audit timeline and the workflow’s view',
     tag: 'Cases',
     ok: { status: 200, schema: CaseDetail, description: 'The case' },
+    problems: [...STAFF, 404],
+  },
+  {
+    method: 'post',
+    path: '/cases/:id/customer-links/revoke',
+    kind: 'staff',
+    operation: 'revokeCustomerLinks',
+    summary: 'Refuse every link to the case page sent to its customer so far, and end the sessions they opened',
+    tag: 'Cases',
+    ok: { status: 200, schema: LinksRevoked, description: 'How many links were revoked' },
     problems: [...STAFF, 404],
   },
   {
@@ -405,6 +420,10 @@ export const PAGE_ROUTES: PageRoute[] = [
   consolePage('post', '/console/bulk-operations', 'runBulkOperations'),
   consolePage('get', '/console/bulk-operations/:id', 'readBulkOperations'),
   consolePage('post', '/console/bulk-operations/:id/cancel', 'runBulkOperations'),
+  // A customer's link, exchanged for her case session, and her case page.
+  page('get', `${LINK_PATH}/:token`),
+  page('get', '/my-case', { kind: 'customer' }),
+  page('get', '/my-case/assets/:asset', { kind: 'customer' }),
   // Each action's form posts beside the API's own route for it: /console/cases/:id/notes.
   ...(Object.keys(STAFF_ACTIONS) as StaffActionName[]).map((name) =>
     consolePage('post', `/console${actionPath(name)}`, name),

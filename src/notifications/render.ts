@@ -22,7 +22,8 @@ export interface RenderedMessage {
   sms?: string;
 }
 
-const STAGE_TEXT: Record<string, [headline: string, text: string]> = {
+/** A stage in the customer's words: a short headline and a sentence. */
+export const STAGE_TEXT: Record<string, [headline: string, text: string]> = {
   intake: ['received', 'we have received it and are passing it to the right team.'],
   investigation: ['being investigated', 'a specialist team is investigating the charge.'],
   awaiting_customer: ['waiting for your answer', 'we have asked you a question and are waiting for your answer.'],
@@ -32,13 +33,17 @@ const STAGE_TEXT: Record<string, [headline: string, text: string]> = {
   ],
   awaiting_network: ['with the card network', 'the card network is reviewing the dispute with the merchant’s bank.'],
   pending_approval: ['being decided', 'our investigation is done and the outcome is being approved.'],
+  resolved: ['resolved', 'we have decided your dispute; you may still tell us if you disagree.'],
+  closed: ['closed', 'your dispute is closed.'],
 };
 
-const OUTCOME_TEXT: Record<string, string> = {
+/** An outcome in the customer's words. */
+export const OUTCOME_TEXT: Record<string, string> = {
   customer_favour: 'We found in your favour: the charge is refunded in full.',
   partial: 'We found partly in your favour: part of the charge is refunded.',
   write_off: 'We have decided to refund the charge in full.',
   merchant_favour: 'We found that the charge was valid, so it stands.',
+  withdrawn: 'You withdrew the dispute.',
 };
 
 /** A Handlebars environment for one customer: dates are shown in their time zone. */

@@ -50,10 +50,12 @@ export const CODEC_SESSION: SessionKind = {
 };
 
 /** A use within this long of the last one is not written down again: one write a minute at most. */
-const SEEN_GRANULARITY_MS = 60_000;
+export const SEEN_GRANULARITY_MS = 60_000;
 
-const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
-const secretIn = (req: Request, kind: SessionKind) =>
+/** What a session's row keeps of its cookie's secret. */
+export const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
+/** The secret in the request's cookie for this kind of session, if any. */
+export const secretIn = (req: Request, kind: SessionKind) =>
   req.headers.cookie ? parseCookies(req.headers.cookie)[kind.cookie] : undefined;
 
 /** Signs `actor` in: a new session, and its cookie (HttpOnly, SameSite=Strict, Secure over TLS). */

@@ -3,6 +3,7 @@
  * project's venv), a SQLite database migrated by the wasm engine and seeded, the real worker
  * bundle and activities, the SMTP sink, and the admin API over HTTP on a free port.
  */
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -14,6 +15,7 @@ import { oidcSignIn, type OidcSettings } from '../../src/auth/oidc';
 import { caseActionsOver } from '../../src/api/routes/bulk-operations';
 import type { RateLimitSettings } from '../../src/api/rate-limits';
 import { issueToken } from '../../src/auth/tokens';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../src/notifications/settings';
 import type { Db } from '../../src/db/client';
 import { migratedSqlite } from './db';
 import { readModelCaughtUp } from './disputes';
@@ -90,6 +92,9 @@ export class ApiStack {
     const mail = await LocalMail.start();
     const sms = await LocalSms.start();
     await seed(db, { customers });
+    // The links in customer messages, opened by this API.
+    const linkKey = randomBytes(32);
+    const base = `http://127.0.0.1:${apiPort}`;
     const worker = await Worker.create({
       connection: temporal.env.nativeConnection,
       taskQueue,
@@ -98,6 +103,7 @@ export class ApiStack {
       activities: createActivities({
         db,
         policy,
+        customerLinks: { baseUrl: base, lifetimeDays: 30, key: linkKey },
         channels: { email: mail.channel, sms: sms.channel, push: null },
         caseActions: caseActionsOver({ db, temporal: temporal.env.client }),
       }),
@@ -114,11 +120,11 @@ export class ApiStack {
       codecOrigins,
       oidc: oidc ? oidcSignIn(oidc) : null,
       temporalUi,
+      selfService: { linkKey, bank: DEFAULT_NOTIFICATION_SETTINGS },
     });
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(apiPort, '127.0.0.1', () => resolve(listening));
     });
-    const base = `http://127.0.0.1:${apiPort}`;
     return new ApiStack(temporal, db, url, mail, sms, worker, running, server, base);
   }
 

@@ -162,7 +162,13 @@ test('an agent sees the queue, takes the next case and reads its file; the case 
     _csrf: (await page.getAttribute('form.next input[name=_csrf]', 'value'))!,
     requestId: (await page.getAttribute('form.next input[name=requestId]', 'value'))!,
   };
-  await Promise.all([page.waitForURL(/\/console\/cases\//), page.click('text=Take the next case')]);
+  // By keyboard alone: the first Tab offers to skip the navigation, and the button takes Enter.
+  await page.keyboard.press('Tab');
+  expect(await page.locator(':focus').innerText()).toBe('Skip to the content');
+  await page.keyboard.press('Enter');
+  expect(new URL(page.url()).hash).toBe('#main');
+  await page.focus('form.next button');
+  await Promise.all([page.waitForURL(/\/console\/cases\//), page.keyboard.press('Enter')]);
   const taken = page.url().split('/').at(-1)!;
   expect(opened).toContain(taken);
   await eventually(

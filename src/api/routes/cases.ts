@@ -13,6 +13,7 @@ import { authorize, reachOf } from '../access';
 import { assertNotUsedForAction } from '../idempotency';
 import { ACTION_DEADLINE_MS, answerPending, mayHaveArrived, READ_DEADLINE_MS, withinDeadline } from '../deadlines';
 import { Problem } from '../problem';
+import { revokeCaseLinks } from '../../self-service/links';
 import { auditAs } from '../staff-calls';
 import { amountCents, flagParam, id, idempotencyKey, limitParam, oneOf, optionalText } from '../validation';
 
@@ -114,6 +115,14 @@ export function caseRoutes({ db, temporal, taskQueue }: CaseRouteDeps): Router {
 
   router.get('/cases/:id', async (req, res) => {
     res.json(await caseDetail(db, temporal, String(req.params.id), actorOf(res)));
+  });
+
+  router.post('/cases/:id/customer-links/revoke', async (req, res) => {
+    const row = await db.case.findUnique({ where: { id: String(req.params.id) } });
+    if (!row) throw Problem.noCase(String(req.params.id));
+    authorize(actorOf(res), 'revokeCustomerLinks', { caseId: row.id, departmentId: row.departmentId });
+    auditAs(res, { caseId: row.id });
+    res.json({ caseId: row.id, revoked: await revokeCaseLinks(db, row.id) });
   });
 
   return router;

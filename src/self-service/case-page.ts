@@ -1,0 +1,159 @@
+/**
+ * The customer's own case page: where her dispute stands in plain words, what happens next and by
+ * when, the money, and every message she was sent. It shows what the bank told her and nothing
+ * else: no staff, no notes, no risk or outreach, nothing about any other case or customer.
+ */
+import type { Client } from '@temporalio/client';
+import { DateTime } from 'luxon';
+import type { Db } from '../db/client';
+import { OUTCOME_TEXT, STAGE_TEXT } from '../notifications/render';
+import type { NotificationSettings } from '../notifications/settings';
+import { html, layout, type Html } from '../web/html';
+import { getCaseQuery, type CaseView } from '../../workflows/dispute/messages';
+import { toUnits } from '../../workflows/domain/money';
+import { RESOLUTION_CLOCKS } from '../../workflows/domain/regulations';
+import type { CaseVisitor } from './sessions';
+
+/** How long the page waits for the case's own answer before it shows the read model alone. */
+const ASK_CASE_MS = 2_000;
+
+export type CasePageData = Awaited<ReturnType<typeof loadCasePage>>;
+
+/** What the page shows, for the visitor's case only. */
+export async function loadCasePage(db: Db, temporal: Client, visitor: CaseVisitor) {
+  const row = await db.case.findUniqueOrThrow({
+    where: { id: visitor.caseId },
+    include: {
+      transaction: { select: { merchant: true, postedAt: true } },
+      customer: { select: { name: true, timezone: true } },
+      notifications: { where: { status: 'sent' }, orderBy: { sentAt: 'asc' } },
+    },
+  });
+  const view = await caseView(temporal, row.workflowId);
+  const resolution = view?.clocks.find((c) => RESOLUTION_CLOCKS.includes(c.id) && c.endedAt === null);
+  return {
+    caseId: row.id,
+    customer: row.customer,
+    amountCents: row.amountCents,
+    currency: row.currency,
+    merchant: row.transaction.merchant,
+    postedAt: row.transaction.postedAt,
+    stage: view?.stage ?? row.stage,
+    resolveBy: resolution?.deadline ?? null,
+    provisionalCreditCents: view ? (view.provisionalCredit?.amountCents ?? null) : row.provisionalCreditCents,
+    outcome: view?.resolution?.outcome ?? row.outcome,
+    resolvedAmountCents: view ? (view.resolution?.amountCents ?? null) : row.resolvedAmountCents,
+    messages: row.notifications.map((n) => ({
+      at: n.sentAt ?? n.createdAt,
+      channel: n.channel,
+      subject: n.subject,
+      body: n.body,
+    })),
+  };
+}
+
+/** The case as it is now, or null when it does not answer in time (the read model then serves). */
+async function caseView(temporal: Client, workflowId: string): Promise<CaseView | null> {
+  const timeout = new Promise<null>((resolve) => setTimeout(resolve, ASK_CASE_MS, null).unref());
+  const asked = temporal.workflow
+    .getHandle(workflowId)
+    .query(getCaseQuery)
+    .catch(() => null);
+  return Promise.race([asked, timeout]);
+}
+
+const STYLESHEET = html`<link rel="stylesheet" href="/my-case/assets/case-page.css" />`;
+
+/** The page of her case. */
+export function casePage(data: CasePageData, bank: NotificationSettings): string {
+  const money = (cents: number) =>
+    new Intl.NumberFormat('en-US', { style: 'currency', currency: data.currency }).format(toUnits(cents));
+  const day = (at: Date | string) =>
+    DateTime.fromJSDate(new Date(at), { zone: data.customer.timezone }).toLocaleString(DateTime.DATE_FULL, {
+      locale: 'en-US',
+    });
+  const [headline, sentence] = STAGE_TEXT[data.stage] ?? [data.stage, ''];
+  const open = data.stage !== 'resolved' && data.stage !== 'closed';
+  return layout({
+    title: `Your dispute ${data.caseId} · ${bank.bankName}`,
+    head: STYLESHEET,
+    body: html`<main id="main">
+      <p class="bank">${bank.bankName}</p>
+      <h1>Your dispute ${data.caseId}</h1>
+      <p class="charge">
+        The charge of ${money(data.amountCents)}${data.merchant ? html` at ${data.merchant}` : null} on
+        ${day(data.postedAt)}.
+      </p>
+      <section aria-labelledby="where">
+        <h2 id="where">Where it stands: ${headline}</h2>
+        <p>${capitalised(sentence)}</p>
+        ${
+          open && data.resolveBy
+            ? html`<p class="next">We will resolve it by <strong>${day(data.resolveBy)}</strong> at the latest.</p>`
+            : null
+        }
+      </section>
+      ${moneySection(data, money)}
+      <section aria-labelledby="messages">
+        <h2 id="messages">What we sent you</h2>
+        ${
+          data.messages.length === 0
+            ? html`<p>Nothing yet.</p>`
+            : html`<ol class="messages">
+                ${data.messages.map(
+                  (m) =>
+                    html`<li>
+                      <p class="meta">${day(m.at)} · ${m.channel === 'sms' ? 'text message' : m.channel}</p>
+                      ${m.subject && m.channel !== 'sms' ? html`<h3>${m.subject}</h3>` : null}
+                      ${m.body ? html`<pre>${m.body}</pre>` : null}
+                    </li>`,
+                )}
+              </ol>`
+        }
+      </section>
+      <section aria-labelledby="documents">
+        <h2 id="documents">What you sent us</h2>
+        <p>You have not sent us any documents.</p>
+      </section>
+      <footer>
+        <p>Questions? Call ${bank.bankPhone} and quote case ${data.caseId}.</p>
+      </footer>
+    </main>`,
+  });
+}
+
+function moneySection(data: CasePageData, money: (cents: number) => string): Html | null {
+  if (data.provisionalCreditCents === null && data.outcome === null) return null;
+  return html`<section aria-labelledby="money">
+    <h2 id="money">Your money</h2>
+    ${
+      data.provisionalCreditCents !== null
+        ? html`<p>We credited ${money(data.provisionalCreditCents)} to your account while we investigate.</p>`
+        : null
+    }
+    ${
+      data.outcome
+        ? html`<p>${OUTCOME_TEXT[data.outcome] ?? data.outcome}</p>
+            ${data.resolvedAmountCents !== null ? html`<p>Credited in the end: ${money(data.resolvedAmountCents)}.</p>` : null}`
+        : null
+    }
+  </section>`;
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * What a link that opens nothing gets, whatever the cause (unknown, expired, revoked, tried too
+ * often), and a visit without a session: the same plain page, the bank's phone and nothing else.
+ */
+export function closedPage(bank: NotificationSettings): string {
+  return layout({
+    title: bank.bankName,
+    head: STYLESHEET,
+    body: html`<main id="main">
+      <p class="bank">${bank.bankName}</p>
+      <h1>This link does not open a case</h1>
+      <p>Open the link in the latest message we sent you, or call us on ${bank.bankPhone}.</p>
+    </main>`,
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * The customer's side of the API: the link in her messages, exchanged for a session on her case,
+ * and her case page. Refusals look alike whatever their cause and are limited per address.
+ */
+import path from 'node:path';
+import { Router, type RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client';
+import type { NotificationSettings } from '../notifications/settings';
+import { casePage, closedPage, loadCasePage } from './case-page';
+import { LINK_PATH, openCaseLink } from './links';
+import { CASE_PAGE_SESSION, caseVisitor, startCaseSession } from './sessions';
+
+export interface SelfServiceDeps {
+  db: Db;
+  temporal: Client;
+  /** The link key (see `loadLinkKey`). */
+  linkKey: Buffer;
+  /** The bank's name and phone, as its messages give them. */
+  bank: NotificationSettings;
+  /** Refused links an address may try in a quarter of an hour. */
+  refusedLinksPerAddress?: number;
+}
+
+const ASSETS: Record<string, string> = { 'case-page.css': path.join(__dirname, 'assets', 'case-page.css') };
+const REFUSAL_WINDOW_MS = 15 * 60_000;
+
+export function selfServiceRoutes({
+  db,
+  temporal,
+  linkKey,
+  bank,
+  refusedLinksPerAddress = 20,
+}: SelfServiceDeps): Router {
+  const router = Router();
+  const closed =
+    (status: number): RequestHandler =>
+    (_req, res) => {
+      res.status(status).type('html').send(closedPage(bank));
+    };
+  // Only refusals count, so a customer opening her links again and again is never stopped.
+  const guessing = rateLimit({
+    windowMs: REFUSAL_WINDOW_MS,
+    limit: refusedLinksPerAddress,
+    identifier: 'refused case links',
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    handler: closed(429),
+  });
+
+  router.get(`${LINK_PATH}/:token`, guessing, async (req, res, next) => {
+    const opened = await openCaseLink(db, linkKey, String(req.params.token));
+    if ('refused' in opened) return closed(404)(req, res, next);
+    await startCaseSession(db, req, res, opened);
+    // The token stays out of the address bar, the history and any Referer.
+    res.redirect(303, CASE_PAGE_SESSION.path);
+  });
+
+  router.get('/my-case', async (req, res, next) => {
+    const visitor = await caseVisitor(db, req);
+    if (!visitor) return closed(401)(req, res, next);
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(casePage(await loadCasePage(db, temporal, visitor), bank));
+  });
+
+  router.get('/my-case/assets/:asset', (req, res, next) => {
+    const name = String(req.params.asset);
+    if (!Object.hasOwn(ASSETS, name)) return closed(404)(req, res, next);
+    res.sendFile(ASSETS[name], { maxAge: '1h' });
+  });
+
+  return router;
+}

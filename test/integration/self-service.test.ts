@@ -1,0 +1,131 @@
+/**
+ * Jane's own case page, reached from the link in her messages, on the real stack: the link is
+ * exchanged for a session and leaves the address bar; a tampered, expired, revoked or unknown link
+ * gets the same plain page, is counted, and is limited per address; the page shows what the bank
+ * told her and nothing internal.
+ */
+import { JANE } from '../../prisma/seed';
+import { ApiStack, eventually } from '../helpers/api-stack';
+
+let stack: ApiStack;
+let caseId: string;
+let link: string;
+
+beforeAll(async () => {
+  stack = await ApiStack.start({ taskQueue: 'self-service-test' });
+  const opened = await stack.call('POST', '/cases', 'intake-agent-1', {
+    customerId: JANE.customerId,
+    cardId: JANE.cardId,
+    transactionId: JANE.unrecognizedTransactionId,
+    amount: 14.99,
+    reasonCode: 'unrecognized',
+  });
+  caseId = ((await opened.json()) as { id: string }).id;
+  const jane = await stack.db.customer.findUniqueOrThrow({ where: { id: JANE.customerId } });
+  const acknowledgement = await eventually(
+    async () => stack.mail.received(jane.email).find((m) => m.subject.includes(caseId)),
+    (m) => m !== undefined,
+  );
+  link = new RegExp(`${stack.base}/c/[A-Za-z0-9_-]{43}`).exec(acknowledgement!.text)![0];
+});
+afterAll(() => stack?.stop());
+
+/** Opens a link as a browser does, without following its redirect. */
+const open = (url: string) => fetch(url, { redirect: 'manual' });
+const sessionCookie = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('case_session='));
+const page = async (cookie: string) => {
+  const res = await fetch(`${stack.base}/my-case`, { headers: { cookie: cookie.split(';')[0] } });
+  return { status: res.status, text: await res.text(), headers: res.headers };
+};
+
+test('the link in her acknowledgement opens her case page, and the token leaves the address bar', async () => {
+  const res = await open(link);
+  expect(res.status).toBe(303);
+  expect(res.headers.get('location')).toBe('/my-case');
+  expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  const cookie = sessionCookie(res)!;
+  expect(cookie).toMatch(/HttpOnly/i);
+  expect(cookie).toMatch(/SameSite=Lax/i);
+  expect(cookie).toMatch(/Path=\/my-case/i);
+
+  const shown = await page(cookie);
+  expect(shown.status).toBe(200);
+  expect(shown.headers.get('cache-control')).toBe('no-store');
+  expect(shown.text).toContain(`Your dispute ${caseId}`);
+  expect(shown.text).toContain('What we sent you');
+  expect(shown.text).toMatch(/We will resolve it by <strong>[A-Z][a-z]+ \d+, \d{4}<\/strong>/);
+  // The message as staff read it back keeps no secret: the link's token is not stored.
+  const token = link.split('/').at(-1)!;
+  const stored = await stack.db.notification.findMany({ where: { caseId } });
+  expect(stored.length).toBeGreaterThan(0);
+  for (const n of stored) expect(n.body ?? '').not.toContain(token);
+  expect(JSON.stringify(await stack.db.customerLink.findMany({ where: { caseId } }))).not.toContain(token);
+});
+
+test('the page shows nothing internal: no staff, notes, department, risk or outreach', async () => {
+  await stack.call('POST', `/cases/${caseId}/notes`, 'admin', { text: 'INTERNAL-NOTE-7731 customer sounded upset' });
+  await stack.reportHighRisk(caseId);
+  await eventually(
+    () => stack.db.outreachTask.findMany({ where: { caseId } }),
+    (rows) => rows.length > 0,
+  );
+  const { departmentId, assigneeId } = await stack.db.case.findUniqueOrThrow({ where: { id: caseId } });
+  const shown = (await page(sessionCookie(await open(link))!)).text;
+  for (const internal of ['INTERNAL-NOTE-7731', 'admin', departmentId, 'outreach', 'attrition', 'call_back']) {
+    expect(shown.toLowerCase()).not.toContain(internal.toLowerCase());
+  }
+  if (assigneeId) expect(shown).not.toContain(assigneeId);
+});
+
+test('a tampered, expired, revoked or unknown link gets the same page, and each is counted', async () => {
+  const closed = async (url: string) => {
+    const res = await open(url);
+    return { status: res.status, text: await res.text(), cookie: sessionCookie(res) };
+  };
+  const token = link.split('/').at(-1)!;
+  const tampered = await closed(`${stack.base}/c/${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`);
+  const unknown = await closed(`${stack.base}/c/not-a-token`);
+
+  const expiring = await open(link); // a session opened before the link expires
+  await stack.db.customerLink.updateMany({ where: { caseId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+  const expired = await closed(link);
+  await stack.db.customerLink.updateMany({ where: { caseId }, data: { expiresAt: new Date(Date.now() + 86_400_000) } });
+  expect((await open(link)).status).toBe(303);
+  // An agent may not revoke them; the case's supervisor may, every link sent so far.
+  const sent = await stack.db.customerLink.count({ where: { caseId } });
+  expect(sent).toBeGreaterThan(0);
+  const { departmentId } = await stack.db.case.findUniqueOrThrow({ where: { id: caseId } });
+  expect((await stack.call('POST', `/cases/${caseId}/customer-links/revoke`, `${departmentId}-agent-1`)).status).toBe(
+    403,
+  );
+  const revoking = await stack.call('POST', `/cases/${caseId}/customer-links/revoke`, `${departmentId}-supervisor`);
+  expect(await revoking.json()).toEqual({ caseId, revoked: sent });
+  const revoked = await closed(link);
+
+  for (const refused of [tampered, unknown, expired, revoked]) {
+    expect(refused).toEqual({ status: 404, text: tampered.text, cookie: undefined });
+  }
+  expect(tampered.text).toContain('1-800-555-0100');
+  expect(tampered.text).not.toContain(caseId);
+  // Revoking ends the sessions the case's links opened.
+  expect((await page(sessionCookie(expiring)!)).status).toBe(401);
+  const causes = await stack.db.customerLinkRefusal.groupBy({ by: ['cause'], _count: { _all: true } });
+  expect(Object.fromEntries(causes.map((c) => [c.cause, c._count._all]))).toEqual({
+    unknown: 2,
+    expired: 1,
+    revoked: 1,
+  });
+});
+
+test('an address that keeps guessing links is stopped, with the same page', async () => {
+  let last: Response | undefined;
+  for (let i = 0; i < 20; i++) last = await open(`${stack.base}/c/${'x'.repeat(43)}`);
+  expect(last!.status).toBe(429);
+  expect(await last!.text()).toContain('This link does not open a case');
+});
+
+test('without a session the case page is the same plain page', async () => {
+  const res = await fetch(`${stack.base}/my-case`);
+  expect(res.status).toBe(401);
+  expect(await res.text()).toContain('This link does not open a case');
+});
