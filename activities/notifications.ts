@@ -118,7 +118,7 @@ export function notificationActivities({ db, channels, settings, links }: Notifi
         transactionDate: transaction.postedAt.toISOString(),
         customer: { name: customer.name },
         bank: { name: settings.bankName, phone: settings.bankPhone },
-        surveyUrl: settings.surveyUrl.replace('{caseId}', encodeURIComponent(caseId)),
+        surveyUrl: settings.surveyUrl?.replace('{caseId}', encodeURIComponent(caseId)) ?? `${link.url}#survey`,
         caseUrl: link.url,
       },
       customer.timezone,

@@ -90,7 +90,8 @@ const Env = z.object({
     }),
   BANK_NAME: z.string().default(NOTIFY.bankName),
   BANK_PHONE: z.string().default(NOTIFY.bankPhone),
-  SURVEY_URL: z.string().default(NOTIFY.surveyUrl),
+  /** A survey of the bank's own; unset, the survey is on the customer's case page. */
+  SURVEY_URL: z.string().optional(),
   /** The API's address as customers reach it, for the links to their case pages. */
   CUSTOMER_PAGE_URL: z.url().optional(),
   /** How long the link in a customer message opens her case page; each message carries a new one. */
@@ -246,7 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     notifications: {
       bankName: e.BANK_NAME,
       bankPhone: e.BANK_PHONE,
-      surveyUrl: e.SURVEY_URL,
+      surveyUrl: e.SURVEY_URL ?? null,
       quietHours: e.QUIET_HOURS,
       messageIdDomain: NOTIFY.messageIdDomain,
       fallbackChannel: e.CHANNEL_FALLBACK === 'email' ? ('email' as const) : null,

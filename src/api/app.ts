@@ -68,6 +68,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(express.json({ limit: '100kb' }));
   // The console's forms, read before the guard checks their CSRF token.
   app.use('/console', express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use('/my-case', express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
   app.use(codecSignInRoutes({ db: deps.db, jwt: deps.jwt ?? null }));

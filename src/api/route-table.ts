@@ -423,6 +423,7 @@ export const PAGE_ROUTES: PageRoute[] = [
   // A customer's link, exchanged for her case session, and her case page.
   page('get', `${LINK_PATH}/:token`),
   page('get', '/my-case', { kind: 'customer' }),
+  page('post', '/my-case/survey', { kind: 'customer' }),
   page('get', '/my-case/assets/:asset', { kind: 'customer' }),
   // Each action's form posts beside the API's own route for it: /console/cases/:id/notes.
   ...(Object.keys(STAFF_ACTIONS) as StaffActionName[]).map((name) =>

@@ -4,8 +4,8 @@ import type { QuietHours } from './quiet-hours';
 export interface NotificationSettings {
   bankName: string;
   bankPhone: string;
-  /** Survey address; `{caseId}` is replaced by the case id. */
-  surveyUrl: string;
+  /** A survey of the bank's own, `{caseId}` replaced by the case id; null: the survey on her case page. */
+  surveyUrl: string | null;
   quietHours: QuietHours;
   /** The right-hand side of our Message-IDs. */
   messageIdDomain: string;
@@ -16,7 +16,7 @@ export interface NotificationSettings {
 export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   bankName: 'Proactive Bank',
   bankPhone: '1-800-555-0100',
-  surveyUrl: 'https://bank.example/survey?case={caseId}',
+  surveyUrl: null,
   quietHours: { start: 21, end: 8 },
   messageIdDomain: 'disputes.bank.example',
   fallbackChannel: 'email',

@@ -13,6 +13,8 @@ import { getCaseQuery, type CaseView } from '../../workflows/dispute/messages';
 import { toUnits } from '../../workflows/domain/money';
 import { RESOLUTION_CLOCKS } from '../../workflows/domain/regulations';
 import type { CaseVisitor } from './sessions';
+import { SURVEYED_STAGES } from './survey';
+import type { FieldError } from '../api/problem';
 
 /** How long the page waits for the case's own answer before it shows the read model alone. */
 const ASK_CASE_MS = 2_000;
@@ -27,6 +29,7 @@ export async function loadCasePage(db: Db, temporal: Client, visitor: CaseVisito
       transaction: { select: { merchant: true, postedAt: true } },
       customer: { select: { name: true, timezone: true } },
       notifications: { where: { status: 'sent' }, orderBy: { sentAt: 'asc' } },
+      surveyAnswer: { select: { answeredAt: true } },
     },
   });
   const view = await caseView(temporal, row.workflowId);
@@ -43,6 +46,7 @@ export async function loadCasePage(db: Db, temporal: Client, visitor: CaseVisito
     provisionalCreditCents: view ? (view.provisionalCredit?.amountCents ?? null) : row.provisionalCreditCents,
     outcome: view?.resolution?.outcome ?? row.outcome,
     resolvedAmountCents: view ? (view.resolution?.amountCents ?? null) : row.resolvedAmountCents,
+    surveyAnsweredAt: row.surveyAnswer?.answeredAt ?? null,
     messages: row.notifications.map((n) => ({
       at: n.sentAt ?? n.createdAt,
       channel: n.channel,
@@ -64,8 +68,14 @@ async function caseView(temporal: Client, workflowId: string): Promise<CaseView 
 
 const STYLESHEET = html`<link rel="stylesheet" href="/my-case/assets/case-page.css" />`;
 
+/** What her forms need: the session's CSRF token, and a failed try to show again. */
+export interface CasePageForms {
+  csrf: string;
+  survey?: { values: Record<string, unknown>; errors: FieldError[] };
+}
+
 /** The page of her case. */
-export function casePage(data: CasePageData, bank: NotificationSettings): string {
+export function casePage(data: CasePageData, bank: NotificationSettings, forms: CasePageForms): string {
   const money = (cents: number) =>
     new Intl.NumberFormat('en-US', { style: 'currency', currency: data.currency }).format(toUnits(cents));
   const day = (at: Date | string) =>
@@ -111,6 +121,7 @@ export function casePage(data: CasePageData, bank: NotificationSettings): string
               </ol>`
         }
       </section>
+      ${surveySection(data, forms)}
       <section aria-labelledby="documents">
         <h2 id="documents">What you sent us</h2>
         <p>You have not sent us any documents.</p>
@@ -137,6 +148,57 @@ function moneySection(data: CasePageData, money: (cents: number) => string): Htm
             ${data.resolvedAmountCents !== null ? html`<p>Credited in the end: ${money(data.resolvedAmountCents)}.</p>` : null}`
         : null
     }
+  </section>`;
+}
+
+/** Once the dispute is decided: the survey, or her thanks for answering it. */
+function surveySection(data: CasePageData, { csrf, survey }: CasePageForms): Html | null {
+  if (!SURVEYED_STAGES.includes(data.stage)) return null;
+  if (data.surveyAnsweredAt) {
+    return html`<section aria-labelledby="survey">
+      <h2 id="survey">Your opinion</h2>
+      <p>Thank you for answering our survey.</p>
+    </section>`;
+  }
+  const error = (field: string) => survey?.errors.find((e) => e.field === field);
+  const scale = (name: string, legend: string, from: number, to: number, ends: [string, string]) => {
+    const problem = error(name);
+    const chosen = String(survey?.values[name] ?? '');
+    return html`<fieldset ${problem ? html`aria-describedby="${name}-error"` : null}>
+      <legend>${legend}</legend>
+      <p class="ends">${from}: ${ends[0]} · ${to}: ${ends[1]}</p>
+      ${Array.from({ length: to - from + 1 }, (_, i) => String(from + i)).map(
+        (value) =>
+          html`<label class="choice"
+            ><input type="radio" name="${name}" value="${value}" ${chosen === value ? 'checked' : null} required />
+            ${value}</label
+          >`,
+      )}
+      ${problem ? html`<p class="error" id="${name}-error">${problem.message}</p>` : null}
+    </fieldset>`;
+  };
+  const comment = error('comment');
+  return html`<section aria-labelledby="survey">
+    <h2 id="survey">Your opinion</h2>
+    <form method="post" action="/my-case/survey">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      ${scale('satisfaction', 'How satisfied are you with how we handled your dispute?', 1, 5, [
+        'not at all',
+        'very satisfied',
+      ])}
+      ${scale('recommend', 'How likely are you to recommend us to a friend?', 0, 10, ['not at all', 'extremely likely'])}
+      <label for="comment">Anything you would like to tell us (optional)</label>
+      <textarea
+        id="comment"
+        name="comment"
+        rows="4"
+        maxlength="2000"
+        ${comment ? html`aria-describedby="comment-error"` : null}
+      >
+${String(survey?.values.comment ?? '')}</textarea>
+      ${comment ? html`<p class="error" id="comment-error">${comment.message}</p>` : null}
+      <button type="submit">Send my answers</button>
+    </form>
   </section>`;
 }
 

@@ -3,14 +3,17 @@
  * and her case page. Refusals look alike whatever their cause and are limited per address.
  */
 import path from 'node:path';
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { NotificationSettings } from '../notifications/settings';
-import { casePage, closedPage, loadCasePage } from './case-page';
+import { fieldErrors } from '../api/problem';
+import { carriesCsrfToken, csrfToken } from '../web/sessions';
+import { casePage, closedPage, loadCasePage, type CasePageForms } from './case-page';
 import { LINK_PATH, openCaseLink } from './links';
-import { CASE_PAGE_SESSION, caseVisitor, startCaseSession } from './sessions';
+import { CASE_PAGE_SESSION, caseVisitor, startCaseSession, type CaseVisitor } from './sessions';
+import { answerSurvey, SurveyForm, SURVEYED_STAGES } from './survey';
 
 export interface SelfServiceDeps {
   db: Db;
@@ -59,11 +62,33 @@ export function selfServiceRoutes({
     res.redirect(303, CASE_PAGE_SESSION.path);
   });
 
+  /** Her page, with a failed form shown again (422) when there is one. */
+  async function showCase(req: Request, res: Response, visitor: CaseVisitor, survey?: CasePageForms['survey']) {
+    const csrf = csrfToken(req, CASE_PAGE_SESSION) ?? '';
+    res.set('Cache-Control', 'no-store');
+    res
+      .status(survey ? 422 : 200)
+      .type('html')
+      .send(casePage(await loadCasePage(db, temporal, visitor), bank, { csrf, survey }));
+  }
+
   router.get('/my-case', async (req, res, next) => {
     const visitor = await caseVisitor(db, req);
     if (!visitor) return closed(401)(req, res, next);
-    res.set('Cache-Control', 'no-store');
-    res.type('html').send(casePage(await loadCasePage(db, temporal, visitor), bank));
+    await showCase(req, res, visitor);
+  });
+
+  router.post('/my-case/survey', async (req, res, next) => {
+    const visitor = await caseVisitor(db, req);
+    if (!visitor) return closed(401)(req, res, next);
+    if (!carriesCsrfToken(req, CASE_PAGE_SESSION)) return closed(403)(req, res, next);
+    const { stage } = await db.case.findUniqueOrThrow({ where: { id: visitor.caseId }, select: { stage: true } });
+    const parsed = SurveyForm.safeParse(req.body ?? {});
+    if (!parsed.success)
+      return showCase(req, res, visitor, { values: req.body ?? {}, errors: fieldErrors(parsed.error) });
+    // Asked once the dispute is decided; before that the form is not offered, and a post is ignored.
+    if (SURVEYED_STAGES.includes(stage)) await answerSurvey(db, visitor, parsed.data);
+    res.redirect(303, `${CASE_PAGE_SESSION.path}#survey`);
   });
 
   router.get('/my-case/assets/:asset', (req, res, next) => {

@@ -36,6 +36,7 @@ const EXPECTED_TABLES = [
   'StaffCall',
   'StaffSession',
   'StaffToken',
+  'SurveyAnswer',
   '_prisma_migrations',
 ];
 

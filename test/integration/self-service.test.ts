@@ -6,10 +6,13 @@
  */
 import { JANE } from '../../prisma/seed';
 import { ApiStack, eventually } from '../helpers/api-stack';
+import { accessible, launchChromium, shoot } from '../helpers/browser';
 
 let stack: ApiStack;
 let caseId: string;
 let link: string;
+/** A link to a second case, which is decided (resolved in her favour). */
+let decidedLink: string;
 
 beforeAll(async () => {
   stack = await ApiStack.start({ taskQueue: 'self-service-test' });
@@ -117,15 +120,100 @@ test('a tampered, expired, revoked or unknown link gets the same page, and each 
   });
 });
 
+test('without a session the case page is the same plain page', async () => {
+  const res = await fetch(`${stack.base}/my-case`);
+  expect(res.status).toBe(401);
+  expect(await res.text()).toContain('This link does not open a case');
+});
+
+describe('the survey on a decided case', () => {
+  let decided: string;
+  let cookie: string;
+  let csrf: string;
+  const answer = (form: Record<string, string>, withCookie = cookie) =>
+    fetch(`${stack.base}/my-case/survey`, {
+      method: 'POST',
+      headers: { cookie: withCookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+      redirect: 'manual',
+    });
+
+  beforeAll(async () => {
+    const opened = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());
+    decided = ((await opened.json()) as { id: string }).id;
+    await stack.caughtUp(decided);
+    const { departmentId, customerId } = await eventually(
+      () => stack.db.case.findUniqueOrThrow({ where: { id: decided } }),
+      (row) => row.stage === 'investigation',
+    );
+    const agent = `${departmentId}-agent-1`;
+    await stack.call('POST', `/cases/${decided}/assign`, agent, { assigneeId: agent });
+    const resolved = await stack.call('POST', `/cases/${decided}/resolve`, agent, {
+      outcome: 'customer_favour',
+      rationale: 'the merchant never shipped',
+    });
+    expect(resolved.status).toBe(200);
+    const { email } = await stack.db.customer.findUniqueOrThrow({ where: { id: customerId } });
+    const message = await eventually(
+      async () => stack.mail.received(email).find((m) => m.subject.includes(decided) && /resolved/i.test(m.subject)),
+      (m) => m !== undefined,
+    );
+    decidedLink = new RegExp(`${stack.base}/c/[A-Za-z0-9_-]{43}`).exec(message!.text)![0];
+    cookie = sessionCookie(await open(decidedLink))!.split(';')[0];
+    const shown = await page(cookie);
+    expect(shown.text).toContain('How satisfied are you with how we handled your dispute?');
+    csrf = /name="_csrf" value="([^"]+)"/.exec(shown.text)![1];
+  });
+
+  test('a form without its CSRF token is refused; a missing score is shown beside its question', async () => {
+    expect((await answer({ satisfaction: '5', recommend: '9' })).status).toBe(403);
+    const incomplete = await answer({ _csrf: csrf, recommend: '11', comment: 'quick' });
+    expect(incomplete.status).toBe(422);
+    const text = await incomplete.text();
+    expect(text).toContain('id="satisfaction-error"');
+    expect(text).toContain('choose how likely you are to recommend us, 0 to 10');
+    expect(text).toContain('quick'); // what she wrote is kept
+    expect(await stack.db.surveyAnswer.count({ where: { caseId: decided } })).toBe(0);
+  });
+
+  test('her answer is stored once; a second submit changes nothing', async () => {
+    const first = await answer({ _csrf: csrf, satisfaction: '4', recommend: '9', comment: 'Thank you for the refund' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/my-case#survey');
+    expect((await answer({ _csrf: csrf, satisfaction: '1', recommend: '0' })).status).toBe(303);
+    expect(await stack.db.surveyAnswer.findMany({ where: { caseId: decided } })).toEqual([
+      expect.objectContaining({ satisfaction: 4, recommend: 9, comment: 'Thank you for the refund' }),
+    ]);
+    const shown = await page(cookie);
+    expect(shown.text).toContain('Thank you for answering our survey.');
+    expect(shown.text).not.toContain('How satisfied are you');
+  });
+});
+
+test('in a browser: a link opens her decided case, with no serious accessibility problem, on a phone too', async () => {
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    await tab.goto(decidedLink);
+    expect(tab.url()).toBe(`${stack.base}/my-case`);
+    expect(await tab.innerText('h1')).toMatch(/^Your dispute DSP-/);
+    await accessible(tab);
+    await shoot(tab, 'self-service', 'case-page');
+    await tab.setViewportSize({ width: 390, height: 844 });
+    await shoot(tab, 'self-service', 'case-page-phone');
+    await tab.goto(`${stack.base}/c/${'y'.repeat(43)}`);
+    await accessible(tab);
+    await shoot(tab, 'self-service', 'closed-link');
+  } finally {
+    await browser.close();
+  }
+});
+
+// Last: once an address is stopped, even a good link waits out the window.
 test('an address that keeps guessing links is stopped, with the same page', async () => {
   let last: Response | undefined;
   for (let i = 0; i < 20; i++) last = await open(`${stack.base}/c/${'x'.repeat(43)}`);
   expect(last!.status).toBe(429);
   expect(await last!.text()).toContain('This link does not open a case');
-});
-
-test('without a session the case page is the same plain page', async () => {
-  const res = await fetch(`${stack.base}/my-case`);
-  expect(res.status).toBe(401);
-  expect(await res.text()).toContain('This link does not open a case');
 });
