@@ -290,6 +290,9 @@ async function runPart(
   }
 
   await assertPortFree(config.api.port, 'the admin API', 'API_PORT');
+  // The API sends customers their one-time codes itself, by the channels their messages use.
+  const channels = deliveryChannels(config);
+  stops.push(async () => Object.values(channels).forEach((channel) => channel?.close()));
   const server: Server = await new Promise((resolve) => {
     const jwt = config.jwt ? jwtVerifier(config.jwt) : null;
     const app = createApp({
@@ -302,7 +305,11 @@ async function runPart(
       rateLimits: config.rateLimits,
       codec: new EncryptionCodec(loadPayloadKeys(config.temporal.payloadKeys), config.temporal.payloadKeys.plaintext),
       codecOrigins: config.api.codecOrigins,
-      selfService: { linkKey: loadLinkKey(config.customerLinks.key), bank: config.notifications },
+      selfService: {
+        linkKey: loadLinkKey(config.customerLinks.key),
+        bank: config.notifications,
+        channels,
+      },
     });
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));
   });

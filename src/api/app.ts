@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
@@ -29,7 +28,6 @@ import { bulkOperationRoutes } from './routes/bulk-operations';
 import { staffRoutes } from './routes/staff';
 import { routeFor } from './route-table';
 import { auditAs, auditStaffCalls } from './staff-calls';
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../notifications/settings';
 import { selfServiceRoutes, type SelfServiceDeps } from '../self-service/routes';
 
 export interface ApiDeps {
@@ -48,7 +46,7 @@ export interface ApiDeps {
   /** Origins of the Temporal UI allowed to call the codec. */
   codecOrigins?: string[];
   /** Customers' case pages: the link key and what the pages say about the bank. */
-  selfService?: Pick<SelfServiceDeps, 'linkKey' | 'bank' | 'refusedLinksPerAddress'>;
+  selfService?: Pick<SelfServiceDeps, 'linkKey' | 'bank' | 'channels' | 'refusedLinksPerAddress'>;
 }
 
 const CODEC_PATHS = ['/codec/decode', '/codec/encode'];
@@ -83,14 +81,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(staffRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(codecRoutes({ codec: deps.codec ?? null }));
-  app.use(
-    selfServiceRoutes({
-      db: deps.db,
-      temporal: deps.temporal,
-      // Without a key of its own the API opens no link (the worker's links are under another).
-      ...(deps.selfService ?? { linkKey: randomBytes(32), bank: DEFAULT_NOTIFICATION_SETTINGS }),
-    }),
-  );
+  if (deps.selfService) app.use(selfServiceRoutes({ db: deps.db, temporal: deps.temporal, ...deps.selfService }));
   app.use(
     consoleRoutes({
       db: deps.db,

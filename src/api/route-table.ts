@@ -424,6 +424,8 @@ export const PAGE_ROUTES: PageRoute[] = [
   page('get', `${LINK_PATH}/:token`),
   page('get', '/my-case', { kind: 'customer' }),
   page('post', '/my-case/survey', { kind: 'customer' }),
+  page('post', '/my-case/code', { kind: 'customer' }),
+  page('post', '/my-case/verify', { kind: 'customer' }),
   page('get', '/my-case/assets/:asset', { kind: 'customer' }),
   // Each action's form posts beside the API's own route for it: /console/cases/:id/notes.
   ...(Object.keys(STAFF_ACTIONS) as StaffActionName[]).map((name) =>

@@ -14,6 +14,7 @@ import { toUnits } from '../../workflows/domain/money';
 import { RESOLUTION_CLOCKS } from '../../workflows/domain/regulations';
 import type { CaseVisitor } from './sessions';
 import { SURVEYED_STAGES } from './survey';
+import type { CodeCheck, CodeSent } from './codes';
 import type { FieldError } from '../api/problem';
 
 /** How long the page waits for the case's own answer before it shows the read model alone. */
@@ -71,7 +72,11 @@ const STYLESHEET = html`<link rel="stylesheet" href="/my-case/assets/case-page.c
 /** What her forms need: the session's CSRF token, and a failed try to show again. */
 export interface CasePageForms {
   csrf: string;
+  /** Until when her session may change things (a code entered right), if it may now. */
+  verifiedUntil: Date | null;
   survey?: { values: Record<string, unknown>; errors: FieldError[] };
+  /** A code just sent, or one entered wrong or too late. */
+  code?: CodeSent | { wrong: Exclude<CodeCheck, 'verified'> };
 }
 
 /** The page of her case. */
@@ -121,7 +126,7 @@ export function casePage(data: CasePageData, bank: NotificationSettings, forms: 
               </ol>`
         }
       </section>
-      ${surveySection(data, forms)}
+      ${surveySection(data, forms)} ${changesSection(data, forms)}
       <section aria-labelledby="documents">
         <h2 id="documents">What you sent us</h2>
         <p>You have not sent us any documents.</p>
@@ -198,6 +203,64 @@ function surveySection(data: CasePageData, { csrf, survey }: CasePageForms): Htm
 ${String(survey?.values.comment ?? '')}</textarea>
       ${comment ? html`<p class="error" id="comment-error">${comment.message}</p>` : null}
       <button type="submit">Send my answers</button>
+    </form>
+  </section>`;
+}
+
+/**
+ * Changing her case: first a one-time code by her channel. Shown once she has asked for a code;
+ * the changes it opens come with the forms that need it.
+ */
+function changesSection(data: CasePageData, { csrf, verifiedUntil, code }: CasePageForms): Html | null {
+  const time = (at: Date) =>
+    DateTime.fromJSDate(at, { zone: data.customer.timezone }).toLocaleString(DateTime.TIME_SIMPLE, { locale: 'en-US' });
+  if (!code && !verifiedUntil) return null;
+  const codeError =
+    code && 'wrong' in code
+      ? code.wrong === 'wrong'
+        ? 'That is not the code we sent. Check it and try again.'
+        : 'That code has expired or was used already. Ask for a new one.'
+      : null;
+  // What she just did speaks first; a confirmed code, otherwise.
+  if (verifiedUntil && !code) {
+    return html`<section aria-labelledby="changes">
+      <h2 id="changes">Make a change</h2>
+      <p role="status">Your code is confirmed: you can make changes until ${time(verifiedUntil)}.</p>
+    </section>`;
+  }
+  if (code && 'refused' in code) {
+    return html`<section aria-labelledby="changes">
+      <h2 id="changes">Make a change</h2>
+      <p class="error" role="alert">We have sent you enough codes for now. Call us on the number below.</p>
+    </section>`;
+  }
+  return html`<section aria-labelledby="changes">
+    <h2 id="changes">Make a change</h2>
+    ${
+      code && 'sent' in code
+        ? html`<p role="status">
+            We sent a code to your ${code.sent === 'sms' ? 'phone' : 'email'} ${code.to}. It works for 10 minutes.
+          </p>`
+        : null
+    }
+    <form method="post" action="/my-case/verify">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <label for="code">The code we sent you</label>
+      <input
+        id="code"
+        name="code"
+        inputmode="numeric"
+        autocomplete="one-time-code"
+        pattern="[0-9]{6}"
+        required
+        ${codeError ? html`aria-invalid="true" aria-describedby="code-error"` : null}
+      />
+      ${codeError ? html`<p class="error" id="code-error">${codeError}</p>` : null}
+      <button type="submit">Confirm</button>
+    </form>
+    <form method="post" action="/my-case/code">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <button type="submit">Send me a new code</button>
     </form>
   </section>`;
 }

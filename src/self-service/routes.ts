@@ -7,6 +7,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
+import type { DeliveryChannels } from '../notifications/channels';
 import type { NotificationSettings } from '../notifications/settings';
 import { fieldErrors } from '../api/problem';
 import { carriesCsrfToken, csrfToken } from '../web/sessions';
@@ -14,6 +15,7 @@ import { casePage, closedPage, loadCasePage, type CasePageForms } from './case-p
 import { LINK_PATH, openCaseLink } from './links';
 import { CASE_PAGE_SESSION, caseVisitor, startCaseSession, type CaseVisitor } from './sessions';
 import { answerSurvey, SurveyForm, SURVEYED_STAGES } from './survey';
+import { checkCode, sendCode } from './codes';
 
 export interface SelfServiceDeps {
   db: Db;
@@ -22,6 +24,8 @@ export interface SelfServiceDeps {
   linkKey: Buffer;
   /** The bank's name and phone, as its messages give them. */
   bank: NotificationSettings;
+  /** How one-time codes reach her: the channels her messages use. */
+  channels: DeliveryChannels;
   /** Refused links an address may try in a quarter of an hour. */
   refusedLinksPerAddress?: number;
 }
@@ -34,6 +38,7 @@ export function selfServiceRoutes({
   temporal,
   linkKey,
   bank,
+  channels,
   refusedLinksPerAddress = 20,
 }: SelfServiceDeps): Router {
   const router = Router();
@@ -63,14 +68,36 @@ export function selfServiceRoutes({
   });
 
   /** Her page, with a failed form shown again (422) when there is one. */
-  async function showCase(req: Request, res: Response, visitor: CaseVisitor, survey?: CasePageForms['survey']) {
+  async function showCase(
+    req: Request,
+    res: Response,
+    visitor: CaseVisitor,
+    forms: Omit<CasePageForms, 'csrf' | 'verifiedUntil'> = {},
+    status = 200,
+  ) {
     const csrf = csrfToken(req, CASE_PAGE_SESSION) ?? '';
+    const { verifiedUntil } = await db.customerSession.findUniqueOrThrow({ where: { id: visitor.sessionId } });
     res.set('Cache-Control', 'no-store');
     res
-      .status(survey ? 422 : 200)
+      .status(status)
       .type('html')
-      .send(casePage(await loadCasePage(db, temporal, visitor), bank, { csrf, survey }));
+      .send(
+        casePage(await loadCasePage(db, temporal, visitor), bank, {
+          csrf,
+          verifiedUntil: verifiedUntil && verifiedUntil > new Date() ? verifiedUntil : null,
+          ...forms,
+        }),
+      );
   }
+
+  // What she sends: only with her live session and its CSRF token (another site has neither).
+  router.post('/my-case/*path', async (req, res, next) => {
+    const visitor = await caseVisitor(db, req);
+    if (!visitor) return closed(401)(req, res, next);
+    if (!carriesCsrfToken(req, CASE_PAGE_SESSION)) return closed(403)(req, res, next);
+    res.locals.visitor = visitor;
+    next();
+  });
 
   router.get('/my-case', async (req, res, next) => {
     const visitor = await caseVisitor(db, req);
@@ -78,17 +105,37 @@ export function selfServiceRoutes({
     await showCase(req, res, visitor);
   });
 
-  router.post('/my-case/survey', async (req, res, next) => {
-    const visitor = await caseVisitor(db, req);
-    if (!visitor) return closed(401)(req, res, next);
-    if (!carriesCsrfToken(req, CASE_PAGE_SESSION)) return closed(403)(req, res, next);
+  router.post('/my-case/survey', async (req, res) => {
+    const visitor = res.locals.visitor as CaseVisitor;
     const { stage } = await db.case.findUniqueOrThrow({ where: { id: visitor.caseId }, select: { stage: true } });
     const parsed = SurveyForm.safeParse(req.body ?? {});
-    if (!parsed.success)
-      return showCase(req, res, visitor, { values: req.body ?? {}, errors: fieldErrors(parsed.error) });
+    if (!parsed.success) {
+      return showCase(
+        req,
+        res,
+        visitor,
+        { survey: { values: req.body ?? {}, errors: fieldErrors(parsed.error) } },
+        422,
+      );
+    }
     // Asked once the dispute is decided; before that the form is not offered, and a post is ignored.
     if (SURVEYED_STAGES.includes(stage)) await answerSurvey(db, visitor, parsed.data);
     res.redirect(303, `${CASE_PAGE_SESSION.path}#survey`);
+  });
+
+  // Before a change: a one-time code by her channel, then the code entered on the page.
+  router.post('/my-case/code', async (req, res) => {
+    const visitor = res.locals.visitor as CaseVisitor;
+    const sent = await sendCode(db, channels, bank, visitor);
+    await showCase(req, res, visitor, { code: sent }, 'refused' in sent ? 429 : 200);
+  });
+
+  router.post('/my-case/verify', async (req, res) => {
+    const visitor = res.locals.visitor as CaseVisitor;
+    const entered = typeof req.body?.code === 'string' ? req.body.code : '';
+    const checked = await checkCode(db, visitor, entered);
+    if (checked === 'verified') return res.redirect(303, `${CASE_PAGE_SESSION.path}#changes`);
+    await showCase(req, res, visitor, { code: { wrong: checked } }, 422);
   });
 
   router.get('/my-case/assets/:asset', (req, res, next) => {

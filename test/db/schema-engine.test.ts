@@ -22,6 +22,7 @@ const EXPECTED_TABLES = [
   'Case',
   'CaseEvent',
   'Customer',
+  'CustomerCode',
   'CustomerLink',
   'CustomerLinkRefusal',
   'CustomerSession',

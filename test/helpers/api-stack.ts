@@ -120,7 +120,11 @@ export class ApiStack {
       codecOrigins,
       oidc: oidc ? oidcSignIn(oidc) : null,
       temporalUi,
-      selfService: { linkKey, bank: DEFAULT_NOTIFICATION_SETTINGS },
+      selfService: {
+        linkKey,
+        bank: DEFAULT_NOTIFICATION_SETTINGS,
+        channels: { email: mail.channel, sms: sms.channel, push: null },
+      },
     });
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(apiPort, '127.0.0.1', () => resolve(listening));

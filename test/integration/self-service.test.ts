@@ -7,6 +7,9 @@
 import { JANE } from '../../prisma/seed';
 import { ApiStack, eventually } from '../helpers/api-stack';
 import { accessible, launchChromium, shoot } from '../helpers/browser';
+import type { Request } from 'express';
+import { CASE_PAGE_SESSION } from '../../src/self-service/sessions';
+import { csrfToken } from '../../src/web/sessions';
 
 let stack: ApiStack;
 let caseId: string;
@@ -187,6 +190,102 @@ describe('the survey on a decided case', () => {
     const shown = await page(cookie);
     expect(shown.text).toContain('Thank you for answering our survey.');
     expect(shown.text).not.toContain('How satisfied are you');
+  });
+});
+
+describe('a one-time code before a change', () => {
+  let cookie: string;
+  let csrf: string;
+  let customer: { preferredChannel: string; email: string; phone: string };
+  const post = (path: string, form: Record<string, string>) =>
+    fetch(`${stack.base}${path}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, ...form }),
+      redirect: 'manual',
+    });
+  /** The codes she received, newest last, from the sink of her channel. */
+  const codes = () =>
+    (customer.preferredChannel === 'sms'
+      ? stack.sms.received(customer.phone).map((m) => m.text)
+      : stack.mail.received(customer.email).map((m) => m.subject)
+    ).flatMap((text) => /code:? (?:is )?(\d{6})/.exec(text)?.[1] ?? []);
+
+  beforeAll(async () => {
+    const opened = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());
+    const id = ((await opened.json()) as { id: string }).id;
+    const row = await stack.db.case.findUniqueOrThrow({ where: { id }, include: { customer: true } });
+    customer = row.customer;
+    const acknowledgement = await eventually(
+      async () =>
+        customer.preferredChannel === 'sms'
+          ? stack.sms.received(customer.phone).find((m) => m.text.includes(id))?.text
+          : stack.mail.received(customer.email).find((m) => m.subject.includes(id))?.text,
+      (text) => text !== undefined,
+    );
+    const url = new RegExp(`${stack.base}/c/[A-Za-z0-9_-]{43}`).exec(acknowledgement!)![0];
+    cookie = sessionCookie(await open(url))!.split(';')[0];
+    // Her page shows no form yet; the token is the one its forms would carry.
+    csrf = csrfToken({ headers: { cookie } } as Request, CASE_PAGE_SESSION)!;
+  });
+
+  test('a code goes by her channel; a wrong one is refused, the right one works once', async () => {
+    const asked = await post('/my-case/code', {});
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toMatch(/We sent a code to your (email|phone)/);
+    const code = await eventually(
+      async () => codes().at(-1),
+      (c) => c !== undefined,
+    );
+    expect(JSON.stringify(await stack.db.customerCode.findMany())).not.toContain(code);
+
+    const wrong = await post('/my-case/verify', { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.status).toBe(422);
+    expect(await wrong.text()).toContain('That is not the code we sent');
+    const right = await post('/my-case/verify', { code: code! });
+    expect(right.status).toBe(303);
+    expect(right.headers.get('location')).toBe('/my-case#changes');
+    expect((await page(cookie)).text).toContain('Your code is confirmed');
+    // The same code again: used up.
+    const replay = await post('/my-case/verify', { code: code! });
+    expect(replay.status).toBe(422);
+    expect(await replay.text()).toContain('expired or was used already');
+  });
+
+  test('a code expires, and five wrong tries end it', async () => {
+    await post('/my-case/code', {});
+    const late = await eventually(async () => codes().at(-1), Boolean);
+    await stack.db.customerCode.updateMany({ where: { usedAt: null }, data: { expiresAt: new Date(Date.now() - 1) } });
+    expect((await post('/my-case/verify', { code: late! })).status).toBe(422);
+
+    const before = codes().length;
+    await post('/my-case/code', {});
+    const code = await eventually(
+      async () => (codes().length > before ? codes().at(-1) : undefined),
+      (c) => c !== undefined,
+    );
+    for (let i = 0; i < 5; i++) await post('/my-case/verify', { code: code === '000000' ? '111111' : '000000' });
+    const tooLate = await post('/my-case/verify', { code: code! });
+    expect(tooLate.status).toBe(422);
+    expect(await tooLate.text()).toContain('expired or was used already');
+  });
+
+  test('a session may ask for five codes, no more', async () => {
+    // Three asked above; two more, then the page says to call.
+    expect((await post('/my-case/code', {})).status).toBe(200);
+    expect((await post('/my-case/code', {})).status).toBe(200);
+    const refused = await post('/my-case/code', {});
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain('We have sent you enough codes for now');
+  });
+
+  test('without the CSRF token nothing is sent', async () => {
+    const res = await fetch(`${stack.base}/my-case/code`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    expect(res.status).toBe(403);
   });
 });
 
