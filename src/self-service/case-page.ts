@@ -282,3 +282,16 @@ export function closedPage(bank: NotificationSettings): string {
     </main>`,
   });
 }
+
+/** When something failed while serving her (the database away, a code that could not be sent). */
+export function unavailablePage(bank: NotificationSettings): string {
+  return layout({
+    title: bank.bankName,
+    head: STYLESHEET,
+    body: html`<main id="main">
+      <p class="bank">${bank.bankName}</p>
+      <h1>We cannot do that just now</h1>
+      <p>Please try again in a few minutes, or call us on ${bank.bankPhone}.</p>
+    </main>`,
+  });
+}

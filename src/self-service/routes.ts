@@ -3,7 +3,7 @@
  * and her case page. Refusals look alike whatever their cause and are limited per address.
  */
 import path from 'node:path';
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
@@ -11,7 +11,8 @@ import type { DeliveryChannels } from '../notifications/channels';
 import type { NotificationSettings } from '../notifications/settings';
 import { fieldErrors } from '../api/problem';
 import { carriesCsrfToken, csrfToken } from '../web/sessions';
-import { casePage, closedPage, loadCasePage, type CasePageForms } from './case-page';
+import { log } from '../log';
+import { casePage, closedPage, loadCasePage, unavailablePage, type CasePageForms } from './case-page';
 import { LINK_PATH, openCaseLink } from './links';
 import { CASE_PAGE_SESSION, caseVisitor, startCaseSession, type CaseVisitor } from './sessions';
 import { answerSurvey, SurveyForm, SURVEYED_STAGES } from './survey';
@@ -142,6 +143,12 @@ export function selfServiceRoutes({
     const name = String(req.params.asset);
     if (!Object.hasOwn(ASSETS, name)) return closed(404)(req, res, next);
     res.sendFile(ASSETS[name], { maxAge: '1h' });
+  });
+
+  // Anything that goes wrong here is a page she can read, never a stack of JSON.
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log.error({ err: error as Error }, 'case page failed');
+    res.status(503).type('html').send(unavailablePage(bank));
   });
 
   return router;

@@ -270,9 +270,20 @@ describe('a one-time code before a change', () => {
     expect(await tooLate.text()).toContain('expired or was used already');
   });
 
+  test('a code that cannot be sent is a page she can read, not an error for machines', async () => {
+    await Promise.all([stack.mail.down(), stack.sms.down()]);
+    try {
+      const res = await post('/my-case/code', {});
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toContain('We cannot do that just now');
+    } finally {
+      await Promise.all([stack.mail.up(), stack.sms.up()]);
+    }
+  });
+
   test('a session may ask for five codes, no more', async () => {
-    // Three asked above; two more, then the page says to call.
-    expect((await post('/my-case/code', {})).status).toBe(200);
+    // Four asked above (one of them not delivered); one more, then the page says to call.
     expect((await post('/my-case/code', {})).status).toBe(200);
     const refused = await post('/my-case/code', {});
     expect(refused.status).toBe(429);
