@@ -15,6 +15,8 @@ import { RESOLUTION_CLOCKS } from '../../workflows/domain/regulations';
 import type { CaseVisitor } from './sessions';
 import { SURVEYED_STAGES } from './survey';
 import type { CodeCheck, CodeSent } from './codes';
+import { randomUUID } from 'node:crypto';
+import { OPEN_STAGES } from '../../workflows/domain/case';
 import type { FieldError } from '../api/problem';
 
 /** How long the page waits for the case's own answer before it shows the read model alone. */
@@ -67,6 +69,9 @@ async function caseView(temporal: Client, workflowId: string): Promise<CaseView 
   return Promise.race([asked, timeout]);
 }
 
+/** Where she can tell the team she is still unhappy: as staff may record a contact (open, or resolved). */
+const CONTACT_STAGES: readonly string[] = [...OPEN_STAGES, 'resolved'];
+
 const STYLESHEET = html`<link rel="stylesheet" href="/my-case/assets/case-page.css" />`;
 
 /** What her forms need: the session's CSRF token, and a failed try to show again. */
@@ -75,6 +80,9 @@ export interface CasePageForms {
   /** Until when her session may change things (a code entered right), if it may now. */
   verifiedUntil: Date | null;
   survey?: { values: Record<string, unknown>; errors: FieldError[] };
+  /** The "still unhappy" form tried and refused, or just told. */
+  unhappy?: { values: Record<string, unknown>; errors: FieldError[] };
+  told?: 'unhappy';
   /** A code just sent, or one entered wrong or too late. */
   code?: CodeSent | { wrong: Exclude<CodeCheck, 'verified'> };
 }
@@ -126,7 +134,7 @@ export function casePage(data: CasePageData, bank: NotificationSettings, forms: 
               </ol>`
         }
       </section>
-      ${surveySection(data, forms)} ${changesSection(data, forms)}
+      ${unhappySection(data, forms)} ${surveySection(data, forms)} ${changesSection(data, forms)}
       <section aria-labelledby="documents">
         <h2 id="documents">What you sent us</h2>
         <p>You have not sent us any documents.</p>
@@ -152,6 +160,58 @@ function moneySection(data: CasePageData, money: (cents: number) => string): Htm
         ? html`<p>${OUTCOME_TEXT[data.outcome] ?? data.outcome}</p>
             ${data.resolvedAmountCents !== null ? html`<p>Credited in the end: ${money(data.resolvedAmountCents)}.</p>` : null}`
         : null
+    }
+  </section>`;
+}
+
+/** While the case is open or just resolved: she can tell the team she is still unhappy. */
+function unhappySection(data: CasePageData, { csrf, unhappy, told }: CasePageForms): Html | null {
+  const problem = unhappy?.errors[0];
+  if (!CONTACT_STAGES.includes(data.stage)) {
+    // A form sent from a page the case has since moved past: the refusal, and no form.
+    return problem
+      ? html`<section aria-labelledby="unhappy">
+          <h2 id="unhappy">Not happy with how this is going?</h2>
+          <p class="error" role="alert">${problem.message}</p>
+        </section>`
+      : null;
+  }
+  const reasons: [string, string][] = [
+    ['too_slow', 'It is taking too long'],
+    ['no_news', 'I have not heard from you'],
+    ...(data.stage === 'resolved' ? [['disagree', 'I disagree with the outcome'] as [string, string]] : []),
+    ['other', 'Something else'],
+  ];
+  const chosen = String(unhappy?.values.reason ?? '');
+  return html`<section aria-labelledby="unhappy">
+    <h2 id="unhappy">Not happy with how this is going?</h2>
+    ${
+      told
+        ? html`<p role="status">
+            Thank you. We have told the team looking after your case, and they will be in touch.
+          </p>`
+        : html`<form method="post" action="/my-case/unhappy">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <input type="hidden" name="requestId" value="${randomUUID()}" />
+            <fieldset ${problem ? html`aria-describedby="reason-error"` : null}>
+              <legend>What is wrong?</legend>
+              ${reasons.map(
+                ([value, label]) =>
+                  html`<label class="option"
+                    ><input
+                      type="radio"
+                      name="reason"
+                      value="${value}"
+                      ${chosen === value ? 'checked' : null}
+                      required
+                    />
+                    ${label}</label
+                  >`,
+              )}
+              ${problem ? html`<p class="error" id="reason-error">${problem.message}</p>` : null}
+            </fieldset>
+            <button type="submit">Tell the team</button>
+          </form>`
     }
   </section>`;
 }

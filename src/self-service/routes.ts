@@ -17,6 +17,7 @@ import { LINK_PATH, openCaseLink } from './links';
 import { CASE_PAGE_SESSION, caseVisitor, startCaseSession, type CaseVisitor } from './sessions';
 import { answerSurvey, SurveyForm, SURVEYED_STAGES } from './survey';
 import { checkCode, sendCode } from './codes';
+import { StillUnhappyForm, tellStillUnhappy } from './customer-actions';
 
 export interface SelfServiceDeps {
   db: Db;
@@ -103,7 +104,7 @@ export function selfServiceRoutes({
   router.get('/my-case', async (req, res, next) => {
     const visitor = await caseVisitor(db, req);
     if (!visitor) return closed(401)(req, res, next);
-    await showCase(req, res, visitor);
+    await showCase(req, res, visitor, { told: req.query.told === 'unhappy' ? 'unhappy' : undefined });
   });
 
   router.post('/my-case/survey', async (req, res) => {
@@ -122,6 +123,20 @@ export function selfServiceRoutes({
     // Asked once the dispute is decided; before that the form is not offered, and a post is ignored.
     if (SURVEYED_STAGES.includes(stage)) await answerSurvey(db, visitor, parsed.data);
     res.redirect(303, `${CASE_PAGE_SESSION.path}#survey`);
+  });
+
+  // "Still unhappy": an Update to her case, named by the form's request id, so a double submit acts once.
+  router.post('/my-case/unhappy', async (req, res) => {
+    const visitor = res.locals.visitor as CaseVisitor;
+    const parsed = StillUnhappyForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const errors = fieldErrors(parsed.error);
+      return showCase(req, res, visitor, { unhappy: { values: req.body ?? {}, errors } }, 422);
+    }
+    const { workflowId } = await db.case.findUniqueOrThrow({ where: { id: visitor.caseId } });
+    const refusal = await tellStillUnhappy(temporal, workflowId, visitor, parsed.data);
+    if (refusal) return showCase(req, res, visitor, { unhappy: { values: req.body, errors: [refusal] } }, 409);
+    res.redirect(303, `${CASE_PAGE_SESSION.path}?told=unhappy#unhappy`);
   });
 
   // Before a change: a one-time code by her channel, then the code entered on the page.

@@ -4,6 +4,7 @@
  * gets the same plain page, is counted, and is limited per address; the page shows what the bank
  * told her and nothing internal.
  */
+import { randomUUID } from 'node:crypto';
 import { JANE } from '../../prisma/seed';
 import { ApiStack, eventually } from '../helpers/api-stack';
 import { accessible, launchChromium, shoot } from '../helpers/browser';
@@ -297,6 +298,82 @@ describe('a one-time code before a change', () => {
       body: '',
     });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('still unhappy', () => {
+  /** A new case's page, for a customer of its own: her session cookie and its CSRF token. */
+  async function caseSession(): Promise<{ caseId: string; cookie: string; csrf: string; departmentId: string }> {
+    const opened = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());
+    const id = ((await opened.json()) as { id: string }).id;
+    const row = await eventually(
+      () => stack.db.case.findUniqueOrThrow({ where: { id }, include: { customer: true } }),
+      (r) => r.stage === 'investigation',
+    );
+    const url = await eventually(
+      async () => {
+        const sent = await stack.db.customerLink.count({ where: { caseId: id } });
+        const texts =
+          row.customer.preferredChannel === 'sms'
+            ? stack.sms.received(row.customer.phone).map((m) => m.text)
+            : stack.mail.received(row.customer.email).map((m) => m.text);
+        const text = sent > 0 ? texts.find((t) => t.includes(id)) : undefined;
+        return text ? new RegExp(`${stack.base}/c/[A-Za-z0-9_-]{43}`).exec(text)?.[0] : undefined;
+      },
+      (u) => u !== undefined,
+    );
+    const cookie = sessionCookie(await open(url!))!.split(';')[0];
+    const csrf = csrfToken({ headers: { cookie } } as Request, CASE_PAGE_SESSION)!;
+    return { caseId: id, cookie, csrf, departmentId: row.departmentId };
+  }
+  const tell = (s: { cookie: string; csrf: string }, form: Record<string, string>) =>
+    fetch(`${stack.base}/my-case/unhappy`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: s.csrf, ...form }),
+      redirect: 'manual',
+    });
+
+  test('is a customer contact on her case that alerts its team, once per form', async () => {
+    const session = await caseSession();
+    const form = { reason: 'too_slow', requestId: randomUUID() };
+    const told = await tell(session, form);
+    expect(told.status).toBe(303);
+    expect(told.headers.get('location')).toBe('/my-case?told=unhappy#unhappy');
+    expect((await tell(session, form)).status).toBe(303); // the same form again
+    const view = await stack.env.client.workflow
+      .getHandle(`dispute-${session.caseId}`)
+      .query<{ customerContacts: number }>('getCase');
+    expect(view.customerContacts).toBe(1);
+    await stack.caughtUp(session.caseId);
+    const events = await stack.db.caseEvent.findMany({ where: { caseId: session.caseId, type: 'customer_contacted' } });
+    expect(events).toHaveLength(1);
+    expect(events[0].actor).toMatch(/^customer:/);
+    const alerts = await stack.db.staffAlert.findMany({ where: { caseId: session.caseId, kind: 'customer_unhappy' } });
+    expect(alerts.map((a) => a.staffId)).toContain(`${session.departmentId}-supervisor`);
+    expect(alerts[0].message).toContain('it is taking too long');
+    const shown = await fetch(`${stack.base}/my-case?told=unhappy`, { headers: { cookie: session.cookie } });
+    expect(await shown.text()).toContain('We have told the team looking after your case');
+  });
+
+  test('without a reason, or on a closed case, she is told why beside the question', async () => {
+    const session = await caseSession();
+    const missing = await tell(session, { requestId: randomUUID() });
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain('choose what is wrong');
+
+    const withdrawn = await stack.call(
+      'POST',
+      `/cases/${session.caseId}/withdraw`,
+      `${session.departmentId}-supervisor`,
+      {
+        reason: 'the customer called to withdraw',
+      },
+    );
+    expect(withdrawn.status).toBe(200);
+    const refused = await tell(session, { reason: 'no_news', requestId: randomUUID() });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('Your case is closed, so we cannot take this here');
   });
 });
 

@@ -179,6 +179,16 @@ export const grantProvisionalCreditUpdate = defineUpdate<
 >('grantProvisionalCredit');
 export const escalateUpdate = defineUpdate<CaseView, [ReasonRequest], 'escalate'>('escalate');
 export const recordContactUpdate = defineUpdate<CaseView, [RecordContactRequest], 'recordContact'>('recordContact');
+
+/** Why a customer says, from her case page, that she is still unhappy: words she picks, no free text. */
+export const UNHAPPY_REASONS = ['too_slow', 'no_news', 'disagree', 'other'] as const;
+export interface StillUnhappyRequest {
+  /** The customer the case page's session is for; the case checks it is its own. */
+  customerId: string;
+  reason: (typeof UNHAPPY_REASONS)[number];
+}
+/** The customer's own actions, from her case page (ids only: no names, no free text). */
+export const stillUnhappyUpdate = defineUpdate<CaseView, [StillUnhappyRequest], 'stillUnhappy'>('stillUnhappy');
 export const claimOutreachUpdate = defineUpdate<CaseView, [OutreachRequest], 'claimOutreach'>('claimOutreach');
 export const requestOfferUpdate = defineUpdate<CaseView, [OfferRequestRequest], 'requestOffer'>('requestOffer');
 export const approveOfferUpdate = defineUpdate<CaseView, [OfferDecisionRequest], 'approveOffer'>('approveOffer');

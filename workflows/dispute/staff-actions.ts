@@ -13,6 +13,7 @@ import type { DisputeCase } from './case';
 import { REMEMBERED_REQUESTS } from './state';
 import { getCaseQuery, getTimelineQuery, STAFF_ACTIONS, type CaseView } from './messages';
 import type { StaffActionName, StaffRequest } from '../domain/staff-requests';
+import { refusal } from './refusal';
 
 /**
  * Since this change an action answers once the case changed, not once the read model caught up:
@@ -61,14 +62,7 @@ export function handleStaffActions(c: DisputeCase): void {
             (req.actor.role === 'auditor'
               ? { code: 'Forbidden' as const, message: `${req.actor.id} is an auditor and changes nothing.` }
               : check(state, req, c.now()));
-          if (rejection) {
-            throw ApplicationFailure.create({
-              type: rejection.code,
-              message: rejection.message,
-              details: [rejection.field ?? null],
-              nonRetryable: true,
-            });
-          }
+          if (rejection) throw refusal(rejection);
         },
       },
     );

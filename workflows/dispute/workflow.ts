@@ -9,6 +9,7 @@ import { WATCH_PATCH } from './attrition';
 import { DisputeCase } from './case';
 import type { WakeUp } from './clocks';
 import type { CaseView, DisputeWorkflow } from './messages';
+import { handleCustomerActions } from './customer-actions';
 import { handleStaffActions } from './staff-actions';
 import { STEADY_WAKE_PATCH, WakeTimer } from './wake-timer';
 import { newCase, resumeCase, type DisputeRun } from './state';
@@ -16,6 +17,7 @@ import { newCase, resumeCase, type DisputeRun } from './state';
 export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
   const c = new DisputeCase(run.resume ? resumeCase(run.resume) : newCase(run, workflowInfo().startTime));
   handleStaffActions(c);
+  handleCustomerActions(c);
   c.watch.handleRiskReports();
   if (run.resume) c.publish();
   else await intake(c);

@@ -215,6 +215,22 @@ const first = (...checks: (() => Check)[]): Check => {
 export type Rule<Req> = (state: ActionFacts, req: Req, now: number) => Check;
 
 /** One rule per staff action, under the action's name. */
+/** Where a customer contact may be recorded: by staff, or by the customer on her case page. */
+const CONTACT_STAGES: readonly CaseStage[] = [...OPEN_STAGES, 'resolved'];
+
+/**
+ * What the customer may do herself, from her case page: the same stage rules as the staff
+ * action that does the same, and only on her own case.
+ */
+export const customerRules = {
+  stillUnhappy(state: ActionFacts & { customerId: string }, req: { customerId: string }): Check {
+    return first(
+      () => (req.customerId === state.customerId ? null : forbidden('This is not your case.')),
+      () => stageConflict(state, 'record a customer contact on', CONTACT_STAGES),
+    );
+  },
+};
+
 export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
   assign(state, { actor, assignee }) {
     return first(
@@ -402,7 +418,7 @@ export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
 
   recordContact(state, { actor }) {
     return first(
-      () => stageConflict(state, 'record a customer contact on', [...OPEN_STAGES, 'resolved']),
+      () => stageConflict(state, 'record a customer contact on', CONTACT_STAGES),
       () =>
         actor.role === 'admin' ||
         actor.role === 'care_agent' ||
