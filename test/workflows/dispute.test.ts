@@ -20,6 +20,8 @@ import {
   recordResponseUpdate,
   rejectResolutionUpdate,
   recordContactUpdate,
+  stillUnhappyUpdate,
+  type StillUnhappyRequest,
   reopenUpdate,
   requestInfoUpdate,
   resolveUpdate,
@@ -28,8 +30,9 @@ import {
   type CaseView,
 } from '../../workflows/dispute/messages';
 import type { Actor } from '../../workflows/domain/case';
+import { JANE } from '../../prisma/seed';
 import { CaseStage, Department, SlaBreached } from '../../workflows/search-attributes';
-import { DEBIT_CARD, DisputeBench, refusal, type DisputeHandle } from '../helpers/disputes';
+import { DEBIT_CARD, DisputeBench, keepHistory, refusal, type DisputeHandle } from '../helpers/disputes';
 
 let bench: DisputeBench;
 beforeAll(async () => {
@@ -570,6 +573,28 @@ test('each time the customer chases the bank it is recorded and counted, by whoe
     ['intake-agent-1', { channel: 'phone', note: 'Asked where her case stands' }],
     ['intake-agent-1', { channel: 'email', note: null }],
   ]);
+  await bench.finish(handle);
+});
+
+test('the customer says from her case page she is still unhappy: a contact on her own case, her team alerted', async () => {
+  const { caseId, handle } = await bench.open();
+  const unhappy = (customerId: string, reason: StillUnhappyRequest['reason']) =>
+    handle.executeUpdate(stillUnhappyUpdate, { args: [{ customerId, reason }] });
+  const view = await unhappy(JANE.customerId, 'too_slow');
+  expect(view.customerContacts).toBe(1);
+  expect(await refusal(unhappy('cust-someone-else', 'no_news'))).toEqual({
+    type: 'Forbidden',
+    message: 'This is not your case.',
+  });
+  await bench.settled(caseId, handle);
+  const contacts = (await bench.auditLog(caseId)).filter((e) => e.type === 'customer_contacted');
+  expect(contacts.map((e) => [e.actor, e.data])).toEqual([
+    [`customer:${JANE.customerId}`, { channel: 'case page', unhappy: true, reason: 'too_slow' }],
+  ]);
+  // Nobody holds the case yet: its department's supervisors hear of it.
+  const alerts = await bench.db.staffAlert.findMany({ where: { caseId, kind: 'customer_unhappy' } });
+  expect(alerts.map((a) => a.staffId)).toEqual(['merchant-disputes-supervisor']);
+  await keepHistory('customer-still-unhappy', handle);
   await bench.finish(handle);
 });
 
