@@ -425,6 +425,7 @@ export const PAGE_ROUTES: PageRoute[] = [
   page('get', '/my-case', { kind: 'customer' }),
   page('post', '/my-case/survey', { kind: 'customer' }),
   page('post', '/my-case/unhappy', { kind: 'customer' }),
+  page('post', '/my-case/withdraw', { kind: 'customer' }),
   page('post', '/my-case/code', { kind: 'customer' }),
   page('post', '/my-case/verify', { kind: 'customer' }),
   page('get', '/my-case/assets/:asset', { kind: 'customer' }),

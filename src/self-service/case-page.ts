@@ -83,6 +83,10 @@ export interface CasePageForms {
   /** The "still unhappy" form tried and refused, or just told. */
   unhappy?: { values: Record<string, unknown>; errors: FieldError[] };
   told?: 'unhappy';
+  /** The withdrawal form tried and refused. */
+  withdraw?: { values: Record<string, unknown>; errors: FieldError[] };
+  /** A change was asked for without a confirmed code: the page asks for one first. */
+  needCode?: 'withdraw';
   /** A code just sent, or one entered wrong or too late. */
   code?: CodeSent | { wrong: Exclude<CodeCheck, 'verified'> };
 }
@@ -135,6 +139,7 @@ export function casePage(data: CasePageData, bank: NotificationSettings, forms: 
         }
       </section>
       ${unhappySection(data, forms)} ${surveySection(data, forms)} ${changesSection(data, forms)}
+      ${withdrawSection(data, forms)}
       <section aria-labelledby="documents">
         <h2 id="documents">What you sent us</h2>
         <p>You have not sent us any documents.</p>
@@ -216,6 +221,37 @@ function unhappySection(data: CasePageData, { csrf, unhappy, told }: CasePageFor
   </section>`;
 }
 
+/** While the case is open: she may withdraw it, once she confirms it and has entered a code. */
+function withdrawSection(data: CasePageData, { csrf, withdraw }: CasePageForms): Html | null {
+  const problem = withdraw?.errors[0];
+  if (!OPEN_STAGES.includes(data.stage as (typeof OPEN_STAGES)[number])) {
+    return problem ? html`<p class="error" role="alert">${problem.message}</p>` : null;
+  }
+  return html`<section aria-labelledby="withdraw">
+    <h2 id="withdraw">Withdraw your dispute</h2>
+    <p>
+      If you now recognise the charge, or the merchant has put it right, you can withdraw. We stop investigating and
+      close your case${data.provisionalCreditCents !== null ? ', and take back the provisional credit' : ''}.
+    </p>
+    <form method="post" action="/my-case/withdraw">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <input type="hidden" name="requestId" value="${randomUUID()}" />
+      <label class="option"
+        ><input
+          type="checkbox"
+          name="confirm"
+          value="yes"
+          required
+          ${problem ? html`aria-invalid="true" aria-describedby="confirm-error"` : null}
+        />
+        Yes, withdraw my dispute</label
+      >
+      ${problem ? html`<p class="error" id="confirm-error">${problem.message}</p>` : null}
+      <button type="submit">Withdraw</button>
+    </form>
+  </section>`;
+}
+
 /** Once the dispute is decided: the survey, or her thanks for answering it. */
 function surveySection(data: CasePageData, { csrf, survey }: CasePageForms): Html | null {
   if (!SURVEYED_STAGES.includes(data.stage)) return null;
@@ -271,10 +307,10 @@ ${String(survey?.values.comment ?? '')}</textarea>
  * Changing her case: first a one-time code by her channel. Shown once she has asked for a code;
  * the changes it opens come with the forms that need it.
  */
-function changesSection(data: CasePageData, { csrf, verifiedUntil, code }: CasePageForms): Html | null {
+function changesSection(data: CasePageData, { csrf, verifiedUntil, code, needCode }: CasePageForms): Html | null {
   const time = (at: Date) =>
     DateTime.fromJSDate(at, { zone: data.customer.timezone }).toLocaleString(DateTime.TIME_SIMPLE, { locale: 'en-US' });
-  if (!code && !verifiedUntil) return null;
+  if (!code && !verifiedUntil && !needCode) return null;
   const codeError =
     code && 'wrong' in code
       ? code.wrong === 'wrong'
@@ -292,6 +328,19 @@ function changesSection(data: CasePageData, { csrf, verifiedUntil, code }: CaseP
     return html`<section aria-labelledby="changes">
       <h2 id="changes">Make a change</h2>
       <p class="error" role="alert">We have sent you enough codes for now. Call us on the number below.</p>
+    </section>`;
+  }
+  if (needCode && !code) {
+    return html`<section aria-labelledby="changes">
+      <h2 id="changes">Make a change</h2>
+      <p role="alert">
+        Before we make this change, please confirm it is you: we send a code to the email or phone we use for your
+        messages.
+      </p>
+      <form method="post" action="/my-case/code">
+        <input type="hidden" name="_csrf" value="${csrf}" />
+        <button type="submit">Send me a code</button>
+      </form>
     </section>`;
   }
   return html`<section aria-labelledby="changes">

@@ -16,8 +16,9 @@ import { casePage, closedPage, loadCasePage, unavailablePage, type CasePageForms
 import { LINK_PATH, openCaseLink } from './links';
 import { CASE_PAGE_SESSION, caseVisitor, startCaseSession, type CaseVisitor } from './sessions';
 import { answerSurvey, SurveyForm, SURVEYED_STAGES } from './survey';
-import { checkCode, sendCode } from './codes';
-import { StillUnhappyForm, tellStillUnhappy } from './customer-actions';
+import { checkCode, mayChange, sendCode } from './codes';
+import { sendToCase, StillUnhappyForm, WithdrawForm } from './customer-actions';
+import { customerWithdrawUpdate, stillUnhappyUpdate } from '../../workflows/dispute/messages';
 
 export interface SelfServiceDeps {
   db: Db;
@@ -134,9 +135,44 @@ export function selfServiceRoutes({
       return showCase(req, res, visitor, { unhappy: { values: req.body ?? {}, errors } }, 422);
     }
     const { workflowId } = await db.case.findUniqueOrThrow({ where: { id: visitor.caseId } });
-    const refusal = await tellStillUnhappy(temporal, workflowId, visitor, parsed.data);
+    const refusal = await sendToCase(
+      temporal,
+      workflowId,
+      stillUnhappyUpdate,
+      { customerId: visitor.customerId, reason: parsed.data.reason },
+      {
+        requestId: parsed.data.requestId,
+        field: 'reason',
+        tooLate: 'Your case is closed, so we cannot take this here. Please call us.',
+      },
+    );
     if (refusal) return showCase(req, res, visitor, { unhappy: { values: req.body, errors: [refusal] } }, 409);
     res.redirect(303, `${CASE_PAGE_SESSION.path}?told=unhappy#unhappy`);
+  });
+
+  // Withdrawing: confirmed on the form, and only by a session that entered a one-time code.
+  router.post('/my-case/withdraw', async (req, res) => {
+    const visitor = res.locals.visitor as CaseVisitor;
+    if (!(await mayChange(db, visitor))) return showCase(req, res, visitor, { needCode: 'withdraw' }, 403);
+    const parsed = WithdrawForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const errors = fieldErrors(parsed.error);
+      return showCase(req, res, visitor, { withdraw: { values: req.body ?? {}, errors } }, 422);
+    }
+    const { workflowId } = await db.case.findUniqueOrThrow({ where: { id: visitor.caseId } });
+    const refusal = await sendToCase(
+      temporal,
+      workflowId,
+      customerWithdrawUpdate,
+      { customerId: visitor.customerId },
+      {
+        requestId: parsed.data.requestId,
+        field: 'confirm',
+        tooLate: 'Your dispute is already decided or closed, so it cannot be withdrawn now.',
+      },
+    );
+    if (refusal) return showCase(req, res, visitor, { withdraw: { values: req.body, errors: [refusal] } }, 409);
+    res.redirect(303, `${CASE_PAGE_SESSION.path}#where`);
   });
 
   // Before a change: a one-time code by her channel, then the code entered on the page.

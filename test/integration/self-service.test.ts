@@ -301,46 +301,54 @@ describe('a one-time code before a change', () => {
   });
 });
 
-describe('still unhappy', () => {
-  /** A new case's page, for a customer of its own: her session cookie and its CSRF token. */
-  async function caseSession(): Promise<{ caseId: string; cookie: string; csrf: string; departmentId: string }> {
-    const opened = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());
-    const id = ((await opened.json()) as { id: string }).id;
-    const row = await eventually(
-      () => stack.db.case.findUniqueOrThrow({ where: { id }, include: { customer: true } }),
-      (r) => r.stage === 'investigation',
-    );
-    const url = await eventually(
-      async () => {
-        const sent = await stack.db.customerLink.count({ where: { caseId: id } });
-        const texts =
-          row.customer.preferredChannel === 'sms'
-            ? stack.sms.received(row.customer.phone).map((m) => m.text)
-            : stack.mail.received(row.customer.email).map((m) => m.text);
-        const text = sent > 0 ? texts.find((t) => t.includes(id)) : undefined;
-        return text ? new RegExp(`${stack.base}/c/[A-Za-z0-9_-]{43}`).exec(text)?.[0] : undefined;
-      },
-      (u) => u !== undefined,
-    );
-    const cookie = sessionCookie(await open(url!))!.split(';')[0];
-    const csrf = csrfToken({ headers: { cookie } } as Request, CASE_PAGE_SESSION)!;
-    return { caseId: id, cookie, csrf, departmentId: row.departmentId };
-  }
-  const tell = (s: { cookie: string; csrf: string }, form: Record<string, string>) =>
-    fetch(`${stack.base}/my-case/unhappy`, {
-      method: 'POST',
-      headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: s.csrf, ...form }),
-      redirect: 'manual',
-    });
+/** A new case's page, for a customer of its own: her session cookie and its CSRF token. */
+async function caseSession() {
+  const opened = await stack.call('POST', '/cases', 'intake-agent-1', await stack.undisputedCase());
+  const id = ((await opened.json()) as { id: string }).id;
+  const row = await eventually(
+    () => stack.db.case.findUniqueOrThrow({ where: { id }, include: { customer: true } }),
+    (r) => r.stage === 'investigation',
+  );
+  const url = await eventually(
+    async () => {
+      const sent = await stack.db.customerLink.count({ where: { caseId: id } });
+      const texts =
+        row.customer.preferredChannel === 'sms'
+          ? stack.sms.received(row.customer.phone).map((m) => m.text)
+          : stack.mail.received(row.customer.email).map((m) => m.text);
+      const text = sent > 0 ? texts.find((t) => t.includes(id)) : undefined;
+      return text ? new RegExp(`${stack.base}/c/[A-Za-z0-9_-]{43}`).exec(text)?.[0] : undefined;
+    },
+    (u) => u !== undefined,
+  );
+  const cookie = sessionCookie(await open(url!))!.split(';')[0];
+  const csrf = csrfToken({ headers: { cookie } } as Request, CASE_PAGE_SESSION)!;
+  return { caseId: id, cookie, csrf, departmentId: row.departmentId, customer: row.customer };
+}
+/** A form her case page posts, with her session and its CSRF token. */
+const postForm = (s: { cookie: string; csrf: string }, path: string, form: Record<string, string>) =>
+  fetch(`${stack.base}${path}`, {
+    method: 'POST',
+    headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: s.csrf, ...form }),
+    redirect: 'manual',
+  });
 
+/** The one-time codes a customer received, oldest first, from the sink of her channel. */
+const codesOf = (customer: { preferredChannel: string; email: string; phone: string }) =>
+  (customer.preferredChannel === 'sms'
+    ? stack.sms.received(customer.phone).map((m) => m.text)
+    : stack.mail.received(customer.email).map((m) => m.subject)
+  ).flatMap((text) => /code:? (?:is )?(\d{6})/.exec(text)?.[1] ?? []);
+
+describe('still unhappy', () => {
   test('is a customer contact on her case that alerts its team, once per form', async () => {
     const session = await caseSession();
     const form = { reason: 'too_slow', requestId: randomUUID() };
-    const told = await tell(session, form);
+    const told = await postForm(session, '/my-case/unhappy', form);
     expect(told.status).toBe(303);
     expect(told.headers.get('location')).toBe('/my-case?told=unhappy#unhappy');
-    expect((await tell(session, form)).status).toBe(303); // the same form again
+    expect((await postForm(session, '/my-case/unhappy', form)).status).toBe(303); // the same form again
     const view = await stack.env.client.workflow
       .getHandle(`dispute-${session.caseId}`)
       .query<{ customerContacts: number }>('getCase');
@@ -358,7 +366,7 @@ describe('still unhappy', () => {
 
   test('without a reason, or on a closed case, she is told why beside the question', async () => {
     const session = await caseSession();
-    const missing = await tell(session, { requestId: randomUUID() });
+    const missing = await postForm(session, '/my-case/unhappy', { requestId: randomUUID() });
     expect(missing.status).toBe(422);
     expect(await missing.text()).toContain('choose what is wrong');
 
@@ -371,9 +379,41 @@ describe('still unhappy', () => {
       },
     );
     expect(withdrawn.status).toBe(200);
-    const refused = await tell(session, { reason: 'no_news', requestId: randomUUID() });
+    const refused = await postForm(session, '/my-case/unhappy', { reason: 'no_news', requestId: randomUUID() });
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain('Your case is closed, so we cannot take this here');
+  });
+});
+
+describe('withdrawing', () => {
+  test('asks for a code first, then her confirmation, and closes the case once', async () => {
+    const session = await caseSession();
+    const form = { confirm: 'yes', requestId: randomUUID() };
+    const first = await postForm(session, '/my-case/withdraw', form);
+    expect(first.status).toBe(403);
+    expect(await first.text()).toContain('please confirm it is you');
+
+    await postForm(session, '/my-case/code', {});
+    const code = await eventually(async () => codesOf(session.customer).at(-1), Boolean);
+    expect((await postForm(session, '/my-case/verify', { code: code! })).status).toBe(303);
+    const unconfirmed = await postForm(session, '/my-case/withdraw', { requestId: randomUUID() });
+    expect(unconfirmed.status).toBe(422);
+    expect(await unconfirmed.text()).toContain('tick the box to confirm that you want to withdraw');
+
+    const done = await postForm(session, '/my-case/withdraw', form);
+    expect(done.status).toBe(303);
+    const again = await postForm(session, '/my-case/withdraw', form); // the same form again
+    expect([303, 409]).toContain(again.status);
+    const view = await stack.env.client.workflow
+      .getHandle(`dispute-${session.caseId}`)
+      .query<{ stage: string; resolution: { outcome: string } }>('getCase');
+    expect(view).toMatchObject({ stage: 'closed', resolution: { outcome: 'withdrawn' } });
+    await stack.caughtUp(session.caseId);
+    const withdrawn = await stack.db.caseEvent.findMany({ where: { caseId: session.caseId, type: 'withdrawn' } });
+    expect(withdrawn.map((e) => e.actor)).toEqual([`customer:${session.customer.id}`]);
+    const shown = await (await fetch(`${stack.base}/my-case`, { headers: { cookie: session.cookie } })).text();
+    expect(shown).toContain('Where it stands: closed');
+    expect(shown).not.toContain('Withdraw your dispute');
   });
 });
 

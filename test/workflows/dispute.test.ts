@@ -21,6 +21,7 @@ import {
   rejectResolutionUpdate,
   recordContactUpdate,
   stillUnhappyUpdate,
+  customerWithdrawUpdate,
   type StillUnhappyRequest,
   reopenUpdate,
   requestInfoUpdate,
@@ -596,6 +597,23 @@ test('the customer says from her case page she is still unhappy: a contact on he
   expect(alerts.map((a) => a.staffId)).toEqual(['merchant-disputes-supervisor']);
   await keepHistory('customer-still-unhappy', handle);
   await bench.finish(handle);
+});
+
+test('the customer withdraws her own dispute from her case page: closed at once, as staff would record it', async () => {
+  const { caseId, handle } = await bench.open();
+  const withdraw = (customerId: string) => handle.executeUpdate(customerWithdrawUpdate, { args: [{ customerId }] });
+  expect(await refusal(withdraw('cust-someone-else'))).toEqual({
+    type: 'Forbidden',
+    message: 'This is not your case.',
+  });
+  const view = await withdraw(JANE.customerId);
+  expect(view).toMatchObject({ stage: 'closed', resolution: { outcome: 'withdrawn', amountCents: 0 } });
+  expect(await handle.result()).toMatchObject({ stage: 'closed' });
+  const log = await bench.auditLog(caseId);
+  expect(log.filter((e) => e.type === 'withdrawn').map((e) => [e.actor, e.data])).toEqual([
+    [`customer:${JANE.customerId}`, { reason: 'withdrawn by the customer on her case page' }],
+  ]);
+  await keepHistory('customer-withdrawn', handle);
 });
 
 test('actions invalid for the stage are refused with a reason and change nothing', async () => {

@@ -279,6 +279,20 @@ export class DisputeCase {
     return delta;
   }
 
+  /** The dispute is withdrawn (by staff, or by the customer herself): settled at nothing, closed at once. */
+  async withdraw(actor: string, reason: string): Promise<void> {
+    const { state } = this;
+    const event = this.record('withdrawn', actor, { reason });
+    state.stage = 'resolved';
+    state.resolution = { outcome: 'withdrawn', amountCents: 0, resolvedBy: actor, approvedBy: null, at: event.at };
+    this.clocks.endAll('withdrawn');
+    const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
+    await this.settle(0, event);
+    state.scheduled = [];
+    this.notifier.notify('withdrawn', { provisionalCreditCents }, `${state.caseId}:withdrawn:${event.seq}`);
+    this.close(actor);
+  }
+
   close(actor: string, at = this.now()): void {
     this.care.expireAll(at);
     this.state.stage = 'closed';

@@ -6,7 +6,7 @@
 import { setHandler } from '@temporalio/workflow';
 import { customerRules } from '../domain/action-rules';
 import type { DisputeCase } from './case';
-import { stillUnhappyUpdate, type StillUnhappyRequest } from './messages';
+import { customerWithdrawUpdate, stillUnhappyUpdate, type StillUnhappyRequest } from './messages';
 import { refusal } from './refusal';
 
 const REASON_TEXT: Record<StillUnhappyRequest['reason'], string> = {
@@ -49,6 +49,25 @@ export function handleCustomerActions(c: DisputeCase): void {
                 field: 'reason',
               }
             : customerRules.stillUnhappy(state, req);
+        if (rejection) throw refusal(rejection);
+      },
+    },
+  );
+
+  // Withdrawing, as staff record it for her, with the same stage rule.
+  setHandler(
+    customerWithdrawUpdate,
+    async ({ customerId }) => {
+      await c.withdraw(`customer:${customerId}`, 'withdrawn by the customer on her case page');
+      await c.commit();
+      return c.view();
+    },
+    {
+      validator: (req) => {
+        const rejection =
+          !req || typeof req.customerId !== 'string'
+            ? { code: 'InvalidArgument' as const, message: 'customerId: is required', field: 'customerId' }
+            : customerRules.withdraw(state, req);
         if (rejection) throw refusal(rejection);
       },
     },

@@ -189,6 +189,10 @@ export interface StillUnhappyRequest {
 }
 /** The customer's own actions, from her case page (ids only: no names, no free text). */
 export const stillUnhappyUpdate = defineUpdate<CaseView, [StillUnhappyRequest], 'stillUnhappy'>('stillUnhappy');
+/** She withdraws her dispute herself, having confirmed it and entered a one-time code. */
+export const customerWithdrawUpdate = defineUpdate<CaseView, [{ customerId: string }], 'customerWithdraw'>(
+  'customerWithdraw',
+);
 export const claimOutreachUpdate = defineUpdate<CaseView, [OutreachRequest], 'claimOutreach'>('claimOutreach');
 export const requestOfferUpdate = defineUpdate<CaseView, [OfferRequestRequest], 'requestOffer'>('requestOffer');
 export const approveOfferUpdate = defineUpdate<CaseView, [OfferDecisionRequest], 'approveOffer'>('approveOffer');

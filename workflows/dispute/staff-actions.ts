@@ -142,17 +142,7 @@ export function handleStaffActions(c: DisputeCase): void {
       state.reopenUntil = null;
       clocks.startSla('investigation');
     },
-    withdraw: async ({ actor, reason }) => {
-      const event = c.record('withdrawn', actor.id, { reason });
-      state.stage = 'resolved';
-      state.resolution = { outcome: 'withdrawn', amountCents: 0, resolvedBy: actor.id, approvedBy: null, at: event.at };
-      clocks.endAll('withdrawn');
-      const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
-      await c.settle(0, event);
-      state.scheduled = [];
-      notifier.notify('withdrawn', { provisionalCreditCents }, `${state.caseId}:withdrawn:${event.seq}`);
-      c.close(actor.id);
-    },
+    withdraw: ({ actor, reason }) => c.withdraw(actor.id, reason),
     grantProvisionalCredit: ({ actor, amountCents }) =>
       c.grantProvisionalCredit(amountCents ?? state.amountCents, actor.id),
     escalate: async ({ actor, reason }) => {

@@ -229,6 +229,12 @@ export const customerRules = {
       () => stageConflict(state, 'record a customer contact on', CONTACT_STAGES),
     );
   },
+  withdraw(state: ActionFacts & { customerId: string }, req: { customerId: string }): Check {
+    return first(
+      () => (req.customerId === state.customerId ? null : forbidden('This is not your case.')),
+      () => stageConflict(state, 'withdraw', OPEN_STAGES),
+    );
+  },
 };
 
 export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
