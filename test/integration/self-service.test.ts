@@ -323,7 +323,7 @@ async function caseSession() {
   );
   const cookie = sessionCookie(await open(url!))!.split(';')[0];
   const csrf = csrfToken({ headers: { cookie } } as Request, CASE_PAGE_SESSION)!;
-  return { caseId: id, cookie, csrf, departmentId: row.departmentId, customer: row.customer };
+  return { caseId: id, url: url!, cookie, csrf, departmentId: row.departmentId, customer: row.customer };
 }
 /** A form her case page posts, with her session and its CSRF token. */
 const postForm = (s: { cookie: string; csrf: string }, path: string, form: Record<string, string>) =>
@@ -429,6 +429,14 @@ test('in a browser: a link opens her decided case, with no serious accessibility
     await shoot(tab, 'self-service', 'case-page');
     await tab.setViewportSize({ width: 390, height: 844 });
     await shoot(tab, 'self-service', 'case-page-phone');
+    // An open case: what she can do while it is worked (tell the team, withdraw).
+    const open = await caseSession();
+    await tab.setViewportSize({ width: 1280, height: 800 });
+    await tab.goto(open.url);
+    expect(await tab.innerText('#unhappy')).toContain('Not happy with how this is going?');
+    expect(await tab.innerText('#withdraw')).toContain('Withdraw your dispute');
+    await accessible(tab);
+    await shoot(tab, 'self-service', 'open-case-page');
     await tab.goto(`${stack.base}/c/${'y'.repeat(43)}`);
     await accessible(tab);
     await shoot(tab, 'self-service', 'closed-link');
