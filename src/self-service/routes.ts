@@ -94,13 +94,13 @@ export function selfServiceRoutes({
   }
 
   // What she sends: only with her live session and its CSRF token (another site has neither).
-  router.post('/my-case/*path', async (req, res, next) => {
+  const fromHer: RequestHandler = async (req, res, next) => {
     const visitor = await caseVisitor(db, req);
     if (!visitor) return closed(401)(req, res, next);
     if (!carriesCsrfToken(req, CASE_PAGE_SESSION)) return closed(403)(req, res, next);
     res.locals.visitor = visitor;
     next();
-  });
+  };
 
   router.get('/my-case', async (req, res, next) => {
     const visitor = await caseVisitor(db, req);
@@ -108,7 +108,7 @@ export function selfServiceRoutes({
     await showCase(req, res, visitor, { told: req.query.told === 'unhappy' ? 'unhappy' : undefined });
   });
 
-  router.post('/my-case/survey', async (req, res) => {
+  router.post('/my-case/survey', fromHer, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
     const { stage } = await db.case.findUniqueOrThrow({ where: { id: visitor.caseId }, select: { stage: true } });
     const parsed = SurveyForm.safeParse(req.body ?? {});
@@ -127,7 +127,7 @@ export function selfServiceRoutes({
   });
 
   // "Still unhappy": an Update to her case, named by the form's request id, so a double submit acts once.
-  router.post('/my-case/unhappy', async (req, res) => {
+  router.post('/my-case/unhappy', fromHer, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
     const parsed = StillUnhappyForm.safeParse(req.body ?? {});
     if (!parsed.success) {
@@ -151,7 +151,7 @@ export function selfServiceRoutes({
   });
 
   // Withdrawing: confirmed on the form, and only by a session that entered a one-time code.
-  router.post('/my-case/withdraw', async (req, res) => {
+  router.post('/my-case/withdraw', fromHer, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
     if (!(await mayChange(db, visitor))) return showCase(req, res, visitor, { needCode: 'withdraw' }, 403);
     const parsed = WithdrawForm.safeParse(req.body ?? {});
@@ -176,13 +176,13 @@ export function selfServiceRoutes({
   });
 
   // Before a change: a one-time code by her channel, then the code entered on the page.
-  router.post('/my-case/code', async (req, res) => {
+  router.post('/my-case/code', fromHer, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
     const sent = await sendCode(db, channels, bank, visitor);
     await showCase(req, res, visitor, { code: sent }, 'refused' in sent ? 429 : 200);
   });
 
-  router.post('/my-case/verify', async (req, res) => {
+  router.post('/my-case/verify', fromHer, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
     const entered = typeof req.body?.code === 'string' ? req.body.code : '';
     const checked = await checkCode(db, visitor, entered);

@@ -5,12 +5,14 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import { seed } from '../../prisma/seed';
 import { createApp } from '../../src/api/app';
 import { API_ROUTES, PAGE_ROUTES } from '../../src/api/route-table';
 import { issueToken } from '../../src/auth/tokens';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../src/notifications/settings';
 import type { Db } from '../../src/db/client';
 import { migratedSqlite } from '../helpers/db';
 
@@ -25,6 +27,12 @@ beforeAll(() => {
     db,
     temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
     taskQueue: 'x',
+    // Customers' pages as production mounts them; nothing here sends a message.
+    selfService: {
+      linkKey: randomBytes(32),
+      bank: DEFAULT_NOTIFICATION_SETTINGS,
+      channels: { email: null as never, sms: null, push: null },
+    },
   });
   server = app.listen(0);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
