@@ -3,21 +3,21 @@
  * when, the money, and every message she was sent. It shows what the bank told her and nothing
  * else: no staff, no notes, no risk or outreach, nothing about any other case or customer.
  */
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
+import type { FieldError } from '../api/problem';
 import type { Db } from '../db/client';
 import { OUTCOME_TEXT, STAGE_TEXT } from '../notifications/render';
 import type { NotificationSettings } from '../notifications/settings';
 import { html, layout, type Html } from '../web/html';
 import { getCaseQuery, type CaseView } from '../../workflows/dispute/messages';
+import { OPEN_STAGES } from '../../workflows/domain/case';
 import { toUnits } from '../../workflows/domain/money';
 import { RESOLUTION_CLOCKS } from '../../workflows/domain/regulations';
+import type { CodeCheck, CodeSent } from './codes';
 import type { CaseVisitor } from './sessions';
 import { SURVEYED_STAGES } from './survey';
-import type { CodeCheck, CodeSent } from './codes';
-import { randomUUID } from 'node:crypto';
-import { OPEN_STAGES } from '../../workflows/domain/case';
-import type { FieldError } from '../api/problem';
 
 /** How long the page waits for the case's own answer before it shows the read model alone. */
 const ASK_CASE_MS = 2_000;

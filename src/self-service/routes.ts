@@ -3,22 +3,22 @@
  * and her case page. Refusals look alike whatever their cause and are limited per address.
  */
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { Client } from '@temporalio/client';
+import { fieldErrors } from '../api/problem';
 import type { Db } from '../db/client';
+import { log } from '../log';
 import type { DeliveryChannels } from '../notifications/channels';
 import type { NotificationSettings } from '../notifications/settings';
-import { fieldErrors } from '../api/problem';
 import { carriesCsrfToken, csrfToken } from '../web/sessions';
-import { log } from '../log';
+import { customerWithdrawUpdate, stillUnhappyUpdate } from '../../workflows/dispute/messages';
 import { casePage, closedPage, loadCasePage, unavailablePage, type CasePageForms } from './case-page';
+import { checkCode, mayChange, sendCode } from './codes';
+import { sendToCase, StillUnhappyForm, WithdrawForm } from './customer-actions';
 import { LINK_PATH, openCaseLink } from './links';
 import { CASE_PAGE_SESSION, caseVisitor, startCaseSession, type CaseVisitor } from './sessions';
 import { answerSurvey, SurveyForm, SURVEYED_STAGES } from './survey';
-import { checkCode, mayChange, sendCode } from './codes';
-import { sendToCase, StillUnhappyForm, WithdrawForm } from './customer-actions';
-import { customerWithdrawUpdate, stillUnhappyUpdate } from '../../workflows/dispute/messages';
 
 export interface SelfServiceDeps {
   db: Db;
