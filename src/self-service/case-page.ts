@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
+import { READ_DEADLINE_MS, withinDeadline } from '../api/deadlines';
 import type { FieldError } from '../api/problem';
 import type { Db } from '../db/client';
 import { OUTCOME_TEXT, STAGE_TEXT } from '../notifications/render';
@@ -18,9 +19,6 @@ import { RESOLUTION_CLOCKS } from '../../workflows/domain/regulations';
 import type { CodeCheck, CodeSent } from './codes';
 import type { CaseVisitor } from './sessions';
 import { SURVEYED_STAGES } from './survey';
-
-/** How long the page waits for the case's own answer before it shows the read model alone. */
-const ASK_CASE_MS = 2_000;
 
 export type CasePageData = Awaited<ReturnType<typeof loadCasePage>>;
 
@@ -60,13 +58,10 @@ export async function loadCasePage(db: Db, temporal: Client, visitor: CaseVisito
 }
 
 /** The case as it is now, or null when it does not answer in time (the read model then serves). */
-async function caseView(temporal: Client, workflowId: string): Promise<CaseView | null> {
-  const timeout = new Promise<null>((resolve) => setTimeout(resolve, ASK_CASE_MS, null).unref());
-  const asked = temporal.workflow
-    .getHandle(workflowId)
-    .query(getCaseQuery)
-    .catch(() => null);
-  return Promise.race([asked, timeout]);
+function caseView(temporal: Client, workflowId: string): Promise<CaseView | null> {
+  return withinDeadline(temporal, READ_DEADLINE_MS, () =>
+    temporal.workflow.getHandle(workflowId).query(getCaseQuery),
+  ).catch(() => null);
 }
 
 /** Where she can tell the team she is still unhappy: as staff may record a contact (open, or resolved). */

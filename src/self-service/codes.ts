@@ -90,9 +90,3 @@ export async function checkCode(db: Db, visitor: CaseVisitor, entered: string, n
   });
   return 'verified';
 }
-
-/** Whether the session may change things now. */
-export async function mayChange(db: Db, visitor: CaseVisitor, now = new Date()): Promise<boolean> {
-  const session = await db.customerSession.findUnique({ where: { id: visitor.sessionId } });
-  return !!session?.verifiedUntil && session.verifiedUntil > now;
-}

@@ -14,7 +14,7 @@ import type { NotificationSettings } from '../notifications/settings';
 import { carriesCsrfToken, csrfToken } from '../web/sessions';
 import { customerWithdrawUpdate, stillUnhappyUpdate } from '../../workflows/dispute/messages';
 import { casePage, closedPage, loadCasePage, unavailablePage, type CasePageForms } from './case-page';
-import { checkCode, mayChange, sendCode } from './codes';
+import { checkCode, sendCode } from './codes';
 import { sendToCase, StillUnhappyForm, WithdrawForm } from './customer-actions';
 import { LINK_PATH, openCaseLink } from './links';
 import { CASE_PAGE_SESSION, caseVisitor, startCaseSession, type CaseVisitor } from './sessions';
@@ -79,7 +79,6 @@ export function selfServiceRoutes({
     status = 200,
   ) {
     const csrf = csrfToken(req, CASE_PAGE_SESSION) ?? '';
-    const { verifiedUntil } = await db.customerSession.findUniqueOrThrow({ where: { id: visitor.sessionId } });
     res.set('Cache-Control', 'no-store');
     res
       .status(status)
@@ -87,7 +86,7 @@ export function selfServiceRoutes({
       .send(
         casePage(await loadCasePage(db, temporal, visitor), bank, {
           csrf,
-          verifiedUntil: verifiedUntil && verifiedUntil > new Date() ? verifiedUntil : null,
+          verifiedUntil: visitor.verifiedUntil,
           ...forms,
         }),
       );
@@ -153,7 +152,7 @@ export function selfServiceRoutes({
   // Withdrawing: confirmed on the form, and only by a session that entered a one-time code.
   router.post('/my-case/withdraw', fromHer, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
-    if (!(await mayChange(db, visitor))) return showCase(req, res, visitor, { needCode: 'withdraw' }, 403);
+    if (!visitor.verifiedUntil) return showCase(req, res, visitor, { needCode: 'withdraw' }, 403);
     const parsed = WithdrawForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);

@@ -25,6 +25,8 @@ export interface CaseVisitor {
   sessionId: string;
   caseId: string;
   customerId: string;
+  /** Until when the session may change things (a one-time code entered right); null when it may not now. */
+  verifiedUntil: Date | null;
 }
 
 /** Opens a session on the case for its customer, and sets its cookie. */
@@ -65,7 +67,8 @@ export async function caseVisitor(db: Db, req: Request, now = new Date()): Promi
   if (now.getTime() - found.lastSeenAt.getTime() >= SEEN_GRANULARITY_MS) {
     await db.customerSession.update({ where: { id: found.id }, data: { lastSeenAt: now } });
   }
-  return { sessionId: found.id, caseId: found.caseId, customerId: found.customerId };
+  const verifiedUntil = found.verifiedUntil && found.verifiedUntil > now ? found.verifiedUntil : null;
+  return { sessionId: found.id, caseId: found.caseId, customerId: found.customerId, verifiedUntil };
 }
 
 /** Ends the request's session, if any, and drops its cookie. */
