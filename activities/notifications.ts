@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../src/db/client';
 import type { ChannelName, DeliveryChannels } from '../src/notifications/channels';
-import { outsideQuietHours } from '../src/notifications/quiet-hours';
+import { outsideQuietHours, quietHoursOf } from '../src/notifications/quiet-hours';
 import { heartbeating } from './heartbeat';
 import { renderMessage, type NotificationTemplate } from '../src/notifications/render';
 import { messageIdFor, type NotificationSettings } from '../src/notifications/settings';
@@ -93,7 +93,9 @@ export function notificationActivities({ db, channels, settings, links }: Notifi
       providerMessageId,
       reconciled,
       followUpAt: followUpAt
-        ? new Date(outsideQuietHours(Date.parse(followUpAt), customer.timezone, settings.quietHours)).toISOString()
+        ? new Date(
+            outsideQuietHours(Date.parse(followUpAt), customer.timezone, quietHoursOf(customer, settings.quietHours)),
+          ).toISOString()
         : null,
     });
     if (row.status === 'sent') return result(row.providerMessageId ?? '', false);
@@ -176,9 +178,10 @@ export function notificationActivities({ db, channels, settings, links }: Notifi
     async quietHoursEnd({ caseId, at }: { caseId: string; at: string }): Promise<string> {
       const { customer } = await db.case.findUniqueOrThrow({
         where: { id: caseId },
-        select: { customer: { select: { timezone: true } } },
+        select: { customer: { select: { timezone: true, quietHoursStart: true, quietHoursEnd: true } } },
       });
-      return new Date(outsideQuietHours(Date.parse(at), customer.timezone, settings.quietHours)).toISOString();
+      const quiet = quietHoursOf(customer, settings.quietHours);
+      return new Date(outsideQuietHours(Date.parse(at), customer.timezone, quiet)).toISOString();
     },
   };
 }

@@ -98,6 +98,8 @@ const Env = z.object({
   CUSTOMER_LINK_DAYS: z.coerce.number().positive().default(30),
   /** The key links are kept under; a new one refuses every link given before. Default: a key file in DATA_DIR. */
   CUSTOMER_LINK_KEY: z.string().min(32).optional(),
+  /** Where documents customers send are kept, by content hash. Default: DATA_DIR/documents. */
+  DOCUMENTS_DIR: z.string().optional(),
   MAIL_LOOKUP_URL: z.string().optional(),
   HOLIDAY_CALENDAR: z.string().default('US'),
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(RATES.perAddress),
@@ -258,6 +260,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       lifetimeDays: e.CUSTOMER_LINK_DAYS,
       key: { value: e.CUSTOMER_LINK_KEY ?? null, file: path.join(dataDir, 'customer-link-key') },
     },
+    /** The documents customers send from their case pages (`src/self-service/documents.ts`). */
+    documents: { dir: path.resolve(e.DOCUMENTS_DIR ?? path.join(dataDir, 'documents')) },
     /** The bank's identity provider, when staff may sign in with its JWTs; null for tokens only. */
     jwt: jwtSettings(e),
     /** Console sign-in through the identity provider (OIDC, authorization code with PKCE); null: tokens only. */

@@ -32,7 +32,9 @@ import { assertSearchAttributes, connectClient } from './temporal/connection';
 import { EncryptionCodec } from './temporal/codec';
 import { startDevServer } from './temporal/dev-server';
 import { loadPayloadKeys } from './temporal/encryption';
+import { diskDocumentStore } from './self-service/documents';
 import { loadLinkKey } from './self-service/links';
+import { DEFAULT_CASE_SETTINGS } from '../workflows/domain/case-policy';
 import { childEnded, RunFile, spawnChild, stopChild, stopProcess } from './processes';
 import { Supervisor } from './supervisor';
 import { deliveryChannels, runWorker, startWorkerHealth, type RunningWorker } from './worker';
@@ -309,6 +311,8 @@ async function runPart(
         linkKey: loadLinkKey(config.customerLinks.key),
         bank: config.notifications,
         channels,
+        documents: diskDocumentStore(config.documents.dir),
+        casePolicy: { ...DEFAULT_CASE_SETTINGS, ...config.casePolicy },
       },
     });
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));

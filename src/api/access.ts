@@ -27,6 +27,7 @@ export type ApiOperation =
   | 'runBulkOperations'
   | 'readBulkOperations'
   | 'revokeCustomerLinks'
+  | 'readCustomerDocuments'
   | 'readOwnAlerts'
   | 'manageTokens'
   | 'readAudit'
@@ -71,6 +72,8 @@ export const ACCESS: Record<Operation, Row> = {
   readBulkOperations: row('no', 'department', 'no', 'all', 'all'),
   // A link in a message that reached the wrong hands: the case's supervisors and admins stop them all.
   revokeCustomerLinks: SUPERVISION,
+  // What a customer sent (receipts, statements): those who work her case, and auditors.
+  readCustomerDocuments: row('department', 'department', 'no', 'all', 'all'),
   readOwnAlerts: row('all', 'all', 'all', 'all', 'all'),
   manageTokens: row('no', 'no', 'no', 'no', 'all'),
   readAudit: row('no', 'no', 'no', 'all', 'all'),
@@ -120,6 +123,7 @@ const OPERATION_TEXT: Record<Operation, string> = {
   runBulkOperations: 'run bulk operations',
   readBulkOperations: 'read bulk operations',
   revokeCustomerLinks: 'revoke customers’ links',
+  readCustomerDocuments: 'read what customers sent',
   readOwnAlerts: 'read alerts',
   manageTokens: 'manage staff tokens',
   readAudit: 'read the audit log',

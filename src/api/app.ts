@@ -18,6 +18,7 @@ import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
+import { customerAnswerRoutes } from './routes/customer-answers';
 import { CODEC_BODY_LIMIT, codecCors, codecRoutes, codecSignInRoutes } from './routes/codec';
 import { customerRoutes } from './routes/customers';
 import { docsRoutes } from './routes/docs';
@@ -46,7 +47,10 @@ export interface ApiDeps {
   /** Origins of the Temporal UI allowed to call the codec. */
   codecOrigins?: string[];
   /** Customers' case pages: the link key and what the pages say about the bank. */
-  selfService?: Pick<SelfServiceDeps, 'linkKey' | 'bank' | 'channels' | 'refusedLinksPerAddress'>;
+  selfService?: Pick<
+    SelfServiceDeps,
+    'linkKey' | 'bank' | 'channels' | 'documents' | 'casePolicy' | 'refusedLinksPerAddress'
+  >;
 }
 
 const CODEC_PATHS = ['/codec/decode', '/codec/encode'];
@@ -73,6 +77,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(routeGuard(deps, limits));
   app.use(feedRoutes(deps));
   app.use(caseRoutes(deps));
+  app.use(customerAnswerRoutes({ db: deps.db, documents: deps.selfService?.documents ?? null }));
   app.use(customerRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(alertRoutes(deps));

@@ -82,7 +82,7 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocum
       responses: {
         [route.ok.status]: {
           description: route.ok.description,
-          content: { 'application/json': { schema: route.ok.schema } },
+          content: { [route.ok.media ?? 'application/json']: { schema: route.ok.schema } },
         },
         ...(route.accepted
           ? {

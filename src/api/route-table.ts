@@ -57,6 +57,26 @@ const BulkOperationView = z
   .openapi('BulkOperation');
 const Items = z.looseObject({ items: z.array(z.looseObject({})) });
 const LinksRevoked = z.object({ caseId: z.string(), revoked: z.number().int() }).openapi('LinksRevoked');
+const CustomerDocument = z
+  .object({
+    id: z.string(),
+    fileName: z.string().describe('As the customer named it: shown, never trusted'),
+    mediaType: z.enum(['application/pdf', 'image/jpeg', 'image/png']).describe('From the content, not the name'),
+    sizeBytes: z.number().int(),
+    sha256: z.string(),
+    uploadedBy: z.string(),
+    uploadedAt: z.string(),
+    href: z.string().describe('Where staff download it'),
+  })
+  .openapi('CustomerDocument');
+const CustomerAnswers = z
+  .object({
+    caseId: z.string(),
+    answers: z.array(
+      z.object({ id: z.string(), text: z.string(), at: z.string(), documents: z.array(CustomerDocument) }),
+    ),
+  })
+  .openapi('CustomerAnswers');
 const FeedResult = z.object({ received: z.number().int(), recorded: z.number().int(), duplicates: z.number().int() });
 
 /**
@@ -95,7 +115,13 @@ export type ApiRoute = Route &
     tag: string;
     query?: z.ZodObject;
     body?: ZodType;
-    ok: { status: 200 | 201; schema: ZodType; description: string };
+    ok: {
+      status: 200 | 201;
+      schema: ZodType;
+      description: string;
+      /** The answer's media type when it is not JSON (a document's bytes). */
+      media?: string;
+    };
     /** A 202 answer besides `ok`: taken, with the outcome to be learned later. */
     accepted?: { schema: ZodType; description: string };
     problems: ProblemStatus[];
@@ -212,6 +238,31 @@ export const API_ROUTES: ApiRoute[] = [
     summary: 'Refuse every link to the case page sent to its customer so far, and end the sessions they opened',
     tag: 'Cases',
     ok: { status: 200, schema: LinksRevoked, description: 'How many links were revoked' },
+    problems: [...STAFF, 404],
+  },
+  {
+    method: 'get',
+    path: '/cases/:id/customer-answers',
+    kind: 'staff',
+    operation: 'readCustomerDocuments',
+    summary: 'What the customer sent from her case page: her answers, with their documents (type, size, hash)',
+    tag: 'Cases',
+    ok: { status: 200, schema: CustomerAnswers, description: 'Her answers, oldest first' },
+    problems: [...STAFF, 404],
+  },
+  {
+    method: 'get',
+    path: '/cases/:id/documents/:documentId',
+    kind: 'staff',
+    operation: 'readCustomerDocuments',
+    summary: 'A document the customer sent, as she sent it (each opening is audited)',
+    tag: 'Cases',
+    ok: {
+      status: 200,
+      schema: z.string().meta({ format: 'binary' }),
+      media: 'application/octet-stream',
+      description: 'The document; Content-Type says whether a PDF, JPEG or PNG',
+    },
     problems: [...STAFF, 404],
   },
   {

@@ -17,6 +17,15 @@ export function outsideQuietHours(at: number, timezone: string, { start, end }: 
   return next.toMillis();
 }
 
+/** The customer's own quiet hours when she set them on her case page, else the bank's. */
+export function quietHoursOf(
+  customer: { quietHoursStart: number | null; quietHoursEnd: number | null },
+  bank: QuietHours,
+): QuietHours {
+  const { quietHoursStart: start, quietHoursEnd: end } = customer;
+  return start !== null && end !== null ? { start, end } : bank;
+}
+
 /** Parses `21-8` into quiet hours from 21:00 to 08:00. */
 export function parseQuietHours(text: string): QuietHours {
   const match = /^(\d{1,2})-(\d{1,2})$/.exec(text.trim());

@@ -10,13 +10,17 @@ import { READ_DEADLINE_MS, withinDeadline } from '../api/deadlines';
 import type { FieldError } from '../api/problem';
 import type { Db } from '../db/client';
 import { OUTCOME_TEXT, STAGE_TEXT } from '../notifications/render';
+import type { ChannelName } from '../notifications/channels';
 import type { NotificationSettings } from '../notifications/settings';
 import { html, layout, type Html } from '../web/html';
 import { getCaseQuery, type CaseView } from '../../workflows/dispute/messages';
 import { OPEN_STAGES } from '../../workflows/domain/case';
 import { toUnits } from '../../workflows/domain/money';
 import { RESOLUTION_CLOCKS } from '../../workflows/domain/regulations';
+import { ANSWER_TEXT_MAX } from './answers';
 import type { CodeCheck, CodeSent } from './codes';
+import { DOCUMENT_LIMITS, DOCUMENT_TYPES, sizeText } from './documents';
+import { UPDATE_INTERVALS, type Preferences } from './preferences';
 import type { CaseVisitor } from './sessions';
 import { SURVEYED_STAGES } from './survey';
 
@@ -31,6 +35,12 @@ export async function loadCasePage(db: Db, temporal: Client, visitor: CaseVisito
       customer: { select: { name: true, timezone: true } },
       notifications: { where: { status: 'sent' }, orderBy: { sentAt: 'asc' } },
       surveyAnswer: { select: { answeredAt: true } },
+      customerAnswers: {
+        orderBy: { createdAt: 'asc' },
+        include: { documents: { select: { fileName: true, mediaType: true, sizeBytes: true }, orderBy: { id: 'asc' } } },
+      },
+      // The question she was last asked, as her message gave it.
+      events: { where: { type: 'info_requested' }, orderBy: { at: 'desc' }, take: 1, select: { data: true } },
     },
   });
   const view = await caseView(temporal, row.workflowId);
@@ -48,6 +58,8 @@ export async function loadCasePage(db: Db, temporal: Client, visitor: CaseVisito
     outcome: view?.resolution?.outcome ?? row.outcome,
     resolvedAmountCents: view ? (view.resolution?.amountCents ?? null) : row.resolvedAmountCents,
     surveyAnsweredAt: row.surveyAnswer?.answeredAt ?? null,
+    question: questionOf(row.events[0]?.data),
+    answers: row.customerAnswers.map((a) => ({ at: a.createdAt, text: a.text, documents: a.documents })),
     messages: row.notifications.map((n) => ({
       at: n.sentAt ?? n.createdAt,
       channel: n.channel,
@@ -55,6 +67,12 @@ export async function loadCasePage(db: Db, temporal: Client, visitor: CaseVisito
       body: n.body,
     })),
   };
+}
+
+function questionOf(data: string | undefined): string | null {
+  if (!data) return null;
+  const { question } = JSON.parse(data) as { question?: unknown };
+  return typeof question === 'string' ? question : null;
 }
 
 /** The case as it is now, or null when it does not answer in time (the read model then serves). */
@@ -69,21 +87,33 @@ const CONTACT_STAGES: readonly string[] = [...OPEN_STAGES, 'resolved'];
 
 const STYLESHEET = html`<link rel="stylesheet" href="/my-case/assets/case-page.css" />`;
 
+/** A form she sent that was refused: what she entered, and why. */
+export interface TriedForm {
+  values: Record<string, unknown>;
+  errors: FieldError[];
+}
+
+/** The sections whose changes need a one-time code first. */
+export const CODE_SECTIONS = ['answer', 'preferences', 'withdraw'] as const;
+export type CodeSection = (typeof CODE_SECTIONS)[number];
+
 /** What her forms need: the session's CSRF token, and a failed try to show again. */
 export interface CasePageForms {
   csrf: string;
   /** Until when her session may change things (a code entered right), if it may now. */
   verifiedUntil: Date | null;
-  survey?: { values: Record<string, unknown>; errors: FieldError[] };
-  /** The "still unhappy" form tried and refused, or just told. */
-  unhappy?: { values: Record<string, unknown>; errors: FieldError[] };
-  told?: 'unhappy';
-  /** The withdrawal form tried and refused. */
-  withdraw?: { values: Record<string, unknown>; errors: FieldError[] };
-  /** A change was asked for without a confirmed code: the page asks for one first. */
-  needCode?: 'withdraw';
-  /** A code just sent, or one entered wrong or too late. */
-  code?: CodeSent | { wrong: Exclude<CodeCheck, 'verified'> };
+  /** How she hears from us now, and the channels she may choose. */
+  preferences: { current: Preferences; channels: readonly ChannelName[] } & Partial<TriedForm>;
+  survey?: TriedForm;
+  unhappy?: TriedForm;
+  answer?: TriedForm;
+  withdraw?: TriedForm;
+  /** What she just did, after its redirect. */
+  told?: 'unhappy' | 'answer' | 'preferences';
+  /** A change was asked for without a confirmed code: that section asks for one first. */
+  needCode?: CodeSection;
+  /** A code just sent for a section, or one entered wrong or too late there. */
+  code?: { for: CodeSection; result: CodeSent | { wrong: Exclude<CodeCheck, 'verified'> } };
 }
 
 /** The page of her case. */
@@ -133,12 +163,8 @@ export function casePage(data: CasePageData, bank: NotificationSettings, forms: 
               </ol>`
         }
       </section>
-      ${unhappySection(data, forms)} ${surveySection(data, forms)} ${changesSection(data, forms)}
-      ${withdrawSection(data, forms)}
-      <section aria-labelledby="documents">
-        <h2 id="documents">What you sent us</h2>
-        <p>You have not sent us any documents.</p>
-      </section>
+      ${answerSection(data, forms)} ${unhappySection(data, forms)} ${surveySection(data, forms)}
+      ${sentSection(data, day)} ${preferencesSection(data, forms)} ${withdrawSection(data, forms)}
       <footer>
         <p>Questions? Call ${bank.bankPhone} and quote case ${data.caseId}.</p>
       </footer>
@@ -216,8 +242,9 @@ function unhappySection(data: CasePageData, { csrf, unhappy, told }: CasePageFor
   </section>`;
 }
 
-/** While the case is open: she may withdraw it, once she confirms it and has entered a code. */
-function withdrawSection(data: CasePageData, { csrf, withdraw }: CasePageForms): Html | null {
+/** While the case is open: she may withdraw it, once she has entered a code and confirms it. */
+function withdrawSection(data: CasePageData, forms: CasePageForms): Html | null {
+  const { csrf, withdraw, verifiedUntil } = forms;
   const problem = withdraw?.errors[0];
   if (!OPEN_STAGES.includes(data.stage as (typeof OPEN_STAGES)[number])) {
     return problem ? html`<p class="error" role="alert">${problem.message}</p>` : null;
@@ -228,22 +255,201 @@ function withdrawSection(data: CasePageData, { csrf, withdraw }: CasePageForms):
       If you now recognise the charge, or the merchant has put it right, you can withdraw. We stop investigating and
       close your case${data.provisionalCreditCents !== null ? ', and take back the provisional credit' : ''}.
     </p>
-    <form method="post" action="/my-case/withdraw">
-      <input type="hidden" name="_csrf" value="${csrf}" />
-      <input type="hidden" name="requestId" value="${randomUUID()}" />
-      <label class="option"
-        ><input
-          type="checkbox"
-          name="confirm"
-          value="yes"
-          required
-          ${problem ? html`aria-invalid="true" aria-describedby="confirm-error"` : null}
-        />
-        Yes, withdraw my dispute</label
-      >
-      ${problem ? html`<p class="error" id="confirm-error">${problem.message}</p>` : null}
-      <button type="submit">Withdraw</button>
-    </form>
+    ${
+      verifiedUntil
+        ? html`<form method="post" action="/my-case/withdraw">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <input type="hidden" name="requestId" value="${randomUUID()}" />
+            <label class="option"
+              ><input
+                type="checkbox"
+                name="confirm"
+                value="yes"
+                required
+                ${problem ? html`aria-invalid="true" aria-describedby="confirm-error"` : null}
+              />
+              Yes, withdraw my dispute</label
+            >
+            ${problem ? html`<p class="error" id="confirm-error">${problem.message}</p>` : null}
+            <button type="submit">Withdraw</button>
+          </form>`
+        : identityCheck('withdraw', 'withdraw your dispute', data, forms)
+    }
+  </section>`;
+}
+
+/** While the case waits on her: the question, and her answer with documents (after a code). */
+function answerSection(data: CasePageData, forms: CasePageForms): Html | null {
+  const { csrf, answer, told, verifiedUntil } = forms;
+  const heading = html`<h2 id="answer">Your answer</h2>`;
+  if (told === 'answer') {
+    return html`<section aria-labelledby="answer">
+      ${heading}
+      <p role="status">Thank you. We have your answer and carry on with your case.</p>
+    </section>`;
+  }
+  if (data.stage !== 'awaiting_customer') {
+    // A form sent from a page the case has since moved past: the refusal, and no form.
+    const problem = answer?.errors[0];
+    return problem
+      ? html`<section aria-labelledby="answer">${heading}<p class="error" role="alert">${problem.message}</p></section>`
+      : null;
+  }
+  const error = (field: string) => answer?.errors.find((e) => e.field === field);
+  const text = error('text') ?? error('requestId');
+  const files = error('documents');
+  const types = Object.values(DOCUMENT_TYPES).join(', ');
+  return html`<section aria-labelledby="answer">
+    ${heading}
+    <p>We need something from you before we can go on with your case.</p>
+    ${data.question ? html`<blockquote>${data.question}</blockquote>` : null}
+    ${
+      verifiedUntil
+        ? html`<form method="post" action="/my-case/answer" enctype="multipart/form-data">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <input type="hidden" name="requestId" value="${randomUUID()}" />
+            <label for="answer-text">Your answer</label>
+            <textarea
+              id="answer-text"
+              name="text"
+              rows="5"
+              maxlength="${ANSWER_TEXT_MAX}"
+              ${text ? html`aria-invalid="true" aria-describedby="text-error"` : null}
+            >
+${String(answer?.values.text ?? '')}</textarea
+            >
+            ${text ? html`<p class="error" id="text-error">${text.message}</p>` : null}
+            <label for="answer-documents">Documents, such as a receipt (optional)</label>
+            <p class="hint" id="documents-hint">
+              ${types}; up to ${DOCUMENT_LIMITS.maxFiles} files of ${sizeText(DOCUMENT_LIMITS.maxBytes)} each.
+            </p>
+            <input
+              id="answer-documents"
+              name="documents"
+              type="file"
+              multiple
+              accept=".pdf,.jpg,.jpeg,.png,${Object.keys(DOCUMENT_TYPES).join(',')}"
+              aria-describedby="documents-hint${files ? ' documents-error' : ''}"
+              ${files ? html`aria-invalid="true"` : null}
+            />
+            ${
+              files
+                ? html`<div class="error" id="documents-error">
+                    ${answer!.errors.filter((e) => e.field === 'documents').map((e) => html`<p>${capitalised(e.message)}.</p>`)}
+                  </div>`
+                : null
+            }
+            <button type="submit">Send my answer</button>
+          </form>`
+        : identityCheck('answer', 'send us your answer and documents', data, forms)
+    }
+  </section>`;
+}
+
+/** What she sent us: her answers and their documents, by name, type and size. */
+function sentSection(data: CasePageData, day: (at: Date) => string): Html {
+  return html`<section aria-labelledby="documents">
+    <h2 id="documents">What you sent us</h2>
+    ${
+      data.answers.length === 0
+        ? html`<p>You have not sent us anything here yet.</p>`
+        : html`<ol class="messages">
+            ${data.answers.map(
+              (a) =>
+                html`<li>
+                  <p class="meta">${day(a.at)}</p>
+                  ${a.text ? html`<pre>${a.text}</pre>` : null}
+                  ${
+                    a.documents.length
+                      ? html`<ul>
+                          ${a.documents.map(
+                            (d) =>
+                              html`<li>${d.fileName} (${DOCUMENT_TYPES[d.mediaType] ?? d.mediaType}, ${sizeText(d.sizeBytes)})</li>`,
+                          )}
+                        </ul>`
+                      : null
+                  }
+                </li>`,
+            )}
+          </ol>`
+    }
+  </section>`;
+}
+
+const CHANNEL_TEXT: Record<string, string> = { email: 'email', sms: 'text message', push: 'app notification' };
+const hourText = (h: number) => `${String(h).padStart(2, '0')}:00`;
+
+/** While the case is open: how she hears from us, changed after a code. */
+function preferencesSection(data: CasePageData, forms: CasePageForms): Html | null {
+  if (!OPEN_STAGES.includes(data.stage as (typeof OPEN_STAGES)[number])) return null;
+  const { csrf, preferences, told, verifiedUntil } = forms;
+  const { current } = preferences;
+  const values = preferences.values ?? {};
+  const error = (field: string) => preferences.errors?.find((e) => e.field === field);
+  const chosen = (field: string, fallback: string) => String(values[field] ?? fallback);
+  const quiet = current.quietHours;
+  const hours = (name: string, label: string, fallback: number) => {
+    const problem = error(name);
+    return html`<label for="${name}">${label}</label>
+      <select id="${name}" name="${name}" ${problem ? html`aria-invalid="true" aria-describedby="${name}-error"` : null}>
+        ${Array.from({ length: 24 }, (_, h) => html`<option value="${h}" ${chosen(name, String(fallback)) === String(h) ? 'selected' : null}>${hourText(h)}</option>`)}
+      </select>
+      ${problem ? html`<p class="error" id="${name}-error">${problem.message}</p>` : null}`;
+  };
+  return html`<section aria-labelledby="preferences">
+    <h2 id="preferences">How we keep you informed</h2>
+    ${told === 'preferences' ? html`<p role="status">Thank you. We will keep you informed as you asked.</p>` : null}
+    <p>
+      We send your messages by ${CHANNEL_TEXT[current.channel] ?? current.channel}, with news at least every
+      ${current.statusUpdateDays} days,
+      ${
+        quiet
+          ? html`and nothing between ${hourText(quiet.start)} and ${hourText(quiet.end)} your time.`
+          : html`outside the night hours.`
+      }
+    </p>
+    ${
+      verifiedUntil
+        ? html`<form method="post" action="/my-case/preferences">
+            <input type="hidden" name="_csrf" value="${csrf}" />
+            <input type="hidden" name="requestId" value="${randomUUID()}" />
+            <fieldset>
+              <legend>How should we reach you?</legend>
+              ${preferences.channels.map(
+                (c) =>
+                  html`<label class="option"
+                    ><input type="radio" name="channel" value="${c}" ${chosen('channel', current.channel) === c ? 'checked' : null} required />
+                    By ${CHANNEL_TEXT[c]}</label
+                  >`,
+              )}
+              ${error('channel') ? html`<p class="error">${error('channel')!.message}</p>` : null}
+            </fieldset>
+            <label for="every">How often do you want news while we investigate?</label>
+            <select id="every" name="every">
+              ${UPDATE_INTERVALS.map(
+                (d) =>
+                  html`<option value="${d}" ${chosen('every', String(current.statusUpdateDays)) === String(d) ? 'selected' : null}>
+                    Every ${d} days
+                  </option>`,
+              )}
+            </select>
+            ${error('every') ? html`<p class="error">${error('every')!.message}</p>` : null}
+            <fieldset>
+              <legend>When should we not send you anything?</legend>
+              <label class="option"
+                ><input type="radio" name="quiet" value="bank" ${chosen('quiet', quiet ? 'own' : 'bank') === 'bank' ? 'checked' : null} />
+                At night (our usual quiet hours)</label
+              >
+              <label class="option"
+                ><input type="radio" name="quiet" value="own" ${chosen('quiet', quiet ? 'own' : 'bank') === 'own' ? 'checked' : null} />
+                Between hours I choose</label
+              >
+              ${hours('quietFrom', 'From', quiet?.start ?? 21)} ${hours('quietTo', 'To', quiet?.end ?? 8)}
+            </fieldset>
+            <button type="submit">Save how you hear from us</button>
+          </form>`
+        : identityCheck('preferences', 'change how we keep you informed', data, forms)
+    }
   </section>`;
 }
 
@@ -299,49 +505,35 @@ ${String(survey?.values.comment ?? '')}</textarea>
 }
 
 /**
- * Changing her case: first a one-time code by her channel. Shown once she has asked for a code;
- * the changes it opens come with the forms that need it.
+ * Before a change, in the section that asks for it: a one-time code by her channel, then the code
+ * entered there. Once confirmed, every section's form is open for a quarter of an hour.
  */
-function changesSection(data: CasePageData, { csrf, verifiedUntil, code, needCode }: CasePageForms): Html | null {
-  const time = (at: Date) =>
-    DateTime.fromJSDate(at, { zone: data.customer.timezone }).toLocaleString(DateTime.TIME_SIMPLE, { locale: 'en-US' });
-  if (!code && !verifiedUntil && !needCode) return null;
+function identityCheck(section: CodeSection, what: string, data: CasePageData, forms: CasePageForms): Html {
+  const { csrf, needCode } = forms;
+  const code = forms.code?.for === section ? forms.code.result : null;
+  const askForm = (label: string) => html`<form method="post" action="/my-case/code#${section}">
+    <input type="hidden" name="_csrf" value="${csrf}" />
+    <input type="hidden" name="for" value="${section}" />
+    <button type="submit">${label}</button>
+  </form>`;
+  if (!code) {
+    return html`<p ${needCode === section ? html`role="alert"` : null}>
+        To ${what}, first confirm it is you: we send a code to the email or phone we use for your messages.
+      </p>
+      ${askForm('Send me a code')}`;
+  }
+  if ('refused' in code) {
+    return html`<p class="error" role="alert">We have sent you enough codes for now. Call us on the number below.</p>`;
+  }
   const codeError =
-    code && 'wrong' in code
+    'wrong' in code
       ? code.wrong === 'wrong'
         ? 'That is not the code we sent. Check it and try again.'
         : 'That code has expired or was used already. Ask for a new one.'
       : null;
-  // What she just did speaks first; a confirmed code, otherwise.
-  if (verifiedUntil && !code) {
-    return html`<section aria-labelledby="changes">
-      <h2 id="changes">Make a change</h2>
-      <p role="status">Your code is confirmed: you can make changes until ${time(verifiedUntil)}.</p>
-    </section>`;
-  }
-  if (code && 'refused' in code) {
-    return html`<section aria-labelledby="changes">
-      <h2 id="changes">Make a change</h2>
-      <p class="error" role="alert">We have sent you enough codes for now. Call us on the number below.</p>
-    </section>`;
-  }
-  if (needCode && !code) {
-    return html`<section aria-labelledby="changes">
-      <h2 id="changes">Make a change</h2>
-      <p role="alert">
-        Before we make this change, please confirm it is you: we send a code to the email or phone we use for your
-        messages.
-      </p>
-      <form method="post" action="/my-case/code">
-        <input type="hidden" name="_csrf" value="${csrf}" />
-        <button type="submit">Send me a code</button>
-      </form>
-    </section>`;
-  }
-  return html`<section aria-labelledby="changes">
-    <h2 id="changes">Make a change</h2>
-    ${
-      code && 'sent' in code
+  const id = `${section}-code`;
+  return html`${
+      'sent' in code
         ? html`<p role="status">
             We sent a code to your ${code.sent === 'sms' ? 'phone' : 'email'} ${code.to}. It works for 10 minutes.
           </p>`
@@ -349,24 +541,21 @@ function changesSection(data: CasePageData, { csrf, verifiedUntil, code, needCod
     }
     <form method="post" action="/my-case/verify">
       <input type="hidden" name="_csrf" value="${csrf}" />
-      <label for="code">The code we sent you</label>
+      <input type="hidden" name="for" value="${section}" />
+      <label for="${id}">The code we sent you</label>
       <input
-        id="code"
+        id="${id}"
         name="code"
         inputmode="numeric"
         autocomplete="one-time-code"
         pattern="[0-9]{6}"
         required
-        ${codeError ? html`aria-invalid="true" aria-describedby="code-error"` : null}
+        ${codeError ? html`aria-invalid="true" aria-describedby="${id}-error"` : null}
       />
-      ${codeError ? html`<p class="error" id="code-error">${codeError}</p>` : null}
+      ${codeError ? html`<p class="error" id="${id}-error">${codeError}</p>` : null}
       <button type="submit">Confirm</button>
     </form>
-    <form method="post" action="/my-case/code">
-      <input type="hidden" name="_csrf" value="${csrf}" />
-      <button type="submit">Send me a new code</button>
-    </form>
-  </section>`;
+    ${askForm('Send me a new code')}`;
 }
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

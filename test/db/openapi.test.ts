@@ -6,6 +6,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import { seed } from '../../prisma/seed';
@@ -13,6 +16,7 @@ import { createApp } from '../../src/api/app';
 import { API_ROUTES, PAGE_ROUTES } from '../../src/api/route-table';
 import { issueToken } from '../../src/auth/tokens';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../src/notifications/settings';
+import { diskDocumentStore } from '../../src/self-service/documents';
 import type { Db } from '../../src/db/client';
 import { migratedSqlite } from '../helpers/db';
 
@@ -32,6 +36,7 @@ beforeAll(() => {
       linkKey: randomBytes(32),
       bank: DEFAULT_NOTIFICATION_SETTINGS,
       channels: { email: null as never, sms: null, push: null },
+      documents: diskDocumentStore(mkdtempSync(path.join(tmpdir(), 'documents-'))),
     },
   });
   server = app.listen(0);

@@ -4,6 +4,9 @@
  * bundle and activities, the SMTP sink, and the admin API over HTTP on a free port.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -23,6 +26,7 @@ import type { RiskReport } from '../../workflows/attrition-watch/messages';
 import { attritionRiskSignal, disputeWorkflowId } from '../../workflows/dispute/messages';
 import { LocalMail, LocalSms } from './mail';
 import { freePort } from '../../src/ports';
+import { diskDocumentStore } from '../../src/self-service/documents';
 import { EncryptionCodec } from '../../src/temporal/codec';
 import {
   devServerTemporal,
@@ -57,6 +61,8 @@ export class ApiStack {
     private readonly running: Promise<void>,
     private readonly server: Server,
     readonly base: string,
+    /** Where the documents customers send are kept. */
+    readonly documentsDir: string,
   ) {}
 
   get env(): TestWorkflowEnvironment {
@@ -94,6 +100,7 @@ export class ApiStack {
     await seed(db, { customers });
     // The links in customer messages, opened by this API.
     const linkKey = randomBytes(32);
+    const documentsDir = mkdtempSync(path.join(tmpdir(), 'proactive-care-documents-'));
     const base = `http://127.0.0.1:${apiPort}`;
     const worker = await Worker.create({
       connection: temporal.env.nativeConnection,
@@ -124,12 +131,13 @@ export class ApiStack {
         linkKey,
         bank: DEFAULT_NOTIFICATION_SETTINGS,
         channels: { email: mail.channel, sms: sms.channel, push: null },
+        documents: diskDocumentStore(documentsDir),
       },
     });
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(apiPort, '127.0.0.1', () => resolve(listening));
     });
-    return new ApiStack(temporal, db, url, mail, sms, worker, running, server, base);
+    return new ApiStack(temporal, db, url, mail, sms, worker, running, server, base, documentsDir);
   }
 
   private readonly tokens = new Map<string, string>();
@@ -207,6 +215,7 @@ export class ApiStack {
     await this.temporal.stop();
     await this.mail.stop();
     await this.sms.stop();
+    rmSync(this.documentsDir, { recursive: true, force: true });
   }
 }
 

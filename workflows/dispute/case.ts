@@ -279,6 +279,17 @@ export class DisputeCase {
     return delta;
   }
 
+  /**
+   * The party the case waited on answered (as staff record it, or the customer on her case page):
+   * that wait's SLA is met and the investigation resumes.
+   */
+  responded(party: 'customer' | 'merchant' | 'network', actor: string, data: Record<string, unknown>): void {
+    this.record(`${party}_responded`, actor, { ...data, phase: this.state.networkPhase });
+    this.clocks.endSla(`awaiting_${party}`, 'met');
+    this.state.stage = 'investigation';
+    this.clocks.resumeInvestigation();
+  }
+
   /** The dispute is withdrawn (by staff, or by the customer herself): settled at nothing, closed at once. */
   async withdraw(actor: string, reason: string): Promise<void> {
     const { state } = this;

@@ -5,8 +5,15 @@
  */
 import { setHandler } from '@temporalio/workflow';
 import { customerRules } from '../domain/action-rules';
+import { DAY_MS } from '../domain/time';
 import type { DisputeCase } from './case';
-import { customerWithdrawUpdate, stillUnhappyUpdate, type StillUnhappyRequest } from './messages';
+import {
+  customerAnswerUpdate,
+  customerPreferencesUpdate,
+  customerWithdrawUpdate,
+  stillUnhappyUpdate,
+  type StillUnhappyRequest,
+} from './messages';
 import { refusal } from './refusal';
 
 const REASON_TEXT: Record<StillUnhappyRequest['reason'], string> = {
@@ -68,6 +75,52 @@ export function handleCustomerActions(c: DisputeCase): void {
           !req || typeof req.customerId !== 'string'
             ? { code: 'InvalidArgument' as const, message: 'customerId: is required', field: 'customerId' }
             : customerRules.withdraw(state, req);
+        if (rejection) throw refusal(rejection);
+      },
+    },
+  );
+
+  // Her answer to the bank's question, recorded as staff record a customer response: the wait on
+  // her is met and the investigation resumes. Her words and documents stay in the database.
+  setHandler(
+    customerAnswerUpdate,
+    async ({ customerId, answerId, documentIds }) => {
+      c.responded('customer', `customer:${customerId}`, { summary: null, answerId, documentIds });
+      await c.commit();
+      return c.view();
+    },
+    {
+      validator: (req) => {
+        const rejection =
+          !req || typeof req.customerId !== 'string' || typeof req.answerId !== 'string'
+            ? { code: 'InvalidArgument' as const, message: 'answerId: is required', field: 'answerId' }
+            : customerRules.answer(state, req);
+        if (rejection) throw refusal(rejection);
+      },
+    },
+  );
+
+  // How she hears from us. Her channel and quiet hours are read from her record whenever a message
+  // goes; the interval is the case's, so the next status update moves to the new interval from now.
+  setHandler(
+    customerPreferencesUpdate,
+    async ({ customerId, statusUpdateDays, channel, quietHours }) => {
+      c.record('preferences_changed', `customer:${customerId}`, { statusUpdateDays, channel, quietHours });
+      const { policy } = state.context!;
+      if (statusUpdateDays !== policy.statusUpdateDays) {
+        policy.statusUpdateDays = statusUpdateDays;
+        const next = state.scheduled.find((s) => s.template === 'status_update');
+        if (next) c.notifier.schedule('status_update', c.now() + statusUpdateDays * DAY_MS, next.key);
+      }
+      await c.commit();
+      return c.view();
+    },
+    {
+      validator: (req) => {
+        const rejection =
+          !req || typeof req.customerId !== 'string'
+            ? { code: 'InvalidArgument' as const, message: 'customerId: is required', field: 'customerId' }
+            : customerRules.preferences(state, req);
         if (rejection) throw refusal(rejection);
       },
     },

@@ -107,6 +107,7 @@ export const TIMELINE_EVENT_TYPES = [
   'outreach_expired',
   'customer_notified',
   'notification_failed',
+  'preferences_changed',
   'closed',
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
@@ -193,6 +194,28 @@ export const stillUnhappyUpdate = defineUpdate<CaseView, [StillUnhappyRequest], 
 export const customerWithdrawUpdate = defineUpdate<CaseView, [{ customerId: string }], 'customerWithdraw'>(
   'customerWithdraw',
 );
+/** Her answer to the bank's question, stored by the API first: the case gets its ids only. */
+export interface CustomerAnswerRequest {
+  customerId: string;
+  answerId: string;
+  documentIds: string[];
+}
+export const customerAnswerUpdate = defineUpdate<CaseView, [CustomerAnswerRequest], 'customerAnswer'>(
+  'customerAnswer',
+);
+/** How she wants to hear from the bank, as she set it on her case page (her channel and quiet hours
+ * are kept on her record and read when a message goes; the interval steers the case's schedule). */
+export interface CustomerPreferencesRequest {
+  customerId: string;
+  statusUpdateDays: number;
+  channel: string;
+  quietHours: { start: number; end: number } | null;
+}
+export const customerPreferencesUpdate = defineUpdate<
+  CaseView,
+  [CustomerPreferencesRequest],
+  'customerPreferences'
+>('customerPreferences');
 export const claimOutreachUpdate = defineUpdate<CaseView, [OutreachRequest], 'claimOutreach'>('claimOutreach');
 export const requestOfferUpdate = defineUpdate<CaseView, [OfferRequestRequest], 'requestOffer'>('requestOffer');
 export const approveOfferUpdate = defineUpdate<CaseView, [OfferDecisionRequest], 'approveOffer'>('approveOffer');

@@ -103,12 +103,7 @@ export function handleStaffActions(c: DisputeCase): void {
       state.stage = `awaiting_${party}`;
       clocks.startSla(state.stage);
     },
-    recordResponse: ({ actor, party, summary }) => {
-      c.record(`${party}_responded`, actor.id, { summary, phase: state.networkPhase });
-      clocks.endSla(`awaiting_${party}`, 'met');
-      state.stage = 'investigation';
-      clocks.resumeInvestigation();
-    },
+    recordResponse: ({ actor, party, summary }) => c.responded(party, actor.id, { summary }),
     proposeResolution: (req) => {
       const amountCents = creditFor(state, req);
       const { outcome, rationale } = req;

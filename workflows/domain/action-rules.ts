@@ -235,7 +235,41 @@ export const customerRules = {
       () => stageConflict(state, 'withdraw', OPEN_STAGES),
     );
   },
+  /** Her answer: as staff record a customer response, only while the case waits on her. */
+  answer(state: ActionFacts & { customerId: string }, req: { customerId: string; documentIds: unknown }): Check {
+    return first(
+      () => (req.customerId === state.customerId ? null : forbidden('This is not your case.')),
+      () => stageConflict(state, 'record a customer response on', ['awaiting_customer']),
+      () =>
+        Array.isArray(req.documentIds) && req.documentIds.every((id) => typeof id === 'string')
+          ? null
+          : invalid('documentIds', 'must be a list of document ids'),
+    );
+  },
+  preferences(
+    state: ActionFacts & { customerId: string },
+    req: { customerId: string; statusUpdateDays: number; channel: string; quietHours: unknown },
+  ): Check {
+    const hour = (h: unknown) => Number.isInteger(h) && (h as number) >= 0 && (h as number) <= 23;
+    const quiet = req.quietHours as { start?: unknown; end?: unknown } | null;
+    return first(
+      () => (req.customerId === state.customerId ? null : forbidden('This is not your case.')),
+      () => stageConflict(state, 'change how the customer hears about', OPEN_STAGES),
+      () =>
+        Number.isInteger(req.statusUpdateDays) && req.statusUpdateDays >= 1 && req.statusUpdateDays <= 31
+          ? null
+          : invalid('statusUpdateDays', 'must be a whole number of days from 1 to 31'),
+      () => (CHANNELS.includes(req.channel) ? null : invalid('channel', `must be one of ${CHANNELS.join(', ')}`)),
+      () =>
+        quiet === null || (quiet && hour(quiet.start) && hour(quiet.end) && quiet.start !== quiet.end)
+          ? null
+          : invalid('quietHours', 'must be null or two different hours from 0 to 23'),
+    );
+  },
 };
+
+/** The channels a customer's messages may take. */
+const CHANNELS: readonly string[] = ['email', 'sms', 'push'];
 
 export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
   assign(state, { actor, assignee }) {

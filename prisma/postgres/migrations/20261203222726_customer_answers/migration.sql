@@ -1,0 +1,54 @@
+-- AlterTable
+ALTER TABLE "Customer" ADD COLUMN "quietHoursEnd" INTEGER;
+ALTER TABLE "Customer" ADD COLUMN "quietHoursStart" INTEGER;
+
+-- CreateTable
+CREATE TABLE "CustomerAnswer" (
+    "id" TEXT NOT NULL,
+    "requestId" TEXT NOT NULL,
+    "caseId" TEXT NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "text" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "CustomerAnswer_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CaseDocument" (
+    "id" TEXT NOT NULL,
+    "caseId" TEXT NOT NULL,
+    "answerId" TEXT NOT NULL,
+    "fileName" TEXT NOT NULL,
+    "mediaType" TEXT NOT NULL,
+    "sizeBytes" INTEGER NOT NULL,
+    "sha256" TEXT NOT NULL,
+    "uploadedBy" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "CaseDocument_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CustomerAnswer_requestId_key" ON "CustomerAnswer"("requestId");
+
+-- CreateIndex
+CREATE INDEX "CustomerAnswer_caseId_idx" ON "CustomerAnswer"("caseId");
+
+-- CreateIndex
+CREATE INDEX "CaseDocument_caseId_idx" ON "CaseDocument"("caseId");
+
+-- CreateIndex
+CREATE INDEX "CaseDocument_answerId_idx" ON "CaseDocument"("answerId");
+
+-- AddForeignKey
+ALTER TABLE "CustomerAnswer" ADD CONSTRAINT "CustomerAnswer_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CustomerAnswer" ADD CONSTRAINT "CustomerAnswer_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CaseDocument" ADD CONSTRAINT "CaseDocument_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CaseDocument" ADD CONSTRAINT "CaseDocument_answerId_fkey" FOREIGN KEY ("answerId") REFERENCES "CustomerAnswer"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
