@@ -476,6 +476,8 @@ export const PAGE_ROUTES: PageRoute[] = [
   page('get', '/my-case', { kind: 'customer' }),
   page('post', '/my-case/survey', { kind: 'customer' }),
   page('post', '/my-case/unhappy', { kind: 'customer' }),
+  page('post', '/my-case/answer', { kind: 'customer' }),
+  page('post', '/my-case/preferences', { kind: 'customer' }),
   page('post', '/my-case/withdraw', { kind: 'customer' }),
   page('post', '/my-case/code', { kind: 'customer' }),
   page('post', '/my-case/verify', { kind: 'customer' }),

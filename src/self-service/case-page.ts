@@ -37,7 +37,9 @@ export async function loadCasePage(db: Db, temporal: Client, visitor: CaseVisito
       surveyAnswer: { select: { answeredAt: true } },
       customerAnswers: {
         orderBy: { createdAt: 'asc' },
-        include: { documents: { select: { fileName: true, mediaType: true, sizeBytes: true }, orderBy: { id: 'asc' } } },
+        include: {
+          documents: { select: { fileName: true, mediaType: true, sizeBytes: true }, orderBy: { id: 'asc' } },
+        },
       },
       // The question she was last asked, as her message gave it.
       events: { where: { type: 'info_requested' }, orderBy: { at: 'desc' }, take: 1, select: { data: true } },
@@ -256,7 +258,7 @@ function withdrawSection(data: CasePageData, forms: CasePageForms): Html | null 
       close your case${data.provisionalCreditCents !== null ? ', and take back the provisional credit' : ''}.
     </p>
     ${
-      verifiedUntil
+      mayChange('withdraw', forms)
         ? html`<form method="post" action="/my-case/withdraw">
             <input type="hidden" name="_csrf" value="${csrf}" />
             <input type="hidden" name="requestId" value="${randomUUID()}" />
@@ -292,7 +294,10 @@ function answerSection(data: CasePageData, forms: CasePageForms): Html | null {
     // A form sent from a page the case has since moved past: the refusal, and no form.
     const problem = answer?.errors[0];
     return problem
-      ? html`<section aria-labelledby="answer">${heading}<p class="error" role="alert">${problem.message}</p></section>`
+      ? html`<section aria-labelledby="answer">
+          ${heading}
+          <p class="error" role="alert">${problem.message}</p>
+        </section>`
       : null;
   }
   const error = (field: string) => answer?.errors.find((e) => e.field === field);
@@ -304,7 +309,7 @@ function answerSection(data: CasePageData, forms: CasePageForms): Html | null {
     <p>We need something from you before we can go on with your case.</p>
     ${data.question ? html`<blockquote>${data.question}</blockquote>` : null}
     ${
-      verifiedUntil
+      mayChange('answer', forms)
         ? html`<form method="post" action="/my-case/answer" enctype="multipart/form-data">
             <input type="hidden" name="_csrf" value="${csrf}" />
             <input type="hidden" name="requestId" value="${randomUUID()}" />
@@ -316,8 +321,7 @@ function answerSection(data: CasePageData, forms: CasePageForms): Html | null {
               maxlength="${ANSWER_TEXT_MAX}"
               ${text ? html`aria-invalid="true" aria-describedby="text-error"` : null}
             >
-${String(answer?.values.text ?? '')}</textarea
-            >
+${String(answer?.values.text ?? '')}</textarea>
             ${text ? html`<p class="error" id="text-error">${text.message}</p>` : null}
             <label for="answer-documents">Documents, such as a receipt (optional)</label>
             <p class="hint" id="documents-hint">
@@ -335,7 +339,7 @@ ${String(answer?.values.text ?? '')}</textarea
             ${
               files
                 ? html`<div class="error" id="documents-error">
-                    ${answer!.errors.filter((e) => e.field === 'documents').map((e) => html`<p>${capitalised(e.message)}.</p>`)}
+                    ${answer!.errors.filter((e) => e.field === 'documents').map((e) => html`<p>${e.message}.</p>`)}
                   </div>`
                 : null
             }
@@ -364,7 +368,9 @@ function sentSection(data: CasePageData, day: (at: Date) => string): Html {
                       ? html`<ul>
                           ${a.documents.map(
                             (d) =>
-                              html`<li>${d.fileName} (${DOCUMENT_TYPES[d.mediaType] ?? d.mediaType}, ${sizeText(d.sizeBytes)})</li>`,
+                              html`<li>
+                                ${d.fileName} (${DOCUMENT_TYPES[d.mediaType] ?? d.mediaType}, ${sizeText(d.sizeBytes)})
+                              </li>`,
                           )}
                         </ul>`
                       : null
@@ -391,7 +397,11 @@ function preferencesSection(data: CasePageData, forms: CasePageForms): Html | nu
   const hours = (name: string, label: string, fallback: number) => {
     const problem = error(name);
     return html`<label for="${name}">${label}</label>
-      <select id="${name}" name="${name}" ${problem ? html`aria-invalid="true" aria-describedby="${name}-error"` : null}>
+      <select
+        id="${name}"
+        name="${name}"
+        ${problem ? html`aria-invalid="true" aria-describedby="${name}-error"` : null}
+      >
         ${Array.from({ length: 24 }, (_, h) => html`<option value="${h}" ${chosen(name, String(fallback)) === String(h) ? 'selected' : null}>${hourText(h)}</option>`)}
       </select>
       ${problem ? html`<p class="error" id="${name}-error">${problem.message}</p>` : null}`;
@@ -409,7 +419,7 @@ function preferencesSection(data: CasePageData, forms: CasePageForms): Html | nu
       }
     </p>
     ${
-      verifiedUntil
+      mayChange('preferences', forms)
         ? html`<form method="post" action="/my-case/preferences">
             <input type="hidden" name="_csrf" value="${csrf}" />
             <input type="hidden" name="requestId" value="${randomUUID()}" />
@@ -418,7 +428,13 @@ function preferencesSection(data: CasePageData, forms: CasePageForms): Html | nu
               ${preferences.channels.map(
                 (c) =>
                   html`<label class="option"
-                    ><input type="radio" name="channel" value="${c}" ${chosen('channel', current.channel) === c ? 'checked' : null} required />
+                    ><input
+                      type="radio"
+                      name="channel"
+                      value="${c}"
+                      ${chosen('channel', current.channel) === c ? 'checked' : null}
+                      required
+                    />
                     By ${CHANNEL_TEXT[c]}</label
                   >`,
               )}
@@ -428,7 +444,10 @@ function preferencesSection(data: CasePageData, forms: CasePageForms): Html | nu
             <select id="every" name="every">
               ${UPDATE_INTERVALS.map(
                 (d) =>
-                  html`<option value="${d}" ${chosen('every', String(current.statusUpdateDays)) === String(d) ? 'selected' : null}>
+                  html`<option
+                    value="${d}"
+                    ${chosen('every', String(current.statusUpdateDays)) === String(d) ? 'selected' : null}
+                  >
                     Every ${d} days
                   </option>`,
               )}
@@ -437,11 +456,21 @@ function preferencesSection(data: CasePageData, forms: CasePageForms): Html | nu
             <fieldset>
               <legend>When should we not send you anything?</legend>
               <label class="option"
-                ><input type="radio" name="quiet" value="bank" ${chosen('quiet', quiet ? 'own' : 'bank') === 'bank' ? 'checked' : null} />
+                ><input
+                  type="radio"
+                  name="quiet"
+                  value="bank"
+                  ${chosen('quiet', quiet ? 'own' : 'bank') === 'bank' ? 'checked' : null}
+                />
                 At night (our usual quiet hours)</label
               >
               <label class="option"
-                ><input type="radio" name="quiet" value="own" ${chosen('quiet', quiet ? 'own' : 'bank') === 'own' ? 'checked' : null} />
+                ><input
+                  type="radio"
+                  name="quiet"
+                  value="own"
+                  ${chosen('quiet', quiet ? 'own' : 'bank') === 'own' ? 'checked' : null}
+                />
                 Between hours I choose</label
               >
               ${hours('quietFrom', 'From', quiet?.start ?? 21)} ${hours('quietTo', 'To', quiet?.end ?? 8)}
@@ -504,6 +533,10 @@ ${String(survey?.values.comment ?? '')}</textarea>
   </section>`;
 }
 
+/** Whether a section shows its form: a code was confirmed, and none is being entered there now. */
+const mayChange = (section: CodeSection, { verifiedUntil, code }: CasePageForms) =>
+  verifiedUntil !== null && code?.for !== section;
+
 /**
  * Before a change, in the section that asks for it: a one-time code by her channel, then the code
  * entered there. Once confirmed, every section's form is open for a quarter of an hour.
@@ -511,11 +544,12 @@ ${String(survey?.values.comment ?? '')}</textarea>
 function identityCheck(section: CodeSection, what: string, data: CasePageData, forms: CasePageForms): Html {
   const { csrf, needCode } = forms;
   const code = forms.code?.for === section ? forms.code.result : null;
-  const askForm = (label: string) => html`<form method="post" action="/my-case/code#${section}">
-    <input type="hidden" name="_csrf" value="${csrf}" />
-    <input type="hidden" name="for" value="${section}" />
-    <button type="submit">${label}</button>
-  </form>`;
+  const askForm = (label: string) =>
+    html`<form method="post" action="/my-case/code#${section}">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <input type="hidden" name="for" value="${section}" />
+      <button type="submit">${label}</button>
+    </form>`;
   if (!code) {
     return html`<p ${needCode === section ? html`role="alert"` : null}>
         To ${what}, first confirm it is you: we send a code to the email or phone we use for your messages.

@@ -28,7 +28,13 @@ export function diskDocumentStore(root: string): DocumentStore {
   return {
     async put(sha256, bytes) {
       const file = fileOf(sha256);
-      if (await stat(file).then(() => true, () => false)) return;
+      if (
+        await stat(file).then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
       await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
       const part = `${file}.${randomUUID()}.part`;
       try {
@@ -115,7 +121,10 @@ export async function checkDocuments(
 /** The name as shown to staff: without any folder, control characters or excess length. */
 function displayName(name: string): string {
   // eslint-disable-next-line no-control-regex
-  const base = path.basename(name.replaceAll('\\', '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = path
+    .basename(name.replaceAll('\\', '/'))
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return (base || 'document').slice(0, 120);
 }
 

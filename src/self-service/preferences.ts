@@ -42,10 +42,16 @@ export function preferencesForm(channels: DeliveryChannels) {
     })
     .superRefine((form, ctx) => {
       if (form.quiet !== 'own') return;
-      if (form.quietFrom === undefined) ctx.addIssue({ code: 'custom', path: ['quietFrom'], message: 'choose the hour your quiet hours start' });
-      if (form.quietTo === undefined) ctx.addIssue({ code: 'custom', path: ['quietTo'], message: 'choose the hour your quiet hours end' });
+      if (form.quietFrom === undefined)
+        ctx.addIssue({ code: 'custom', path: ['quietFrom'], message: 'choose the hour your quiet hours start' });
+      if (form.quietTo === undefined)
+        ctx.addIssue({ code: 'custom', path: ['quietTo'], message: 'choose the hour your quiet hours end' });
       if (form.quietFrom !== undefined && form.quietFrom === form.quietTo) {
-        ctx.addIssue({ code: 'custom', path: ['quietTo'], message: 'your quiet hours must end at another hour than they start' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['quietTo'],
+          message: 'your quiet hours must end at another hour than they start',
+        });
       }
     });
 }
@@ -64,7 +70,10 @@ export async function currentPreferences(db: Db, customerId: string, settings: C
   return {
     channel: c.preferredChannel,
     statusUpdateDays: statusUpdateDays(c.statusUpdateIntervalDays, settings),
-    quietHours: c.quietHoursStart !== null && c.quietHoursEnd !== null ? { start: c.quietHoursStart, end: c.quietHoursEnd } : null,
+    quietHours:
+      c.quietHoursStart !== null && c.quietHoursEnd !== null
+        ? { start: c.quietHoursStart, end: c.quietHoursEnd }
+        : null,
   };
 }
 

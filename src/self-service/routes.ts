@@ -13,11 +13,7 @@ import { log } from '../log';
 import type { DeliveryChannels } from '../notifications/channels';
 import type { NotificationSettings } from '../notifications/settings';
 import { carriesCsrfToken, csrfToken } from '../web/sessions';
-import {
-  customerAnswerUpdate,
-  customerWithdrawUpdate,
-  stillUnhappyUpdate,
-} from '../../workflows/dispute/messages';
+import { customerAnswerUpdate, customerWithdrawUpdate, stillUnhappyUpdate } from '../../workflows/dispute/messages';
 import { DEFAULT_CASE_SETTINGS, type CaseSettings } from '../../workflows/domain/case-policy';
 import { AnswerForm, discardAnswer, saveAnswer } from './answers';
 import {

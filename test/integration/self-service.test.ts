@@ -4,10 +4,14 @@
  * gets the same plain page, is counted, and is limited per address; the page shows what the bank
  * told her and nothing internal.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { JANE } from '../../prisma/seed';
 import { ApiStack, eventually } from '../helpers/api-stack';
 import { accessible, launchChromium, shoot } from '../helpers/browser';
+import { executable, photoPng, receiptPdf } from '../helpers/documents';
+import { sizeText } from '../../src/self-service/documents';
+import { getCaseQuery } from '../../workflows/dispute/messages';
 import type { Request } from 'express';
 import { CASE_PAGE_SESSION } from '../../src/self-service/sessions';
 import { csrfToken } from '../../src/web/sessions';
@@ -231,7 +235,7 @@ describe('a one-time code before a change', () => {
   });
 
   test('a code goes by her channel; a wrong one is refused, the right one works once', async () => {
-    const asked = await post('/my-case/code', {});
+    const asked = await post('/my-case/code', { for: 'preferences' });
     expect(asked.status).toBe(200);
     expect(await asked.text()).toMatch(/We sent a code to your (email|phone)/);
     const code = await eventually(
@@ -240,33 +244,36 @@ describe('a one-time code before a change', () => {
     );
     expect(JSON.stringify(await stack.db.customerCode.findMany())).not.toContain(code);
 
-    const wrong = await post('/my-case/verify', { code: code === '000000' ? '111111' : '000000' });
+    const wrong = await post('/my-case/verify', { code: code === '000000' ? '111111' : '000000', for: 'preferences' });
     expect(wrong.status).toBe(422);
     expect(await wrong.text()).toContain('That is not the code we sent');
-    const right = await post('/my-case/verify', { code: code! });
+    expect((await page(cookie)).text).not.toContain('Save how you hear from us');
+    const right = await post('/my-case/verify', { code: code!, for: 'preferences' });
     expect(right.status).toBe(303);
-    expect(right.headers.get('location')).toBe('/my-case#changes');
-    expect((await page(cookie)).text).toContain('Your code is confirmed');
+    expect(right.headers.get('location')).toBe('/my-case#preferences');
+    // Confirmed: the forms that change something are open.
+    expect((await page(cookie)).text).toContain('Save how you hear from us');
     // The same code again: used up.
-    const replay = await post('/my-case/verify', { code: code! });
+    const replay = await post('/my-case/verify', { code: code!, for: 'preferences' });
     expect(replay.status).toBe(422);
     expect(await replay.text()).toContain('expired or was used already');
   });
 
   test('a code expires, and five wrong tries end it', async () => {
-    await post('/my-case/code', {});
+    await post('/my-case/code', { for: 'preferences' });
     const late = await eventually(async () => codes().at(-1), Boolean);
     await stack.db.customerCode.updateMany({ where: { usedAt: null }, data: { expiresAt: new Date(Date.now() - 1) } });
-    expect((await post('/my-case/verify', { code: late! })).status).toBe(422);
+    expect((await post('/my-case/verify', { code: late!, for: 'preferences' })).status).toBe(422);
 
     const before = codes().length;
-    await post('/my-case/code', {});
+    await post('/my-case/code', { for: 'preferences' });
     const code = await eventually(
       async () => (codes().length > before ? codes().at(-1) : undefined),
       (c) => c !== undefined,
     );
-    for (let i = 0; i < 5; i++) await post('/my-case/verify', { code: code === '000000' ? '111111' : '000000' });
-    const tooLate = await post('/my-case/verify', { code: code! });
+    for (let i = 0; i < 5; i++)
+      await post('/my-case/verify', { code: code === '000000' ? '111111' : '000000', for: 'preferences' });
+    const tooLate = await post('/my-case/verify', { code: code!, for: 'preferences' });
     expect(tooLate.status).toBe(422);
     expect(await tooLate.text()).toContain('expired or was used already');
   });
@@ -274,7 +281,7 @@ describe('a one-time code before a change', () => {
   test('a code that cannot be sent is a page she can read, not an error for machines', async () => {
     await Promise.all([stack.mail.down(), stack.sms.down()]);
     try {
-      const res = await post('/my-case/code', {});
+      const res = await post('/my-case/code', { for: 'preferences' });
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       expect(await res.text()).toContain('We cannot do that just now');
@@ -285,8 +292,8 @@ describe('a one-time code before a change', () => {
 
   test('a session may ask for five codes, no more', async () => {
     // Four asked above (one of them not delivered); one more, then the page says to call.
-    expect((await post('/my-case/code', {})).status).toBe(200);
-    const refused = await post('/my-case/code', {});
+    expect((await post('/my-case/code', { for: 'preferences' })).status).toBe(200);
+    const refused = await post('/my-case/code', { for: 'preferences' });
     expect(refused.status).toBe(429);
     expect(await refused.text()).toContain('We have sent you enough codes for now');
   });
@@ -385,17 +392,269 @@ describe('still unhappy', () => {
   });
 });
 
+/** Asks for a one-time code from the page's `section`, and enters it there. */
+async function confirmItIsHer(session: Awaited<ReturnType<typeof caseSession>>, section: string) {
+  const before = codesOf(session.customer).length;
+  expect((await postForm(session, '/my-case/code', { for: section })).status).toBe(200);
+  const code = await eventually(
+    async () => (codesOf(session.customer).length > before ? codesOf(session.customer).at(-1) : undefined),
+    Boolean,
+  );
+  const verified = await postForm(session, '/my-case/verify', { code: code!, for: section });
+  expect(verified.headers.get('location')).toBe(`/my-case#${section}`);
+}
+
+/** Her answer as her browser sends it: text fields and files, multipart. */
+function postAnswer(
+  session: { cookie: string; csrf: string },
+  fields: Record<string, string>,
+  files: [name: string, bytes: Buffer, type?: string][] = [],
+) {
+  const form = new FormData();
+  form.append('_csrf', session.csrf);
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  for (const [name, bytes, type] of files) {
+    form.append('documents', new Blob([new Uint8Array(bytes)], { type: type ?? 'application/octet-stream' }), name);
+  }
+  return fetch(`${stack.base}/my-case/answer`, {
+    method: 'POST',
+    headers: { cookie: session.cookie },
+    body: form,
+    redirect: 'manual',
+  });
+}
+
+/** Every file in the document store. */
+const storedFiles = () =>
+  readdirSync(stack.documentsDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name);
+
+describe('answering what the bank asked', () => {
+  let session: Awaited<ReturnType<typeof caseSession>>;
+  const receipt = receiptPdf(['Corner Books', 'Order 4471, paid 12.50', 'Returned on 3 March']);
+  const photo = photoPng();
+
+  beforeAll(async () => {
+    session = await caseSession();
+    const agent = `${session.departmentId}-agent-1`;
+    await stack.call('POST', `/cases/${session.caseId}/assign`, agent, { assigneeId: agent });
+    const asked = await stack.call('POST', `/cases/${session.caseId}/request-info`, agent, {
+      question: 'Please send us the receipt for this order.',
+    });
+    expect(asked.status).toBe(200);
+    await stack.caughtUp(session.caseId);
+  });
+
+  test('the page shows her question; sending anything needs a code first', async () => {
+    const shown = (await page(session.cookie)).text;
+    expect(shown).toContain('Please send us the receipt for this order.');
+    expect(shown).toContain('To send us your answer and documents, first confirm it is you');
+    const unconfirmed = await postAnswer(session, { text: 'Here it is', requestId: randomUUID() }, [
+      ['receipt.pdf', receipt],
+    ]);
+    expect(unconfirmed.status).toBe(403);
+    expect(await stack.db.customerAnswer.count({ where: { caseId: session.caseId } })).toBe(0);
+    expect(storedFiles()).toEqual([]);
+    await confirmItIsHer(session, 'answer');
+  });
+
+  test('a program named .pdf, a file too big, too many files or nothing at all are refused, and nothing is kept', async () => {
+    const refused = async (status: number, res: Promise<Response>, message: string) => {
+      const answered = await res;
+      expect(answered.status).toBe(status);
+      expect(await answered.text()).toContain(message);
+    };
+    const fields = { text: 'Here it is', requestId: randomUUID() };
+    await refused(
+      422,
+      postAnswer(session, fields, [
+        ['photo.png', photo],
+        ['receipt.pdf', executable(), 'application/pdf'],
+      ]),
+      'receipt.pdf is not a PDF, JPEG or PNG file, whatever its name says',
+    );
+    const big = Buffer.concat([receipt, Buffer.alloc(8 * 1024 * 1024)]);
+    await refused(413, postAnswer(session, fields, [['scan.pdf', big]]), 'larger than 8.0 MB');
+    const six = Array.from({ length: 6 }, (_, i) => [`page-${i}.png`, photo] as [string, Buffer]);
+    await refused(413, postAnswer(session, fields, six), 'send at most 5 files with one answer');
+    await refused(
+      422,
+      postAnswer(session, { text: '  ', requestId: randomUUID() }),
+      'write your answer, or add a document',
+    );
+
+    expect(await stack.db.customerAnswer.count({ where: { caseId: session.caseId } })).toBe(0);
+    expect(await stack.db.caseDocument.count({ where: { caseId: session.caseId } })).toBe(0);
+    expect(storedFiles()).toEqual([]);
+    const view = await stack.env.client.workflow.getHandle(`dispute-${session.caseId}`).query(getCaseQuery);
+    expect(view.stage).toBe('awaiting_customer');
+  });
+
+  test('her answer with a receipt moves the case back to investigation and resumes its SLA, once', async () => {
+    const form = { text: 'I returned the book; the receipt shows it.', requestId: randomUUID() };
+    const files: [string, Buffer, string][] = [
+      ['receipt.pdf', receipt, 'application/pdf'],
+      ['C:\\Users\\me\\parcel photo.png', photo, 'image/png'],
+    ];
+    const sent = await postAnswer(session, form, files);
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe('/my-case?told=answer#answer');
+    expect((await postAnswer(session, form, files)).status).toBe(303); // the same form again
+
+    const view = await stack.env.client.workflow.getHandle(`dispute-${session.caseId}`).query(getCaseQuery);
+    expect(view.stage).toBe('investigation');
+    expect(view.clocks.find((c) => c.id.startsWith('sla:awaiting_customer'))).toMatchObject({ status: 'met' });
+    expect(view.clocks.find((c) => c.id.startsWith('sla:investigation'))).toMatchObject({ status: 'running' });
+    const answers = await stack.db.customerAnswer.findMany({
+      where: { caseId: session.caseId },
+      include: { documents: { orderBy: { fileName: 'asc' } } },
+    });
+    expect(answers).toHaveLength(1);
+    expect(answers[0].text).toBe(form.text);
+    expect(answers[0].documents.map((d) => [d.fileName, d.mediaType, d.sizeBytes])).toEqual([
+      ['parcel photo.png', 'image/png', photo.length],
+      ['receipt.pdf', 'application/pdf', receipt.length],
+    ]);
+    // Kept once each, under the hash of its content.
+    const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    expect(storedFiles().sort()).toEqual([sha(photo), sha(receipt)].sort());
+    await stack.caughtUp(session.caseId);
+    const responded = await stack.db.caseEvent.findMany({
+      where: { caseId: session.caseId, type: 'customer_responded' },
+    });
+    expect(responded.map((e) => [e.actor, JSON.parse(e.data)])).toEqual([
+      [
+        `customer:${session.customer.id}`,
+        {
+          summary: null,
+          answerId: answers[0].id,
+          documentIds: answers[0].documents.map((d) => d.id).sort(),
+          phase: null,
+        },
+      ],
+    ]);
+    // Her words stay in the database: the case's history holds ids.
+    const history = JSON.stringify(
+      await stack.env.client.workflow.getHandle(`dispute-${session.caseId}`).fetchHistory(),
+    );
+    expect(history).not.toContain('returned the book');
+
+    const shown = (await page(session.cookie)).text;
+    expect(shown).toContain('What you sent us');
+    expect(shown).toContain(`receipt.pdf (PDF, ${sizeText(receipt.length)})`);
+    expect(shown).not.toContain('Send my answer');
+  });
+
+  test('an answer sent after the case stopped waiting on her is refused and not kept', async () => {
+    const late = await postAnswer(session, { text: 'One more thing', requestId: randomUUID() });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain('We are not waiting for an answer from you now');
+    expect(await stack.db.customerAnswer.count({ where: { caseId: session.caseId } })).toBe(1);
+  });
+
+  test('staff see what she sent as the access table allows, and each opening is audited', async () => {
+    const agent = `${session.departmentId}-agent-1`;
+    const listed = await stack.call('GET', `/cases/${session.caseId}/customer-answers`, agent);
+    expect(listed.status).toBe(200);
+    const { answers } = (await listed.json()) as {
+      answers: {
+        text: string;
+        documents: { id: string; fileName: string; mediaType: string; sha256: string; href: string }[];
+      }[];
+    };
+    const pdf = answers[0].documents.find((d) => d.fileName === 'receipt.pdf')!;
+    expect(pdf).toMatchObject({
+      mediaType: 'application/pdf',
+      sha256: createHash('sha256').update(receipt).digest('hex'),
+    });
+
+    const opened = await stack.call('GET', pdf.href, agent);
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get('content-type')).toBe('application/pdf');
+    expect(opened.headers.get('content-disposition')).toMatch(/^attachment; filename="?receipt\.pdf"?$/);
+    expect(opened.headers.get('content-security-policy')).toContain('sandbox');
+    expect(Buffer.from(await opened.arrayBuffer())).toEqual(receipt);
+    expect((await stack.call('GET', pdf.href, 'auditor')).status).toBe(200);
+
+    const other = session.departmentId === 'fraud' ? 'merchant-disputes' : 'fraud';
+    // The care team has no reach; another department does not even learn the case is there.
+    for (const [outsider, status] of [
+      ['care-agent-1', 403],
+      [`${other}-agent-1`, 404],
+    ] as const) {
+      expect((await stack.call('GET', pdf.href, outsider)).status).toBe(status);
+      expect((await stack.call('GET', `/cases/${session.caseId}/customer-answers`, outsider)).status).toBe(status);
+    }
+    expect((await stack.call('GET', `/cases/${session.caseId}/documents/doc_nothing`, agent)).status).toBe(404);
+
+    const openings = await eventually(
+      () => stack.db.staffCall.findMany({ where: { path: pdf.href }, orderBy: { id: 'asc' } }),
+      (rows) => rows.length >= 4,
+    );
+    expect(openings.map((c) => [c.staffId, c.outcome])).toEqual([
+      [agent, 'accepted'],
+      ['auditor', 'accepted'],
+      ['care-agent-1', 'refused'],
+      [`${other}-agent-1`, 'refused'],
+    ]);
+  });
+});
+
+describe('how she hears from us', () => {
+  test('her channel, interval and quiet hours, after a code; her case is told and the next message takes her channel', async () => {
+    const session = await caseSession();
+    const form = { channel: 'sms', every: '14', quiet: 'own', quietFrom: '22', quietTo: '7', requestId: randomUUID() };
+    expect((await postForm(session, '/my-case/preferences', form)).status).toBe(403);
+    await confirmItIsHer(session, 'preferences');
+    const same = await postForm(session, '/my-case/preferences', { ...form, quietTo: '22' });
+    expect(same.status).toBe(422);
+    expect(await same.text()).toContain('your quiet hours must end at another hour than they start');
+
+    const saved = await postForm(session, '/my-case/preferences', form);
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe('/my-case?told=preferences#preferences');
+    expect(await stack.db.customer.findUniqueOrThrow({ where: { id: session.customer.id } })).toMatchObject({
+      preferredChannel: 'sms',
+      statusUpdateIntervalDays: 14,
+      quietHoursStart: 22,
+      quietHoursEnd: 7,
+    });
+    await stack.caughtUp(session.caseId);
+    const changed = await stack.db.caseEvent.findMany({
+      where: { caseId: session.caseId, type: 'preferences_changed' },
+    });
+    expect(changed.map((e) => [e.actor, JSON.parse(e.data)])).toEqual([
+      [`customer:${session.customer.id}`, { statusUpdateDays: 14, channel: 'sms', quietHours: { start: 22, end: 7 } }],
+    ]);
+    const told = await fetch(`${stack.base}${saved.headers.get('location')}`, { headers: { cookie: session.cookie } });
+    const shown = (await told.text()).replace(/\s+/g, ' ');
+    expect(shown).toContain('We will keep you informed as you asked');
+    expect(shown).toContain('by text message, with news at least every 14 days');
+    expect(shown).toContain('nothing between 22:00 and 07:00 your time');
+
+    // The next message about her case goes by text.
+    const agent = `${session.departmentId}-agent-1`;
+    await stack.call('POST', `/cases/${session.caseId}/assign`, agent, { assigneeId: agent });
+    await stack.call('POST', `/cases/${session.caseId}/request-info`, agent, {
+      question: 'Which address did you use?',
+    });
+    const text = await eventually(
+      async () => stack.sms.received(session.customer.phone).find((m) => m.text.includes('Which address did you use?')),
+      (m) => m !== undefined,
+    );
+    expect(text!.text).toContain(session.caseId);
+  });
+});
+
 describe('withdrawing', () => {
   test('asks for a code first, then her confirmation, and closes the case once', async () => {
     const session = await caseSession();
     const form = { confirm: 'yes', requestId: randomUUID() };
     const first = await postForm(session, '/my-case/withdraw', form);
     expect(first.status).toBe(403);
-    expect(await first.text()).toContain('please confirm it is you');
-
-    await postForm(session, '/my-case/code', {});
-    const code = await eventually(async () => codesOf(session.customer).at(-1), Boolean);
-    expect((await postForm(session, '/my-case/verify', { code: code! })).status).toBe(303);
+    expect(await first.text()).toContain('To withdraw your dispute, first confirm it is you');
+    await confirmItIsHer(session, 'withdraw');
     const unconfirmed = await postForm(session, '/my-case/withdraw', { requestId: randomUUID() });
     expect(unconfirmed.status).toBe(422);
     expect(await unconfirmed.text()).toContain('tick the box to confirm that you want to withdraw');

@@ -22,6 +22,7 @@ import {
   recordContactUpdate,
   stillUnhappyUpdate,
   customerWithdrawUpdate,
+  customerAnswerUpdate,
   type StillUnhappyRequest,
   reopenUpdate,
   requestInfoUpdate,
@@ -614,6 +615,30 @@ test('the customer withdraws her own dispute from her case page: closed at once,
     [`customer:${JANE.customerId}`, { reason: 'withdrawn by the customer on her case page' }],
   ]);
   await keepHistory('customer-withdrawn', handle);
+});
+
+test('the customer answers from her case page: recorded as staff record her response, and the SLA resumes', async () => {
+  const { caseId, handle } = await bench.open();
+  const answer = (customerId: string) =>
+    handle.executeUpdate(customerAnswerUpdate, {
+      args: [{ customerId, answerId: 'ans_1', documentIds: ['doc_1', 'doc_2'] }],
+    });
+  expect(await refusal(answer(JANE.customerId))).toMatchObject({ type: 'StageConflict' });
+  const agent = await takeCase(handle, 'merchant-disputes-agent-1');
+  await handle.executeUpdate(requestInfoUpdate, { args: [{ actor: agent, question: 'Do you have a receipt?' }] });
+  expect(await refusal(answer('cust-someone-else'))).toEqual({ type: 'Forbidden', message: 'This is not your case.' });
+  await bench.env.sleep('2 days');
+  const view = await answer(JANE.customerId);
+  expect(view.stage).toBe('investigation');
+  expect(clock(view, 'sla:awaiting_customer')).toMatchObject({ status: 'met' });
+  expect(clock(view, 'sla:investigation')).toMatchObject({ status: 'running' });
+  const log = await bench.auditLog(caseId);
+  expect(log.filter((e) => e.type === 'customer_responded').map((e) => [e.actor, e.data])).toEqual([
+    [`customer:${JANE.customerId}`, { summary: null, answerId: 'ans_1', documentIds: ['doc_1', 'doc_2'], phase: null }],
+  ]);
+  expect((await bench.readModel(caseId)).stage).toBe('investigation');
+  await keepHistory('customer-answered', handle);
+  await bench.finish(handle);
 });
 
 test('actions invalid for the stage are refused with a reason and change nothing', async () => {

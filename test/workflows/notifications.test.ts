@@ -6,7 +6,13 @@
 import type { DeliveryChannel } from '../../src/notifications/channels';
 import { outsideQuietHours } from '../../src/notifications/quiet-hours';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
-import { assignUpdate, getCaseQuery, requestInfoUpdate, resolveUpdate } from '../../workflows/dispute/messages';
+import {
+  assignUpdate,
+  customerPreferencesUpdate,
+  getCaseQuery,
+  requestInfoUpdate,
+  resolveUpdate,
+} from '../../workflows/dispute/messages';
 import { DisputeBench, refusal } from '../helpers/disputes';
 import { expectActivityFailures } from '../helpers/quiet-runtime';
 
@@ -55,6 +61,54 @@ async function notified(caseId: string) {
     .filter((e) => e.type === 'customer_notified')
     .map((e) => ({ at: e.at, template: e.data.template as string, reconciled: e.data.reconciled }));
 }
+
+test('she asks for news every 14 days and her own quiet hours: the schedule follows from then on', async () => {
+  const { caseId, handle } = await bench.open();
+  await bench.settled(caseId, handle);
+  const [ack] = await notified(caseId);
+  expect(ack.template).toBe('acknowledgement');
+  await bench.env.sleep(DAY_MS);
+  // As her case page does: her record first (read when a message goes), then her case.
+  const quietHours = { start: 12, end: 18 };
+  const before = await bench.db.customer.findFirstOrThrow({ where: { email: JANE } });
+  await bench.db.customer.update({
+    where: { id: before.id },
+    data: { statusUpdateIntervalDays: 14, quietHoursStart: 12, quietHoursEnd: 18 },
+  });
+  try {
+    const changed = (await bench.auditLog(caseId)).length;
+    const request = { customerId: before.id, statusUpdateDays: 14, channel: 'email', quietHours };
+    expect(
+      await refusal(handle.executeUpdate(customerPreferencesUpdate, { args: [{ ...request, statusUpdateDays: 0 }] })),
+    ).toEqual({
+      type: 'InvalidArgument',
+      message: 'must be a whole number of days from 1 to 31',
+    });
+    await handle.executeUpdate(customerPreferencesUpdate, { args: [request] });
+    const changedAt = (await bench.auditLog(caseId)).slice(changed).find((e) => e.type === 'preferences_changed')!;
+    expect(changedAt).toMatchObject({
+      actor: `customer:${before.id}`,
+      data: { statusUpdateDays: 14, channel: 'email', quietHours },
+    });
+
+    await bench.env.sleep(20 * DAY_MS);
+    await bench.settled(caseId, handle);
+    const updates = (await notified(caseId)).filter((n) => n.template === 'status_update');
+    // Her old interval (3 days) would have sent six by now; the new one sends one, 14 days after
+    // she asked, and after her own quiet hours (noon to six in the evening, her time).
+    expect(updates).toHaveLength(1);
+    const due = outsideQuietHours(changedAt.at + 14 * DAY_MS, 'America/Chicago', quietHours);
+    expect(Math.abs(updates[0].at - due)).toBeLessThan(60_000);
+    expect(localHour(updates[0].at) < 12 || localHour(updates[0].at) >= 18).toBe(true);
+  } finally {
+    await bench.db.customer.update({
+      where: { id: before.id },
+      data: { statusUpdateIntervalDays: before.statusUpdateIntervalDays, quietHoursStart: null, quietHoursEnd: null },
+    });
+  }
+  await bench.finish(handle);
+  await bench.keepHistory('customer-preferences', handle);
+});
 
 test('a 60-day case: acknowledgement, an update every 3 days outside quiet hours, the outcome, a survey, then silence', async () => {
   const { caseId, handle } = await bench.open();

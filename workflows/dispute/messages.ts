@@ -200,9 +200,7 @@ export interface CustomerAnswerRequest {
   answerId: string;
   documentIds: string[];
 }
-export const customerAnswerUpdate = defineUpdate<CaseView, [CustomerAnswerRequest], 'customerAnswer'>(
-  'customerAnswer',
-);
+export const customerAnswerUpdate = defineUpdate<CaseView, [CustomerAnswerRequest], 'customerAnswer'>('customerAnswer');
 /** How she wants to hear from the bank, as she set it on her case page (her channel and quiet hours
  * are kept on her record and read when a message goes; the interval steers the case's schedule). */
 export interface CustomerPreferencesRequest {
@@ -211,11 +209,9 @@ export interface CustomerPreferencesRequest {
   channel: string;
   quietHours: { start: number; end: number } | null;
 }
-export const customerPreferencesUpdate = defineUpdate<
-  CaseView,
-  [CustomerPreferencesRequest],
-  'customerPreferences'
->('customerPreferences');
+export const customerPreferencesUpdate = defineUpdate<CaseView, [CustomerPreferencesRequest], 'customerPreferences'>(
+  'customerPreferences',
+);
 export const claimOutreachUpdate = defineUpdate<CaseView, [OutreachRequest], 'claimOutreach'>('claimOutreach');
 export const requestOfferUpdate = defineUpdate<CaseView, [OfferRequestRequest], 'requestOffer'>('requestOffer');
 export const approveOfferUpdate = defineUpdate<CaseView, [OfferDecisionRequest], 'approveOffer'>('approveOffer');
