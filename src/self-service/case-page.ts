@@ -246,7 +246,7 @@ function unhappySection(data: CasePageData, { csrf, unhappy, told }: CasePageFor
 
 /** While the case is open: she may withdraw it, once she has entered a code and confirms it. */
 function withdrawSection(data: CasePageData, forms: CasePageForms): Html | null {
-  const { csrf, withdraw, verifiedUntil } = forms;
+  const { csrf, withdraw } = forms;
   const problem = withdraw?.errors[0];
   if (!OPEN_STAGES.includes(data.stage as (typeof OPEN_STAGES)[number])) {
     return problem ? html`<p class="error" role="alert">${problem.message}</p>` : null;
@@ -282,7 +282,7 @@ function withdrawSection(data: CasePageData, forms: CasePageForms): Html | null 
 
 /** While the case waits on her: the question, and her answer with documents (after a code). */
 function answerSection(data: CasePageData, forms: CasePageForms): Html | null {
-  const { csrf, answer, told, verifiedUntil } = forms;
+  const { csrf, answer, told } = forms;
   const heading = html`<h2 id="answer">Your answer</h2>`;
   if (told === 'answer') {
     return html`<section aria-labelledby="answer">
@@ -388,7 +388,7 @@ const hourText = (h: number) => `${String(h).padStart(2, '0')}:00`;
 /** While the case is open: how she hears from us, changed after a code. */
 function preferencesSection(data: CasePageData, forms: CasePageForms): Html | null {
   if (!OPEN_STAGES.includes(data.stage as (typeof OPEN_STAGES)[number])) return null;
-  const { csrf, preferences, told, verifiedUntil } = forms;
+  const { csrf, preferences, told } = forms;
   const { current } = preferences;
   const values = preferences.values ?? {};
   const error = (field: string) => preferences.errors?.find((e) => e.field === field);

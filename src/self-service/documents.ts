@@ -120,9 +120,9 @@ export async function checkDocuments(
 
 /** The name as shown to staff: without any folder, control characters or excess length. */
 function displayName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const base = path
     .basename(name.replaceAll('\\', '/'))
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim();
   return (base || 'document').slice(0, 120);
