@@ -95,6 +95,7 @@ export function createApp(deps: ApiDeps): express.Express {
       jwt: deps.jwt ?? null,
       oidc: deps.oidc ?? null,
       temporalUi: deps.temporalUi ?? null,
+      documents: deps.selfService?.documents ?? null,
     }),
   );
   app.use((req, _res, next) => next(Problem.notFound(`No route ${req.method} ${req.path}.`)));

@@ -462,6 +462,7 @@ export const PAGE_ROUTES: PageRoute[] = [
   page('post', '/console/sign-out'),
   consolePage('get', '/console', 'readCases'),
   consolePage('get', '/console/cases/:id', 'readCases'),
+  consolePage('get', '/console/cases/:id/documents/:documentId', 'readCustomerDocuments'),
   consolePage('post', '/console/next', 'assign'),
   consolePage('get', '/console/intake', 'openCase'),
   consolePage('post', '/console/intake', 'openCase'),

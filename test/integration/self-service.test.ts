@@ -704,6 +704,106 @@ test('in a browser: a link opens her decided case, with no serious accessibility
   }
 });
 
+test('in a browser: Jane opens her acknowledgement, enters her code, answers with a receipt, sees her case move on and switches to text messages', async () => {
+  const jane = await stack.db.customer.findUniqueOrThrow({ where: { id: JANE.customerId } });
+  const charge = await stack.db.cardTransaction.findFirstOrThrow({
+    where: { cardId: JANE.cardId, cases: { none: {} } },
+    orderBy: { postedAt: 'desc' },
+  });
+  const opened = await stack.call('POST', '/cases', 'intake-agent-1', {
+    customerId: jane.id,
+    cardId: JANE.cardId,
+    transactionId: charge.id,
+    amount: charge.amountCents / 100,
+    reasonCode: 'not_received',
+  });
+  const { id } = (await opened.json()) as { id: string };
+  const acknowledgement = await eventually(
+    async () => stack.mail.received(jane.email).find((m) => m.subject.includes(id)),
+    (m) => m !== undefined,
+  );
+  const url = new RegExp(`${stack.base}/c/[A-Za-z0-9_-]{43}`).exec(acknowledgement!.text)![0];
+  const { departmentId } = await eventually(
+    () => stack.db.case.findUniqueOrThrow({ where: { id } }),
+    (row) => row.stage === 'investigation',
+  );
+  const agent = `${departmentId}-agent-1`;
+  await stack.call('POST', `/cases/${id}/assign`, agent, { assigneeId: agent });
+  await stack.call('POST', `/cases/${id}/request-info`, agent, {
+    question: 'Please send us the receipt, or the order confirmation, for this purchase.',
+  });
+  await stack.caughtUp(id);
+
+  const browser = await launchChromium();
+  try {
+    const tab = await (await browser.newContext()).newPage();
+    await tab.goto(url);
+    expect(tab.url()).toBe(`${stack.base}/my-case`);
+    expect(await tab.innerText('#where')).toContain('Where it stands: waiting for you');
+    expect(await tab.innerText('main')).toContain('Please send us the receipt, or the order confirmation');
+    await accessible(tab);
+    await shoot(tab, 'self-service', 'journey-1-asked');
+
+    // Her code, from the mail sink, entered where she asked for it.
+    const codes = codesOf(jane).length;
+    await tab.click('section:has(#answer) button:has-text("Send me a code")');
+    expect(tab.url()).toBe(`${stack.base}/my-case/code#answer`);
+    const code = await eventually(
+      async () => (codesOf(jane).length > codes ? codesOf(jane).at(-1) : undefined),
+      Boolean,
+    );
+    await accessible(tab);
+    await shoot(tab, 'self-service', 'journey-2-code');
+    await tab.fill('#answer-code', code!);
+    await tab.click('section:has(#answer) button:has-text("Confirm")');
+    expect(tab.url()).toBe(`${stack.base}/my-case#answer`);
+
+    await tab.fill('#answer-text', 'I never received the parcel. Here is my order confirmation.');
+    await tab.setInputFiles('#answer-documents', {
+      name: 'order-confirmation.pdf',
+      mimeType: 'application/pdf',
+      buffer: receiptPdf(['Order confirmation', `Order for ${charge.merchant}`, 'Delivery expected within 5 days']),
+    });
+    await accessible(tab);
+    await shoot(tab, 'self-service', 'journey-3-answer');
+    await tab.click('section:has(#answer) button:has-text("Send my answer")');
+    expect(tab.url()).toBe(`${stack.base}/my-case?told=answer#answer`);
+    expect(await tab.innerText('section:has(#answer)')).toContain('We have your answer');
+    expect(await tab.innerText('#where')).toContain('Where it stands: being investigated');
+    expect(await tab.innerText('section:has(#documents)')).toContain('order-confirmation.pdf (PDF');
+    await accessible(tab);
+    await shoot(tab, 'self-service', 'journey-4-answered');
+
+    // Her code still holds: she chooses text messages.
+    await tab.check('input[name=channel][value=sms]');
+    await tab.click('section:has(#preferences) button:has-text("Save")');
+    expect(tab.url()).toBe(`${stack.base}/my-case?told=preferences#preferences`);
+    expect(await tab.innerText('section:has(#preferences)')).toContain('We send your messages by text message');
+    await accessible(tab);
+    await shoot(tab, 'self-service', 'journey-5-text-messages');
+    expect((await stack.db.customer.findUniqueOrThrow({ where: { id: jane.id } })).preferredChannel).toBe('sms');
+
+    // Her team sees what she sent in the console, and downloads it.
+    const console = await (await browser.newContext()).newPage();
+    await console.goto(`${stack.base}/console/cases/${id}`);
+    await console.fill('#token', (await stack.auth(agent)).Authorization.slice('Bearer '.length));
+    await Promise.all([console.waitForURL(`${stack.base}/console/cases/${id}`), console.click('button[type=submit]')]);
+    const received = await console.innerText('section:has(#received-h)');
+    expect(received).toContain('I never received the parcel');
+    expect(received).toMatch(/order-confirmation\.pdf\s+PDF/);
+    await accessible(console);
+    await shoot(console, 'self-service', 'journey-6-console');
+    const [download] = await Promise.all([
+      console.waitForEvent('download'),
+      console.click('a:has-text("order-confirmation.pdf")'),
+    ]);
+    expect(download.suggestedFilename()).toBe('order-confirmation.pdf');
+  } finally {
+    await browser.close();
+    await stack.db.customer.update({ where: { id: jane.id }, data: { preferredChannel: jane.preferredChannel } });
+  }
+});
+
 // Last: once an address is stopped, even a good link waits out the window.
 test('an address that keeps guessing links is stopped, with the same page', async () => {
   let last: Response | undefined;

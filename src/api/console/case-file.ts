@@ -10,7 +10,10 @@ import type { Actor } from '../../../workflows/domain/case';
 import type { ClockView } from '../../../workflows/domain/clocks';
 import type { Outreach } from '../../../workflows/domain/care';
 import { formatMoney } from '../../../workflows/domain/money';
+import { reachOf } from '../access';
 import { caseDetail } from '../routes/cases';
+import { customerAnswersOf } from '../routes/customer-answers';
+import { DOCUMENT_TYPES, sizeText } from '../../self-service/documents';
 import { deadline, facts, tableHead, words } from './pages';
 
 type Detail = Awaited<ReturnType<typeof caseDetail>>;
@@ -28,7 +31,12 @@ export async function loadCaseFile(db: Db, temporal: Client, id: string, actor: 
   const otherOpen = await db.case.count({
     where: { customerId: detail.customerId, id: { not: detail.id }, closedAt: null },
   });
-  return { detail, customer, transaction, notifications, otherOpen };
+  // What she sent from her case page, for the roles the access table lets read it.
+  const answers =
+    reachOf(actor, 'readCustomerDocuments') === null
+      ? null
+      : await customerAnswersOf(db, detail.id, (documentId) => `/console/cases/${detail.id}/documents/${documentId}`);
+  return { detail, customer, transaction, notifications, otherOpen, answers };
 }
 
 type CaseFile = Awaited<ReturnType<typeof loadCaseFile>>;
@@ -91,8 +99,43 @@ function risk(detail: Detail): Html {
     }`;
 }
 
+/** Her answers from her case page, each document with its type, size, hash and a download. */
+function customerAnswers(answers: NonNullable<CaseFile['answers']>): Html {
+  if (answers.length === 0) return html`<p>Nothing from her case page yet.</p>`;
+  return html`<ol class="messages">
+    ${answers.map(
+      (a) =>
+        html`<li>
+          <p>${day(a.at)}: her answer</p>
+          ${a.text ? html`<pre class="message">${a.text}</pre>` : null}
+          ${
+            a.documents.length
+              ? html`<table>
+                  <caption>
+                    Documents
+                  </caption>
+                  ${tableHead('Document', 'Type', 'Size', 'SHA-256')}
+                  <tbody>
+                    ${a.documents.map(
+                      (d) =>
+                        html`<tr>
+                          <th scope="row"><a href="${d.href}" download>${d.fileName}</a></th>
+                          <td>${DOCUMENT_TYPES[d.mediaType] ?? d.mediaType}</td>
+                          <td>${sizeText(d.sizeBytes)}</td>
+                          <td><code>${d.sha256}</code></td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`
+              : null
+          }
+        </li>`,
+    )}
+  </ol>`;
+}
+
 export function caseFileBody(
-  { detail, customer, transaction, notifications, otherOpen }: CaseFile,
+  { detail, customer, transaction, notifications, otherOpen, answers }: CaseFile,
   actions: Html,
   { outreachLinks, workflowUrl }: { outreachLinks: boolean; workflowUrl: string | null },
 ): Html {
@@ -183,6 +226,14 @@ export function caseFileBody(
           : html`<p>Nothing yet.</p>`
       }
     </section>
+    ${
+      answers
+        ? html`<section aria-labelledby="received-h">
+            <h2 id="received-h">What the customer sent</h2>
+            ${customerAnswers(answers)}
+          </section>`
+        : null
+    }
     <section aria-labelledby="timeline-h">
       <h2 id="timeline-h">Timeline</h2>
       <ol class="timeline">

@@ -11,6 +11,7 @@ import { z, ZodError } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { JwtVerifier } from '../../auth/jwt';
 import type { Db } from '../../db/client';
+import type { DocumentStore } from '../../self-service/documents';
 import { html } from '../../web/html';
 import { CONSOLE_SESSION, csrfToken, endSession, startSession } from '../../web/sessions';
 import { parse as parseCookies } from 'cookie';
@@ -31,6 +32,7 @@ import {
   type BulkOperationFile,
 } from '../routes/bulk-operations';
 import { caseDetail, NewCase, openCase } from '../routes/cases';
+import { documentDownload } from '../routes/customer-answers';
 import { sameOrigin, signInWithToken } from '../sign-in';
 import { auditAs, auditReason } from '../staff-calls';
 import {
@@ -106,12 +108,14 @@ export interface ConsoleDeps {
   jwt: JwtVerifier | null;
   oidc: OidcSignIn | null;
   temporalUi: TemporalUi | null;
+  /** Where the documents customers send are kept; null when this API takes no customer pages. */
+  documents: DocumentStore | null;
 }
 
 /** What an identity-provider sign-in keeps for the browser's return: its secrets, for ten minutes. */
 const PENDING_SIGN_IN = { cookie: 'console_oidc', path: '/console/sign-in/oidc', maxAge: 10 * 60_000 };
 
-export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc, temporalUi }: ConsoleDeps): Router {
+export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc, temporalUi, documents }: ConsoleDeps): Router {
   const router = Router();
 
   // Browsers ask for it on every page; there is none.
@@ -268,6 +272,8 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc, temporalUi }
   }
 
   router.get('/console/cases/:id', (req, res) => caseFilePage(req, res));
+  // What the customer sent, as the API serves it (the same access row, each opening audited).
+  router.get('/console/cases/:id/documents/:documentId', documentDownload({ db, documents }));
 
   router.get('/console/care', async (req, res) => {
     const actor = actorOf(res);

@@ -4,7 +4,7 @@
  * `readCustomerDocuments`; every opening is a staff call in the audit, with the document in its path.
  */
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { Db } from '../../db/client';
 import { log } from '../../log';
 import type { DocumentStore } from '../../self-service/documents';
@@ -44,7 +44,7 @@ export async function customerAnswersOf(db: Db, caseId: string, hrefOf: (documen
 }
 
 /** The case, once the caller may read what its customer sent. */
-async function readableCase(db: Db, caseId: string, res: Parameters<typeof actorOf>[0]) {
+async function readableCase(db: Db, caseId: string, res: Response) {
   const row = await db.case.findUnique({ where: { id: caseId }, select: { id: true, departmentId: true } });
   if (!row) throw Problem.noCase(caseId);
   authorize(actorOf(res), 'readCustomerDocuments', { caseId: row.id, departmentId: row.departmentId });
@@ -52,10 +52,7 @@ async function readableCase(db: Db, caseId: string, res: Parameters<typeof actor
   return row;
 }
 
-/**
- * A document's bytes as kept, checked against its hash, or null when the store lacks them. Sent as
- * an attachment in a sandbox: a document is never a page of ours.
- */
+/** A document's bytes as kept, checked against its hash, or null when the store lacks them. */
 export async function documentContent(
   db: Db,
   store: DocumentStore | null,
@@ -82,23 +79,23 @@ export function customerAnswerRoutes({ db, documents }: CustomerAnswerRouteDeps)
     res.json({ caseId: row.id, answers });
   });
 
-  router.get('/cases/:id/documents/:documentId', async (req, res) => {
-    const row = await readableCase(db, String(req.params.id), res);
-    const documentId = String(req.params.documentId);
-    const content = await documentContent(db, documents, row.id, documentId);
-    if (!content) throw Problem.notFound(`Case ${row.id} has no document ${documentId}.`);
-    sendDocument(res, content);
-  });
+  router.get('/cases/:id/documents/:documentId', documentDownload({ db, documents }));
 
   return router;
 }
 
-/** The document as a download, never rendered as one of our pages. */
-export function sendDocument(
-  res: Parameters<typeof auditAs>[0],
-  { fileName, mediaType, bytes }: { fileName: string; mediaType: string; bytes: Buffer },
-): void {
-  res.attachment(fileName);
-  res.set('Content-Security-Policy', "sandbox; default-src 'none'");
-  res.type(mediaType).send(bytes);
+/**
+ * A document's download, for the API and the console alike: as an attachment in a sandbox, so a
+ * document is never rendered as one of our pages.
+ */
+export function documentDownload({ db, documents }: CustomerAnswerRouteDeps): RequestHandler {
+  return async (req, res) => {
+    const row = await readableCase(db, String(req.params.id), res);
+    const documentId = String(req.params.documentId);
+    const content = await documentContent(db, documents, row.id, documentId);
+    if (!content) throw Problem.notFound(`Case ${row.id} has no document ${documentId}.`);
+    res.attachment(content.fileName);
+    res.set('Content-Security-Policy', "sandbox; default-src 'none'");
+    res.type(content.mediaType).send(content.bytes);
+  };
 }
