@@ -11,6 +11,7 @@ import type { FieldError } from '../api/problem';
 import type { Db } from '../db/client';
 import { OUTCOME_TEXT, STAGE_TEXT } from '../notifications/render';
 import type { ChannelName } from '../notifications/channels';
+import type { QuietHours } from '../notifications/quiet-hours';
 import type { NotificationSettings } from '../notifications/settings';
 import { html, layout, type Html } from '../web/html';
 import { getCaseQuery, type CaseView } from '../../workflows/dispute/messages';
@@ -166,7 +167,7 @@ export function casePage(data: CasePageData, bank: NotificationSettings, forms: 
         }
       </section>
       ${answerSection(data, forms)} ${unhappySection(data, forms)} ${surveySection(data, forms)}
-      ${sentSection(data, day)} ${preferencesSection(data, forms)} ${withdrawSection(data, forms)}
+      ${sentSection(data, day)} ${preferencesSection(data, forms, bank.quietHours)} ${withdrawSection(data, forms)}
       <footer>
         <p>Questions? Call ${bank.bankPhone} and quote case ${data.caseId}.</p>
       </footer>
@@ -386,7 +387,7 @@ const CHANNEL_TEXT: Record<string, string> = { email: 'email', sms: 'text messag
 const hourText = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
 /** While the case is open: how she hears from us, changed after a code. */
-function preferencesSection(data: CasePageData, forms: CasePageForms): Html | null {
+function preferencesSection(data: CasePageData, forms: CasePageForms, bankQuiet: QuietHours): Html | null {
   if (!OPEN_STAGES.includes(data.stage as (typeof OPEN_STAGES)[number])) return null;
   const { csrf, preferences, told } = forms;
   const { current } = preferences;
@@ -411,12 +412,8 @@ function preferencesSection(data: CasePageData, forms: CasePageForms): Html | nu
     ${told === 'preferences' ? html`<p role="status">Thank you. We will keep you informed as you asked.</p>` : null}
     <p>
       We send your messages by ${CHANNEL_TEXT[current.channel] ?? current.channel}, with news at least every
-      ${current.statusUpdateDays} days,
-      ${
-        quiet
-          ? html`and nothing between ${hourText(quiet.start)} and ${hourText(quiet.end)} your time.`
-          : html`outside the night hours.`
-      }
+      ${current.statusUpdateDays} days, and nothing between ${hourText((quiet ?? bankQuiet).start)} and
+      ${hourText((quiet ?? bankQuiet).end)} your time.
     </p>
     ${
       mayChange('preferences', forms)
@@ -462,7 +459,7 @@ function preferencesSection(data: CasePageData, forms: CasePageForms): Html | nu
                   value="bank"
                   ${chosen('quiet', quiet ? 'own' : 'bank') === 'bank' ? 'checked' : null}
                 />
-                At night (our usual quiet hours)</label
+                From ${hourText(bankQuiet.start)} to ${hourText(bankQuiet.end)} (our usual quiet hours)</label
               >
               <label class="option"
                 ><input
@@ -473,7 +470,8 @@ function preferencesSection(data: CasePageData, forms: CasePageForms): Html | nu
                 />
                 Between hours I choose</label
               >
-              ${hours('quietFrom', 'From', quiet?.start ?? 21)} ${hours('quietTo', 'To', quiet?.end ?? 8)}
+              ${hours('quietFrom', 'From', (quiet ?? bankQuiet).start)}
+              ${hours('quietTo', 'To', (quiet ?? bankQuiet).end)}
             </fieldset>
             <button type="submit">Save how you hear from us</button>
           </form>`

@@ -4,7 +4,11 @@
  * (to the body check, the database or Temporal; Temporal is unreachable here, so an allowed
  * action ends in 503, never in a policy refusal). The workflow's own checks are tested elsewhere.
  */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { JANE, seed } from '../../prisma/seed';
@@ -13,6 +17,8 @@ import { ACCESS, reachOf, type Operation } from '../../src/api/access';
 import { API_ROUTES, type ApiRoute } from '../../src/api/route-table';
 import { issueToken } from '../../src/auth/tokens';
 import { loadActor } from '../../src/cases/actors';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../src/notifications/settings';
+import { diskDocumentStore } from '../../src/self-service/documents';
 import type { Db } from '../../src/db/client';
 import { freePort } from '../../src/ports';
 import { STAFF_ACTIONS } from '../../workflows/dispute/messages';
@@ -21,6 +27,9 @@ import { migratedSqlite } from '../helpers/db';
 
 const CASE = { id: 'DSP-MATRIX', departmentId: 'merchant-disputes' };
 const OUTREACH = `${CASE.id}-care-1`;
+/** A document the case's customer sent, kept in a store of this test's own. */
+const DOCUMENT = 'doc-matrix';
+const documents = diskDocumentStore(mkdtempSync(path.join(tmpdir(), 'matrix-documents-')));
 
 /** One member of staff per role and reach: in the case's department, in another, in intake or care. */
 const CALLERS = [
@@ -72,6 +81,29 @@ beforeAll(async () => {
       recommendation: '{}',
     },
   });
+  const receipt = Buffer.from('%PDF-1.4 matrix');
+  const sha256 = createHash('sha256').update(receipt).digest('hex');
+  await documents.put(sha256, receipt);
+  await db.customerAnswer.create({
+    data: {
+      id: 'ans-matrix',
+      requestId: 'ans-matrix',
+      caseId: CASE.id,
+      customerId: txn.card.customerId,
+      text: 'matrix',
+      documents: {
+        create: {
+          id: DOCUMENT,
+          caseId: CASE.id,
+          fileName: 'receipt.pdf',
+          mediaType: 'application/pdf',
+          sizeBytes: receipt.length,
+          sha256,
+          uploadedBy: `customer:${txn.card.customerId}`,
+        },
+      },
+    },
+  });
   spareToken = (await issueToken(db, 'auditor', { days: 1, label: 'to revoke' })).id;
   for (const id of CALLERS) {
     tokens.set(id, (await issueToken(db, id, { days: 1 })).token);
@@ -90,7 +122,17 @@ beforeAll(async () => {
     address: `127.0.0.1:${await freePort()}`,
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 1 }))],
   });
-  server = createApp({ db, temporal: new Client({ connection }), taskQueue: 'unused' }).listen(0);
+  server = createApp({
+    db,
+    temporal: new Client({ connection }),
+    taskQueue: 'unused',
+    selfService: {
+      linkKey: randomBytes(32),
+      bank: DEFAULT_NOTIFICATION_SETTINGS,
+      channels: { email: null as never, sms: null, push: null },
+      documents,
+    },
+  }).listen(0);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
@@ -118,7 +160,7 @@ function target(path: string, caller: string): string {
     alerts: alerts.get(caller)!,
     'bulk-operations': `bulk-${caller}`,
   };
-  return path.replace(':id', ids[path.split('/')[1]]);
+  return path.replace(':id', ids[path.split('/')[1]]).replace(':documentId', DOCUMENT);
 }
 
 test.each(matrix)('%s (%s) by %s is decided by the policy table', async (route, operation, caller) => {
@@ -133,7 +175,8 @@ test.each(matrix)('%s (%s) by %s is decided by the policy table', async (route, 
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const answer = (await res.json()) as { code?: string };
+  // A problem is JSON; a document's download is its bytes.
+  const answer = (res.headers.get('content-type')?.includes('json') ? await res.json() : {}) as { code?: string };
   const reach = reachOf(actors.get(caller)!, operation);
   const aimsAtCase = path.includes(CASE.id) || path.includes(OUTREACH);
   if (!reach) {

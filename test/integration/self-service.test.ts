@@ -475,7 +475,7 @@ describe('answering what the bank asked', () => {
       'receipt.pdf is not a PDF, JPEG or PNG file, whatever its name says',
     );
     const big = Buffer.concat([receipt, Buffer.alloc(8 * 1024 * 1024)]);
-    await refused(413, postAnswer(session, fields, [['scan.pdf', big]]), 'larger than 8.0 MB');
+    await refused(413, postAnswer(session, fields, [['scan.pdf', big]]), 'larger than 8 MB');
     const six = Array.from({ length: 6 }, (_, i) => [`page-${i}.png`, photo] as [string, Buffer]);
     await refused(413, postAnswer(session, fields, six), 'send at most 5 files with one answer');
     await refused(
