@@ -466,6 +466,10 @@ describe('answering what the bank asked', () => {
       expect(await answered.text()).toContain(message);
     };
     const fields = { text: 'Here it is', requestId: randomUUID() };
+    // Another site's form carries her cookie but not her session's CSRF token.
+    const forged = await postAnswer({ ...session, csrf: 'forged' }, fields, [['receipt.pdf', receipt]]);
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).toContain('This link does not open a case');
     await refused(
       422,
       postAnswer(session, fields, [
