@@ -153,13 +153,23 @@ export function selfServiceRoutes({
   }
 
   // What she sends: only with her live session and its CSRF token (another site has neither).
-  const fromHer: RequestHandler = async (req, res, next) => {
+  const herSession: RequestHandler = async (req, res, next) => {
     const visitor = await caseVisitor(db, req);
     if (!visitor) return closed(401)(req, res, next);
-    if (!carriesCsrfToken(req, CASE_PAGE_SESSION)) return closed(403)(req, res, next);
     res.locals.visitor = visitor;
     next();
   };
+  const withCsrf: RequestHandler = (req, res, next) =>
+    carriesCsrfToken(req, CASE_PAGE_SESSION) ? next() : closed(403)(req, res, next);
+  const fromHer = [herSession, withCsrf];
+  /** A change waits for her code; until then the section asks for one (and nothing is read). */
+  const confirmedFor =
+    (section: CodeSection): RequestHandler =>
+    async (req, res, next) => {
+      const visitor = res.locals.visitor as CaseVisitor;
+      if (visitor.verifiedUntil) return next();
+      await showCase(req, res, visitor, { needCode: section }, 403);
+    };
 
   router.get('/my-case', async (req, res, next) => {
     const visitor = await caseVisitor(db, req);
@@ -168,7 +178,7 @@ export function selfServiceRoutes({
     await showCase(req, res, visitor, { told });
   });
 
-  router.post('/my-case/survey', fromHer, async (req, res) => {
+  router.post('/my-case/survey', ...fromHer, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
     const { stage } = await db.case.findUniqueOrThrow({ where: { id: visitor.caseId }, select: { stage: true } });
     const parsed = SurveyForm.safeParse(req.body ?? {});
@@ -187,7 +197,7 @@ export function selfServiceRoutes({
   });
 
   // "Still unhappy": an Update to her case, named by the form's request id, so a double submit acts once.
-  router.post('/my-case/unhappy', fromHer, async (req, res) => {
+  router.post('/my-case/unhappy', ...fromHer, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
     const parsed = StillUnhappyForm.safeParse(req.body ?? {});
     if (!parsed.success) {
@@ -211,9 +221,8 @@ export function selfServiceRoutes({
   });
 
   // Withdrawing: confirmed on the form, and only by a session that entered a one-time code.
-  router.post('/my-case/withdraw', fromHer, async (req, res) => {
+  router.post('/my-case/withdraw', ...fromHer, confirmedFor('withdraw'), async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
-    if (!visitor.verifiedUntil) return showCase(req, res, visitor, { needCode: 'withdraw' }, 403);
     const parsed = WithdrawForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);
@@ -236,9 +245,9 @@ export function selfServiceRoutes({
   });
 
   // Her answer to the bank's question, with documents: stored, then her case told by an Update.
-  router.post('/my-case/answer', receiveDocuments, fromHer, async (req, res) => {
+  // Her files are read only for a session that entered its code; its CSRF token is a field of the form.
+  router.post('/my-case/answer', herSession, confirmedFor('answer'), receiveDocuments, withCsrf, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
-    if (!visitor.verifiedUntil) return showCase(req, res, visitor, { needCode: 'answer' }, 403);
     const values = (req.body ?? {}) as Record<string, unknown>;
     const refuse = (status: number, errors: FieldError[]) =>
       showCase(req, res, visitor, { answer: { values, errors } }, status);
@@ -274,9 +283,8 @@ export function selfServiceRoutes({
 
   // How she hears from us: kept on her record, and each of her open cases told.
   const PreferencesForm = preferencesForm(channels);
-  router.post('/my-case/preferences', fromHer, async (req, res) => {
+  router.post('/my-case/preferences', ...fromHer, confirmedFor('preferences'), async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
-    if (!visitor.verifiedUntil) return showCase(req, res, visitor, { needCode: 'preferences' }, 403);
     const values = (req.body ?? {}) as Record<string, unknown>;
     const parsed = PreferencesForm.safeParse(values);
     if (!parsed.success) {
@@ -288,14 +296,14 @@ export function selfServiceRoutes({
 
   // Before a change: a one-time code by her channel, then the code entered in the section that asked.
   const sectionOf = (req: Request): CodeSection => CODE_SECTIONS.find((s) => s === req.body?.for) ?? 'answer';
-  router.post('/my-case/code', fromHer, async (req, res) => {
+  router.post('/my-case/code', ...fromHer, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
     const sent = await sendCode(db, channels, bank, visitor);
     const code = { for: sectionOf(req), result: sent };
     await showCase(req, res, visitor, { code }, 'refused' in sent ? 429 : 200);
   });
 
-  router.post('/my-case/verify', fromHer, async (req, res) => {
+  router.post('/my-case/verify', ...fromHer, async (req, res) => {
     const visitor = res.locals.visitor as CaseVisitor;
     const section = sectionOf(req);
     const entered = typeof req.body?.code === 'string' ? req.body.code : '';
