@@ -61,7 +61,9 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocum
   });
   registry.register('Problem', Problem);
   for (const route of API_ROUTES) {
-    const params = route.path.includes(':id') ? z.object({ id: id() }) : undefined;
+    // Every `:name` of the path, each an id.
+    const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+    const params = names.length ? z.object(Object.fromEntries(names.map((name) => [name, id()]))) : undefined;
     const problems = Object.fromEntries(
       route.problems.map((status) => [
         status,
@@ -82,7 +84,9 @@ export function openApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocum
       responses: {
         [route.ok.status]: {
           description: route.ok.description,
-          content: { [route.ok.media ?? 'application/json']: { schema: route.ok.schema } },
+          content: Object.fromEntries(
+            (route.ok.media ?? ['application/json']).map((media) => [media, { schema: route.ok.schema }]),
+          ),
         },
         ...(route.accepted
           ? {

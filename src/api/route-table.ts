@@ -22,6 +22,7 @@ import { TransactionFilter } from './routes/customers';
 import { CardEvents, Transactions } from './routes/feed';
 import { OutreachFilter } from './routes/outreach';
 import { NewToken } from './routes/staff';
+import { DOCUMENT_MEDIA_TYPES } from '../self-service/documents';
 import { LINK_PATH } from '../self-service/links';
 
 extendZodWithOpenApi(z);
@@ -61,7 +62,7 @@ const CustomerDocument = z
   .object({
     id: z.string(),
     fileName: z.string().describe('As the customer named it: shown, never trusted'),
-    mediaType: z.enum(['application/pdf', 'image/jpeg', 'image/png']).describe('From the content, not the name'),
+    mediaType: z.enum(DOCUMENT_MEDIA_TYPES).describe('From the content, not the name'),
     sizeBytes: z.number().int(),
     sha256: z.string(),
     uploadedBy: z.string(),
@@ -119,8 +120,8 @@ export type ApiRoute = Route &
       status: 200 | 201;
       schema: ZodType;
       description: string;
-      /** The answer's media type when it is not JSON (a document's bytes). */
-      media?: string;
+      /** The answer's media types when it is not JSON (a document's bytes). */
+      media?: string[];
     };
     /** A 202 answer besides `ok`: taken, with the outcome to be learned later. */
     accepted?: { schema: ZodType; description: string };
@@ -260,7 +261,7 @@ export const API_ROUTES: ApiRoute[] = [
     ok: {
       status: 200,
       schema: z.string().meta({ format: 'binary' }),
-      media: 'application/octet-stream',
+      media: [...DOCUMENT_MEDIA_TYPES],
       description: 'The document; Content-Type says whether a PDF, JPEG or PNG',
     },
     problems: [...STAFF, 404],

@@ -68,6 +68,7 @@ export const DOCUMENT_TYPES: Record<string, string> = {
   'image/jpeg': 'JPEG',
   'image/png': 'PNG',
 };
+export const DOCUMENT_MEDIA_TYPES = Object.keys(DOCUMENT_TYPES) as [string, ...string[]];
 
 /** A file as received (multer's in-memory file, say). */
 export interface ReceivedFile {
