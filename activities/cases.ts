@@ -5,6 +5,7 @@
  */
 import Holidays from 'date-holidays';
 import type { Db } from '../src/db/client';
+import { countCaseEvents } from '../src/metrics/registry';
 import {
   DEFAULT_CASE_SETTINGS,
   statusUpdateDays,
@@ -222,7 +223,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
     /** Appends timeline events to the audit log and moves the read model to `version`. */
     async syncCase({ caseId, version, snapshot, outreach = [], events }: SyncCaseInput): Promise<void> {
       const date = (iso: string | null) => (iso === null ? null : new Date(iso));
-      await db.$transaction([
+      const written = await db.$transaction([
         ...events.map((e) =>
           db.caseEvent.upsert({
             where: { caseId_eventKey: { caseId, eventKey: String(e.seq) } },
@@ -263,6 +264,9 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
           }),
         ),
       ]);
+      // Counted once: a retry of a write that landed finds the version taken and moves nothing.
+      const moved = (written[events.length] as { count: number }).count > 0;
+      if (moved) countCaseEvents(events, snapshot.departmentId);
       await approvalAlerts(db, caseId, snapshot, events);
     },
 

@@ -11,6 +11,7 @@ import type { Db } from '../src/db/client';
 import type { ChannelName, DeliveryChannels } from '../src/notifications/channels';
 import { outsideQuietHours, quietHoursOf } from '../src/notifications/quiet-hours';
 import { heartbeating } from './heartbeat';
+import { notifications as notificationsCounted } from '../src/metrics/registry';
 import { renderMessage, type NotificationTemplate } from '../src/notifications/render';
 import { messageIdFor, type NotificationSettings } from '../src/notifications/settings';
 import { issueCaseLink, type CustomerLinkSettings } from '../src/self-service/links';
@@ -108,6 +109,7 @@ export function notificationActivities({ db, channels, settings, links }: Notifi
         where: { id: row.id },
         data: { status: 'sent', providerMessageId, sentAt: new Date(), lastError: null },
       });
+      notificationsCounted.inc({ channel: row.channel, status: 'sent' });
     };
     const message = renderMessage(
       template,
@@ -168,10 +170,13 @@ export function notificationActivities({ db, channels, settings, links }: Notifi
 
     /** Gives a message up after the workflow's attempts ran out; the workflow raises a staff alert. */
     async markNotificationFailed({ key, error }: { key: string; error: string }): Promise<void> {
-      await db.notification.updateMany({
-        where: { idempotencyKey: key, status: { not: 'sent' } },
+      const { count } = await db.notification.updateMany({
+        where: { idempotencyKey: key, status: { notIn: ['sent', 'failed'] } },
         data: { status: 'failed', lastError: error.slice(0, 500) },
       });
+      if (count === 0) return;
+      const { channel } = await db.notification.findUniqueOrThrow({ where: { idempotencyKey: key } });
+      notificationsCounted.inc({ channel, status: 'failed' });
     },
 
     /** When a message scheduled for `at` may go out: after the customer's quiet hours, in their time zone. */

@@ -41,6 +41,10 @@ const Env = z.object({
   API_PORT: port(3000),
   /** The worker's health endpoint (`GET /healthz`). */
   WORKER_HEALTH_PORT: port(3001),
+  /** The API's Prometheus metrics, on a listener of their own (0: none); the worker's are on its health port. */
+  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  /** Where the API's metrics listen: loopback unless Prometheus scrapes from elsewhere. */
+  METRICS_HOST: z.string().default('127.0.0.1'),
   /** Every embedded listener binds here; set it to 0.0.0.0 to reach the API from elsewhere. */
   API_HOST: z.string().min(1).default('127.0.0.1'),
   /** The Temporal UI, for the console's links to a case's workflow; the embedded UI's by default. */
@@ -229,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
           }
         : null,
     worker: { healthPort: e.WORKER_HEALTH_PORT },
+    metrics: { host: e.METRICS_HOST, apiPort: e.API_METRICS_PORT },
     /** Requests a minute allowed per client address and per credential. */
     rateLimits: { perAddress: e.RATE_LIMIT_PER_ADDRESS, perCredential: e.RATE_LIMIT_PER_CREDENTIAL },
     /** Defaults a new case captures at intake; cases already open keep theirs. */

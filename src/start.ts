@@ -37,18 +37,25 @@ import { loadLinkKey } from './self-service/links';
 import { DEFAULT_CASE_SETTINGS } from '../workflows/domain/case-policy';
 import { childEnded, RunFile, spawnChild, stopChild, stopProcess } from './processes';
 import { Supervisor } from './supervisor';
-import { deliveryChannels, runWorker, startWorkerHealth, type RunningWorker } from './worker';
+import { startMetricsServer } from './metrics/endpoint';
+import { deliveryChannels, installWorkerRuntime, runWorker, startWorkerHealth, type RunningWorker } from './worker';
 
 type Role = 'all' | 'worker' | 'api';
 
-/** The Temporal SDK's own lines (worker state, activity failures) go to the same JSON log. */
-function logTemporalToPino(): void {
+/**
+ * The Temporal SDK's own lines (worker state, activity failures) go to the same JSON log; a worker
+ * process also exports the SDK's metrics (see `installWorkerRuntime`). Returns where they are read.
+ */
+async function installRuntime(role: Role): Promise<string | null> {
   const levels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
-  Runtime.install({
+  const options = {
     logger: new DefaultLogger('INFO', (entry) => log[levels[entry.level]]({ ...entry.meta }, entry.message)),
     // Ctrl-C is ours to handle: the worker stops in order with the rest, and is not restarted.
     shutdownSignals: [],
-  });
+  };
+  if (role === 'worker') return installWorkerRuntime(options);
+  Runtime.install(options);
+  return null;
 }
 
 /** This script, as the parts are started with it. */
@@ -57,10 +64,10 @@ const PART_SCRIPT = process.argv[1];
 const RUN_MARKER = 'src/start.ts';
 
 async function main(): Promise<void> {
-  logTemporalToPino();
   const { values } = parseArgs({ options: { only: { type: 'string' } } });
   const role = (values.only ?? 'all') as Role;
   if (!['all', 'worker', 'api'].includes(role)) throw new Error(`--only must be worker or api, got "${role}"`);
+  const sdkMetricsUrl = await installRuntime(role);
   const config = loadConfig();
   const stops: (() => Promise<unknown>)[] = [];
   const shutdown = async (code: number) => {
@@ -85,7 +92,9 @@ async function main(): Promise<void> {
 
   try {
     const started =
-      role === 'all' ? await runStack(config, stops, () => stop(1)) : await runPart(role, config, stops, () => stop(1));
+      role === 'all'
+        ? await runStack(config, stops, () => stop(1))
+        : await runPart(role, config, stops, () => stop(1), sdkMetricsUrl);
     if (supervised) {
       process.send!({ ready: true });
       return;
@@ -259,6 +268,7 @@ async function runPart(
   config: Config,
   stops: (() => Promise<unknown>)[],
   giveUp: () => void,
+  sdkMetricsUrl: string | null,
 ): Promise<Started> {
   const lines: string[] = [BANNER.temporal(config)];
   const db = createDb(config.databaseUrl);
@@ -283,8 +293,12 @@ async function runPart(
       { onGiveUp: giveUp },
     );
     stops.push(() => worker.stop());
-    const health = await startWorkerHealth(config.api.host, config.worker.healthPort, config.temporal.taskQueue, () =>
-      current ? current.state() : 'RESTARTING',
+    const health = await startWorkerHealth(
+      config.api.host,
+      config.worker.healthPort,
+      config.temporal.taskQueue,
+      () => (current ? current.state() : 'RESTARTING'),
+      sdkMetricsUrl,
     );
     stops.push(() => closeGracefully(health));
     lines.push(BANNER.worker(config));
@@ -318,6 +332,11 @@ async function runPart(
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));
   });
   stops.push(() => closeGracefully(server));
+  if (config.metrics.apiPort !== 0) {
+    await assertPortFree(config.metrics.apiPort, "the API's metrics", 'API_METRICS_PORT');
+    const metricsServer = await startMetricsServer(config.metrics.host, config.metrics.apiPort);
+    stops.push(() => closeGracefully(metricsServer));
+  }
   lines.push(BANNER.api(config));
   return { lines };
 }
@@ -326,10 +345,13 @@ async function runPart(
 const BANNER = {
   temporal: (config: Config) => `Temporal server   ${config.temporal.address} (namespace ${config.temporal.namespace})`,
   worker: (config: Config) =>
-    `Worker            task queue ${config.temporal.taskQueue}, health http://${config.api.host}:${config.worker.healthPort}/healthz`,
+    `Worker            task queue ${config.temporal.taskQueue}, http://${config.api.host}:${config.worker.healthPort}/healthz and /metrics`,
   api: (config: Config) =>
     `Admin API         http://${config.api.host}:${config.api.port}  (send Authorization: Bearer <token>)\n` +
-    `Staff console     http://${browserHost(config)}:${config.api.port}/console  (sign in with a token below)`,
+    `Staff console     http://${browserHost(config)}:${config.api.port}/console  (sign in with a token below)` +
+    (config.metrics.apiPort
+      ? `\nAPI metrics       http://${config.metrics.host}:${config.metrics.apiPort}/metrics`
+      : ''),
 };
 
 /** The API's host as a browser on this machine reaches it. */

@@ -1,10 +1,21 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { NativeConnection, Worker, type ActivityInterceptorsFactory, type State } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  type ActivityInterceptorsFactory,
+  type RuntimeOptions,
+  type State,
+} from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from './config';
 import type { Db } from './db/client';
+import { isDatabaseOutage } from './db/outage';
+import { metricsEndpoint } from './metrics/endpoint';
+import { dependencyErrors } from './metrics/registry';
+import { freePort } from './ports';
 import { connectClient, connectionOptions, temporalDataConverter } from './temporal/connection';
 import { caseActionsOver } from './api/routes/bulk-operations';
 import { workflowBundlePath } from './temporal/bundle';
@@ -21,6 +32,36 @@ export function deliveryChannels(config: Config): DeliveryChannels {
     push: null,
   };
 }
+
+/**
+ * Installs the SDK's runtime for a worker process with its own metrics (task slots, polls,
+ * schedule-to-start latencies, …) served on a free loopback port; returns where the worker's
+ * `/metrics` reads them. Counters end in `_total`, durations are in seconds, as Prometheus names them.
+ */
+export async function installWorkerRuntime(options: Omit<RuntimeOptions, 'telemetryOptions'> = {}): Promise<string> {
+  const bindAddress = `127.0.0.1:${await freePort()}`;
+  Runtime.install({
+    ...options,
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true } },
+    },
+  });
+  return `http://${bindAddress}/metrics`;
+}
+
+/** Activities that failed because the database did not answer, counted for operators. */
+const countDatabaseErrors: ActivityInterceptorsFactory = () => ({
+  inbound: {
+    async execute(input, next) {
+      try {
+        return await next(input);
+      } catch (error) {
+        if (isDatabaseOutage(error)) dependencyErrors.inc({ dependency: 'database' });
+        throw error;
+      }
+    },
+  },
+});
 
 export interface RunningWorker extends Running {
   state(): State;
@@ -59,14 +100,21 @@ export async function runWorker(
         care: config.care,
         caseActions: caseActionsOver({ db, temporal: client }),
       }),
-      interceptors: { activity: activityInterceptors },
+      interceptors: { activity: [countDatabaseErrors, ...activityInterceptors] },
     });
   } catch (error) {
     await connection.close();
     await client.connection.close();
     throw error;
   }
-  const running = worker.run().finally(() => Promise.all([connection.close(), client.connection.close()]));
+  const running = worker
+    .run()
+    .catch((error: Error) => {
+      // A worker that stops by itself has lost Temporal (its supervisor starts another).
+      dependencyErrors.inc({ dependency: 'temporal' });
+      throw error;
+    })
+    .finally(() => Promise.all([connection.close(), client.connection.close()]));
   return {
     state: () => worker.getState(),
     ended: running.then(
@@ -82,15 +130,18 @@ export async function runWorker(
 
 /**
  * The worker's own health endpoint, `GET /healthz` on WORKER_HEALTH_PORT: 200 while a worker polls
- * its task queue, 503 while it is starting, restarting or stopping.
+ * its task queue, 503 while it is starting, restarting or stopping. `GET /metrics` beside it: the
+ * worker's metrics and the SDK's (from `sdkMetricsUrl`).
  */
 export async function startWorkerHealth(
   host: string,
   port: number,
   taskQueue: string,
   state: () => State | 'RESTARTING',
+  sdkMetricsUrl: string | null = null,
 ): Promise<Server> {
   const app = express();
+  app.get('/metrics', metricsEndpoint(sdkMetricsUrl));
   app.get('/healthz', (_req, res) => {
     const now = state();
     res

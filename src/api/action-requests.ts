@@ -22,6 +22,7 @@ import type { ZodType } from 'zod';
 import type { CaseRow } from '../cases/start-dispute';
 import type { Db } from '../db/client';
 import { assertWritable } from '../db/outage';
+import { staffActions } from '../metrics/registry';
 import { disputeWorkflowId, STAFF_ACTIONS, type CaseView } from '../../workflows/dispute/messages';
 import type { Actor } from '../../workflows/domain/case';
 import type { RejectionCode } from '../../workflows/domain/action-rules';
@@ -83,6 +84,21 @@ export async function caseOfAction(db: Db, action: StaffActionName, target: stri
 
 /** Carries out one staff action; the caller answers it (JSON for the API, a page for the console). */
 export async function carryOutAction<Name extends StaffActionName>(
+  deps: ActionDeps,
+  call: ActionCall<Name>,
+): Promise<ActionAnswer> {
+  try {
+    const answer = await attemptAction(deps, call);
+    staffActions.inc({ action: call.action, outcome: answer.status === 200 ? 'done' : 'accepted' });
+    return answer;
+  } catch (error) {
+    const status = error instanceof Problem ? error.status : 500;
+    staffActions.inc({ action: call.action, outcome: status < 500 ? 'refused' : 'failed' });
+    throw error;
+  }
+}
+
+async function attemptAction<Name extends StaffActionName>(
   { db, temporal }: ActionDeps,
   call: ActionCall<Name>,
 ): Promise<ActionAnswer> {

@@ -13,6 +13,7 @@ import { Problem, problemHandler } from './problem';
 import { DEFAULT_RATE_LIMITS, perAddress, perCredential, type RateLimitSettings } from './rate-limits';
 import { requestId } from './request-id';
 import { requestLog } from './request-log';
+import { requestMetrics } from './request-metrics';
 import { consoleErrorPages, consoleRoutes, type TemporalUi } from './console/routes';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
@@ -60,6 +61,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.use(requestId);
   app.use(requestLog);
+  app.use(requestMetrics);
   const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   app.use(perAddress(limits.perAddress));
   // Security headers: no sniffing, no framing, HSTS behind TLS, a strict CSP (no inline scripts).

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 import { isDatabaseOutage } from '../db/outage';
 import { log } from '../log';
+import { dependencyErrors } from '../metrics/registry';
 import { requestIdOf } from './request-id';
 import { auditReason } from './staff-calls';
 
@@ -74,6 +75,17 @@ export function fieldErrors(error: ZodError): FieldError[] {
  * The console's error pages and the API's problem+json say the same.
  */
 export function problemOf(error: unknown, res: Response): Problem {
+  return countedDependencyError(classify(error, res));
+}
+
+/** Temporal or the database failing a call is counted for operators (their alerts watch the rate). */
+function countedDependencyError(problem: Problem): Problem {
+  if (problem.title === 'Database unavailable') dependencyErrors.inc({ dependency: 'database' });
+  else if (problem.title === 'Temporal unavailable') dependencyErrors.inc({ dependency: 'temporal' });
+  return problem;
+}
+
+function classify(error: unknown, res: Response): Problem {
   if (error instanceof Problem) return error;
   if (error instanceof ZodError) return Problem.invalid(fieldErrors(error));
   // body-parser's errors: malformed JSON, too large, wrong charset.

@@ -72,6 +72,8 @@ export class ProcessStack {
       temporal: number;
       ui: number;
       api: number;
+      /** The first API's metrics listener (replicas have none). */
+      apiMetrics: number;
       health: number;
       smtp: number;
       mailHttp: number;
@@ -96,6 +98,7 @@ export class ProcessStack {
       temporal: await freePort(),
       ui: await freePort(),
       api: await freePort(),
+      apiMetrics: await freePort(),
       health: await freePort(),
       smtp: await freePort(),
       mailHttp: await freePort(),
@@ -176,6 +179,7 @@ export class ProcessStack {
       SMS_API_KEY: SMS_KEY,
       SMS_API_SECRET: SMS_SECRET,
       API_PORT: String(this.ports.api),
+      API_METRICS_PORT: String(this.ports.apiMetrics),
       WORKER_HEALTH_PORT: String(this.ports.health),
       CHAOS_HOLD_FILE: this.holdFile,
       // Staff under load send many requests a minute; the limits are not what is tested here.
@@ -208,7 +212,7 @@ export class ProcessStack {
     const port = await freePort();
     const child = this.spawnPart(
       part,
-      part === 'api' ? { API_PORT: String(port) } : { WORKER_HEALTH_PORT: String(port) },
+      part === 'api' ? { API_PORT: String(port), API_METRICS_PORT: '0' } : { WORKER_HEALTH_PORT: String(port) },
     );
     this.replicas.push(child);
     const url = part === 'api' ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/healthz`;

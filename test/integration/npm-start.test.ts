@@ -28,6 +28,7 @@ beforeAll(async () => {
     TEMPORAL_UI_PORT: await freePort(),
     API_PORT: await freePort(),
     WORKER_HEALTH_PORT: await freePort(),
+    API_METRICS_PORT: await freePort(),
     SMTP_PORT: await freePort(),
     MAIL_SINK_HTTP_PORT: await freePort(),
     SMS_SINK_PORT: await freePort(),
