@@ -86,7 +86,7 @@ export default defineConfig(
   })),
   // Infrastructure and activities serve the entry points and never reach up to them.
   {
-    files: ['activities/**/*.ts', 'src/{db,notifications,temporal,auth,web,care,cases,metrics}/**/*.ts'],
+    files: ['activities/**/*.ts', 'src/{db,notifications,temporal,auth,web,care,cases,metrics,cem}/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -28,6 +28,7 @@ export type ApiOperation =
   | 'readBulkOperations'
   | 'revokeCustomerLinks'
   | 'readCustomerDocuments'
+  | 'readCxFigures'
   | 'readOwnAlerts'
   | 'manageTokens'
   | 'readAudit'
@@ -74,6 +75,8 @@ export const ACCESS: Record<Operation, Row> = {
   revokeCustomerLinks: SUPERVISION,
   // What a customer sent (receipts, statements): those who work her case, and auditors.
   readCustomerDocuments: row('department', 'department', 'no', 'all', 'all'),
+  // The customer-experience figures: a supervisor's own department, care supervisors', auditors' and admins' all.
+  readCxFigures: row('no', 'department', 'no', 'all', 'all'),
   readOwnAlerts: row('all', 'all', 'all', 'all', 'all'),
   manageTokens: row('no', 'no', 'no', 'no', 'all'),
   readAudit: row('no', 'no', 'no', 'all', 'all'),
@@ -124,6 +127,7 @@ const OPERATION_TEXT: Record<Operation, string> = {
   readBulkOperations: 'read bulk operations',
   revokeCustomerLinks: 'revoke customers’ links',
   readCustomerDocuments: 'read what customers sent',
+  readCxFigures: 'read the customer-experience figures',
   readOwnAlerts: 'read alerts',
   manageTokens: 'manage staff tokens',
   readAudit: 'read the audit log',

@@ -19,6 +19,7 @@ import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
+import { cemRoutes } from './routes/cem';
 import { customerAnswerRoutes } from './routes/customer-answers';
 import { CODEC_BODY_LIMIT, codecCors, codecRoutes, codecSignInRoutes } from './routes/codec';
 import { customerRoutes } from './routes/customers';
@@ -80,6 +81,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(feedRoutes(deps));
   app.use(caseRoutes(deps));
   app.use(customerAnswerRoutes({ db: deps.db, documents: deps.selfService?.documents ?? null }));
+  app.use(cemRoutes(deps));
   app.use(customerRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(alertRoutes(deps));

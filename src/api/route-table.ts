@@ -20,6 +20,7 @@ import { CaseFilter, NewCase } from './routes/cases';
 import { CodecPayloads } from './routes/codec';
 import { TransactionFilter } from './routes/customers';
 import { CardEvents, Transactions } from './routes/feed';
+import { FigureQueryParams } from './routes/cem';
 import { OutreachFilter } from './routes/outreach';
 import { NewToken } from './routes/staff';
 import { DOCUMENT_MEDIA_TYPES } from '../self-service/documents';
@@ -58,6 +59,34 @@ const BulkOperationView = z
   .openapi('BulkOperation');
 const Items = z.looseObject({ items: z.array(z.looseObject({})) });
 const LinksRevoked = z.object({ caseId: z.string(), revoked: z.number().int() }).openapi('LinksRevoked');
+/** Each figure with its definition and rows (src/cem/definitions.ts, METRICS.md). */
+const FigureRow = z.object({
+  group: z.record(z.string(), z.string()),
+  value: z.number().nullable(),
+  numerator: z.number().optional(),
+  denominator: z.number().optional(),
+});
+const FigureReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    departmentId: z.string().nullable(),
+    generatedAt: z.string(),
+    figures: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        unit: z.string(),
+        formula: z.string(),
+        numerator: z.string(),
+        denominator: z.string(),
+        excluded: z.string(),
+        rows: z.array(FigureRow),
+      }),
+    ),
+  })
+  .openapi('FigureReport');
+
 const CustomerDocument = z
   .object({
     id: z.string(),
@@ -265,6 +294,28 @@ export const API_ROUTES: ApiRoute[] = [
       description: 'The document; Content-Type says whether a PDF, JPEG or PNG',
     },
     problems: [...STAFF, 404],
+  },
+  {
+    method: 'get',
+    path: '/metrics/cem',
+    kind: 'staff',
+    operation: 'readCxFigures',
+    summary: 'The customer-experience figures for a range, each with its definition (METRICS.md)',
+    tag: 'Figures',
+    query: FigureQueryParams,
+    ok: { status: 200, schema: FigureReport, description: 'Every figure, its definition and its rows' },
+    problems: [...STAFF, 422],
+  },
+  {
+    method: 'get',
+    path: '/metrics/cem.csv',
+    kind: 'staff',
+    operation: 'readCxFigures',
+    summary: 'The same figures as CSV: figure, group, value, numerator, denominator',
+    tag: 'Figures',
+    query: FigureQueryParams,
+    ok: { status: 200, schema: z.string(), media: ['text/csv'], description: 'One line per figure and group' },
+    problems: [...STAFF, 422],
   },
   {
     method: 'get',

@@ -1,0 +1,294 @@
+/**
+ * The customer-experience figures on a known read model: every value equals the one computed by
+ * hand below, the definitions in METRICS.md and in the code are the same, the JSON and the CSV
+ * agree, and each role reads what the access table gives it.
+ */
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { seed } from '../../prisma/seed';
+import { createApp } from '../../src/api/app';
+import { issueToken } from '../../src/auth/tokens';
+import { FIGURES } from '../../src/cem/definitions';
+import { computeFigures, percentile, type Figures } from '../../src/cem/figures';
+import type { Db } from '../../src/db/client';
+import { ROOT } from '../../src/db/target';
+import { migratedSqlite } from '../helpers/db';
+
+const NOW = new Date('2026-06-30T12:00:00Z');
+const RANGE = { from: new Date('2026-06-01T00:00:00Z'), to: new Date('2026-07-01T00:00:00Z'), departmentId: null };
+const at = (day: string) => new Date(`2026-${day}T00:00:00Z`);
+
+/**
+ * The cases, by hand: A and B in fraud, C, D, E in merchant disputes, resolved in June (D withdrawn);
+ * F, G and H still open. B breached an SLA. A, B, C and E answered the survey; B and E had an outreach.
+ */
+const CASES = [
+  {
+    id: 'A',
+    dept: 'fraud',
+    reason: 'unrecognized',
+    opened: '06-01',
+    resolved: '06-03',
+    outcome: 'customer_favour',
+    stage: 'closed',
+  },
+  {
+    id: 'B',
+    dept: 'fraud',
+    reason: 'unrecognized',
+    opened: '06-02',
+    resolved: '06-12',
+    outcome: 'merchant_favour',
+    stage: 'closed',
+  },
+  {
+    id: 'C',
+    dept: 'merchant-disputes',
+    reason: 'not_received',
+    opened: '06-05',
+    resolved: '06-09',
+    outcome: 'partial',
+    stage: 'resolved',
+  },
+  {
+    id: 'D',
+    dept: 'merchant-disputes',
+    reason: 'not_received',
+    opened: '06-10',
+    resolved: '06-11',
+    outcome: 'withdrawn',
+    stage: 'closed',
+  },
+  {
+    id: 'E',
+    dept: 'merchant-disputes',
+    reason: 'credit_not_processed',
+    opened: '05-20',
+    resolved: '06-20',
+    outcome: 'customer_favour',
+    stage: 'closed',
+  },
+  {
+    id: 'F',
+    dept: 'fraud',
+    reason: 'unrecognized',
+    opened: '06-25',
+    resolved: null,
+    outcome: null,
+    stage: 'investigation',
+  },
+  {
+    id: 'G',
+    dept: 'merchant-disputes',
+    reason: 'not_received',
+    opened: '05-01',
+    resolved: null,
+    outcome: null,
+    stage: 'awaiting_customer',
+  },
+  {
+    id: 'H',
+    dept: 'merchant-disputes',
+    reason: 'not_received',
+    opened: '04-01',
+    resolved: null,
+    outcome: null,
+    stage: 'investigation',
+  },
+];
+const SURVEY = [
+  { id: 'A', satisfaction: 5, recommend: 10 },
+  { id: 'B', satisfaction: 2, recommend: 3 },
+  { id: 'C', satisfaction: 4, recommend: 8 },
+  { id: 'E', satisfaction: 3, recommend: 9 },
+];
+
+let db: Db;
+let figures: Figures;
+
+beforeAll(async () => {
+  ({ db } = migratedSqlite());
+  await seed(db, { customers: 2 });
+  const txn = await db.cardTransaction.findFirstOrThrow({ include: { card: true } });
+  for (const c of CASES) {
+    await db.case.create({
+      data: {
+        id: c.id,
+        workflowId: `dispute-${c.id}`,
+        customerId: txn.card.customerId,
+        cardId: txn.cardId,
+        transactionId: txn.id,
+        amountCents: 1000,
+        reasonCode: c.reason,
+        stage: c.stage,
+        departmentId: c.dept,
+        openedBy: 'intake-agent-1',
+        openedAt: at(c.opened),
+        resolvedAt: c.resolved ? at(c.resolved) : null,
+        outcome: c.outcome,
+      },
+    });
+  }
+  await db.caseEvent.create({
+    data: { caseId: 'B', eventKey: '9', type: 'sla_breached', actor: 'system:sla', at: at('06-08') },
+  });
+  for (const [i, caseId] of ['B', 'E'].entries()) {
+    await db.outreachTask.create({
+      data: { id: `o-${i}`, idempotencyKey: `o-${i}`, caseId, customerId: txn.card.customerId, recommendation: '{}' },
+    });
+  }
+  for (const s of SURVEY) {
+    await db.surveyAnswer.create({
+      data: {
+        caseId: s.id,
+        customerId: txn.card.customerId,
+        satisfaction: s.satisfaction,
+        recommend: s.recommend,
+        answeredAt: at('06-21'),
+      },
+    });
+  }
+  figures = await computeFigures(db, RANGE, NOW);
+});
+
+const row = (id: keyof Figures, group: Record<string, string> = {}) =>
+  figures[id].find((r) => JSON.stringify(r.group) === JSON.stringify(group));
+
+test('open cases by stage, department and age band, now', () => {
+  expect(figures.open_cases).toEqual([
+    { group: { stage: 'awaiting_customer', department: 'merchant-disputes', age: '31-60 days' }, value: 1 },
+    { group: { stage: 'investigation', department: 'fraud', age: '0-7 days' }, value: 1 },
+    { group: { stage: 'investigation', department: 'merchant-disputes', age: 'over 60 days' }, value: 1 },
+  ]);
+});
+
+test('cases opened and resolved per day; a withdrawal is no resolution', () => {
+  expect(figures.cases_opened.map((r) => [r.group.day, r.value])).toEqual([
+    ['2026-06-01', 1],
+    ['2026-06-02', 1],
+    ['2026-06-05', 1],
+    ['2026-06-10', 1],
+    ['2026-06-25', 1],
+  ]);
+  expect(figures.cases_resolved.map((r) => [r.group.day, r.value])).toEqual([
+    ['2026-06-03', 1],
+    ['2026-06-09', 1],
+    ['2026-06-12', 1],
+    ['2026-06-20', 1],
+  ]);
+});
+
+test('time to resolution: median and 90th percentile, by department and by reason', () => {
+  // Days: A 2, B 10, C 4, E 31 (opened before the range, resolved in it); D withdrawn.
+  expect(row('resolution_days_median')?.value).toBe(4);
+  expect(row('resolution_days_p90')?.value).toBe(31);
+  expect(row('resolution_days_median', { department: 'fraud' })?.value).toBe(2);
+  expect(row('resolution_days_p90', { department: 'fraud' })?.value).toBe(10);
+  expect(row('resolution_days_median', { department: 'merchant-disputes' })?.value).toBe(4);
+  expect(row('resolution_days_median', { reason: 'credit_not_processed' })?.value).toBe(31);
+  expect(row('resolution_days_p90', { reason: 'unrecognized' })?.value).toBe(10);
+  expect(percentile([], 0.5)).toBeNull();
+});
+
+test('SLA compliance: resolved with no SLA breached, over resolved', () => {
+  expect(row('sla_compliance')).toEqual({ group: {}, value: 0.75, numerator: 3, denominator: 4 });
+  expect(row('sla_compliance', { department: 'fraud' })).toMatchObject({ value: 0.5, numerator: 1, denominator: 2 });
+  expect(row('sla_compliance', { department: 'merchant-disputes' })).toMatchObject({ value: 1 });
+});
+
+test('CSAT and NPS, by department and by whether the customer had an outreach', () => {
+  expect(row('csat')).toEqual({ group: {}, value: 0.5, numerator: 2, denominator: 4 });
+  expect(row('csat', { outreach: 'yes' })).toMatchObject({ value: 0, numerator: 0, denominator: 2 });
+  expect(row('csat', { outreach: 'no' })).toMatchObject({ value: 1, numerator: 2, denominator: 2 });
+  // Promoters A and E, detractor B, of 4: 25.
+  expect(row('nps')).toEqual({ group: {}, value: 25, numerator: 1, denominator: 4 });
+  expect(row('nps', { department: 'fraud' })?.value).toBe(0);
+  expect(row('nps', { department: 'merchant-disputes' })?.value).toBe(50);
+  expect(row('nps', { outreach: 'no' })?.value).toBe(50);
+});
+
+test('METRICS.md defines the same figures as the code, in the same words', () => {
+  const table = readFileSync(path.join(ROOT, 'METRICS.md'), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(' | ')
+        .map((cell) => cell.trim()),
+    );
+  expect(table.map(([id]) => id.replaceAll('`', ''))).toEqual(Object.keys(FIGURES));
+  for (const [id, title, formula, numerator, denominator, excluded] of table) {
+    expect({ title, formula, numerator, denominator, excluded }).toEqual(
+      (({ title, formula, numerator, denominator, excluded }) => ({
+        title,
+        formula,
+        numerator,
+        denominator,
+        excluded,
+      }))(FIGURES[id.replaceAll('`', '') as keyof typeof FIGURES]),
+    );
+  }
+});
+
+describe('GET /metrics/cem', () => {
+  let server: Server;
+  let base: string;
+  const get = async (url: string, staffId: string) =>
+    fetch(`${base}${url}`, {
+      headers: { authorization: `Bearer ${(await issueToken(db, staffId, { days: 1 })).token}` },
+    });
+  const query = '?from=2026-06-01&to=2026-07-01';
+
+  beforeAll(() => {
+    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    server = createApp({ db, temporal, taskQueue: 'unused' }).listen(0);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => server?.close());
+
+  test('the JSON and the CSV give the same rows, each figure with its definition', async () => {
+    const json = (await (await get(`/metrics/cem${query}`, 'admin')).json()) as {
+      from: string;
+      figures: { id: string; formula: string; rows: { group: Record<string, string>; value: number | null }[] }[];
+    };
+    expect(json.from).toBe('2026-06-01T00:00:00.000Z');
+    const csat = json.figures.find((f) => f.id === 'csat')!;
+    expect(csat.formula).toBe(FIGURES.csat.formula);
+    expect(csat.rows[0]).toEqual({ group: {}, value: 0.5, numerator: 2, denominator: 4 });
+
+    const res = await get(`/metrics/cem.csv${query}`, 'admin');
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const lines = (await res.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('figure,group,value,numerator,denominator');
+    const fromJson = json.figures.flatMap((f) =>
+      f.rows.map(
+        (r) =>
+          `${f.id}|${Object.entries(r.group)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('; ')}|${r.value ?? ''}`,
+      ),
+    );
+    const fromCsv = lines.slice(1).map((line) => line.split(',').slice(0, 3).join('|'));
+    expect(fromCsv).toEqual(fromJson);
+  });
+
+  test('a supervisor reads their own department only; agents none; a bad range names its field', async () => {
+    const own = (await (await get(`/metrics/cem${query}`, 'fraud-supervisor')).json()) as {
+      departmentId: string;
+      figures: { id: string; rows: { group: Record<string, string>; numerator?: number }[] }[];
+    };
+    expect(own.departmentId).toBe('fraud');
+    expect(own.figures.find((f) => f.id === 'sla_compliance')!.rows[0]).toMatchObject({ numerator: 1, denominator: 2 });
+    expect((await get(`/metrics/cem${query}&departmentId=merchant-disputes`, 'fraud-supervisor')).status).toBe(403);
+    expect((await get(`/metrics/cem${query}&departmentId=fraud`, 'care-supervisor')).status).toBe(200);
+    expect((await get(`/metrics/cem${query}`, 'fraud-agent-1')).status).toBe(403);
+    const backwards = await get('/metrics/cem?from=2026-07-01&to=2026-06-01', 'admin');
+    expect(backwards.status).toBe(422);
+    expect(await backwards.text()).toContain('from: must be before to');
+    expect((await get('/metrics/cem?from=yesterday', 'admin')).status).toBe(422);
+  });
+});
