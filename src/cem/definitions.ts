@@ -19,7 +19,7 @@ export interface FigureDefinition {
   by: readonly string[];
   joint?: boolean;
   /** What the value is. */
-  unit: 'cases' | 'days' | 'share' | 'points';
+  unit: 'cases' | 'days' | 'share' | 'points' | 'per case';
 }
 
 /** "In the range": at or after its start and before its end; departments are the case's current one. */
@@ -98,6 +98,125 @@ export const FIGURES = {
     excluded: 'cases without an answer',
     by: ['department', 'outreach'],
     unit: 'points',
+  },
+  regulatory_compliance: {
+    title: 'Reg E / Reg Z deadlines met',
+    formula: 'numerator ÷ denominator',
+    numerator:
+      'regulatory deadlines due in the range that did not pass (no regulatory_deadline_passed event for the clock)',
+    denominator: 'regulatory deadlines due in the range and before now, as each case’s clocks started',
+    excluded: 'withdrawn cases',
+    by: ['rule'],
+    unit: 'share',
+  },
+  first_contact_resolution: {
+    title: 'First contact resolution',
+    formula: 'numerator ÷ denominator',
+    numerator: 'cases resolved in the range with no customer contact after intake, up to 30 days after the resolution',
+    denominator: 'cases resolved in the range at least 30 days ago',
+    excluded: 'withdrawn cases; cases resolved in the last 30 days (their 30 days are not over)',
+    by: ['department'],
+    unit: 'share',
+  },
+  cases_with_follow_ups: {
+    title: 'Cases with customer follow-ups',
+    formula: 'numerator ÷ denominator',
+    numerator: 'cases opened in the range on which the customer got in touch at least once (customer_contacted)',
+    denominator: 'cases opened in the range',
+    excluded: 'nothing',
+    by: ['department'],
+    unit: 'share',
+  },
+  follow_ups_per_case: {
+    title: 'Follow-ups per case',
+    formula: 'numerator ÷ denominator',
+    numerator: 'customer contacts (customer_contacted) on cases opened in the range',
+    denominator: 'cases opened in the range',
+    excluded: 'nothing',
+    by: ['department'],
+    unit: 'per case',
+  },
+  attrition_alerts: {
+    title: 'Attrition alerts',
+    formula: 'count',
+    numerator: 'times in the range a case’s attrition risk rose to high',
+    denominator: '—',
+    excluded: 'nothing',
+    by: ['department'],
+    unit: 'cases',
+  },
+  outreach_opened: {
+    title: 'Outreach opened',
+    formula: 'count',
+    numerator: 'care outreach opened in the range',
+    denominator: '—',
+    excluded: 'nothing',
+    by: ['department'],
+    unit: 'cases',
+  },
+  outreach_reached: {
+    title: 'Outreach that reached the customer',
+    formula: 'count',
+    numerator: 'outreach completed in the range with the customer reached',
+    denominator: '—',
+    excluded: 'outreach that expired when its case closed',
+    by: ['department'],
+    unit: 'cases',
+  },
+  offers_made: {
+    title: 'Offers made',
+    formula: 'count',
+    numerator: 'outreach completed in the range with an offer put to the customer',
+    denominator: '—',
+    excluded: 'nothing',
+    by: ['department'],
+    unit: 'cases',
+  },
+  offers_accepted: {
+    title: 'Offers accepted',
+    formula: 'count',
+    numerator: 'outreach completed in the range whose offer the customer accepted',
+    denominator: '—',
+    excluded: 'nothing',
+    by: ['department'],
+    unit: 'cases',
+  },
+  saves: {
+    title: 'Saves',
+    formula: 'count',
+    numerator:
+      'cases whose retention was decided in the range: the care team reached the customer at risk and the customer stayed (care verdict saved)',
+    denominator: '—',
+    excluded: 'customers who stayed without a call',
+    by: ['department'],
+    unit: 'cases',
+  },
+  losses: {
+    title: 'Losses after outreach',
+    formula: 'count',
+    numerator: 'cases with an outreach whose retention was decided in the range: the customer left (care verdict lost)',
+    denominator: '—',
+    excluded: 'customers never at risk',
+    by: ['department'],
+    unit: 'cases',
+  },
+  retention_after_resolution: {
+    title: 'Retention after resolution',
+    formula: 'numerator ÷ denominator',
+    numerator: 'cases whose retention was decided in the range with the customer retained',
+    denominator: 'cases whose retention was decided in the range, retained or lost',
+    excluded: 'outcomes the watch could not decide (unknown)',
+    by: ['department', 'outreach'],
+    unit: 'share',
+  },
+  concessions_cost: {
+    title: 'Concessions booked, against the lifetime value kept',
+    formula: 'numerator ÷ denominator',
+    numerator: 'value of concessions booked in the range (concession_granted), in cents',
+    denominator: 'lifetime value of the customers saved in the range (see saves), in cents',
+    excluded: 'nothing',
+    by: ['department'],
+    unit: 'share',
   },
 } as const satisfies Record<string, FigureDefinition>;
 

@@ -30,12 +30,18 @@ const WITHDRAWN = 'withdrawn';
 export async function computeFigures(db: Db, range: FigureRange, now = new Date()): Promise<Figures> {
   const department = range.departmentId ? { departmentId: range.departmentId } : {};
   const within = { gte: range.from, lt: range.to };
-  const [open, opened, resolved, breached, answers] = await Promise.all([
+  const event = (type: string | string[], caseWhere: Record<string, unknown> = department) => ({
+    where: { type: Array.isArray(type) ? { in: type } : type, at: within, case: caseWhere },
+  });
+  const [open, opened, resolved, breached, answers, contacts, care, decided, regulatory] = await Promise.all([
     db.case.findMany({
       where: { ...department, stage: { notIn: CLOSED_STAGES } },
       select: { stage: true, departmentId: true, openedAt: true },
     }),
-    db.case.findMany({ where: { ...department, openedAt: within }, select: { openedAt: true } }),
+    db.case.findMany({
+      where: { ...department, openedAt: within },
+      select: { id: true, departmentId: true, openedAt: true },
+    }),
     db.case.findMany({
       where: { ...department, resolvedAt: within, NOT: { outcome: WITHDRAWN } },
       select: { id: true, departmentId: true, reasonCode: true, openedAt: true, resolvedAt: true },
@@ -53,6 +59,29 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
         case: { select: { departmentId: true, _count: { select: { outreachTasks: true } } } },
       },
     }),
+    // Every customer contact on a case opened or resolved in the range, whenever it was made.
+    db.caseEvent.findMany({
+      where: {
+        type: 'customer_contacted',
+        case: { ...department, OR: [{ openedAt: within }, { resolvedAt: within }] },
+      },
+      select: { caseId: true, at: true },
+    }),
+    db.caseEvent.findMany({
+      ...event(['attrition_risk_changed', 'outreach_opened', 'outreach_completed', 'concession_granted']),
+      select: { type: true, data: true, case: { select: { departmentId: true } } },
+    }),
+    db.case.findMany({
+      where: { ...department, retentionDecidedAt: within },
+      select: {
+        departmentId: true,
+        retentionOutcome: true,
+        careVerdict: true,
+        customer: { select: { lifetimeValueCents: true } },
+        _count: { select: { outreachTasks: true } },
+      },
+    }),
+    regulatoryDeadlines(db, range, department, now),
   ]);
 
   const breachedIds = new Set(breached.map((e) => e.caseId));
@@ -68,6 +97,42 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
     satisfaction: a.satisfaction,
     recommend: a.recommend,
   }));
+
+  const contactsOf = new Map<string, Date[]>();
+  for (const c of contacts) {
+    const list = contactsOf.get(c.caseId) ?? [];
+    list.push(c.at);
+    contactsOf.set(c.caseId, list);
+  }
+  const settled = now.getTime() - FCR_WINDOW_MS;
+  const firstContact = resolved
+    .filter((c) => c.resolvedAt!.getTime() <= settled)
+    .map((c) => {
+      const until = c.resolvedAt!.getTime() + FCR_WINDOW_MS;
+      const chased = (contactsOf.get(c.id) ?? []).some((at) => at.getTime() <= until);
+      return { department: c.departmentId, resolvedFirstTime: !chased };
+    });
+  const followed = opened.map((c) => ({ department: c.departmentId, contacts: contactsOf.get(c.id)?.length ?? 0 }));
+  const careSteps = care.map((e) => ({ type: e.type, department: e.case.departmentId, data: JSON.parse(e.data) }));
+  const step = (test: (e: (typeof careSteps)[number]) => boolean) => (rows: readonly (typeof careSteps)[number][]) => ({
+    value: rows.filter(test).length,
+  });
+  const retention = decided.map((c) => ({
+    department: c.departmentId,
+    outreach: c._count.outreachTasks > 0 ? 'yes' : 'no',
+    outcome: c.retentionOutcome,
+    verdict: c.careVerdict,
+    lifetimeValueCents: c.customer.lifetimeValueCents,
+  }));
+  // What concessions cost, and the lifetime value of the customers saved.
+  const money = [
+    ...careSteps
+      .filter((e) => e.type === 'concession_granted')
+      .map((e) => ({ department: e.department, spentCents: Number(e.data.valueCents ?? 0), keptCents: 0 })),
+    ...retention
+      .filter((r) => r.verdict === 'saved')
+      .map((r) => ({ department: r.department, spentCents: 0, keptCents: r.lifetimeValueCents })),
+  ];
 
   return {
     open_cases: counted(open, (c) => ({
@@ -102,7 +167,98 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
       const detractors = rows.filter((r) => r.recommend <= 6).length;
       return points(promoters - detractors, rows.length);
     }),
+    regulatory_compliance: grouped('regulatory_compliance', regulatory, (rows) =>
+      share(rows.filter((r) => r.met).length, rows.length),
+    ),
+    first_contact_resolution: grouped('first_contact_resolution', firstContact, (rows) =>
+      share(rows.filter((r) => r.resolvedFirstTime).length, rows.length),
+    ),
+    cases_with_follow_ups: grouped('cases_with_follow_ups', followed, (rows) =>
+      share(rows.filter((r) => r.contacts > 0).length, rows.length),
+    ),
+    follow_ups_per_case: grouped('follow_ups_per_case', followed, (rows) =>
+      share(
+        rows.reduce((sum, r) => sum + r.contacts, 0),
+        rows.length,
+      ),
+    ),
+    attrition_alerts: grouped(
+      'attrition_alerts',
+      careSteps,
+      step((e) => e.type === 'attrition_risk_changed' && e.data.to === 'high'),
+    ),
+    outreach_opened: grouped(
+      'outreach_opened',
+      careSteps,
+      step((e) => e.type === 'outreach_opened'),
+    ),
+    outreach_reached: grouped(
+      'outreach_reached',
+      careSteps,
+      step((e) => e.type === 'outreach_completed' && e.data.reached === true),
+    ),
+    offers_made: grouped(
+      'offers_made',
+      careSteps,
+      step((e) => e.type === 'outreach_completed' && e.data.offer != null),
+    ),
+    offers_accepted: grouped(
+      'offers_accepted',
+      careSteps,
+      step((e) => e.type === 'outreach_completed' && e.data.offer?.response === 'accepted'),
+    ),
+    saves: grouped('saves', retention, (rows) => ({ value: rows.filter((r) => r.verdict === 'saved').length })),
+    losses: grouped('losses', retention, (rows) => ({
+      value: rows.filter((r) => r.verdict === 'lost' && r.outreach === 'yes').length,
+    })),
+    retention_after_resolution: grouped('retention_after_resolution', retention, (rows) => {
+      const known = rows.filter((r) => r.outcome === 'retained' || r.outcome === 'lost');
+      return share(known.filter((r) => r.outcome === 'retained').length, known.length);
+    }),
+    concessions_cost: grouped('concessions_cost', money, (rows) =>
+      share(
+        rows.reduce((sum, r) => sum + r.spentCents, 0),
+        rows.reduce((sum, r) => sum + r.keptCents, 0),
+      ),
+    ),
   };
+}
+
+/** After a resolution, how long a customer contact still counts against first contact resolution. */
+const FCR_WINDOW_MS = 30 * DAY_MS;
+/** The longest a regulatory clock runs (Reg Z: two billing cycles, at most 90 days), with margin. */
+const LONGEST_REGULATORY_CLOCK_MS = 120 * DAY_MS;
+
+/** Each regulatory deadline due in the range (and before now), by its rule, and whether it was met. */
+async function regulatoryDeadlines(
+  db: Db,
+  range: FigureRange,
+  department: { departmentId?: string },
+  now: Date,
+): Promise<{ rule: string; met: boolean }[]> {
+  const notWithdrawn = { ...department, OR: [{ outcome: null }, { outcome: { not: WITHDRAWN } }] };
+  const dueUntil = Math.min(range.to.getTime(), now.getTime());
+  const [started, passed] = await Promise.all([
+    db.caseEvent.findMany({
+      where: {
+        type: 'regulatory_clocks_started',
+        at: { gte: new Date(range.from.getTime() - LONGEST_REGULATORY_CLOCK_MS), lt: range.to },
+        case: notWithdrawn,
+      },
+      select: { caseId: true, data: true },
+    }),
+    db.caseEvent.findMany({
+      where: { type: 'regulatory_deadline_passed', at: { gte: range.from, lt: range.to }, case: notWithdrawn },
+      select: { caseId: true, data: true },
+    }),
+  ]);
+  const missed = new Set(passed.map((e) => `${e.caseId} ${(JSON.parse(e.data) as { clock: string }).clock}`));
+  return started.flatMap((e) =>
+    (JSON.parse(e.data) as { clocks: { id: string; deadline: string | null }[] }).clocks
+      .filter((c) => c.deadline !== null)
+      .filter((c) => Date.parse(c.deadline!) >= range.from.getTime() && Date.parse(c.deadline!) < dueUntil)
+      .map((c) => ({ rule: c.id, met: !missed.has(`${e.caseId} ${c.id}`) })),
+  );
 }
 
 type Measure = Omit<FigureRow, 'group'>;

@@ -151,8 +151,69 @@ beforeAll(async () => {
       },
     });
   }
+  await db.customer.update({ where: { id: txn.card.customerId }, data: { lifetimeValueCents: 100_000 } });
+  const events: [caseId: string, day: string, type: string, data: Record<string, unknown>][] = [
+    // Customer contacts: A before its resolution, C 21 days after, E 35 days after (outside the window).
+    ['A', '06-02', 'customer_contacted', { channel: 'phone' }],
+    ['C', '06-30', 'customer_contacted', { channel: 'phone' }],
+    ['E', '07-25', 'customer_contacted', { channel: 'phone' }],
+    // The care funnel: B and E at high risk (A only watched); B reached with an accepted offer, E not reached.
+    ['A', '06-02', 'attrition_risk_changed', { from: 'none', to: 'watch' }],
+    ['B', '06-04', 'attrition_risk_changed', { from: 'none', to: 'high' }],
+    ['E', '06-05', 'attrition_risk_changed', { from: 'watch', to: 'high' }],
+    ['B', '06-04', 'outreach_opened', { outreachId: 'o-0' }],
+    ['E', '06-05', 'outreach_opened', { outreachId: 'o-1' }],
+    [
+      'B',
+      '06-06',
+      'outreach_completed',
+      { outreachId: 'o-0', reached: true, offer: { kind: 'fee_waiver', valueCents: 2500, response: 'accepted' } },
+    ],
+    ['E', '06-07', 'outreach_completed', { outreachId: 'o-1', reached: false, offer: null }],
+    ['B', '06-06', 'concession_granted', { outreachId: 'o-0', kind: 'fee_waiver', valueCents: 2500 }],
+    // Regulatory clocks as each case started them; B's provisional credit was late; D was withdrawn.
+    [
+      'A',
+      '06-01',
+      'regulatory_clocks_started',
+      { clocks: [clock('reg-e:provisional-credit', '06-11'), clock('reg-e:resolution', '06-20')] },
+    ],
+    [
+      'B',
+      '05-25',
+      'regulatory_clocks_started',
+      { clocks: [clock('reg-e:provisional-credit', '06-04'), clock('reg-e:resolution', '06-29')] },
+    ],
+    ['D', '06-10', 'regulatory_clocks_started', { clocks: [clock('reg-e:provisional-credit', '06-20')] }],
+    [
+      'F',
+      '06-25',
+      'regulatory_clocks_started',
+      { clocks: [clock('reg-z:acknowledgement', '06-29'), clock('reg-z:resolution', '09-20')] },
+    ],
+    ['B', '06-04', 'regulatory_deadline_passed', { clock: 'reg-e:provisional-credit' }],
+  ];
+  for (const [i, [caseId, day, type, data]] of events.entries()) {
+    await db.caseEvent.create({
+      data: { caseId, eventKey: String(100 + i), type, actor: 'test', at: at(day), data: JSON.stringify(data) },
+    });
+  }
+  // The watch decided whether each customer stayed: B saved, E lost, A stayed without a call, C unknown.
+  for (const [id, outcome, verdict, day] of [
+    ['B', 'retained', 'saved', '06-25'],
+    ['E', 'lost', 'lost', '06-26'],
+    ['A', 'retained', 'retained', '06-27'],
+    ['C', 'unknown', 'unknown', '06-28'],
+  ]) {
+    await db.case.update({
+      where: { id },
+      data: { retentionOutcome: outcome, careVerdict: verdict, retentionDecidedAt: at(day) },
+    });
+  }
   figures = await computeFigures(db, RANGE, NOW);
 });
+
+const clock = (id: string, day: string) => ({ id, label: id, deadline: at(day).toISOString() });
 
 const row = (id: keyof Figures, group: Record<string, string> = {}) =>
   figures[id].find((r) => JSON.stringify(r.group) === JSON.stringify(group));
@@ -208,6 +269,55 @@ test('CSAT and NPS, by department and by whether the customer had an outreach', 
   expect(row('nps', { department: 'fraud' })?.value).toBe(0);
   expect(row('nps', { department: 'merchant-disputes' })?.value).toBe(50);
   expect(row('nps', { outreach: 'no' })?.value).toBe(50);
+});
+
+test('Reg E / Reg Z: deadlines due in the range met, by rule; a withdrawn case’s clocks left out', () => {
+  // Due by now: A's two, B's two (its provisional credit passed), F's acknowledgement; F's resolution later.
+  expect(row('regulatory_compliance')).toEqual({ group: {}, value: 0.8, numerator: 4, denominator: 5 });
+  expect(row('regulatory_compliance', { rule: 'reg-e:provisional-credit' })).toMatchObject({ value: 0.5 });
+  expect(row('regulatory_compliance', { rule: 'reg-e:resolution' })).toMatchObject({ value: 1, denominator: 2 });
+  expect(row('regulatory_compliance', { rule: 'reg-z:acknowledgement' })).toMatchObject({ value: 1, denominator: 1 });
+});
+
+test('first contact resolution counts only resolutions whose 30 days are over', async () => {
+  expect(row('first_contact_resolution')).toEqual({ group: {}, value: null, numerator: 0, denominator: 0 });
+  const later = await computeFigures(db, RANGE, new Date('2026-08-15T00:00:00Z'));
+  const fcr = (group: Record<string, string> = {}) =>
+    later.first_contact_resolution.find((r) => JSON.stringify(r.group) === JSON.stringify(group));
+  // A chased before its resolution and C after it; B never; E only after its 30 days.
+  expect(fcr()).toEqual({ group: {}, value: 0.5, numerator: 2, denominator: 4 });
+  expect(fcr({ department: 'fraud' })).toMatchObject({ value: 0.5, numerator: 1, denominator: 2 });
+});
+
+test('follow-ups: cases opened in the range the customer chased, and contacts per case', () => {
+  // Opened in June: A, B, C, D, F; A and C were chased once each.
+  expect(row('cases_with_follow_ups')).toEqual({ group: {}, value: 0.4, numerator: 2, denominator: 5 });
+  expect(row('cases_with_follow_ups', { department: 'fraud' })).toMatchObject({ value: 0.3333, numerator: 1 });
+  expect(row('follow_ups_per_case', { department: 'merchant-disputes' })).toMatchObject({ value: 0.5 });
+});
+
+test('the care funnel: alerts, outreach, reached, offers, saves, losses, retention and what concessions cost', () => {
+  const count = (id: keyof Figures, group: Record<string, string> = {}) => row(id, group)?.value;
+  expect([
+    count('attrition_alerts'),
+    count('outreach_opened'),
+    count('outreach_reached'),
+    count('offers_made'),
+    count('offers_accepted'),
+    count('saves'),
+    count('losses'),
+  ]).toEqual([2, 2, 1, 1, 1, 1, 1]);
+  expect(count('attrition_alerts', { department: 'fraud' })).toBe(1);
+  expect(count('outreach_reached', { department: 'merchant-disputes' })).toBe(0);
+  // Decided: B and A retained, E lost; C unknown is left out.
+  expect(row('retention_after_resolution')).toEqual({ group: {}, value: 0.6667, numerator: 2, denominator: 3 });
+  expect(row('retention_after_resolution', { outreach: 'yes' })).toMatchObject({ value: 0.5 });
+  expect(row('retention_after_resolution', { outreach: 'no' })).toMatchObject({ value: 1 });
+  // 25.00 booked to keep a customer worth 1,000.00.
+  expect(row('concessions_cost')).toEqual({ group: {}, value: 0.025, numerator: 2500, denominator: 100_000 });
+  expect(row('concessions_cost', { department: 'fraud' })).toMatchObject({ value: 0.025 });
+  // A department with nothing booked and nobody saved has no row.
+  expect(row('concessions_cost', { department: 'merchant-disputes' })).toBeUndefined();
 });
 
 test('METRICS.md defines the same figures as the code, in the same words', () => {
