@@ -19,7 +19,7 @@ export interface FigureDefinition {
   by: readonly string[];
   joint?: boolean;
   /** What the value is. */
-  unit: 'cases' | 'days' | 'share' | 'points' | 'per case';
+  unit: 'cases' | 'days' | 'hours' | 'share' | 'points' | 'per case' | 'per day';
 }
 
 /** "In the range": at or after its start and before its end; departments are the case's current one. */
@@ -217,6 +217,36 @@ export const FIGURES = {
     excluded: 'nothing',
     by: ['department'],
     unit: 'share',
+  },
+  agent_open_cases: {
+    title: 'Open cases per agent',
+    formula: 'count, now (not bound by the range)',
+    numerator: 'open cases assigned to the member of staff',
+    denominator: '—',
+    excluded: 'cases nobody holds',
+    by: ['agent'],
+    joint: true,
+    unit: 'cases',
+  },
+  agent_actions_per_day: {
+    title: 'Actions per agent per day',
+    formula: 'numerator ÷ denominator',
+    numerator: 'audit-log events in the range recorded by the member of staff (each action they took on a case)',
+    denominator: 'days in the range',
+    excluded: 'events recorded by the system or by customers',
+    by: ['agent'],
+    joint: true,
+    unit: 'per day',
+  },
+  agent_first_action_hours: {
+    title: 'Time to first action per agent, median',
+    formula: 'median (nearest rank), in hours',
+    numerator: 'from a case’s assignment to the member of staff, in the range, to their next event on it',
+    denominator: '—',
+    excluded: 'assignments not yet acted on',
+    by: ['agent'],
+    joint: true,
+    unit: 'hours',
   },
 } as const satisfies Record<string, FigureDefinition>;
 

@@ -5,7 +5,7 @@
  * is a ratio, so every number can be checked against its definition.
  */
 import type { Db } from '../db/client';
-import { DAY_MS } from '../../workflows/domain/time';
+import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import { AGE_BANDS, FIGURES, type FigureId } from './definitions';
 
 export interface FigureRange {
@@ -33,56 +33,72 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
   const event = (type: string | string[], caseWhere: Record<string, unknown> = department) => ({
     where: { type: Array.isArray(type) ? { in: type } : type, at: within, case: caseWhere },
   });
-  const [open, opened, resolved, breached, answers, contacts, care, decided, regulatory] = await Promise.all([
-    db.case.findMany({
-      where: { ...department, stage: { notIn: CLOSED_STAGES } },
-      select: { stage: true, departmentId: true, openedAt: true },
-    }),
-    db.case.findMany({
-      where: { ...department, openedAt: within },
-      select: { id: true, departmentId: true, openedAt: true },
-    }),
-    db.case.findMany({
-      where: { ...department, resolvedAt: within, NOT: { outcome: WITHDRAWN } },
-      select: { id: true, departmentId: true, reasonCode: true, openedAt: true, resolvedAt: true },
-    }),
-    db.caseEvent.findMany({
-      where: { type: 'sla_breached', case: { ...department, resolvedAt: within, NOT: { outcome: WITHDRAWN } } },
-      select: { caseId: true },
-      distinct: ['caseId'],
-    }),
-    db.surveyAnswer.findMany({
-      where: { answeredAt: within, case: department },
-      select: {
-        satisfaction: true,
-        recommend: true,
-        case: { select: { departmentId: true, _count: { select: { outreachTasks: true } } } },
-      },
-    }),
-    // Every customer contact on a case opened or resolved in the range, whenever it was made.
-    db.caseEvent.findMany({
-      where: {
-        type: 'customer_contacted',
-        case: { ...department, OR: [{ openedAt: within }, { resolvedAt: within }] },
-      },
-      select: { caseId: true, at: true },
-    }),
-    db.caseEvent.findMany({
-      ...event(['attrition_risk_changed', 'outreach_opened', 'outreach_completed', 'concession_granted']),
-      select: { type: true, data: true, case: { select: { departmentId: true } } },
-    }),
-    db.case.findMany({
-      where: { ...department, retentionDecidedAt: within },
-      select: {
-        departmentId: true,
-        retentionOutcome: true,
-        careVerdict: true,
-        customer: { select: { lifetimeValueCents: true } },
-        _count: { select: { outreachTasks: true } },
-      },
-    }),
-    regulatoryDeadlines(db, range, department, now),
-  ]);
+  const [open, opened, resolved, breached, answers, contacts, care, decided, regulatory, staffEvents, held] =
+    await Promise.all([
+      db.case.findMany({
+        where: { ...department, stage: { notIn: CLOSED_STAGES } },
+        select: { stage: true, departmentId: true, openedAt: true },
+      }),
+      db.case.findMany({
+        where: { ...department, openedAt: within },
+        select: { id: true, departmentId: true, openedAt: true },
+      }),
+      db.case.findMany({
+        where: { ...department, resolvedAt: within, NOT: { outcome: WITHDRAWN } },
+        select: { id: true, departmentId: true, reasonCode: true, openedAt: true, resolvedAt: true },
+      }),
+      db.caseEvent.findMany({
+        where: { type: 'sla_breached', case: { ...department, resolvedAt: within, NOT: { outcome: WITHDRAWN } } },
+        select: { caseId: true },
+        distinct: ['caseId'],
+      }),
+      db.surveyAnswer.findMany({
+        where: { answeredAt: within, case: department },
+        select: {
+          satisfaction: true,
+          recommend: true,
+          case: { select: { departmentId: true, _count: { select: { outreachTasks: true } } } },
+        },
+      }),
+      // Every customer contact on a case opened or resolved in the range, whenever it was made.
+      db.caseEvent.findMany({
+        where: {
+          type: 'customer_contacted',
+          case: { ...department, OR: [{ openedAt: within }, { resolvedAt: within }] },
+        },
+        select: { caseId: true, at: true },
+      }),
+      db.caseEvent.findMany({
+        ...event(['attrition_risk_changed', 'outreach_opened', 'outreach_completed', 'concession_granted']),
+        select: { type: true, data: true, case: { select: { departmentId: true } } },
+      }),
+      db.case.findMany({
+        where: { ...department, retentionDecidedAt: within },
+        select: {
+          departmentId: true,
+          retentionOutcome: true,
+          careVerdict: true,
+          customer: { select: { lifetimeValueCents: true } },
+          _count: { select: { outreachTasks: true } },
+        },
+      }),
+      regulatoryDeadlines(db, range, department, now),
+      // What staff did in the range, in order: the audit log's events by anyone but the system and customers.
+      db.caseEvent.findMany({
+        where: {
+          at: within,
+          case: department,
+          NOT: [{ actor: { startsWith: 'system:' } }, { actor: { startsWith: 'customer:' } }],
+        },
+        select: { caseId: true, actor: true, type: true, at: true, data: true },
+        orderBy: { at: 'asc' },
+      }),
+      db.case.groupBy({
+        by: ['assigneeId'],
+        where: { ...department, stage: { notIn: CLOSED_STAGES }, assigneeId: { not: null } },
+        _count: { _all: true },
+      }),
+    ]);
 
   const breachedIds = new Set(breached.map((e) => e.caseId));
   const days = resolved.map((c) => ({
@@ -133,6 +149,9 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
       .filter((r) => r.verdict === 'saved')
       .map((r) => ({ department: r.department, spentCents: 0, keptCents: r.lifetimeValueCents })),
   ];
+
+  const rangeDays = (range.to.getTime() - range.from.getTime()) / DAY_MS;
+  const firstActions = firstActionHours(staffEvents);
 
   return {
     open_cases: counted(open, (c) => ({
@@ -221,7 +240,38 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
         rows.reduce((sum, r) => sum + r.keptCents, 0),
       ),
     ),
+    agent_open_cases: held
+      .map((h) => ({ group: { agent: h.assigneeId! }, value: h._count._all }))
+      .sort((a, b) => a.group.agent.localeCompare(b.group.agent)),
+    agent_actions_per_day: counted(staffEvents, (e) => ({ agent: e.actor })).map((r) => ({
+      ...r,
+      ...share(r.value!, rangeDays),
+    })),
+    agent_first_action_hours: [...firstActions.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([agent, hours]) => ({ group: { agent }, ...value(percentile(hours, 0.5)) })),
   };
+}
+
+/**
+ * For each member of staff, the hours from each assignment to them (in the events given, in time
+ * order) to their next event on the case; assignments not acted on are left out.
+ */
+function firstActionHours(events: readonly { caseId: string; actor: string; type: string; at: Date; data: string }[]) {
+  const waiting = new Map<string, { agent: string; since: number }>();
+  const hours = new Map<string, number[]>();
+  for (const e of events) {
+    const assigned = waiting.get(e.caseId);
+    if (assigned && e.actor === assigned.agent && e.at.getTime() > assigned.since) {
+      hours.set(assigned.agent, [...(hours.get(assigned.agent) ?? []), (e.at.getTime() - assigned.since) / HOUR_MS]);
+      waiting.delete(e.caseId);
+    }
+    if (e.type === 'assigned') {
+      const { to } = JSON.parse(e.data) as { to: string };
+      waiting.set(e.caseId, { agent: to, since: e.at.getTime() });
+    }
+  }
+  return hours;
 }
 
 /** After a resolution, how long a customer contact still counts against first contact resolution. */

@@ -195,8 +195,37 @@ beforeAll(async () => {
   ];
   for (const [i, [caseId, day, type, data]] of events.entries()) {
     await db.caseEvent.create({
-      data: { caseId, eventKey: String(100 + i), type, actor: 'test', at: at(day), data: JSON.stringify(data) },
+      data: { caseId, eventKey: String(100 + i), type, actor: 'system:test', at: at(day), data: JSON.stringify(data) },
     });
+  }
+  // Staff at work: F assigned to fraud-agent-1, who notes it 6 hours later; G taken by its agent,
+  // who asks the customer a day later; H assigned to fraud-agent-1 and not yet acted on.
+  const staffEvents: [caseId: string, time: string, actor: string, type: string, data: Record<string, unknown>][] = [
+    ['F', '06-25T00:00', 'fraud-supervisor', 'assigned', { from: null, to: 'fraud-agent-1' }],
+    ['F', '06-25T06:00', 'fraud-agent-1', 'note', { text: 'called the merchant' }],
+    ['G', '06-26T00:00', 'merchant-disputes-agent-1', 'assigned', { from: null, to: 'merchant-disputes-agent-1' }],
+    ['G', '06-27T00:00', 'merchant-disputes-agent-1', 'info_requested', { question: 'receipt?' }],
+    ['H', '06-28T00:00', 'fraud-supervisor', 'assigned', { from: null, to: 'fraud-agent-1' }],
+  ];
+  for (const [i, [caseId, time, actor, type, data]] of staffEvents.entries()) {
+    await db.caseEvent.create({
+      data: {
+        caseId,
+        eventKey: String(200 + i),
+        type,
+        actor,
+        at: new Date(`2026-${time}:00Z`),
+        data: JSON.stringify(data),
+      },
+    });
+  }
+  for (const [id, assigneeId] of [
+    ['F', 'fraud-agent-1'],
+    ['G', 'merchant-disputes-agent-1'],
+    ['H', 'fraud-agent-1'],
+    ['C', 'merchant-disputes-agent-1'],
+  ]) {
+    await db.case.update({ where: { id }, data: { assigneeId } });
   }
   // The watch decided whether each customer stayed: B saved, E lost, A stayed without a call, C unknown.
   for (const [id, outcome, verdict, day] of [
@@ -318,6 +347,23 @@ test('the care funnel: alerts, outreach, reached, offers, saves, losses, retenti
   expect(row('concessions_cost', { department: 'fraud' })).toMatchObject({ value: 0.025 });
   // A department with nothing booked and nobody saved has no row.
   expect(row('concessions_cost', { department: 'merchant-disputes' })).toBeUndefined();
+});
+
+test('agent workload: open cases held now, actions per day, and the median time to a first action', () => {
+  expect(figures.agent_open_cases).toEqual([
+    { group: { agent: 'fraud-agent-1' }, value: 2 },
+    { group: { agent: 'merchant-disputes-agent-1' }, value: 1 },
+  ]);
+  // Over the 30 days of June.
+  expect(figures.agent_actions_per_day).toEqual([
+    { group: { agent: 'fraud-agent-1' }, value: 0.0333, numerator: 1, denominator: 30 },
+    { group: { agent: 'fraud-supervisor' }, value: 0.0667, numerator: 2, denominator: 30 },
+    { group: { agent: 'merchant-disputes-agent-1' }, value: 0.0667, numerator: 2, denominator: 30 },
+  ]);
+  expect(figures.agent_first_action_hours).toEqual([
+    { group: { agent: 'fraud-agent-1' }, value: 6 },
+    { group: { agent: 'merchant-disputes-agent-1' }, value: 24 },
+  ]);
 });
 
 test('METRICS.md defines the same figures as the code, in the same words', () => {
