@@ -16,6 +16,8 @@ import { computeFigures, percentile, type Figures } from '../../src/cem/figures'
 import type { Db } from '../../src/db/client';
 import { ROOT } from '../../src/db/target';
 import { migratedSqlite } from '../helpers/db';
+import { accessible, launchChromium, shoot } from '../helpers/browser';
+import { shown } from '../../src/api/console/dashboard';
 
 const NOW = new Date('2026-06-30T12:00:00Z');
 const RANGE = { from: new Date('2026-06-01T00:00:00Z'), to: new Date('2026-07-01T00:00:00Z'), departmentId: null };
@@ -446,5 +448,34 @@ describe('GET /metrics/cem', () => {
     expect(backwards.status).toBe(422);
     expect(await backwards.text()).toContain('from: must be before to');
     expect((await get('/metrics/cem?from=yesterday', 'admin')).status).toBe(422);
+  });
+
+  test('the dashboard in a browser: the same numbers as the JSON, a chart, no serious accessibility problem', async () => {
+    const json = (await (await get(`/metrics/cem${query}`, 'admin')).json()) as {
+      figures: { id: keyof typeof FIGURES; rows: { value: number | null }[] }[];
+    };
+    const browser = await launchChromium();
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      await page.goto(`${base}/console/dashboard?from=2026-06-01&through=2026-06-30`);
+      await page.fill('#token', (await issueToken(db, 'admin', { days: 1 })).token);
+      await Promise.all([page.waitForURL(/\/console\/dashboard/), page.click('button[type=submit]')]);
+      expect(await page.inputValue('#from')).toBe('2026-06-01');
+      expect(await page.innerText('#care-h')).toBe('Does proactive care work?');
+      // Every figure's table shows the JSON's values, row for row.
+      for (const figure of json.figures) {
+        const cells = await page.$$eval(`section[aria-labelledby="figure-${figure.id}"] tbody td:nth-child(2)`, (tds) =>
+          tds.map((td) => (td as unknown as { textContent: string }).textContent.trim()),
+        );
+        expect(cells).toEqual(figure.rows.map((r) => shown(FIGURES[figure.id], r.value)));
+      }
+      const promises = await page.innerText('section[aria-labelledby="promises-h"]');
+      expect(promises).toContain('75.0%');
+      await page.waitForSelector('.chart-canvas .uplot canvas');
+      await accessible(page);
+      await shoot(page, 'console', 'dashboard');
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -14,18 +14,27 @@ export interface ConsolePage {
   /** The session's CSRF token: every form carries it, and htmx sends it as a header. */
   csrf: string;
   body: Html;
+  /** Scripts of this page besides the console's own (`dashboard`: its charts, with uPlot). */
+  scripts?: 'dashboard'[];
 }
 
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false });
 
 /** The frame of every signed-in page: who is signed in, the way around, and sign-out. */
-export function consolePage({ title, actor, csrf, body }: ConsolePage): string {
+export function consolePage({ title, actor, csrf, body, scripts = [] }: ConsolePage): string {
   return layout({
     title: `${title} · Proactive Care`,
     head: html`<meta name="htmx-config" content="${HTMX_CONFIG}" />
       <link rel="stylesheet" href="/console/assets/console.css" />
       <script src="/console/assets/htmx.min.js" defer></script>
-      <script src="/console/assets/console.js" defer></script>`,
+      <script src="/console/assets/console.js" defer></script>
+      ${
+        scripts.includes('dashboard')
+          ? html`<link rel="stylesheet" href="/console/assets/uPlot.min.css" />
+              <script src="/console/assets/uPlot.iife.min.js" defer></script>
+              <script src="/console/assets/dashboard.js" defer></script>`
+          : null
+      }`,
     body: html`<a class="skip" href="#main">Skip to the content</a>
       <div hx-headers="${JSON.stringify({ 'X-CSRF-Token': csrf })}">
         <header class="bar">
@@ -34,6 +43,7 @@ export function consolePage({ title, actor, csrf, body }: ConsolePage): string {
             ${reachOf(actor, 'openCase') ? html`<a href="/console/intake">Intake</a>` : null}
             ${reachOf(actor, 'readOutreach') ? html`<a href="/console/care">Care queue</a>` : null}
             ${reachOf(actor, 'runBulkOperations') ? html`<a href="/console/supervision">Supervision</a>` : null}
+            ${reachOf(actor, 'readCxFigures') ? html`<a href="/console/dashboard">Customer experience</a>` : null}
           </nav>
           <p class="who">${actor.id} · ${actor.role.replace('_', ' ')} · ${actor.departmentId}</p>
           <form method="post" action="/console/sign-out">

@@ -32,6 +32,7 @@ import {
   type BulkOperationFile,
 } from '../routes/bulk-operations';
 import { caseDetail, NewCase, openCase } from '../routes/cases';
+import { figuresFor, sendFigureCsv, sendFigureJson } from '../routes/cem';
 import { documentDownload } from '../routes/customer-answers';
 import { sameOrigin, signInWithToken } from '../sign-in';
 import { auditAs, auditReason } from '../staff-calls';
@@ -46,6 +47,7 @@ import {
 } from './action-forms';
 import { careQueueBody, loadCareQueue, loadOutreach, outreachBody } from './care';
 import { caseFileBody, loadCaseFile } from './case-file';
+import { dashboardBody, departmentChoices } from './dashboard';
 import { findCustomers, intakeBody, IntakeQuery, recentCharges } from './intake';
 import { consolePage, continuePage, errorPage, signInPage } from './pages';
 import { filterForm, loadQueue, nextCases, QueueFilter, queueBody } from './queue';
@@ -54,6 +56,9 @@ import { bulkOperationBody, loadSupervision, supervisionBody, type BulkAttempt }
 /** The console's files, by the name its pages ask for: nothing else is served from here. */
 const ASSETS: Record<string, string> = {
   'htmx.min.js': require.resolve('htmx.org/dist/htmx.min.js'),
+  'uPlot.iife.min.js': require.resolve('uplot/dist/uPlot.iife.min.js'),
+  'uPlot.min.css': require.resolve('uplot/dist/uPlot.min.css'),
+  'dashboard.js': path.join(__dirname, 'assets', 'dashboard.js'),
   'console.css': path.join(__dirname, 'assets', 'console.css'),
   'console.js': path.join(__dirname, 'assets', 'console.js'),
 };
@@ -110,6 +115,21 @@ export interface ConsoleDeps {
   temporalUi: TemporalUi | null;
   /** Where the documents customers send are kept; null when this API takes no customer pages. */
   documents: DocumentStore | null;
+}
+
+/**
+ * The dashboard's form asks for the last day included (`through`); the figures' range ends before
+ * `to`, the day after. An empty department is all of them.
+ */
+function dashboardQuery(query: Record<string, unknown>): Record<string, unknown> {
+  const { through, departmentId, ...rest } = query;
+  const day =
+    typeof through === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(through) ? new Date(`${through}T00:00:00Z`) : null;
+  return {
+    ...rest,
+    ...(through === undefined ? {} : { to: day ? new Date(day.getTime() + 86_400_000).toISOString() : through }),
+    ...(departmentId ? { departmentId } : {}),
+  };
 }
 
 /** What an identity-provider sign-in keeps for the browser's return: its secrets, for ten minutes. */
@@ -351,6 +371,22 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc, temporalUi, 
   }
 
   router.get('/console/supervision', (req, res) => supervisionPage(req, res));
+
+  // The customer-experience dashboard, and its figures as JSON and CSV for the same session.
+  router.get('/console/dashboard', async (req, res) => {
+    const actor = actorOf(res);
+    const computed = await figuresFor(db, res, dashboardQuery(req.query));
+    const departments = await departmentChoices(db, reachOf(actor, 'readCxFigures')?.department === null);
+    const csrf = csrfToken(req, CONSOLE_SESSION) ?? '';
+    const body = dashboardBody({ ...computed, departments });
+    res.type('html').send(consolePage({ title: 'Customer experience', actor, csrf, body, scripts: ['dashboard'] }));
+  });
+  router.get('/console/dashboard/figures.json', async (req, res) =>
+    sendFigureJson(res, await figuresFor(db, res, dashboardQuery(req.query))),
+  );
+  router.get('/console/dashboard/figures.csv', async (req, res) =>
+    sendFigureCsv(res, await figuresFor(db, res, dashboardQuery(req.query))),
+  );
 
   // A bulk operation, started by the API's own startBulkOperation: the same checks, the form's
   // request id as its Idempotency-Key (a second submit starts nothing more).

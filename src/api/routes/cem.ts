@@ -41,7 +41,7 @@ const FigureQuery = FigureQueryParams.transform(({ from, to, departmentId }) => 
   });
 
 /** The figures the caller may read for the query: a supervisor's own department at most. */
-async function figuresFor(db: Db, res: Response, query: unknown) {
+export async function figuresFor(db: Db, res: Response, query: unknown) {
   const range: FigureRange = FigureQuery.parse(query ?? {});
   const reach = reachOf(actorOf(res), 'readCxFigures')!;
   if (reach.department !== null) {
@@ -86,19 +86,22 @@ export function figureCsv(figures: Record<FigureId, FigureRow[]>): string {
 // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
 const csvField = (field: string) => (/[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field);
 
+type Computed = Awaited<ReturnType<typeof figuresFor>>;
+
+export function sendFigureJson(res: Response, { range, figures }: Computed): void {
+  res.json(figureReport(range, figures));
+}
+
+export function sendFigureCsv(res: Response, { range, figures }: Computed): void {
+  const name = `figures-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv`;
+  res.attachment(name).type('text/csv; charset=utf-8').send(figureCsv(figures));
+}
+
 export function cemRoutes({ db }: { db: Db }): Router {
   const router = Router();
 
-  router.get('/metrics/cem', async (req, res) => {
-    const { range, figures } = await figuresFor(db, res, req.query);
-    res.json(figureReport(range, figures));
-  });
-
-  router.get('/metrics/cem.csv', async (req, res) => {
-    const { range, figures } = await figuresFor(db, res, req.query);
-    const name = `figures-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv`;
-    res.attachment(name).type('text/csv; charset=utf-8').send(figureCsv(figures));
-  });
+  router.get('/metrics/cem', async (req, res) => sendFigureJson(res, await figuresFor(db, res, req.query)));
+  router.get('/metrics/cem.csv', async (req, res) => sendFigureCsv(res, await figuresFor(db, res, req.query)));
 
   return router;
 }
