@@ -49,6 +49,8 @@ export interface CaseSnapshot {
   attritionRisk: AttritionRisk;
   priority: CasePriority;
   nextDeadlineAt: string | null;
+  /** When the running SLA clock reaches 80% of its time; absent from writes scheduled before it was kept. */
+  slaNearAt?: string | null;
   provisionalCreditCents: number | null;
   resolvedAmountCents: number | null;
   outcome: string | null;
@@ -245,6 +247,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
             priority: snapshot.priority === 'high' ? 1 : 0,
             nextDeadlineAt: date(snapshot.nextDeadlineAt),
             dueAt: date(snapshot.nextDeadlineAt) ?? NO_DEADLINE,
+            slaNearAt: snapshot.slaNearAt === undefined ? undefined : date(snapshot.slaNearAt),
             resolvedAt: date(snapshot.resolvedAt),
             closedAt: date(snapshot.closedAt),
             version,

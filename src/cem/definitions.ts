@@ -81,6 +81,15 @@ export const FIGURES = {
     by: ['department'],
     unit: 'share',
   },
+  sla_near_deadline: {
+    title: 'Cases over 80% of their SLA',
+    formula: 'numerator ÷ denominator, now (not bound by the range)',
+    numerator: 'open cases whose running SLA clock has used at least 80% of its time (breached ones too)',
+    denominator: 'open cases with a running SLA clock',
+    excluded: 'cases whose SLA clock is paused (waiting on the customer, say) or none runs',
+    by: ['department'],
+    unit: 'share',
+  },
   csat: {
     title: 'Customer satisfaction (CSAT)',
     formula: 'numerator ÷ denominator',

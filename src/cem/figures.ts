@@ -37,7 +37,7 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
     await Promise.all([
       db.case.findMany({
         where: { ...department, stage: { notIn: CLOSED_STAGES } },
-        select: { stage: true, departmentId: true, openedAt: true },
+        select: { stage: true, departmentId: true, openedAt: true, slaNearAt: true },
       }),
       db.case.findMany({
         where: { ...department, openedAt: within },
@@ -176,6 +176,11 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
           0.9,
         ),
       ),
+    ),
+    sla_near_deadline: grouped(
+      'sla_near_deadline',
+      open.filter((c) => c.slaNearAt !== null).map((c) => ({ department: c.departmentId, near: c.slaNearAt! <= now })),
+      (rows) => share(rows.filter((r) => r.near).length, rows.length),
     ),
     sla_compliance: grouped('sla_compliance', days, (rows) =>
       share(rows.filter((r) => r.withinSla).length, rows.length),

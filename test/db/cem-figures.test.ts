@@ -229,6 +229,9 @@ beforeAll(async () => {
   ]) {
     await db.case.update({ where: { id }, data: { assigneeId } });
   }
+  // F's SLA clock passed 80% of its time two days ago, G's will on 15 July; H's waits (paused).
+  await db.case.update({ where: { id: 'F' }, data: { slaNearAt: at('06-28') } });
+  await db.case.update({ where: { id: 'G' }, data: { slaNearAt: at('07-15') } });
   // The watch decided whether each customer stayed: B saved, E lost, A stayed without a call, C unknown.
   for (const [id, outcome, verdict, day] of [
     ['B', 'retained', 'saved', '06-25'],
@@ -289,6 +292,12 @@ test('SLA compliance: resolved with no SLA breached, over resolved', () => {
   expect(row('sla_compliance')).toEqual({ group: {}, value: 0.75, numerator: 3, denominator: 4 });
   expect(row('sla_compliance', { department: 'fraud' })).toMatchObject({ value: 0.5, numerator: 1, denominator: 2 });
   expect(row('sla_compliance', { department: 'merchant-disputes' })).toMatchObject({ value: 1 });
+});
+
+test('cases over 80% of their SLA, now, among the open cases whose SLA clock runs', () => {
+  expect(row('sla_near_deadline')).toEqual({ group: {}, value: 0.5, numerator: 1, denominator: 2 });
+  expect(row('sla_near_deadline', { department: 'fraud' })).toMatchObject({ value: 1, denominator: 1 });
+  expect(row('sla_near_deadline', { department: 'merchant-disputes' })).toMatchObject({ value: 0, denominator: 1 });
 });
 
 test('CSAT and NPS, by department and by whether the customer had an outreach', () => {

@@ -246,7 +246,14 @@ test('an information request pauses the investigation SLA until the customer ans
   expect(waited).toBeGreaterThanOrEqual(4 * DAY_MS);
   expect(businessTimeBetween(Date.parse(before.deadline!), Date.parse(after.deadline!), holidays)).toBe(waited);
   expect(types(log).slice(3)).toEqual(['assigned', 'info_requested', 'customer_responded']);
+  // The read model knows when the running SLA clock has used 80% of its time.
+  const { openedAt } = await handle.query(getCaseQuery);
+  const near = (await bench.readModel(caseId)).slaNearAt!;
+  const left = businessTimeBetween(near.getTime(), Date.parse(after.deadline!), holidays);
+  expect(left).toBeGreaterThan(0);
+  expect(left).toBeLessThan(businessTimeBetween(Date.parse(openedAt), Date.parse(after.deadline!), holidays) * 0.5);
   await bench.finish(handle);
+  expect((await bench.readModel(caseId)).slaNearAt).toBeNull();
   await bench.keepHistory('info-request', handle);
 });
 

@@ -152,6 +152,7 @@ export class DisputeCase {
       attritionRisk: view.attritionRisk,
       priority: view.priority,
       nextDeadlineAt: view.nextDeadlineAt,
+      slaNearAt: this.clocks.slaNearAt(),
       provisionalCreditCents: view.provisionalCredit?.amountCents ?? null,
       resolvedAmountCents: view.resolution?.amountCents ?? null,
       outcome: view.resolution?.outcome ?? null,

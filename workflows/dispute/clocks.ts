@@ -11,6 +11,7 @@ import {
   pauseClock,
   resumeClock,
   startClock,
+  usedShareAt,
   viewClock,
   type Clock,
   type ClockEvent,
@@ -20,6 +21,9 @@ import { findSlaPolicy, slaClockSpec, type CaseContext } from '../domain/case-po
 import { regulatoryClockSpecs, RESOLUTION_CLOCKS } from '../domain/regulations';
 import type { DisputeCase } from './case';
 import type { CaseStage } from '../domain/case';
+
+/** An SLA clock this far through its time counts as near its deadline (the managers' "over 80%"). */
+export const SLA_NEAR_SHARE = 0.8;
 
 /** Something the case must do by itself at `at`, named for its timer in the Temporal UI. */
 export interface WakeUp {
@@ -87,6 +91,13 @@ export class CaseClocks {
 
   slaBreached(): boolean {
     return this.all.some((c) => c.kind === 'sla' && c.endedAt === null && c.breachedAt !== null);
+  }
+
+  /** When the running SLA clock has used 80% of its time, or null when none runs. */
+  slaNearAt(): string | null {
+    const clock = this.all.find((c) => c.kind === 'sla' && c.endedAt === null && c.runningSince !== null);
+    const at = clock ? usedShareAt(clock, SLA_NEAR_SHARE, this.c.holidays()) : null;
+    return at === null ? null : new Date(at).toISOString();
   }
 
   /** The regulatory date by which the case must be resolved, for the customer's messages. */

@@ -73,6 +73,14 @@ const elapsed = (clock: Clock, from: number, to: number, holidays: Holidays) =>
 const after = (clock: Clock, from: number, ms: number, holidays: Holidays) =>
   clock.basis === 'business' ? addBusinessTime(from, ms, holidays) : from + ms;
 
+/**
+ * When the clock has used `share` of its budget (a past instant when it already has), or null while
+ * paused or ended: the console's "over 80% of its SLA".
+ */
+export function usedShareAt(clock: Clock, share: number, holidays: Holidays): number | null {
+  return pointBefore(clock, (1 - share) * clock.budgetMs, holidays);
+}
+
 /** When the clock reaches `budget - beforeMs` of used time, or null while paused or ended. */
 function pointBefore(clock: Clock, beforeMs: number, holidays: Holidays): number | null {
   if (clock.runningSince === null || clock.endedAt !== null) return null;

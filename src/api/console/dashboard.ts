@@ -178,6 +178,7 @@ export function dashboardBody({ range, figures, departments }: DashboardView): H
       <h2 id="promises-h">Does the back office keep its promises?</h2>
       <dl class="tiles">
         ${tile(figures, 'sla_compliance', 'Resolved within SLA')}
+        ${tile(figures, 'sla_near_deadline', 'Open cases over 80% of their SLA')}
         ${rules.map((r) => tile(figures, 'regulatory_compliance', `${r.group.rule} met`, r.group))}
         ${tile(figures, 'resolution_days_median', 'Time to resolution, median')}
         ${tile(figures, 'resolution_days_p90', 'Time to resolution, p90')}
