@@ -30,9 +30,6 @@ const WITHDRAWN = 'withdrawn';
 export async function computeFigures(db: Db, range: FigureRange, now = new Date()): Promise<Figures> {
   const department = range.departmentId ? { departmentId: range.departmentId } : {};
   const within = { gte: range.from, lt: range.to };
-  const event = (type: string | string[], caseWhere: Record<string, unknown> = department) => ({
-    where: { type: Array.isArray(type) ? { in: type } : type, at: within, case: caseWhere },
-  });
   const [open, opened, resolved, breached, answers, contacts, care, decided, regulatory, staffEvents, held] =
     await Promise.all([
       db.case.findMany({
@@ -69,7 +66,11 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
         select: { caseId: true, at: true },
       }),
       db.caseEvent.findMany({
-        ...event(['attrition_risk_changed', 'outreach_opened', 'outreach_completed', 'concession_granted']),
+        where: {
+          type: { in: ['attrition_risk_changed', 'outreach_opened', 'outreach_completed', 'concession_granted'] },
+          at: within,
+          case: department,
+        },
         select: { type: true, data: true, case: { select: { departmentId: true } } },
       }),
       db.case.findMany({
