@@ -33,7 +33,16 @@ export async function loadCasePage(db: Db, temporal: Client, visitor: CaseVisito
     where: { id: visitor.caseId },
     include: {
       transaction: { select: { merchant: true, postedAt: true } },
-      customer: { select: { name: true, timezone: true } },
+      customer: {
+        select: {
+          name: true,
+          timezone: true,
+          preferredChannel: true,
+          statusUpdateIntervalDays: true,
+          quietHoursStart: true,
+          quietHoursEnd: true,
+        },
+      },
       notifications: { where: { status: 'sent' }, orderBy: { sentAt: 'asc' } },
       surveyAnswer: { select: { answeredAt: true } },
       customerAnswers: {

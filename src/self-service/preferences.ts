@@ -65,15 +65,21 @@ export interface Preferences {
   quietHours: QuietHours | null;
 }
 
-export async function currentPreferences(db: Db, customerId: string, settings: CaseSettings): Promise<Preferences> {
-  const c = await db.customer.findUniqueOrThrow({ where: { id: customerId } });
+/** Her current choices, from her record's columns (the case page reads them with her case). */
+export function preferencesOf(
+  customer: {
+    preferredChannel: ChannelName;
+    statusUpdateIntervalDays: number | null;
+    quietHoursStart: number | null;
+    quietHoursEnd: number | null;
+  },
+  settings: CaseSettings,
+): Preferences {
+  const { quietHoursStart: start, quietHoursEnd: end } = customer;
   return {
-    channel: c.preferredChannel,
-    statusUpdateDays: statusUpdateDays(c.statusUpdateIntervalDays, settings),
-    quietHours:
-      c.quietHoursStart !== null && c.quietHoursEnd !== null
-        ? { start: c.quietHoursStart, end: c.quietHoursEnd }
-        : null,
+    channel: customer.preferredChannel,
+    statusUpdateDays: statusUpdateDays(customer.statusUpdateIntervalDays, settings),
+    quietHours: start !== null && end !== null ? { start, end } : null,
   };
 }
 

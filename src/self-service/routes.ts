@@ -30,7 +30,7 @@ import { checkCode, sendCode } from './codes';
 import { sendToCase, StillUnhappyForm, WithdrawForm } from './customer-actions';
 import { checkDocuments, DOCUMENT_LIMITS, sizeText, type DocumentStore } from './documents';
 import { LINK_PATH, openCaseLink } from './links';
-import { changePreferences, currentPreferences, preferencesForm } from './preferences';
+import { changePreferences, preferencesForm, preferencesOf } from './preferences';
 import { CASE_PAGE_SESSION, caseVisitor, startCaseSession, type CaseVisitor } from './sessions';
 import { answerSurvey, SurveyForm, SURVEYED_STAGES } from './survey';
 
@@ -143,7 +143,7 @@ export function selfServiceRoutes({
     const data = await loadCasePage(db, temporal, visitor);
     const preferences = {
       ...forms.preferences,
-      current: await currentPreferences(db, visitor.customerId, casePolicy),
+      current: preferencesOf(data.customer, casePolicy),
       channels: (['email', 'sms'] as const).filter((c) => channels[c]),
     };
     res

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Db } from '../db/client';
-import { hashOf, secretIn, SEEN_GRANULARITY_MS, type SessionKind } from '../web/sessions';
+import { hashOf, secretIn, SEEN_GRANULARITY_MS, setSessionCookie, type SessionKind } from '../web/sessions';
 
 /** The case page's session; CSRF tokens derive from its secret as the console's do. */
 export const CASE_PAGE_SESSION: SessionKind = {
@@ -16,6 +16,8 @@ export const CASE_PAGE_SESSION: SessionKind = {
   cookie: 'case_session',
   path: '/my-case',
   csrf: true,
+  // Lax: she arrives from the link in her mail, another site's navigation.
+  sameSite: 'lax',
   idleMs: 15 * 60_000,
   absoluteMs: 2 * 3_600_000,
 };
@@ -48,13 +50,7 @@ export async function startCaseSession(
       expiresAt: new Date(now.getTime() + CASE_PAGE_SESSION.absoluteMs),
     },
   });
-  res.cookie(CASE_PAGE_SESSION.cookie, secret, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: req.secure,
-    path: CASE_PAGE_SESSION.path,
-    maxAge: CASE_PAGE_SESSION.absoluteMs,
-  });
+  setSessionCookie(req, res, CASE_PAGE_SESSION, secret);
 }
 
 /** The case and customer the request's session opens; null without a live one. */

@@ -24,6 +24,11 @@ export interface SessionKind {
    * The codec's calls change nothing, and CORS already limits who may read their answers.
    */
   csrf: boolean;
+  /**
+   * `strict` for staff; `lax` where the session starts from a link in another site or app (a
+   * customer's mail), whose first navigation must carry the cookie.
+   */
+  sameSite: 'strict' | 'lax';
   idleMs: number;
   absoluteMs: number;
 }
@@ -35,6 +40,7 @@ export const CONSOLE_SESSION: SessionKind = {
   path: '/console',
   signIn: '/console/sign-in',
   csrf: true,
+  sameSite: 'strict',
   idleMs: 30 * 60_000,
   absoluteMs: 10 * 3_600_000,
 };
@@ -45,6 +51,7 @@ export const CODEC_SESSION: SessionKind = {
   cookie: 'codec_session',
   path: '/codec',
   csrf: false,
+  sameSite: 'strict',
   idleMs: 60 * 60_000,
   absoluteMs: 8 * 3_600_000,
 };
@@ -79,9 +86,14 @@ export async function startSession(
       expiresAt: new Date(now.getTime() + kind.absoluteMs),
     },
   });
+  setSessionCookie(req, res, kind, secret);
+}
+
+/** The session's cookie: HttpOnly, the kind's SameSite and path, Secure over TLS, for its whole life. */
+export function setSessionCookie(req: Request, res: Response, kind: SessionKind, secret: string): void {
   res.cookie(kind.cookie, secret, {
     httpOnly: true,
-    sameSite: 'strict',
+    sameSite: kind.sameSite,
     secure: req.secure,
     path: kind.path,
     maxAge: kind.absoluteMs,

@@ -18,6 +18,7 @@ import { parse as parseCookies } from 'cookie';
 import type { OidcSignIn, PendingSignIn } from '../../auth/oidc';
 import { loadActor } from '../../cases/actors';
 import { actionPath, STAFF_ACTIONS, type CaseView } from '../../../workflows/dispute/messages';
+import { DAY_MS } from '../../../workflows/domain/time';
 import { carryOutAction, caseOfAction } from '../action-requests';
 import { reachOf } from '../access';
 import { actorOf } from '../auth';
@@ -127,7 +128,7 @@ function dashboardQuery(query: Record<string, unknown>): Record<string, unknown>
     typeof through === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(through) ? new Date(`${through}T00:00:00Z`) : null;
   return {
     ...rest,
-    ...(through === undefined ? {} : { to: day ? new Date(day.getTime() + 86_400_000).toISOString() : through }),
+    ...(through === undefined ? {} : { to: day ? new Date(day.getTime() + DAY_MS).toISOString() : through }),
     ...(departmentId ? { departmentId } : {}),
   };
 }
