@@ -61,13 +61,28 @@ export interface CaseSnapshot {
 /** The outreach columns the workflow owns. */
 export type OutreachSnapshot = Pick<Outreach, 'id' | 'status' | 'assigneeId' | 'offerRequest' | 'outcome'>;
 
+/** An event with where the case sat when it happened (absent on events recorded before this was kept). */
+export interface PlacedEvent extends TimelineEvent {
+  stage?: CaseStage;
+  departmentId?: string;
+}
+
+/** The case came to sit in this stage and department at `at`. */
+export interface PlaceEntered {
+  stage: CaseStage;
+  departmentId: string;
+  at: string;
+}
+
 export interface SyncCaseInput {
   caseId: string;
   version: number;
   snapshot: CaseSnapshot;
   /** Absent in activities scheduled before care outreach existed. */
   outreach?: OutreachSnapshot[];
-  events: TimelineEvent[];
+  events: PlacedEvent[];
+  /** The moves since the last write, in order; absent in activities scheduled before stays were kept. */
+  moves?: PlaceEntered[];
 }
 
 export interface AlertStaffInput {
@@ -120,6 +135,30 @@ const APPROVAL_DECIDED: readonly string[] = ['resolution_approved', 'resolution_
  * are alerted, and the alert is marked read for all of them once the proposal is decided. Done with
  * the read model, from the events it writes, so cases already running get it too.
  */
+/**
+ * A move: the stay before it ends, and one begins. Two moves at one instant leave one stay, in the
+ * later place (a case that passed through a stage in no time did not wait there). Each write is
+ * idempotent, and a stay's place changes only to a newer version's, so a retry changes nothing.
+ */
+function stayWrites(db: Db, caseId: string, version: number, { stage, departmentId, at }: PlaceEntered) {
+  const enteredAt = new Date(at);
+  return [
+    db.caseStay.updateMany({
+      where: { caseId, leftAt: null, enteredAt: { lt: enteredAt } },
+      data: { leftAt: enteredAt },
+    }),
+    db.caseStay.upsert({
+      where: { caseId_enteredAt: { caseId, enteredAt } },
+      update: {},
+      create: { caseId, stage, departmentId, enteredAt, version },
+    }),
+    db.caseStay.updateMany({
+      where: { caseId, enteredAt, version: { lt: version } },
+      data: { stage, departmentId, version },
+    }),
+  ];
+}
+
 async function approvalAlerts(db: Db, caseId: string, snapshot: CaseSnapshot, events: TimelineEvent[]): Promise<void> {
   for (const event of events.filter((e) => e.type === 'resolution_proposed')) {
     const { outcome, amountCents } = event.data as { outcome: string; amountCents: number };
@@ -223,23 +262,9 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
     },
 
     /** Appends timeline events to the audit log and moves the read model to `version`. */
-    async syncCase({ caseId, version, snapshot, outreach = [], events }: SyncCaseInput): Promise<void> {
+    async syncCase({ caseId, version, snapshot, outreach = [], events, moves = [] }: SyncCaseInput): Promise<void> {
       const date = (iso: string | null) => (iso === null ? null : new Date(iso));
-      const written = await db.$transaction([
-        ...events.map((e) =>
-          db.caseEvent.upsert({
-            where: { caseId_eventKey: { caseId, eventKey: String(e.seq) } },
-            update: {},
-            create: {
-              caseId,
-              eventKey: String(e.seq),
-              type: e.type,
-              actor: e.actor,
-              at: new Date(e.at),
-              data: JSON.stringify(e.data),
-            },
-          }),
-        ),
+      const [caseWritten] = await db.$transaction([
         db.case.updateMany({
           where: { id: caseId, version: { lt: version } },
           data: {
@@ -253,6 +278,23 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
             version,
           },
         }),
+        ...events.map((e) =>
+          db.caseEvent.upsert({
+            where: { caseId_eventKey: { caseId, eventKey: String(e.seq) } },
+            update: {},
+            create: {
+              caseId,
+              eventKey: String(e.seq),
+              type: e.type,
+              actor: e.actor,
+              at: new Date(e.at),
+              data: JSON.stringify(e.data),
+              stage: e.stage,
+              departmentId: e.departmentId,
+            },
+          }),
+        ),
+        ...moves.flatMap((move) => stayWrites(db, caseId, version, move)),
         ...outreach.map((o) =>
           db.outreachTask.updateMany({
             where: { id: o.id, version: { lt: version } },
@@ -268,8 +310,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
         ),
       ]);
       // Counted once: a retry of a write that landed finds the version taken and moves nothing.
-      const moved = (written[events.length] as { count: number }).count > 0;
-      if (moved) countCaseEvents(events, snapshot.departmentId);
+      if (caseWritten.count > 0) countCaseEvents(events, snapshot.departmentId);
       await approvalAlerts(db, caseId, snapshot, events);
     },
 

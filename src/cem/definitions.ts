@@ -19,10 +19,13 @@ export interface FigureDefinition {
   by: readonly string[];
   joint?: boolean;
   /** What the value is. */
-  unit: 'cases' | 'days' | 'hours' | 'share' | 'points' | 'per case' | 'per day';
+  unit: 'cases' | 'contacts' | 'days' | 'hours' | 'share' | 'points' | 'per case' | 'per day';
 }
 
-/** "In the range": at or after its start and before its end; departments are the case's current one. */
+/**
+ * "In the range": at or after its start and before its end. Departments are the case's current
+ * one, except in the journey, whose rows (and department filter) are where the case sat.
+ */
 export const FIGURES = {
   open_cases: {
     title: 'Open cases',
@@ -226,6 +229,61 @@ export const FIGURES = {
     excluded: 'nothing',
     by: ['department'],
     unit: 'share',
+  },
+  journey_wait_days: {
+    title: 'Journey: time waited at each step, median',
+    formula: 'median (nearest rank) of left at − entered at, in days',
+    numerator:
+      'stays that ended in the range: each time a case sat in one stage of one department, from the move that brought it there to the move that took it on',
+    denominator: '—',
+    excluded:
+      'stays in the resolved and closed stages (the bank has answered); stays not yet ended (see open cases by age); time before stays were kept',
+    by: ['stage', 'department'],
+    joint: true,
+    unit: 'days',
+  },
+  journey_chases: {
+    title: 'Journey: customers chasing the bank, by where the case sat',
+    formula: 'count',
+    numerator: 'customer contacts (customer_contacted) in the range, by the stage and department the case sat in then',
+    denominator: '—',
+    excluded: 'contacts recorded before places were kept',
+    by: ['stage', 'department'],
+    joint: true,
+    unit: 'contacts',
+  },
+  journey_alerts: {
+    title: 'Journey: attrition alerts, by where the case sat',
+    formula: 'count',
+    numerator:
+      'times in the range a case’s attrition risk rose to high, by the stage and department the case sat in then',
+    denominator: '—',
+    excluded: 'alerts recorded before places were kept',
+    by: ['stage', 'department'],
+    joint: true,
+    unit: 'cases',
+  },
+  journey_outreach: {
+    title: 'Journey: outreach opened, by where the case sat',
+    formula: 'count',
+    numerator: 'care outreach opened in the range, by the stage and department the case sat in then',
+    denominator: '—',
+    excluded: 'outreach recorded before places were kept',
+    by: ['stage', 'department'],
+    joint: true,
+    unit: 'cases',
+  },
+  journey_losses: {
+    title: 'Journey: customers lost, by where it began',
+    formula: 'count',
+    numerator:
+      'cases whose retention was decided in the range with the customer lost, by the stage and department the case sat in at its first attrition alert (risk rose to high)',
+    denominator: '—',
+    excluded:
+      'losses with no attrition alert before them (nothing shows where they began), or one recorded before places were kept',
+    by: ['stage', 'department'],
+    joint: true,
+    unit: 'cases',
   },
   agent_open_cases: {
     title: 'Open cases per agent',

@@ -30,7 +30,7 @@ const WITHDRAWN = 'withdrawn';
 export async function computeFigures(db: Db, range: FigureRange, now = new Date()): Promise<Figures> {
   const department = range.departmentId ? { departmentId: range.departmentId } : {};
   const within = { gte: range.from, lt: range.to };
-  const [open, opened, resolved, breached, answers, contacts, care, decided, regulatory, staffEvents, held] =
+  const [open, opened, resolved, breached, answers, contacts, care, decided, regulatory, staffEvents, held, trail] =
     await Promise.all([
       db.case.findMany({
         where: { ...department, stage: { notIn: CLOSED_STAGES } },
@@ -99,6 +99,7 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
         where: { ...department, stage: { notIn: CLOSED_STAGES }, assigneeId: { not: null } },
         _count: { _all: true },
       }),
+      journey(db, range),
     ]);
 
   const breachedIds = new Set(breached.map((e) => e.caseId));
@@ -246,6 +247,7 @@ export async function computeFigures(db: Db, range: FigureRange, now = new Date(
         rows.reduce((sum, r) => sum + r.keptCents, 0),
       ),
     ),
+    ...trail,
     agent_open_cases: held
       .map((h) => ({ group: { agent: h.assigneeId! }, value: h._count._all }))
       .sort((a, b) => a.group.agent.localeCompare(b.group.agent)),
@@ -278,6 +280,69 @@ function firstActionHours(events: readonly { caseId: string; actor: string; type
     }
   }
   return hours;
+}
+
+type JourneyFigures = Record<
+  'journey_wait_days' | 'journey_chases' | 'journey_alerts' | 'journey_outreach' | 'journey_losses',
+  FigureRow[]
+>;
+
+/**
+ * The journey: for each stage and department, how long cases sat there and what began while they
+ * did, from the stays the read-model sync keeps and the place stamped on each event. The
+ * department filter is where the case sat, not where it is now.
+ */
+async function journey(db: Db, range: FigureRange): Promise<JourneyFigures> {
+  const within = { gte: range.from, lt: range.to };
+  const there = range.departmentId ? { departmentId: range.departmentId } : {};
+  const [stays, touches, lossAlerts] = await Promise.all([
+    db.caseStay.findMany({
+      where: { ...there, leftAt: within, stage: { notIn: CLOSED_STAGES } },
+      select: { stage: true, departmentId: true, enteredAt: true, leftAt: true },
+    }),
+    db.caseEvent.findMany({
+      where: {
+        ...there,
+        type: { in: ['customer_contacted', 'attrition_risk_changed', 'outreach_opened'] },
+        at: within,
+        stage: { not: null },
+      },
+      select: { type: true, stage: true, departmentId: true, data: true },
+    }),
+    // Every alert on a case lost in the range, first first: where its first alert rang is where the loss began.
+    db.caseEvent.findMany({
+      where: {
+        type: 'attrition_risk_changed',
+        stage: { not: null },
+        case: { retentionDecidedAt: within, retentionOutcome: 'lost' },
+      },
+      select: { caseId: true, stage: true, departmentId: true, data: true },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    }),
+  ]);
+  const place = (row: { stage: string | null; departmentId: string | null }) => ({
+    stage: row.stage!,
+    department: row.departmentId!,
+  });
+  const rose = (e: { data: string }) => (JSON.parse(e.data) as { to?: string }).to === 'high';
+  const began = new Map<string, { stage: string; department: string }>();
+  for (const alert of lossAlerts.filter(rose)) if (!began.has(alert.caseId)) began.set(alert.caseId, place(alert));
+  const losses = [...began.values()].filter((p) => !range.departmentId || p.department === range.departmentId);
+  const byPlace = (type: string, test: (e: (typeof touches)[number]) => boolean = () => true) =>
+    counted(
+      touches.filter((e) => e.type === type && test(e)),
+      place,
+    );
+
+  return {
+    journey_wait_days: medians(
+      stays.map((s) => ({ group: place(s), value: (s.leftAt!.getTime() - s.enteredAt.getTime()) / DAY_MS })),
+    ),
+    journey_chases: byPlace('customer_contacted'),
+    journey_alerts: byPlace('attrition_risk_changed', rose),
+    journey_outreach: byPlace('outreach_opened'),
+    journey_losses: counted(losses, (p) => p),
+  };
 }
 
 /** After a resolution, how long a customer contact still counts against first contact resolution. */
@@ -330,6 +395,20 @@ function counted<T>(items: readonly T[], groupOf: (item: T) => Record<string, st
     rows.set(key, row);
   }
   return [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, row]) => row);
+}
+
+/** A row per group with the median (nearest rank) of its values, in key order. */
+function medians(items: readonly { group: Record<string, string>; value: number }[]): FigureRow[] {
+  const values = new Map<string, { group: Record<string, string>; values: number[] }>();
+  for (const { group, value } of items) {
+    const key = JSON.stringify(group);
+    const entry = values.get(key) ?? { group, values: [] };
+    entry.values.push(value);
+    values.set(key, entry);
+  }
+  return [...values.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, { group, values }]) => ({ group, ...value(percentile(values, 0.5)) }));
 }
 
 /** The figure for all items, then for the items of each value of each of the figure's `by` keys. */

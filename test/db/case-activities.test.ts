@@ -2,12 +2,13 @@
  * The dispute workflow's activities against SQLite and PostgreSQL: a retry writes nothing twice,
  * and the read model never moves back to an older version.
  */
-import { caseActivities, NO_DEADLINE } from '../../activities/cases';
+import { caseActivities, NO_DEADLINE, type PlacedEvent } from '../../activities/cases';
 import { JANE, seed } from '../../prisma/seed';
 import type { Db } from '../../src/db/client';
 import { testOnBothDatabases } from '../helpers/db';
 import { caseSnapshot } from '../helpers/read-model';
 import type { TimelineEvent } from '../../workflows/dispute/messages';
+import type { CaseStage } from '../../workflows/domain/case';
 
 const CASE_ID = 'DSP-ACTIVITIES';
 
@@ -28,6 +29,56 @@ async function withCase(db: Db) {
     },
   });
   return caseActivities({ db });
+}
+
+/** The journey's stays: each move ends one and begins the next, once, however the writes are retried. */
+async function expectStays(db: Db, activities: ReturnType<typeof caseActivities>) {
+  const move = (stage: CaseStage, departmentId: string, at: string) => ({ stage, departmentId, at: `2026-11-${at}Z` });
+  const sync = (version: number, moves: ReturnType<typeof move>[], events: PlacedEvent[] = []) =>
+    activities.syncCase({ caseId: CASE_ID, version, snapshot: caseSnapshot(moves.at(-1)!.stage), events, moves });
+  const stays = async () =>
+    (await db.caseStay.findMany({ where: { caseId: CASE_ID }, orderBy: { enteredAt: 'asc' } })).map((s) => [
+      s.stage,
+      s.departmentId,
+      s.enteredAt.toISOString().slice(8, 16),
+      s.leftAt?.toISOString().slice(8, 16) ?? null,
+    ]);
+  const contacted: PlacedEvent = {
+    seq: 10,
+    type: 'customer_contacted',
+    actor: 'customer:jane',
+    at: '2026-11-21T09:00:00.000Z',
+    data: {},
+    stage: 'investigation',
+    departmentId: 'merchant-disputes',
+  };
+  await sync(
+    4,
+    [move('intake', 'intake', '20T10:00'), move('investigation', 'merchant-disputes', '20T10:05')],
+    [contacted],
+  );
+  await sync(
+    4,
+    [move('intake', 'intake', '20T10:00'), move('investigation', 'merchant-disputes', '20T10:05')],
+    [contacted],
+  );
+  // Through awaiting the customer and back in no time: one stay, in the later place.
+  await sync(5, [move('awaiting_customer', 'merchant-disputes', '22T10:00')]);
+  await sync(6, [move('investigation', 'merchant-disputes', '22T10:00')]);
+  await sync(5, [move('awaiting_customer', 'merchant-disputes', '22T10:00')]); // a late retry of the older write
+  await sync(7, [move('investigation', 'fraud', '25T12:00')]);
+  expect(await stays()).toEqual([
+    ['intake', 'intake', '20T10:00', '20T10:05'],
+    ['investigation', 'merchant-disputes', '20T10:05', '22T10:00'],
+    ['investigation', 'merchant-disputes', '22T10:00', '25T12:00'],
+    ['investigation', 'fraud', '25T12:00', null],
+  ]);
+  expect(
+    await db.caseEvent.findFirstOrThrow({
+      where: { caseId: CASE_ID, eventKey: '10' },
+      select: { stage: true, departmentId: true },
+    }),
+  ).toEqual({ stage: 'investigation', departmentId: 'merchant-disputes' });
 }
 
 async function expectIdempotentActivities(db: Db) {
@@ -86,6 +137,8 @@ async function expectIdempotentActivities(db: Db) {
     nextDeadlineAt: null,
     dueAt: NO_DEADLINE,
   });
+
+  await expectStays(db, activities);
 
   const alert = {
     key: `${CASE_ID}:3`,

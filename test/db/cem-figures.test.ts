@@ -197,7 +197,35 @@ beforeAll(async () => {
   ];
   for (const [i, [caseId, day, type, data]] of events.entries()) {
     await db.caseEvent.create({
-      data: { caseId, eventKey: String(100 + i), type, actor: 'system:test', at: at(day), data: JSON.stringify(data) },
+      data: {
+        caseId,
+        eventKey: String(100 + i),
+        type,
+        actor: 'system:test',
+        at: at(day),
+        data: JSON.stringify(data),
+        ...PLACES[`${caseId} ${day} ${type}`],
+      },
+    });
+  }
+  // H's customer chased while H sat in merchant disputes; G's chase predates places being kept.
+  // Neither case was opened or resolved in June, so no other figure counts them.
+  await db.caseEvent.createMany({
+    data: [
+      {
+        caseId: 'H',
+        eventKey: '150',
+        type: 'customer_contacted',
+        actor: 'system:test',
+        at: at('06-15'),
+        ...place('investigation', 'merchant-disputes'),
+      },
+      { caseId: 'G', eventKey: '151', type: 'customer_contacted', actor: 'system:test', at: at('06-16') },
+    ],
+  });
+  for (const [caseId, stage, departmentId, entered, left] of STAYS) {
+    await db.caseStay.create({
+      data: { caseId, stage, departmentId, enteredAt: at(entered), leftAt: left ? at(left) : null, version: 1 },
     });
   }
   // Staff at work: F assigned to fraud-agent-1, who notes it 6 hours later; G taken by its agent,
@@ -246,6 +274,34 @@ beforeAll(async () => {
   }
   figures = await computeFigures(db, RANGE, NOW);
 });
+
+const place = (stage: string, departmentId: string) => ({ stage, departmentId });
+/** Where each case sat when the journey's events happened (by case, day and type). */
+const PLACES: Record<string, { stage: string; departmentId: string }> = {
+  'A 06-02 customer_contacted': place('investigation', 'fraud'),
+  'C 06-30 customer_contacted': place('resolved', 'merchant-disputes'),
+  'B 06-04 attrition_risk_changed': place('awaiting_customer', 'fraud'),
+  'E 06-05 attrition_risk_changed': place('investigation', 'merchant-disputes'),
+  'B 06-04 outreach_opened': place('awaiting_customer', 'fraud'),
+  'E 06-05 outreach_opened': place('investigation', 'merchant-disputes'),
+};
+/** Each case's stays: stage, department, entered, left (null while it sits there). */
+const STAYS: [caseId: string, stage: string, department: string, entered: string, left: string | null][] = [
+  ['A', 'investigation', 'fraud', '06-01', '06-03'],
+  ['A', 'resolved', 'fraud', '06-03', '06-04'],
+  ['A', 'closed', 'fraud', '06-04', null],
+  ['B', 'investigation', 'fraud', '06-02', '06-03'],
+  ['B', 'awaiting_customer', 'fraud', '06-03', '06-08'],
+  ['B', 'investigation', 'fraud', '06-08', '06-12'],
+  ['C', 'investigation', 'merchant-disputes', '06-05', '06-09'],
+  ['E', 'investigation', 'merchant-disputes', '05-20', '06-10'],
+  ['E', 'awaiting_customer', 'merchant-disputes', '06-10', '06-13'],
+  ['E', 'investigation', 'merchant-disputes', '06-13', '06-20'],
+  ['G', 'investigation', 'merchant-disputes', '05-01', '05-20'],
+  ['G', 'awaiting_customer', 'merchant-disputes', '05-20', null],
+  ['H', 'investigation', 'fraud', '04-01', '06-10'],
+  ['H', 'investigation', 'merchant-disputes', '06-10', null],
+];
 
 const clock = (id: string, day: string) => ({ id, label: id, deadline: at(day).toISOString() });
 
@@ -375,6 +431,41 @@ test('agent workload: open cases held now, actions per day, and the median time 
     { group: { agent: 'fraud-agent-1' }, value: 6 },
     { group: { agent: 'merchant-disputes-agent-1' }, value: 24 },
   ]);
+});
+
+test('the journey: time waited, chases, alerts, outreach and losses by the stage and department the case sat in', async () => {
+  const where = (stage: string, department: string) => ({ stage, department });
+  // Stays ended in June, resolved and closed left out: investigation in fraud A 2, B 1, B 4 and H 70
+  // days (H has since moved on); in merchant disputes C 4, E 21, E 7. G's stays ended before June or not yet.
+  expect(figures.journey_wait_days).toEqual([
+    { group: where('awaiting_customer', 'fraud'), value: 5 },
+    { group: where('awaiting_customer', 'merchant-disputes'), value: 3 },
+    { group: where('investigation', 'fraud'), value: 2 },
+    { group: where('investigation', 'merchant-disputes'), value: 7 },
+  ]);
+  // G's chase has no place and E's was in July.
+  expect(figures.journey_chases).toEqual([
+    { group: where('investigation', 'fraud'), value: 1 },
+    { group: where('investigation', 'merchant-disputes'), value: 1 },
+    { group: where('resolved', 'merchant-disputes'), value: 1 },
+  ]);
+  // A's rise to watch is no alert.
+  expect(figures.journey_alerts).toEqual([
+    { group: where('awaiting_customer', 'fraud'), value: 1 },
+    { group: where('investigation', 'merchant-disputes'), value: 1 },
+  ]);
+  expect(figures.journey_outreach).toEqual(figures.journey_alerts);
+  // E, lost, was first alerted while investigated in merchant disputes.
+  expect(figures.journey_losses).toEqual([{ group: where('investigation', 'merchant-disputes'), value: 1 }]);
+
+  // One department: where the case sat, not where it is now (H's 70 days count for fraud).
+  const fraud = await computeFigures(db, { ...RANGE, departmentId: 'fraud' }, NOW);
+  expect(fraud.journey_wait_days).toEqual([
+    { group: where('awaiting_customer', 'fraud'), value: 5 },
+    { group: where('investigation', 'fraud'), value: 2 },
+  ]);
+  expect(fraud.journey_chases).toEqual([{ group: where('investigation', 'fraud'), value: 1 }]);
+  expect(fraud.journey_losses).toEqual([]);
 });
 
 test('METRICS.md defines the same figures as the code, in the same words', () => {

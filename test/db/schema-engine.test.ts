@@ -22,6 +22,7 @@ const EXPECTED_TABLES = [
   'Case',
   'CaseDocument',
   'CaseEvent',
+  'CaseStay',
   'Customer',
   'CustomerAnswer',
   'CustomerCode',

@@ -538,6 +538,14 @@ describe('answering what the bank asked', () => {
         },
       ],
     ]);
+    // The journey: her answer came while the case waited on her, and the case has moved on since.
+    expect(responded[0]).toMatchObject({ stage: 'awaiting_customer', departmentId: view.departmentId });
+    const stays = await stack.db.caseStay.findMany({
+      where: { caseId: session.caseId },
+      orderBy: { enteredAt: 'asc' },
+    });
+    expect(stays.slice(-3).map((s) => s.stage)).toEqual(['investigation', 'awaiting_customer', 'investigation']);
+    expect(stays.map((s) => s.leftAt)).toEqual([...stays.slice(1).map((s) => s.enteredAt), null]);
     // Her words stay in the database: the case's history holds ids.
     const history = JSON.stringify(
       await stack.env.client.workflow.getHandle(`dispute-${session.caseId}`).fetchHistory(),

@@ -5,7 +5,7 @@
  * clocks, the notifier, the attrition watch's link and the care outreach all work on this one
  * object, as the entity-workflow samples do.
  */
-import type { CaseSnapshot, OutreachSnapshot } from '../../activities/cases';
+import type { CaseSnapshot, OutreachSnapshot, PlacedEvent, PlaceEntered } from '../../activities/cases';
 import type { Holidays } from '../domain/business-time';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { holidaySet } from '../domain/case-policy';
@@ -30,13 +30,19 @@ export class DisputeCase {
   readonly watch: AttritionWatchLink;
   readonly care: CareOutreach;
   private readonly visibility = new Visibility();
-  private readonly unsynced: TimelineEvent[] = [];
+  private readonly unsynced: PlacedEvent[] = [];
+  // Where the case sits (stage and department) as last committed, so each move is written once,
+  // with its instant: the stays of the journey figures. Null before the case's first commit (a
+  // later run starts where the earlier one left off, and has nothing to write until it moves).
+  private place: Omit<PlaceEntered, 'at'> | null;
+  private readonly unsyncedMoves: PlaceEntered[] = [];
   // One read-model write at a time, in order, so the read model never moves backwards.
   private syncing: Promise<void> = Promise.resolve();
   // The calendar is fixed once the context is loaded; build its set once, not on every use.
   private calendar: Holidays | null = null;
 
   constructor(readonly state: CaseState) {
+    this.place = state.version === 0 ? null : { stage: state.stage, departmentId: state.departmentId };
     this.clocks = new CaseClocks(this);
     this.notifier = new Notifier(this);
     this.watch = new AttritionWatchLink(this);
@@ -67,7 +73,7 @@ export class DisputeCase {
   record(type: TimelineEventType, actor: string, data: Record<string, unknown> = {}, at = this.now()): TimelineEvent {
     const event = { seq: ++this.state.eventSeq, type, actor, at: new Date(at).toISOString(), data };
     this.timeline.push(event);
-    this.unsynced.push(event);
+    this.unsynced.push({ ...event, stage: this.state.stage, departmentId: this.state.departmentId });
     return event;
   }
 
@@ -79,6 +85,7 @@ export class DisputeCase {
   /** A change is done: show it, and write it to the read model and the audit log (in order). */
   commit(): Promise<void> {
     this.state.version += 1;
+    this.notePlace();
     this.publish();
     this.watch.tell();
     this.syncing = this.syncing.then(async () => {
@@ -89,9 +96,18 @@ export class DisputeCase {
         snapshot: this.snapshot(),
         outreach: this.outreachSnapshots(),
         events,
+        moves: this.unsyncedMoves.splice(0),
       });
     });
     return this.syncing;
+  }
+
+  /** Notes a move to another stage or department, at the instant of the change that made it. */
+  private notePlace(): void {
+    const { stage, departmentId } = this.state;
+    if (this.place?.stage === stage && this.place.departmentId === departmentId) return;
+    this.place = { stage, departmentId };
+    this.unsyncedMoves.push({ stage, departmentId, at: new Date(this.now()).toISOString() });
   }
 
   /**
