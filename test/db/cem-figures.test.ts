@@ -569,6 +569,19 @@ describe('GET /metrics/cem', () => {
         );
         expect(cells).toEqual(figure.rows.map((r) => shown(FIGURES[figure.id], r.value)));
       }
+      // The journey, worst first: where a customer was lost leads.
+      const journey = await page.$$eval('table.journey tbody tr', (trs) =>
+        trs.map((tr) =>
+          [...(tr as unknown as { children: { textContent: string }[] }).children].map((c) => c.textContent.trim()),
+        ),
+      );
+      expect(journey).toEqual([
+        ['investigation', 'merchant-disputes', '7.0 days', '1', '1', '1', '1'],
+        ['awaiting customer', 'fraud', '5.0 days', '0', '1', '1', '0'],
+        ['investigation', 'fraud', '2.0 days', '1', '0', '0', '0'],
+        ['resolved', 'merchant-disputes', '—', '1', '0', '0', '0'],
+        ['awaiting customer', 'merchant-disputes', '3.0 days', '0', '0', '0', '0'],
+      ]);
       const promises = await page.innerText('section[aria-labelledby="promises-h"]');
       expect(promises).toContain('75.0%');
       await page.waitForSelector('.chart-canvas .uplot canvas');

@@ -9,7 +9,7 @@ import type { Db } from '../../db/client';
 import { FIGURES, type FigureDefinition, type FigureId } from '../../cem/definitions';
 import type { FigureRange, FigureRow, Figures } from '../../cem/figures';
 import { html, type Html } from '../../web/html';
-import { tableHead } from './pages';
+import { tableHead, words } from './pages';
 
 export interface DashboardView {
   range: FigureRange;
@@ -73,6 +73,61 @@ function dailySeries(figures: Figures): { days: string[]; opened: number[]; reso
   const resolved = count(figures.cases_resolved);
   const days = [...new Set([...opened.keys(), ...resolved.keys()])].sort();
   return { days, opened: days.map((d) => opened.get(d) ?? 0), resolved: days.map((d) => resolved.get(d) ?? 0) };
+}
+
+const JOURNEY = [
+  'journey_wait_days',
+  'journey_chases',
+  'journey_alerts',
+  'journey_outreach',
+  'journey_losses',
+] as const;
+
+/**
+ * The journey's figures side by side, a row per stage and department, worst first: most customers
+ * lost, then most alerts, then most chases, then the longest wait. The step to fix first leads.
+ */
+export function journeyRows(figures: Figures): { stage: string; department: string; values: (number | null)[] }[] {
+  const places = new Map<string, { stage: string; department: string; values: (number | null)[] }>();
+  JOURNEY.forEach((id, column) => {
+    for (const { group, value } of figures[id]) {
+      const key = `${group.stage} ${group.department}`;
+      const place = places.get(key) ?? {
+        stage: group.stage,
+        department: group.department,
+        values: JOURNEY.map(() => null),
+      };
+      place.values[column] = value;
+      places.set(key, place);
+    }
+  });
+  const worse = (a: number | null, b: number | null) => (b ?? 0) - (a ?? 0);
+  return [...places.values()].sort(
+    (a, b) =>
+      worse(a.values[4], b.values[4]) ||
+      worse(a.values[2], b.values[2]) ||
+      worse(a.values[1], b.values[1]) ||
+      worse(a.values[0], b.values[0]) ||
+      `${a.stage} ${a.department}`.localeCompare(`${b.stage} ${b.department}`),
+  );
+}
+
+function journeyTable(figures: Figures): Html {
+  const rows = journeyRows(figures);
+  if (rows.length === 0) return html`<p>Nothing in this range.</p>`;
+  return html`<table class="journey">
+    ${tableHead('Stage', 'Department', 'Waited (median)', 'Chases', 'Attrition alerts', 'Outreach', 'Customers lost')}
+    <tbody>
+      ${rows.map(
+        (r) =>
+          html`<tr>
+            <th scope="row">${words(r.stage)}</th>
+            <td>${r.department}</td>
+            ${r.values.map((v, i) => html`<td>${v === null && i > 0 ? '0' : shown(FIGURES[JOURNEY[i]], v)}</td>`)}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 function figureTable(id: FigureId, rows: FigureRow[]): Html {
@@ -185,6 +240,15 @@ export function dashboardBody({ range, figures, departments }: DashboardView): H
         ${tile(figures, 'first_contact_resolution', 'First contact resolution')}
         ${tile(figures, 'follow_ups_per_case', 'Follow-ups per case')}
       </dl>
+    </section>
+
+    <section aria-labelledby="journey-h">
+      <h2 id="journey-h">Where the journey goes wrong</h2>
+      <p class="hint">
+        Each step of the back office as customers lived it: how long they waited there, how often they chased us, and
+        the alerts, outreach and losses that began while their case sat there. Worst first.
+      </p>
+      ${journeyTable(figures)}
     </section>
 
     <section aria-labelledby="volume-h">
