@@ -70,6 +70,21 @@ function beginImmediate(prepare: Database.Database['prepare']): Database.RunResu
   }
 }
 
+type Provider = 'sqlite' | 'postgresql';
+// On the client itself (a global symbol), so a second copy of this module reads it too.
+const PROVIDER = Symbol.for('proactive-care.db-provider');
+
+/** Which database a client made by `createDb` talks to, for the few queries written in its SQL. */
+export function providerOf(db: Db): Provider {
+  const provider = (db as unknown as Record<symbol, Provider | undefined>)[PROVIDER];
+  if (!provider) throw new Error('providerOf: a client made by createDb, please');
+  return provider;
+}
+
+function tagged<T extends object>(db: T, provider: Provider): T {
+  return Object.defineProperty(db, PROVIDER, { value: provider });
+}
+
 export function createDb(databaseUrl: string | undefined): Db {
   const target = prismaTarget(databaseUrl);
   if (target.provider === 'postgresql') {
@@ -81,7 +96,8 @@ export function createDb(databaseUrl: string | undefined): Db {
       connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
       query_timeout: PG_QUERY_TIMEOUT_MS,
     });
-    return new PrismaClient({ adapter: withOutageBreaker(adapter, { restMs: OUTAGE_REST_MS }) }) as unknown as Db;
+    const db = new PrismaClient({ adapter: withOutageBreaker(adapter, { restMs: OUTAGE_REST_MS }) });
+    return tagged(db, 'postgresql') as unknown as Db;
   }
   const file = target.url.replace(/^file:/, '');
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -89,5 +105,5 @@ export function createDb(databaseUrl: string | undefined): Db {
     new PrismaBetterSqlite3({ url: target.url, timeout: SQLITE_BUSY_TIMEOUT_MS }),
     SQLITE_CONNECTION_PRAGMAS,
   );
-  return new SqliteClient({ adapter: withOutageBreaker(adapter, { restMs: OUTAGE_REST_MS }) });
+  return tagged(new SqliteClient({ adapter: withOutageBreaker(adapter, { restMs: OUTAGE_REST_MS }) }), 'sqlite');
 }

@@ -15,7 +15,9 @@ import { FIGURES } from '../../src/cem/definitions';
 import { computeFigures, percentile, type Figures } from '../../src/cem/figures';
 import type { Db } from '../../src/db/client';
 import { ROOT } from '../../src/db/target';
-import { migratedSqlite } from '../helpers/db';
+import { createDb } from '../../src/db/client';
+import { migrate } from '../../src/db/migrate';
+import { emptyPostgres, migratedSqlite, TEST_DATABASE_URL } from '../helpers/db';
 import { accessible, launchChromium, shoot } from '../helpers/browser';
 import { shown } from '../../src/api/console/dashboard';
 
@@ -113,6 +115,12 @@ let figures: Figures;
 
 beforeAll(async () => {
   ({ db } = migratedSqlite());
+  await knownBank(db);
+  figures = await computeFigures(db, RANGE, NOW);
+});
+
+/** The cases above, with their events, stays, surveys and outcomes, in `db`. */
+async function knownBank(db: Db): Promise<void> {
   await seed(db, { customers: 2 });
   const txn = await db.cardTransaction.findFirstOrThrow({ include: { card: true } });
   for (const c of CASES) {
@@ -272,8 +280,7 @@ beforeAll(async () => {
       data: { retentionOutcome: outcome, careVerdict: verdict, retentionDecidedAt: at(day) },
     });
   }
-  figures = await computeFigures(db, RANGE, NOW);
-});
+}
 
 const place = (stage: string, departmentId: string) => ({ stage, departmentId });
 /** Where each case sat when the journey's events happened (by case, day and type). */
@@ -466,6 +473,23 @@ test('the journey: time waited, chases, alerts, outreach and losses by the stage
   ]);
   expect(fraud.journey_chases).toEqual([{ group: where('investigation', 'fraud'), value: 1 }]);
   expect(fraud.journey_losses).toEqual([]);
+});
+
+(TEST_DATABASE_URL ? test : test.skip)('PostgreSQL gives the same figures as SQLite', async () => {
+  const { url, drop } = await emptyPostgres(TEST_DATABASE_URL!);
+  const pg = createDb(url);
+  try {
+    await migrate(pg, url);
+    await knownBank(pg);
+    expect(await computeFigures(pg, RANGE, NOW)).toEqual(figures);
+    const later = new Date('2026-08-15T00:00:00Z');
+    expect(await computeFigures(pg, RANGE, later)).toEqual(await computeFigures(db, RANGE, later));
+    const fraud = { ...RANGE, departmentId: 'fraud' };
+    expect(await computeFigures(pg, fraud, NOW)).toEqual(await computeFigures(db, fraud, NOW));
+  } finally {
+    await pg.$disconnect();
+    await drop();
+  }
 });
 
 test('METRICS.md defines the same figures as the code, in the same words', () => {
