@@ -5,6 +5,7 @@
  */
 import Holidays from 'date-holidays';
 import type { Db } from '../src/db/client';
+import type { Prisma } from '../src/db/generated/sqlite/client';
 import { countCaseEvents } from '../src/metrics/registry';
 import {
   DEFAULT_CASE_SETTINGS,
@@ -159,6 +160,54 @@ function stayWrites(db: Db, caseId: string, version: number, { stage, department
   ];
 }
 
+/**
+ * What an event tells the figures' read models: a regulatory deadline set or passed, a case
+ * assigned, or an assignee's first action on it. Each write is idempotent and conditional, so a
+ * retry, or a late one, changes nothing.
+ */
+export function figureFactWrites(db: Db, caseId: string, { type, actor, at: iso, data }: TimelineEvent) {
+  const at = new Date(iso);
+  const writes: Prisma.PrismaPromise<unknown>[] = [
+    // Whoever acts may be the assignee acting for the first time.
+    db.caseAssignment.updateMany({
+      where: { caseId, agentId: actor, actedAt: null, passedAt: null, assignedAt: { lt: at } },
+      data: { actedAt: at },
+    }),
+  ];
+  const to = type === 'assigned' ? (data as { to?: string | null }).to : null;
+  if (to) {
+    writes.push(
+      db.caseAssignment.updateMany({
+        where: { caseId, actedAt: null, passedAt: null, assignedAt: { lt: at } },
+        data: { passedAt: at },
+      }),
+      db.caseAssignment.upsert({
+        where: { caseId_assignedAt: { caseId, assignedAt: at } },
+        update: {},
+        create: { caseId, agentId: to, assignedAt: at },
+      }),
+    );
+  }
+  if (type === 'regulatory_clocks_started') {
+    const { clocks } = data as { clocks: { id: string; deadline: string | null }[] };
+    for (const clock of clocks.filter((c) => c.deadline !== null))
+      writes.push(
+        db.regulatoryDeadline.upsert({
+          where: { caseId_rule: { caseId, rule: clock.id } },
+          update: {},
+          create: { caseId, rule: clock.id, dueAt: new Date(clock.deadline!) },
+        }),
+      );
+  }
+  if (type === 'regulatory_deadline_passed') {
+    const { clock } = data as { clock: string };
+    writes.push(
+      db.regulatoryDeadline.updateMany({ where: { caseId, rule: clock, passedAt: null }, data: { passedAt: at } }),
+    );
+  }
+  return writes;
+}
+
 async function approvalAlerts(db: Db, caseId: string, snapshot: CaseSnapshot, events: TimelineEvent[]): Promise<void> {
   for (const event of events.filter((e) => e.type === 'resolution_proposed')) {
     const { outcome, amountCents } = event.data as { outcome: string; amountCents: number };
@@ -295,6 +344,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
           }),
         ),
         ...moves.flatMap((move) => stayWrites(db, caseId, version, move)),
+        ...events.flatMap((event) => figureFactWrites(db, caseId, event)),
         ...outreach.map((o) =>
           db.outreachTask.updateMany({
             where: { id: o.id, version: { lt: version } },

@@ -50,28 +50,12 @@ async function staffActions({ db, range, inDepartment }: FigureContext) {
   return rows.map((r) => ({ agent: String(r.agent), events: num(r.events) }));
 }
 
-/**
- * For each assignment by a member of staff in the range, the hours to the assignee's next event on
- * the case (in the range); an assignment passed on by someone else first, or not yet acted on, is
- * left out.
- */
+/** For each assignment in the range that its assignee has acted on, the hours until they did. */
 async function firstActionHours({ db, dialect, range, inDepartment }: FigureContext) {
-  const assignee = dialect.jsonField(sql`a."data"`, 'to');
+  const cases = range.departmentId ? sql`JOIN "Case" c ON c."id" = a."caseId"` : empty;
   const rows = await db.$queryRaw<Record<string, unknown>[]>(sql`
-    SELECT agent, ${dialect.daysBetween(sql`acted_at`, sql`assigned_at`)} * 24 AS hours
-    FROM (
-      SELECT a."caseId" AS case_id, a."at" AS assigned_at, ${assignee} AS agent,
-             (SELECT MIN(x."at") FROM "CaseEvent" x
-              WHERE x."caseId" = a."caseId" AND x."at" > a."at" AND x."at" < ${range.to} AND x."actor" = ${assignee})
-               AS acted_at
-      FROM "CaseEvent" a JOIN "Case" c ON c."id" = a."caseId"
-      WHERE a."type" = 'assigned' AND a."at" >= ${range.from} AND a."at" < ${range.to} AND ${byStaff('a')}
-        ${inDepartment}
-    ) assignments
-    WHERE acted_at IS NOT NULL
-      AND NOT EXISTS (
-        SELECT 1 FROM "CaseEvent" x
-        WHERE x."caseId" = case_id AND x."type" = 'assigned' AND x."at" > assigned_at AND x."at" < acted_at
-          AND x."actor" <> agent AND ${byStaff('x')})`);
+    SELECT a."agentId" AS agent, ${dialect.daysBetween(sql`a."actedAt"`, sql`a."assignedAt"`)} * 24 AS hours
+    FROM "CaseAssignment" a ${cases}
+    WHERE a."assignedAt" >= ${range.from} AND a."assignedAt" < ${range.to} AND a."actedAt" IS NOT NULL ${inDepartment}`);
   return rows.map((r) => ({ agent: String(r.agent), hours: num(r.hours) }));
 }

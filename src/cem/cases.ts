@@ -25,8 +25,6 @@ type CaseFigures = Pick<
 
 /** After a resolution, how long a customer contact still counts against first contact resolution. */
 const FCR_WINDOW_DAYS = 30;
-/** The longest a regulatory clock runs (Reg Z: two billing cycles, at most 90 days), with margin. */
-const LONGEST_REGULATORY_CLOCK_MS = 120 * DAY_MS;
 /** Resolved cases the bank decided: a withdrawal ended at the customer's word. */
 const DECIDED = sql`COALESCE(c."outcome", '') <> 'withdrawn'`;
 
@@ -209,29 +207,16 @@ async function resolutionTimes({ db, dialect, range, inDepartment }: FigureConte
 }
 
 /**
- * Regulatory deadlines due in the range (and before now), by rule, as each case's clocks started,
- * and how many passed unmet (a regulatory_deadline_passed event in the range); withdrawn cases left out.
+ * Regulatory deadlines due in the range (and before now), by rule, as each case's clocks set them,
+ * and how many of them passed unmet in the range; withdrawn cases left out.
  */
-async function regulatoryDeadlines({ db, dialect, range, now, inDepartment }: FigureContext) {
+async function regulatoryDeadlines({ db, range, now, inDepartment }: FigureContext) {
   const dueUntil = new Date(Math.min(range.to.getTime(), now.getTime()));
-  const clock = (key: string) => dialect.jsonField(sql`clock.value`, key);
-  // Deadlines are ISO instants in the event's JSON: compared as text, in the same form.
   const rows = await db.$queryRaw<Record<string, unknown>[]>(sql`
-    SELECT rule, COUNT(*) AS due,
-           SUM(CASE WHEN EXISTS (
-                 SELECT 1 FROM "CaseEvent" p
-                 WHERE p."type" = 'regulatory_deadline_passed' AND p."caseId" = deadlines.case_id
-                   AND p."at" >= ${range.from} AND p."at" < ${range.to}
-                   AND ${dialect.jsonField(sql`p."data"`, 'clock')} = deadlines.rule)
-               THEN 0 ELSE 1 END) AS met
-    FROM (
-      SELECT e."caseId" AS case_id, ${clock('id')} AS rule
-      FROM "CaseEvent" e JOIN "Case" c ON c."id" = e."caseId" ${dialect.joinJsonElements(sql`e."data"`, 'clocks', 'clock')}
-      WHERE e."type" = 'regulatory_clocks_started'
-        AND e."at" >= ${new Date(range.from.getTime() - LONGEST_REGULATORY_CLOCK_MS)} AND e."at" < ${range.to}
-        AND ${DECIDED} ${inDepartment}
-        AND ${clock('deadline')} >= ${range.from.toISOString()} AND ${clock('deadline')} < ${dueUntil.toISOString()}
-    ) deadlines
-    GROUP BY rule`);
+    SELECT d."rule" AS rule, COUNT(*) AS due,
+           SUM(CASE WHEN d."passedAt" >= ${range.from} AND d."passedAt" < ${range.to} THEN 0 ELSE 1 END) AS met
+    FROM "RegulatoryDeadline" d JOIN "Case" c ON c."id" = d."caseId"
+    WHERE d."dueAt" >= ${range.from} AND d."dueAt" < ${dueUntil} AND ${DECIDED} ${inDepartment}
+    GROUP BY 1`);
   return rows.map((r) => ({ rule: String(r.rule), due: num(r.due), met: num(r.met) }));
 }

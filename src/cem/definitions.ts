@@ -310,7 +310,7 @@ export const FIGURES = {
     formula: 'median (nearest rank), in hours',
     numerator: 'from a case’s assignment to the member of staff, in the range, to their next event on it',
     denominator: '—',
-    excluded: 'assignments not yet acted on',
+    excluded: 'assignments not yet acted on, or passed to someone else before they were',
     by: ['agent'],
     joint: true,
     unit: 'hours',

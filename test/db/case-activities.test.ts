@@ -6,7 +6,7 @@ import { caseActivities, NO_DEADLINE, type PlacedEvent } from '../../activities/
 import { JANE, seed } from '../../prisma/seed';
 import type { Db } from '../../src/db/client';
 import { testOnBothDatabases } from '../helpers/db';
-import { caseSnapshot } from '../helpers/read-model';
+import { caseSnapshot, janeCaseRow } from '../helpers/read-model';
 import type { TimelineEvent } from '../../workflows/dispute/messages';
 import type { CaseStage } from '../../workflows/domain/case';
 
@@ -14,20 +14,7 @@ const CASE_ID = 'DSP-ACTIVITIES';
 
 async function withCase(db: Db) {
   await seed(db, { customers: 2 });
-  await db.case.create({
-    data: {
-      id: CASE_ID,
-      workflowId: `dispute-${CASE_ID}`,
-      customerId: JANE.customerId,
-      cardId: JANE.cardId,
-      transactionId: JANE.unrecognizedTransactionId,
-      amountCents: 1499,
-      reasonCode: 'unrecognized',
-      stage: 'intake',
-      departmentId: 'intake',
-      openedBy: 'intake-agent-1',
-    },
-  });
+  await janeCaseRow(db, CASE_ID, { stage: 'intake', departmentId: 'intake' });
   return caseActivities({ db });
 }
 

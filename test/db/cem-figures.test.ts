@@ -8,7 +8,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { figureFactWrites } from '../../activities/cases';
 import { seed } from '../../prisma/seed';
+import type { TimelineEvent } from '../../workflows/dispute/messages';
 import { createApp } from '../../src/api/app';
 import { issueToken } from '../../src/auth/tokens';
 import { FIGURES } from '../../src/cem/definitions';
@@ -215,6 +217,7 @@ async function knownBank(db: Db): Promise<void> {
         ...PLACES[`${caseId} ${day} ${type}`],
       },
     });
+    await db.$transaction(figureFactWrites(db, caseId, event(i, type, 'system:test', at(day), data)));
   }
   // H's customer chased while H sat in merchant disputes; G's chase predates places being kept.
   // Neither case was opened or resolved in June, so no other figure counts them.
@@ -256,6 +259,9 @@ async function knownBank(db: Db): Promise<void> {
         data: JSON.stringify(data),
       },
     });
+    await db.$transaction(
+      figureFactWrites(db, caseId, event(200 + i, type, actor, new Date(`2026-${time}:00Z`), data)),
+    );
   }
   for (const [id, assigneeId] of [
     ['F', 'fraud-agent-1'],
@@ -309,6 +315,10 @@ const STAYS: [caseId: string, stage: string, department: string, entered: string
   ['H', 'investigation', 'fraud', '04-01', '06-10'],
   ['H', 'investigation', 'merchant-disputes', '06-10', null],
 ];
+
+/** An event as the workflow hands it to the read-model sync, for the figures' read models. */
+const event = (seq: number, type: string, actor: string, at: Date, data: Record<string, unknown>) =>
+  ({ seq, type, actor, at: at.toISOString(), data }) as TimelineEvent;
 
 const clock = (id: string, day: string) => ({ id, label: id, deadline: at(day).toISOString() });
 

@@ -1,5 +1,7 @@
 /** Read-model rows as the dispute workflow writes them, for tests that start from a given state. */
 import type { CaseSnapshot } from '../../activities/cases';
+import { JANE } from '../../prisma/seed';
+import type { Db } from '../../src/db/client';
 
 /** A case's snapshot in `stage`: routed to merchant disputes, unassigned, no clock, unless `extra` says. */
 export const caseSnapshot = (stage: CaseSnapshot['stage'], extra: Partial<CaseSnapshot> = {}): CaseSnapshot => ({
@@ -19,3 +21,20 @@ export const caseSnapshot = (stage: CaseSnapshot['stage'], extra: Partial<CaseSn
   closedAt: null,
   ...extra,
 });
+
+/** A case row for Jane's unrecognized charge, with no workflow behind it. */
+export async function janeCaseRow(db: Db, id: string, extra: { stage: string; departmentId: string }): Promise<void> {
+  await db.case.create({
+    data: {
+      id,
+      workflowId: `dispute-${id}`,
+      customerId: JANE.customerId,
+      cardId: JANE.cardId,
+      transactionId: JANE.unrecognizedTransactionId,
+      amountCents: 1499,
+      reasonCode: 'unrecognized',
+      openedBy: 'intake-agent-1',
+      ...extra,
+    },
+  });
+}

@@ -21,26 +21,13 @@ import { sleep } from '../chaos/load';
 import { ProcessStack } from '../process-stack';
 import { ProductDriver } from './drivers';
 import { latency, round, timed, type Latency } from './measure';
+import { random, sqliteDate } from './seeding';
 
 const DEPARTMENTS = ['fraud', 'merchant-disputes', 'chargebacks'];
 const AGENT = 'merchant-disputes-agent-1';
 const SUPERVISOR = 'merchant-disputes-supervisor';
 const SPARE = 10;
 const SEED_BATCH = 2_000;
-
-/** A fixed sequence (mulberry32), so every run seeds the same backlog. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-/** A date as Prisma keeps it in SQLite. */
-const sqliteDate = (at: Date | null) => (at ? at.toISOString().replace('Z', '+00:00') : null);
 
 /**
  * `count` cases in the read model, ids BENCH-<n>, written straight into the SQLite file

@@ -15,7 +15,7 @@
  * --cpu-prof writes CPU profiles of the product's worker and API into that directory; --running
  * measures a product already running (the environment `npm start` reads names its Temporal,
  * database and keys; --api its API, by default on the configured port) instead of starting one.
- * Figures: action, throughput, intake, capacity, history, long, watch, replay, care, console, scaleout.
+ * Figures: action, throughput, intake, capacity, history, long, watch, replay, care, console, cem, scaleout.
  */
 // Installs a Temporal runtime that logs at WARN, as the tests do; first, before any connection.
 import '../../../test/helpers/quiet-runtime';
@@ -36,6 +36,7 @@ import { BARE_ID_PREFIX, BareDriver, ProductDriver, type Driver } from './driver
 import { activityShape, historiesOf, replaySpeed, sizeOf, type History } from './histories';
 import { careRules } from './care-rules';
 import { consoleAtScale } from './console';
+import { figuresAtScale } from './cem';
 import { ninetyDayCase } from './long-cases';
 import { cpuDuring, latency, mb, median, pool, residentBytes, round, timed, type Latency } from './measure';
 import { machine, report } from './report';
@@ -51,6 +52,7 @@ const FIGURES = [
   'replay',
   'care',
   'console',
+  'cem',
   'scaleout',
 ] as const;
 type Figure = (typeof FIGURES)[number];
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
   };
   const ratios: Record<string, number> = {};
 
-  if ([...only].some((f) => !['long', 'watch', 'care', 'console', 'scaleout'].includes(f))) {
+  if ([...only].some((f) => !['long', 'watch', 'care', 'console', 'cem', 'scaleout'].includes(f))) {
     const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
     const startProduct = async (customers: number, dir: string): Promise<BenchedProduct> => {
       if (values.running) {
@@ -135,6 +137,11 @@ async function main(): Promise<void> {
     const backlog = values.quick ? 10_000 : 100_000;
     progress(`the staff console with ${backlog} cases in the read model`);
     figures.console = await consoleAtScale(backlog, values.quick ? 20 : 60, progress);
+  }
+  if (only.has('cem')) {
+    const cases = values.quick ? 10_000 : 100_000;
+    progress(`the customer-experience figures with ${cases} cases in the read model`);
+    figures.cem = await figuresAtScale(cases, values.quick ? 5 : 20, progress, values.postgres);
   }
   if (only.has('scaleout')) {
     const url = values.postgres ?? process.env.TEST_DATABASE_URL;
