@@ -216,6 +216,8 @@ export class DisputeBench {
         stage: 'intake',
         departmentId: 'intake',
         openedBy: 'intake-agent-1',
+        // The server's time, as the API's would be: the time-skipping server runs ahead of the clock.
+        openedAt: new Date(postedAt.getTime() + 2 * DAY_MS),
       },
     });
     await startDispute(this.env.client, this.taskQueue, row);

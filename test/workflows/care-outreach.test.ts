@@ -16,6 +16,7 @@ import {
   type CaseView,
 } from '../../workflows/dispute/messages';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
+import { computeFigures } from '../../src/cem/figures';
 import { DisputeBench, refusal, type DisputeHandle } from '../helpers/disputes';
 
 // The time-skipping test server sometimes strands a run (see REFUSAL in helpers/quiet-runtime.ts):
@@ -134,6 +135,26 @@ test('falling usage during an open dispute opens one outreach, worked to a save'
     expect.arrayContaining(['priority_raised', 'outreach_claimed', 'offer_requested', 'offer_approved']),
   );
   expect(types).toEqual(expect.arrayContaining(['outreach_completed', 'concession_granted']));
+  // The manager's figures read the story as it happened: one alert, one outreach that reached her
+  // with an offer she accepted, a save, and 200.00 of concessions against the 9,000.00 she is worth.
+  const now = await bench.env.currentTimeMs();
+  const range = { from: new Date(Date.now() - DAY_MS), to: new Date(now + DAY_MS), departmentId: null };
+  const figures = await computeFigures(bench.db, range, new Date(now));
+  const funnel = [
+    'attrition_alerts',
+    'outreach_opened',
+    'outreach_reached',
+    'offers_made',
+    'offers_accepted',
+    'saves',
+    'losses',
+  ] as const;
+  expect(funnel.map((id) => figures[id][0].value)).toEqual([1, 1, 1, 1, 1, 1, 0]);
+  expect(figures.retention_after_resolution[0]).toEqual({ group: {}, value: 1, numerator: 1, denominator: 1 });
+  expect(figures.concessions_cost[0]).toEqual({ group: {}, value: 0.0222, numerator: 20_000, denominator: 900_000 });
+  const where = { stage: 'investigation', department: 'merchant-disputes' };
+  expect(figures.journey_alerts).toEqual([{ group: where, value: 1 }]);
+  expect(figures.journey_outreach).toEqual([{ group: where, value: 1 }]);
   await bench.keepHistory('care-outreach', handle);
   await bench.keepHistory(
     'attrition-watch-saved',

@@ -273,7 +273,11 @@ async function postgresSink(url: string): Promise<RowSink> {
   const buffered = new Map<string, Row[]>();
   const value = (v: Row[string]) => (v instanceof Date ? v.toISOString() : v);
   return {
-    add: (table, row) => void buffered.set(table, [...(buffered.get(table) ?? []), row]),
+    add: (table, row) => {
+      const rows = buffered.get(table) ?? [];
+      rows.push(row);
+      buffered.set(table, rows);
+    },
     flush: async () => {
       for (const [table, rows] of buffered) {
         const columns = Object.keys(rows[0]);
