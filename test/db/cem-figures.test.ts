@@ -603,6 +603,18 @@ describe('GET /metrics/cem', () => {
         );
         expect(cells).toEqual(figure.rows.map((r) => shown(FIGURES[figure.id], r.value)));
       }
+      // The care funnel, step by step.
+      const funnel = await page.$$eval('.funnel li', (lis) =>
+        lis.map((li) => (li as unknown as { innerText: string }).innerText.replace(/\s+/g, ' ').trim()),
+      );
+      expect(funnel).toEqual([
+        'Attrition alerts 2',
+        'Outreach opened 2',
+        'Customer reached 1',
+        'Offer made 1',
+        'Offer accepted 1',
+        'Customer saved 1',
+      ]);
       // The journey, worst first: where a customer was lost leads.
       const journey = await page.$$eval('table.journey tbody tr', (trs) =>
         trs.map((tr) =>

@@ -75,6 +75,35 @@ function dailySeries(figures: Figures): { days: string[]; opened: number[]; reso
   return { days, opened: days.map((d) => opened.get(d) ?? 0), resolved: days.map((d) => resolved.get(d) ?? 0) };
 }
 
+/** The care funnel's steps, from the alert to the save, as the page draws them. */
+const FUNNEL: [FigureId, string][] = [
+  ['attrition_alerts', 'Attrition alerts'],
+  ['outreach_opened', 'Outreach opened'],
+  ['outreach_reached', 'Customer reached'],
+  ['offers_made', 'Offer made'],
+  ['offers_accepted', 'Offer accepted'],
+  ['saves', 'Customer saved'],
+];
+
+/** The funnel as bars: each step's count, its bar as long as its share of the first step. */
+function careFunnel(figures: Figures): Html {
+  const steps = FUNNEL.map(([id, label]) => ({ label, count: rowOf(figures, id)?.value ?? 0 }));
+  const widest = Math.max(1, ...steps.map((s) => s.count));
+  return html`<figure class="funnel">
+    <ol>
+      ${steps.map(
+        (s) =>
+          html`<li>
+            <span class="step">${s.label}</span>
+            <span class="bar" style="width: ${String(Math.round((100 * s.count) / widest))}%"></span>
+            <span class="count">${String(s.count)}</span>
+          </li>`,
+      )}
+    </ol>
+    <figcaption>The care funnel in the range: each step counts what the one before it led to.</figcaption>
+  </figure>`;
+}
+
 const JOURNEY = [
   'journey_wait_days',
   'journey_chases',
@@ -227,6 +256,7 @@ export function dashboardBody({ range, figures, departments }: DashboardView): H
         ${tile(figures, 'nps', 'NPS, without', { outreach: 'no' })}
         ${tile(figures, 'concessions_cost', 'Concessions ÷ value kept')}
       </dl>
+      ${careFunnel(figures)}
     </section>
 
     <section aria-labelledby="promises-h">
