@@ -132,11 +132,6 @@ export async function putAlerts(
 const APPROVAL_DECIDED: readonly string[] = ['resolution_approved', 'resolution_rejected', 'withdrawn', 'transferred'];
 
 /**
- * A proposed resolution waits for a second person: the department's supervisors (but the proposer)
- * are alerted, and the alert is marked read for all of them once the proposal is decided. Done with
- * the read model, from the events it writes, so cases already running get it too.
- */
-/**
  * A move: the stay before it ends, and one begins. Two moves at one instant leave one stay, in the
  * later place (a case that passed through a stage in no time did not wait there). Each write is
  * idempotent, and a stay's place changes only to a newer version's, so a retry changes nothing.
@@ -208,6 +203,11 @@ export function figureFactWrites(db: Db, caseId: string, { type, actor, at: iso,
   return writes;
 }
 
+/**
+ * A proposed resolution waits for a second person: the department's supervisors (but the proposer)
+ * are alerted, and the alert is marked read for all of them once the proposal is decided. Done with
+ * the read model, from the events it writes, so cases already running get it too.
+ */
 async function approvalAlerts(db: Db, caseId: string, snapshot: CaseSnapshot, events: TimelineEvent[]): Promise<void> {
   for (const event of events.filter((e) => e.type === 'resolution_proposed')) {
     const { outcome, amountCents } = event.data as { outcome: string; amountCents: number };

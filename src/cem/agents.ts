@@ -2,7 +2,7 @@
  * The figures about the staff's workload: open cases held, actions a day and the time from an
  * assignment to the first action on it, per member of staff.
  */
-import { HOUR_MS } from '../../workflows/domain/time';
+import { DAY_MS } from '../../workflows/domain/time';
 import { medians, share, type FigureContext, type Figures } from './rows';
 import { empty, num, raw, sql } from './sql';
 
@@ -27,7 +27,7 @@ export async function agentFigures(q: FigureContext): Promise<AgentFigures> {
     staffActions(q),
     firstActionHours(q),
   ]);
-  const rangeDays = (range.to.getTime() - range.from.getTime()) / (24 * HOUR_MS);
+  const rangeDays = (range.to.getTime() - range.from.getTime()) / DAY_MS;
   return {
     agent_open_cases: held
       .map((h) => ({ group: { agent: h.assigneeId! }, value: h._count._all }))
