@@ -18,6 +18,8 @@ export interface FigureDefinition {
    */
   by: readonly string[];
   joint?: boolean;
+  /** The numerator and denominator are amounts, in cents. */
+  amounts?: boolean;
   /** What the value is. */
   unit: 'cases' | 'contacts' | 'days' | 'hours' | 'share' | 'points' | 'per case' | 'per day';
 }
@@ -228,6 +230,7 @@ export const FIGURES = {
     denominator: 'lifetime value of the customers saved in the range (see saves), in cents',
     excluded: 'nothing',
     by: ['department'],
+    amounts: true,
     unit: 'share',
   },
   journey_wait_days: {

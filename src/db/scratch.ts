@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { withDatabase } from '../../scripts/schema-engine/adapters';
+
+/**
+ * PostgreSQL 15 refuses `DROP DATABASE … WITH (FORCE)` to a role that may not signal every
+ * process on the database, and an autovacuum worker (analysing a database just filled) is one:
+ * such a worker is done within moments, so the drop is tried again (seen in CI).
+ */
+const MAY_NOT_SIGNAL = /must be a member of the role whose process is being terminated/;
+const DROP_TRIES = 20;
 
 /**
  * Creates an empty PostgreSQL database on the server `baseUrl` names, for a test or a chaos run;
@@ -20,6 +29,16 @@ export async function emptyPostgres(
       await client.end();
     }
   };
+  const drop = async () => {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } catch (error) {
+        if (tries === DROP_TRIES || !MAY_NOT_SIGNAL.test(String((error as Error).message))) throw error;
+        await sleep(250);
+      }
+    }
+  };
   await admin(`CREATE DATABASE "${name}"`);
-  return { url: withDatabase(baseUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return { url: withDatabase(baseUrl, name), drop };
 }

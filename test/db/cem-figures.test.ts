@@ -603,6 +603,8 @@ describe('GET /metrics/cem', () => {
         );
         expect(cells).toEqual(figure.rows.map((r) => shown(FIGURES[figure.id], r.value)));
       }
+      // Amounts read as money.
+      expect(await page.innerText('section[aria-labelledby="care-h"]')).toContain('25.00 of 1000.00');
       // The care funnel, step by step.
       const funnel = await page.$$eval('.funnel li', (lis) =>
         lis.map((li) => (li as unknown as { innerText: string }).innerText.replace(/\s+/g, ' ').trim()),

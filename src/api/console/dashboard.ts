@@ -8,6 +8,7 @@
 import type { Db } from '../../db/client';
 import { FIGURES, type FigureDefinition, type FigureId } from '../../cem/definitions';
 import type { FigureRange, FigureRow, Figures } from '../../cem/figures';
+import { formatMoney } from '../../../workflows/domain/money';
 import { html, type Html } from '../../web/html';
 import { tableHead, words } from './pages';
 
@@ -49,6 +50,10 @@ function rowOf(figures: Figures, id: FigureId, group: Record<string, string> = {
   return figures[id].find((row) => sameGroup(row.group, group));
 }
 
+/** A numerator or denominator as people read it: an amount as money. */
+const of = (definition: FigureDefinition, count: number): string =>
+  definition.amounts ? formatMoney(count) : String(count);
+
 /** One headline number: the figure's value for all (or a group), with what it is out of. */
 function tile(figures: Figures, id: FigureId, label: string, group: Record<string, string> = {}): Html {
   const row = rowOf(figures, id, group);
@@ -59,7 +64,7 @@ function tile(figures: Figures, id: FigureId, label: string, group: Record<strin
       <span class="figure">${shown(definition, row?.value)}</span>
       ${
         row?.denominator !== undefined && definition.unit !== 'per day'
-          ? html`<span class="of">${row.numerator} of ${row.denominator}</span>`
+          ? html`<span class="of">${of(definition, row.numerator!)} of ${of(definition, row.denominator)}</span>`
           : null
       }
     </dd>
