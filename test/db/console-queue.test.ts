@@ -4,9 +4,9 @@
  * assigned since its row was written (a keyed assign newer than the row) after the others.
  */
 import { caseActivities, type CaseSnapshot } from '../../activities/cases';
-import { caseSnapshot } from '../helpers/read-model';
+import { caseSnapshot, janeCaseRow } from '../helpers/read-model';
 import { nextCases, loadQueue } from '../../src/api/console/queue';
-import { JANE, seed } from '../../prisma/seed';
+import { seed } from '../../prisma/seed';
 import type { Db } from '../../src/db/client';
 import type { Actor } from '../../workflows/domain/case';
 import { testOnBothDatabases } from '../helpers/db';
@@ -37,20 +37,7 @@ async function syncCase(db: Db, caseId: string, state: Partial<CaseSnapshot>): P
 async function withQueue(db: Db): Promise<void> {
   await seed(db, { customers: 2 });
   for (const { id, amountCents, ...state } of CASES) {
-    await db.case.create({
-      data: {
-        id,
-        workflowId: `dispute-${id}`,
-        customerId: JANE.customerId,
-        cardId: JANE.cardId,
-        transactionId: JANE.unrecognizedTransactionId,
-        amountCents,
-        reasonCode: 'unrecognized',
-        stage: 'intake',
-        departmentId: 'intake',
-        openedBy: 'intake-agent-1',
-      },
-    });
+    await janeCaseRow(db, id, { amountCents });
     await syncCase(db, id, state);
   }
 }

@@ -22,8 +22,12 @@ export const caseSnapshot = (stage: CaseSnapshot['stage'], extra: Partial<CaseSn
   ...extra,
 });
 
-/** A case row for Jane's unrecognized charge, with no workflow behind it. */
-export async function janeCaseRow(db: Db, id: string, extra: { stage: string; departmentId: string }): Promise<void> {
+/** A case row for Jane's unrecognized charge, with no workflow behind it (in intake unless `extra` says). */
+export async function janeCaseRow(
+  db: Db,
+  id: string,
+  extra: { stage?: string; departmentId?: string; amountCents?: number } = {},
+): Promise<void> {
   await db.case.create({
     data: {
       id,
@@ -34,6 +38,8 @@ export async function janeCaseRow(db: Db, id: string, extra: { stage: string; de
       amountCents: 1499,
       reasonCode: 'unrecognized',
       openedBy: 'intake-agent-1',
+      stage: 'intake',
+      departmentId: 'intake',
       ...extra,
     },
   });
