@@ -162,13 +162,17 @@ function stayWrites(db: Db, caseId: string, version: number, { stage, department
  */
 export function figureFactWrites(db: Db, caseId: string, { type, actor, at: iso, data }: TimelineEvent) {
   const at = new Date(iso);
-  const writes: Prisma.PrismaPromise<unknown>[] = [
-    // Whoever acts may be the assignee acting for the first time.
-    db.caseAssignment.updateMany({
-      where: { caseId, agentId: actor, actedAt: null, passedAt: null, assignedAt: { lt: at } },
-      data: { actedAt: at },
-    }),
-  ];
+  const writes: Prisma.PrismaPromise<unknown>[] = [];
+  // A member of staff who acts may be the assignee acting for the first time (the system and
+  // customers are never assigned a case: their events, most of a case's, write nothing here).
+  if (!actor.startsWith('system:') && !actor.startsWith('customer:')) {
+    writes.push(
+      db.caseAssignment.updateMany({
+        where: { caseId, agentId: actor, actedAt: null, passedAt: null, assignedAt: { lt: at } },
+        data: { actedAt: at },
+      }),
+    );
+  }
   const to = type === 'assigned' ? (data as { to?: string | null }).to : null;
   if (to) {
     writes.push(
