@@ -121,7 +121,7 @@ const JOURNEY = [
  * The journey's figures side by side, a row per stage and department, worst first: most customers
  * lost, then most alerts, then most chases, then the longest wait. The step to fix first leads.
  */
-export function journeyRows(figures: Figures): { stage: string; department: string; values: (number | null)[] }[] {
+function journeyRows(figures: Figures): { stage: string; department: string; values: (number | null)[] }[] {
   const places = new Map<string, { stage: string; department: string; values: (number | null)[] }>();
   JOURNEY.forEach((id, column) => {
     for (const { group, value } of figures[id]) {
