@@ -1,0 +1,51 @@
+-- AlterTable
+ALTER TABLE "Case" ADD COLUMN "factsVersion" INTEGER NOT NULL DEFAULT 0;
+
+-- CreateTable
+CREATE TABLE "CaseFact" (
+    "id" SERIAL NOT NULL,
+    "caseId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+    "day" TEXT NOT NULL,
+    "department" TEXT NOT NULL,
+    "detail" TEXT NOT NULL,
+    "count" INTEGER NOT NULL,
+    "amount" INTEGER NOT NULL,
+    "value" DOUBLE PRECISION,
+    "cell" TEXT NOT NULL,
+
+    CONSTRAINT "CaseFact_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "FigureDay" (
+    "cell" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "department" TEXT NOT NULL,
+    "detail" TEXT NOT NULL,
+    "count" INTEGER NOT NULL,
+    "amount" BIGINT NOT NULL,
+    "vals" TEXT,
+
+    CONSTRAINT "FigureDay_pkey" PRIMARY KEY ("cell")
+);
+
+-- CreateIndex
+CREATE INDEX "Case_factsVersion_idx" ON "Case"("factsVersion");
+
+-- CreateIndex
+CREATE INDEX "CaseFact_caseId_idx" ON "CaseFact"("caseId");
+
+-- CreateIndex
+CREATE INDEX "CaseFact_cell_idx" ON "CaseFact"("cell");
+
+-- CreateIndex
+CREATE INDEX "CaseFact_at_idx" ON "CaseFact"("at");
+
+-- CreateIndex
+CREATE INDEX "FigureDay_day_idx" ON "FigureDay"("day");
+
+-- AddForeignKey
+ALTER TABLE "CaseFact" ADD CONSTRAINT "CaseFact_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
