@@ -7,6 +7,7 @@ import Holidays from 'date-holidays';
 import type { Db } from '../src/db/client';
 import type { Prisma } from '../src/db/generated/sqlite/client';
 import { countCaseEvents } from '../src/metrics/registry';
+import { refreshFacts, STALE_FACTS } from '../src/cem/rollup';
 import {
   DEFAULT_CASE_SETTINGS,
   statusUpdateDays,
@@ -329,6 +330,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
             resolvedAt: date(snapshot.resolvedAt),
             closedAt: date(snapshot.closedAt),
             version,
+            ...STALE_FACTS,
           },
         }),
         ...events.map((e) =>
@@ -365,6 +367,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
       ]);
       // Counted once: a retry of a write that landed finds the version taken and moves nothing.
       if (caseWritten.count > 0) countCaseEvents(events, snapshot.departmentId);
+      await refreshFacts(db, [caseId]);
       await approvalAlerts(db, caseId, snapshot, events);
     },
 

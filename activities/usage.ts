@@ -5,6 +5,7 @@
  */
 import { careVerdict } from '../src/care/offer-policy';
 import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../src/care/settings';
+import { refreshFacts, STALE_FACTS } from '../src/cem/rollup';
 import { Prisma } from '../src/db/generated/sqlite/client';
 import type { Db } from '../src/db/client';
 import type { DisputeProgress, RiskReport } from '../workflows/attrition-watch/messages';
@@ -199,8 +200,10 @@ export function usageActivities({ db, watch = {}, ruleSet = () => CURRENT_RULE_S
           retentionOutcome: outcome,
           retentionDecidedAt: new Date(query.asOf),
           careVerdict: careVerdict(outcome, reached),
+          ...STALE_FACTS,
         },
       });
+      await refreshFacts(db, [query.caseId]);
       return outcome;
     },
   };

@@ -11,7 +11,9 @@ import {
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from './config';
+import { refreshStaleFacts } from './cem/rollup';
 import type { Db } from './db/client';
+import { log } from './log';
 import { isDatabaseOutage } from './db/outage';
 import { metricsEndpoint } from './metrics/endpoint';
 import { dependencyErrors } from './metrics/registry';
@@ -107,6 +109,11 @@ export async function runWorker(
     await client.connection.close();
     throw error;
   }
+  // Cases whose figure facts an older version made, or a write left stale, are made again.
+  void refreshStaleFacts(db).then(
+    (refreshed) => refreshed > 0 && log.info({ refreshed }, 'figure facts made again'),
+    (error: Error) => log.warn({ err: error }, 'figure facts not made again; the next figure request will'),
+  );
   const running = worker
     .run()
     .catch((error: Error) => {

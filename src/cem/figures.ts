@@ -1,22 +1,46 @@
 /**
- * Computes the customer-experience figures of `definitions.ts` from the read model and the audit
- * log, for a time range and, optionally, one department: each family of figures in its own
- * queries (`cases.ts`, `care.ts`, `journey.ts`, `agents.ts`), all at once.
+ * Computes the customer-experience figures of `definitions.ts` for a time range and, optionally,
+ * one department: the figures about now from the read model, every other from the sums of the
+ * cases' facts over the range (`facts.ts`, `rollup.ts`), each family in its module.
  */
+import { DAY_MS } from '../../workflows/domain/time';
 import type { Db } from '../db/client';
 import { agentFigures } from './agents';
 import { careFigures } from './care';
-import { caseFigures } from './cases';
+import { caseFigures, openCasesNow } from './cases';
 import { FIGURES } from './definitions';
+import { FACT_KINDS, FCR_WINDOW_DAYS, type FactKind } from './facts';
 import { journeyFigures } from './journey';
+import { refreshStaleFacts, sumFacts, type FactSum } from './rollup';
 import { figureContext, type FigureRange, type Figures } from './rows';
 
 export { percentile, type FigureRange, type FigureRow, type Figures } from './rows';
 
 export async function computeFigures(db: Db, range: FigureRange, now = new Date()): Promise<Figures> {
+  await refreshStaleFacts(db);
   const q = figureContext(db, range, now);
-  const families = await Promise.all([caseFigures(q), careFigures(q), journeyFigures(q), agentFigures(q)]);
-  const all = Object.assign({}, ...families) as Figures;
+  const { from, departmentId: department } = range;
+  const until = (at: number) => new Date(Math.min(range.to.getTime(), at));
+  // Nothing counts after now (a deadline not yet due); a resolution counts for first contact
+  // resolution once its window has passed.
+  const [open, sums, settled] = await Promise.all([
+    openCasesNow(q),
+    sumFacts(
+      db,
+      FACT_KINDS.filter((k) => k !== 'fcr'),
+      { from, to: until(now.getTime()), department },
+    ),
+    sumFacts(db, ['fcr'], { from, to: until(now.getTime() - FCR_WINDOW_DAYS * DAY_MS), department }),
+  ]);
+  const byKind = new Map<FactKind, FactSum[]>();
+  for (const sum of [...sums, ...settled]) byKind.set(sum.kind, [...(byKind.get(sum.kind) ?? []), sum]);
+  const facts = (kind: FactKind) => byKind.get(kind) ?? [];
+  const all: Figures = {
+    ...caseFigures(open, facts),
+    ...careFigures(facts),
+    ...journeyFigures(facts),
+    ...agentFigures(range, open, facts),
+  };
   // In the definitions' order, as the API, the CSV and the page list them.
   return Object.fromEntries(Object.keys(FIGURES).map((id) => [id, all[id as keyof Figures]])) as Figures;
 }

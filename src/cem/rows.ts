@@ -5,6 +5,8 @@
  */
 import type { Db } from '../db/client';
 import { FIGURES, type FigureId } from './definitions';
+import type { FactKind } from './facts';
+import type { FactSum } from './rollup';
 import { dialectOf, empty, sql, type Dialect, type Sql } from './sql';
 
 export interface FigureRange {
@@ -43,6 +45,12 @@ export function figureContext(db: Db, range: FigureRange, now: Date): FigureCont
   };
 }
 
+/** The sums of the range's facts of one kind (see `rollup.ts`). */
+export type FactsOf = (kind: FactKind) => FactSum[];
+
+/** Every value the sums hold, for a percentile. */
+export const valuesOf = (sums: readonly { values: number[] }[]): number[] => sums.flatMap((s) => s.values);
+
 export type Measure = Omit<FigureRow, 'group'>;
 
 /** A row per combination of the keys `groupOf` gives, with the sum of `count` over its items, in key order. */
@@ -79,18 +87,18 @@ export function grouped<T extends Record<string, unknown>>(
   return rows;
 }
 
-/** A row per group with the median (nearest rank) of its values, in key order. */
-export function medians(items: readonly { group: Record<string, string>; value: number }[]): FigureRow[] {
-  const values = new Map<string, { group: Record<string, string>; values: number[] }>();
-  for (const { group, value: v } of items) {
+/** A row per group with the median (nearest rank) of the values of its items, in key order. */
+export function medians(items: readonly { group: Record<string, string>; values: readonly number[] }[]): FigureRow[] {
+  const groups = new Map<string, { group: Record<string, string>; values: number[] }>();
+  for (const { group, values } of items) {
     const key = JSON.stringify(group);
-    const entry = values.get(key) ?? { group, values: [] };
-    entry.values.push(v);
-    values.set(key, entry);
+    const entry = groups.get(key) ?? { group, values: [] };
+    entry.values.push(...values);
+    groups.set(key, entry);
   }
-  return [...values.entries()]
+  return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, { group, values: vs }]) => ({ group, ...value(percentile(vs, 0.5)) }));
+    .map(([, { group, values }]) => ({ group, ...value(percentile(values, 0.5)) }));
 }
 
 /** The sum of `of` over the items. */

@@ -18,6 +18,8 @@ export interface Dialect {
   jsonField(json: Sql, key: string): Sql;
   /** Joins a row per element of the array at `key` of a JSON object, as `alias.value`. */
   joinJsonElements(json: Sql, key: string, alias: string): Sql;
+  /** The texts of a group's rows, comma-separated; null when all are null. */
+  concat(text: Sql): Sql;
 }
 
 const SQLITE: Dialect = {
@@ -26,6 +28,7 @@ const SQLITE: Dialect = {
   plusDays: (at, days) => sql`strftime('%Y-%m-%dT%H:%M:%f+00:00', ${at}, ${`+${days} days`})`,
   jsonField: (json, key) => sql`json_extract(${json}, ${`$.${key}`})`,
   joinJsonElements: (json, key, alias) => sql`CROSS JOIN json_each(${json}, ${`$.${key}`}) AS ${raw(alias)}`,
+  concat: (text) => sql`group_concat(${text}, ',')`,
 };
 
 const POSTGRES: Dialect = {
@@ -34,6 +37,7 @@ const POSTGRES: Dialect = {
   jsonField: (json, key) => sql`(CAST(${json} AS jsonb) ->> CAST(${key} AS TEXT))`,
   joinJsonElements: (json, key, alias) =>
     sql`CROSS JOIN LATERAL jsonb_array_elements(CAST(${json} AS jsonb) -> CAST(${key} AS TEXT)) AS ${raw(alias)}(value)`,
+  concat: (text) => sql`string_agg(${text}, ',')`,
 };
 
 export const dialectOf = (db: Db): Dialect => (providerOf(db) === 'postgresql' ? POSTGRES : SQLITE);

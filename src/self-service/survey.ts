@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { refreshFacts, STALE_FACTS } from '../cem/rollup';
 import type { CaseVisitor } from './sessions';
 
 const score = (min: number, max: number, what: string) =>
@@ -32,7 +33,11 @@ export const SURVEYED_STAGES: readonly string[] = ['resolved', 'closed'];
 /** Records her answer once: `before` when the case had one already (a double submit). */
 export async function answerSurvey(db: Db, visitor: CaseVisitor, form: SurveyForm): Promise<'now' | 'before'> {
   try {
-    await db.surveyAnswer.create({ data: { caseId: visitor.caseId, customerId: visitor.customerId, ...form } });
+    await db.$transaction([
+      db.surveyAnswer.create({ data: { caseId: visitor.caseId, customerId: visitor.customerId, ...form } }),
+      db.case.update({ where: { id: visitor.caseId }, data: STALE_FACTS }),
+    ]);
+    await refreshFacts(db, [visitor.caseId]);
     return 'now';
   } catch (error) {
     if ((error as { code?: string }).code !== 'P2002') throw error;

@@ -17,12 +17,8 @@ import { Client, Connection } from '@temporalio/client';
 import { seed } from '../../../prisma/seed';
 import { createApp } from '../../api/app';
 import { issueToken } from '../../auth/tokens';
-import { agentFigures } from '../../cem/agents';
-import { careFigures } from '../../cem/care';
-import { caseFigures } from '../../cem/cases';
 import { computeFigures } from '../../cem/figures';
-import { journeyFigures } from '../../cem/journey';
-import { figureContext } from '../../cem/rows';
+import { refreshFacts, refreshStaleFacts, STALE_FACTS } from '../../cem/rollup';
 import { createDb } from '../../db/client';
 import { migrate } from '../../db/migrate';
 import { emptyPostgres } from '../../db/scratch';
@@ -46,8 +42,11 @@ export interface CemFigures {
   /** computeFigures in process: every figure, all departments. */
   allDepartments: Latency;
   oneDepartment: Latency;
-  /** Each family of figures alone (src/cem: cases.ts, care.ts, journey.ts, agents.ts). */
-  families: Record<'cases' | 'care' | 'journey' | 'agents', Latency>;
+  /** Making every case's figure facts and their day sums from nothing (src/cem/rollup.ts), in ms. */
+  rebuildMs: number;
+  facts: number;
+  /** One case's facts made again after a change, as the read-model sync does. */
+  refreshOne: Latency;
   /** GET /metrics/cem as JSON and as CSV, from request to the whole answer. */
   json: Latency;
   csv: Latency;
@@ -440,16 +439,20 @@ export async function figuresAtScale(
       for (let i = 0; i < samples; i++) out.push(await timed(work));
       return out;
     };
-    progress('cem: every figure for 90 days, all departments and one; each family of figures alone');
-    const q = figureContext(db, range, new Date(now));
+    progress("cem: every case's figure facts and their day sums, from nothing");
+    const rebuildMs = await timed(() => refreshStaleFacts(db));
+    const facts = await db.caseFact.count();
+    progress("cem: every figure for 90 days, all departments and one; one case's facts made again");
     const all = await times(() => computeFigures(db, range, new Date(now)));
     const one = await times(() => computeFigures(db, { ...range, departmentId: 'fraud' }, new Date(now)));
-    const families = {
-      cases: summary(await times(() => caseFigures(q))),
-      care: summary(await times(() => careFigures(q))),
-      journey: summary(await times(() => journeyFigures(q))),
-      agents: summary(await times(() => agentFigures(q))),
-    };
+    let n = 0;
+    const refreshOne = summary(
+      await times(async () => {
+        const id = `CEM-${(n++ * 7919) % count}`;
+        await db.case.update({ where: { id }, data: STALE_FACTS });
+        await refreshFacts(db, [id]);
+      }),
+    );
 
     // The API answers in this process: its request lines would bury the bench's own.
     log.level = 'warn';
@@ -473,9 +476,11 @@ export async function figuresAtScale(
       ...totals,
       rangeDays,
       samples,
+      rebuildMs: round(rebuildMs),
+      facts,
+      refreshOne,
       allDepartments: summary(all),
       oneDepartment: summary(one),
-      families,
       json: summary(json),
       csv: summary(csv),
     };

@@ -35,6 +35,12 @@ CREATE TABLE "FigureDay" (
 -- CreateIndex
 CREATE INDEX "Case_factsVersion_idx" ON "Case"("factsVersion");
 
+-- DropIndex
+DROP INDEX "Case_stage_departmentId_idx";
+
+-- CreateIndex
+CREATE INDEX "Case_stage_departmentId_openedAt_slaNearAt_assigneeId_idx" ON "Case"("stage", "departmentId", "openedAt", "slaNearAt", "assigneeId");
+
 -- CreateIndex
 CREATE INDEX "CaseFact_caseId_idx" ON "CaseFact"("caseId");
 
