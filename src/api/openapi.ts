@@ -46,7 +46,7 @@ const PROBLEMS: Record<ProblemStatus, string> = {
   415: 'Body not application/json',
   422: 'A field is wrong; `errors` names it',
   429: 'Over the rate limit; see Retry-After',
-  503: 'Temporal or the database is unreachable',
+  503: 'Temporal or the database is unreachable, or the figures are being rebuilt; see Retry-After',
 };
 
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');

@@ -11,13 +11,27 @@ import { caseFigures, openCasesNow } from './cases';
 import { FIGURES } from './definitions';
 import { FACT_KINDS, FCR_WINDOW_DAYS, type FactKind } from './facts';
 import { journeyFigures } from './journey';
-import { refreshStaleFacts, sumFacts, type FactSum } from './rollup';
+import { FiguresRebuilding, refreshStaleFacts, staleCases, sumFacts, type FactSum } from './rollup';
 import { figureContext, type FigureRange, type Figures } from './rows';
 
 export { percentile, type FigureRange, type FigureRow, type Figures } from './rows';
 
-export async function computeFigures(db: Db, range: FigureRange, now = new Date()): Promise<Figures> {
-  await refreshStaleFacts(db);
+/**
+ * How many stale cases a figure request brings up to date before it answers (a crash left them,
+ * or tests wrote the read model directly); more, and the worker is rebuilding every case's facts
+ * after an upgrade: the request is refused with FiguresRebuilding rather than wait minutes.
+ */
+export const REFRESHED_BY_A_REQUEST = 500;
+
+export async function computeFigures(
+  db: Db,
+  range: FigureRange,
+  now = new Date(),
+  refreshAtMost = REFRESHED_BY_A_REQUEST,
+): Promise<Figures> {
+  const stale = await staleCases(db);
+  if (stale > refreshAtMost) throw new FiguresRebuilding(stale);
+  if (stale > 0) await refreshStaleFacts(db);
   const q = figureContext(db, range, now);
   const { from, departmentId: department } = range;
   const until = (at: number) => new Date(Math.min(range.to.getTime(), at));

@@ -37,6 +37,17 @@ const CELLS_PER_STATEMENT = 500;
 const REFRESH_LOCK = 7_326_110_024;
 const TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
 
+/** More cases' facts stale than a figure request makes again itself: the worker is rebuilding them. */
+export class FiguresRebuilding extends Error {
+  constructor(readonly cases: number) {
+    super(`the figures' facts of ${cases} cases are being made again`);
+  }
+}
+
+/** How many cases' facts are stale or of an older version. */
+export const staleCases = (db: Db): Promise<number> =>
+  db.case.count({ where: { factsVersion: { lt: FACTS_VERSION } } });
+
 /** Marks a case's facts stale: part of the write that changes what they read. */
 export const STALE_FACTS = { factsVersion: 0 } as const;
 
@@ -62,21 +73,21 @@ const SUMS_PENDING = { factsVersion: -FACTS_VERSION };
  * (after an upgrade that changed the facts) are made in batches and every cell is summed once
  * at the end, rather than each cell again with every batch.
  */
-export async function refreshStaleFacts(db: Db): Promise<number> {
-  const stale = await db.case.count({ where: { factsVersion: { lt: FACTS_VERSION } } });
+export async function refreshStaleFacts(db: Db, batch = BATCH): Promise<number> {
+  const stale = await staleCases(db);
   if (stale === 0) return 0;
   const dialect = dialectOf(db);
-  const many = stale > BATCH;
+  const many = stale > batch;
   let refreshed = 0;
   for (;;) {
     const done = await db.$transaction(async (tx) => {
       await takeTurn(tx, db);
-      const ids = (await tx.case.findMany({ where: STALE, select: { id: true }, take: BATCH })).map((c) => c.id);
+      const ids = (await tx.case.findMany({ where: STALE, select: { id: true }, take: batch })).map((c) => c.id);
       await refreshIn(tx, dialect, ids, many ? 'later' : 'now');
       return ids.length;
     }, TRANSACTION);
     refreshed += done;
-    if (done < BATCH) break;
+    if (done < batch) break;
   }
   if (many || (await db.case.count({ where: SUMS_PENDING })) > 0) {
     await db.$transaction(async (tx) => {

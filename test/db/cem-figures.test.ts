@@ -15,6 +15,7 @@ import { createApp } from '../../src/api/app';
 import { issueToken } from '../../src/auth/tokens';
 import { FIGURES } from '../../src/cem/definitions';
 import { computeFigures, percentile, type Figures } from '../../src/cem/figures';
+import { FiguresRebuilding, refreshFacts, refreshStaleFacts, staleCases, STALE_FACTS } from '../../src/cem/rollup';
 import type { Db } from '../../src/db/client';
 import { ROOT } from '../../src/db/target';
 import { createDb } from '../../src/db/client';
@@ -501,6 +502,62 @@ test('the journey: time waited, chases, alerts, outreach and losses by the stage
     await drop();
   }
 });
+
+test('the day sums stay equal to their facts as a case moves, and a range may begin within a day', async () => {
+  const moveC = async (departmentId: string) => {
+    await db.case.update({ where: { id: 'C' }, data: { departmentId, ...STALE_FACTS } });
+    await refreshFacts(db, ['C']);
+  };
+  await moveC('fraud');
+  expect(await daySums(db)).toEqual(await sumsFromNothing(db));
+  expect((await computeFigures(db, RANGE, NOW)).cases_resolved).toEqual(figures.cases_resolved);
+  expect((await computeFigures(db, RANGE, NOW)).sla_compliance).not.toEqual(figures.sla_compliance);
+  await moveC('merchant-disputes');
+  expect(await daySums(db)).toEqual(await sumsFromNothing(db));
+  expect(await computeFigures(db, RANGE, NOW)).toEqual(figures);
+  // A, opened at midnight on 1 June, is before a range that begins at noon.
+  const fromNoon = await computeFigures(db, { ...RANGE, from: new Date('2026-06-01T12:00:00Z') }, NOW);
+  expect(fromNoon.cases_opened.map((r) => r.group.day)).not.toContain('2026-06-01');
+  expect(fromNoon.cases_opened).toEqual(figures.cases_opened.filter((r) => r.group.day !== '2026-06-01'));
+});
+
+test('with many cases stale, a figure request is refused until the worker has made their facts again', async () => {
+  await db.case.updateMany({ data: STALE_FACTS });
+  await expect(computeFigures(db, RANGE, NOW, 5)).rejects.toEqual(new FiguresRebuilding(CASES.length));
+  // Made in batches of three, every cell summed once at the end.
+  expect(await refreshStaleFacts(db, 3)).toBe(CASES.length);
+  expect(await staleCases(db)).toBe(0);
+  expect(await daySums(db)).toEqual(await sumsFromNothing(db));
+  expect(await computeFigures(db, RANGE, NOW, 5)).toEqual(figures);
+});
+
+/** Each day sum: its count, amount and values (sorted). */
+async function daySums(db: Db) {
+  const rows = await db.figureDay.findMany({ orderBy: { cell: 'asc' } });
+  return rows.map((r) => ({ cell: r.cell, count: r.count, amount: Number(r.amount), values: sortedValues(r.vals) }));
+}
+
+/** The same sums, made from the facts. */
+async function sumsFromNothing(db: Db) {
+  const facts = await db.caseFact.findMany({ orderBy: { cell: 'asc' } });
+  const sums = new Map<string, { cell: string; count: number; amount: number; values: number[] }>();
+  for (const f of facts) {
+    const sum = sums.get(f.cell) ?? { cell: f.cell, count: 0, amount: 0, values: [] };
+    sum.count += f.count;
+    sum.amount += f.amount;
+    if (f.value !== null) sum.values.push(f.value);
+    sums.set(f.cell, sum);
+  }
+  return [...sums.values()].map((s) => ({ ...s, values: sortedValues(s.values.join(',') || null) }));
+}
+
+const sortedValues = (vals: string | null) =>
+  vals === null
+    ? []
+    : vals
+        .split(',')
+        .map((v) => Math.round(Number(v) * 1e6) / 1e6)
+        .sort((a, b) => a - b);
 
 test('METRICS.md defines the same figures as the code, in the same words', () => {
   const table = readFileSync(path.join(ROOT, 'METRICS.md'), 'utf8')

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { FIGURES, type FigureId } from '../../cem/definitions';
 import { computeFigures, type FigureRange, type FigureRow } from '../../cem/figures';
+import { FiguresRebuilding } from '../../cem/rollup';
 import { DAY_MS } from '../../../workflows/domain/time';
 import { actorOf } from '../auth';
 import { reachOf } from '../access';
@@ -52,8 +53,18 @@ export async function figuresFor(db: Db, res: Response, query: unknown) {
     }
     range.departmentId = reach.department;
   }
-  const figures = await computeFigures(db, range);
-  return { range, figures };
+  try {
+    return { range, figures: await computeFigures(db, range) };
+  } catch (error) {
+    if (!(error instanceof FiguresRebuilding)) throw error;
+    throw new Problem(
+      503,
+      'Figures being rebuilt',
+      `The figures are being made again for ${error.cases} cases after an upgrade; try again in a minute.`,
+      { code: 'FiguresRebuilding', cases: error.cases },
+      { 'Retry-After': '60' },
+    );
+  }
 }
 
 export function figureReport(range: FigureRange, figures: Record<FigureId, FigureRow[]>, generatedAt = new Date()) {
