@@ -49,3 +49,33 @@ CREATE INDEX "CaseFact_at_idx" ON "CaseFact"("at");
 
 -- CreateIndex
 CREATE INDEX "FigureDay_day_idx" ON "FigureDay"("day");
+
+-- DropIndex (the figures read their facts now)
+DROP INDEX "Case_openedAt_idx";
+
+-- DropIndex (the figures read their facts now)
+DROP INDEX "Case_resolvedAt_idx";
+
+-- DropIndex (the figures read their facts now)
+DROP INDEX "Case_retentionDecidedAt_idx";
+
+-- DropIndex (the figures read their facts now)
+DROP INDEX "CaseEvent_type_at_idx";
+
+-- DropIndex (the figures read their facts now)
+DROP INDEX "CaseEvent_type_caseId_at_idx";
+
+-- DropIndex (the figures read their facts now)
+DROP INDEX "CaseEvent_at_actor_idx";
+
+-- DropIndex (the figures read their facts now)
+DROP INDEX "RegulatoryDeadline_dueAt_idx";
+
+-- DropIndex (the figures read their facts now)
+DROP INDEX "CaseAssignment_assignedAt_idx";
+
+-- DropIndex (the figures read their facts now)
+DROP INDEX "CaseStay_leftAt_stage_departmentId_enteredAt_idx";
+
+-- DropIndex (the figures read their facts now)
+DROP INDEX "SurveyAnswer_answeredAt_idx";
