@@ -1,7 +1,8 @@
 /**
  * The customer-experience figures, each defined once: what it counts, over what, and what it leaves
  * out. `METRICS.md` gives the same table in words (a test holds the two together); `figures.ts`
- * computes each from the read model and the audit log; the dashboard and `GET /metrics/cem` show them.
+ * computes each from the cases' facts (`facts.ts`) and the open cases now; the dashboard and
+ * `GET /metrics/cem` show them.
  */
 
 export interface FigureDefinition {
@@ -227,7 +228,8 @@ export const FIGURES = {
     title: 'Concessions booked, against the lifetime value kept',
     formula: 'numerator ÷ denominator',
     numerator: 'value of concessions booked in the range (concession_granted), in cents',
-    denominator: 'lifetime value of the customers saved in the range (see saves), in cents',
+    denominator:
+      'lifetime value of the customers saved in the range (see saves), as it was when their retention was decided, in cents',
     excluded: 'nothing',
     by: ['department'],
     amounts: true,
