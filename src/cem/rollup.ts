@@ -29,7 +29,9 @@ import { dialectOf, join, num, raw, sql, type Dialect } from './sql';
 
 type Tx = Prisma.TransactionClient;
 
-/** Cases whose facts are made in one transaction (a query names them all: SQLite takes 999 parameters). */
+/** The most parameters a statement takes (SQLite's limit). */
+const PARAMETERS = 999;
+/** Cases whose facts are made in one transaction (a query names them all). */
 const BATCH = 500;
 /** Cells summed again in one statement. */
 const CELLS_PER_STATEMENT = 500;
@@ -149,8 +151,8 @@ async function refreshIn(tx: Tx, dialect: Dialect, ids: string[], sums: 'now' | 
         cells.add(f.cell);
       }
   }
-  for (let i = 0; i < removed.length; i += 10_000)
-    await tx.caseFact.deleteMany({ where: { id: { in: removed.slice(i, i + 10_000) } } });
+  for (let i = 0; i < removed.length; i += PARAMETERS)
+    await tx.caseFact.deleteMany({ where: { id: { in: removed.slice(i, i + PARAMETERS) } } });
   await insertFacts(tx, added);
   if (sums === 'later') await tx.case.updateMany({ where: { id: { in: ids } }, data: SUMS_PENDING });
   else {
@@ -171,8 +173,7 @@ const FACT_COLUMNS = [
   'value',
   'cell',
 ] as const;
-/** Rows a statement: SQLite takes 999 parameters. */
-const FACTS_PER_STATEMENT = Math.floor(999 / FACT_COLUMNS.length);
+const FACTS_PER_STATEMENT = Math.floor(PARAMETERS / FACT_COLUMNS.length);
 
 /** Writes facts many rows a statement (Prisma's createMany sends SQLite a row at a time, ten times slower). */
 async function insertFacts(tx: Tx, facts: readonly Prisma.CaseFactCreateManyInput[]): Promise<void> {
