@@ -109,11 +109,7 @@ export async function runWorker(
     await client.connection.close();
     throw error;
   }
-  // Cases whose figure facts an older version made, or a write left stale, are made again.
-  void refreshStaleFacts(db).then(
-    (refreshed) => refreshed > 0 && log.info({ refreshed }, 'figure facts made again'),
-    (error: Error) => log.warn({ err: error }, 'figure facts not made again; the next figure request will'),
-  );
+  void rebuildStaleFacts(db, () => !['INITIALIZED', 'RUNNING'].includes(worker.getState()));
   const running = worker
     .run()
     .catch((error: Error) => {
@@ -133,6 +129,24 @@ export async function runWorker(
       await running.catch(() => {});
     },
   };
+}
+
+/**
+ * Makes again the figure facts of the cases an older version made them for (or a write left stale),
+ * trying again every half minute while the database refuses, until `stopped`: the figures answer
+ * 503 until it is done.
+ */
+async function rebuildStaleFacts(db: Db, stopped: () => boolean): Promise<void> {
+  while (!stopped()) {
+    try {
+      const refreshed = await refreshStaleFacts(db);
+      if (refreshed > 0) log.info({ refreshed }, 'figure facts made again');
+      return;
+    } catch (error) {
+      log.warn({ err: error as Error }, 'figure facts not made again; trying again in 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 30_000).unref());
+    }
+  }
 }
 
 /**
