@@ -62,6 +62,9 @@ export async function pendingMigrations(db: Db, databaseUrl: string): Promise<st
 export async function migrate(db: Db, databaseUrl: string): Promise<string[]> {
   const pending = await pendingMigrations(db, databaseUrl);
   if (pending.length > 0) {
+    // The schema engine gives up ("SocketTimeout") on a large SQLite file this process holds open
+    // (seen at 600 MB, 100,000 cases); the client opens its connection again at its next query.
+    await db.$disconnect();
     const output = await prisma(databaseUrl, ['migrate', 'deploy']);
     // The CLI exits 0 even when its schema engine dies at start-up; trust the database instead.
     const left = await pendingMigrations(db, databaseUrl);
