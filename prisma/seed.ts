@@ -269,6 +269,7 @@ export async function seed(
     last4: '4242',
     product: 'Rewards Credit',
     type: 'credit' as const,
+    network: 'visa' as const,
     statementDay: 15,
     openedAt: new Date(now.getTime() - 6 * 365 * DAY_MS),
   });
@@ -322,6 +323,8 @@ export async function seed(
       last4: faker.finance.accountNumber(4),
       product,
       type,
+      // Every third card a Mastercard, without drawing from faker (the rest of the seed stays as it was).
+      network: i % 3 === 2 ? ('mastercard' as const) : ('visa' as const),
       statementDay: faker.number.int({ min: 1, max: 28 }),
       openedAt: faker.date.past({ years: 8, refDate: now }),
     });

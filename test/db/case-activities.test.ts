@@ -9,6 +9,7 @@ import { testOnBothDatabases } from '../helpers/db';
 import { caseSnapshot, janeCaseRow } from '../helpers/read-model';
 import type { TimelineEvent } from '../../workflows/dispute/messages';
 import type { CaseStage } from '../../workflows/domain/case';
+import { networkRules } from '../../workflows/domain/network-rules';
 
 const CASE_ID = 'DSP-ACTIVITIES';
 
@@ -84,6 +85,8 @@ async function expectIdempotentActivities(db: Db) {
     tier: 'gold',
     facts: { cardType: 'credit', pointOfSale: false, foreign: false, newAccount: false, statementDay: 15 },
     route: { departmentId: 'merchant-disputes' },
+    // Jane's card is a Visa: the case keeps the Visa rules' version it opened with.
+    network: { network: 'visa', rulesVersion: networkRules('visa').version },
   });
   expect(context.policy.holidays).toEqual(
     expect.arrayContaining(['2026-11-26', '2026-12-24', '2026-12-25', '2027-01-01']),

@@ -23,6 +23,9 @@ async function expectDemoBank(db: Db) {
     await db.routingRule.count({ where: { reasonCode: null, tier: null, minAmountCents: null, maxAmountCents: null } }),
   ).toBe(1);
   expect(await db.card.count({ where: { type: 'debit' } })).toBeGreaterThan(0);
+  // Both networks' rules get used: Jane's card is a Visa, some others are Mastercards.
+  expect(jane.cards[0].network).toBe('visa');
+  expect(await db.card.count({ where: { network: 'mastercard' } })).toBeGreaterThan(0);
   // Seeding again changes nothing.
   const rules = await db.routingRule.count();
   expect(await seed(db, { customers: 12 })).toBe(false);

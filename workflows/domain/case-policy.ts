@@ -6,6 +6,7 @@
 import type { Holidays } from './business-time';
 import { DAY_MS } from './time';
 import type { NewClock } from './clocks';
+import type { CardNetwork } from './network-rules';
 import type { RegulationFacts } from './regulations';
 
 export type CustomerTier = 'standard' | 'gold' | 'platinum';
@@ -46,6 +47,11 @@ export interface CaseContext {
   facts: RegulationFacts;
   route: { departmentId: string; ruleId: number | null; description: string };
   policy: CasePolicy;
+  /**
+   * The card's network and the version of its dispute rules the case opened with (absent on cases
+   * opened before networks were kept), so a new edition of the rules never changes a running case.
+   */
+  network?: { network: CardNetwork; rulesVersion: number };
 }
 
 /** Defaults for the settings that do not live in tables; the worker's environment overrides them. */
