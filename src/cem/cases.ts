@@ -7,19 +7,9 @@ import { DAY_MS } from '../../workflows/domain/time';
 import { AGE_BANDS } from './definitions';
 import type { FactKind } from './facts';
 import type { FactSum } from './rollup';
-import {
-  counted,
-  grouped,
-  percentile,
-  share,
-  total,
-  value,
-  valuesOf,
-  type FactsOf,
-  type FigureContext,
-  type Figures,
-} from './rows';
-import { join, num, sql } from './sql';
+import { counted, grouped, percentile, share, total, value, valuesOf, type FactsOf, type Figures } from './rows';
+import type { Db } from '../db/client';
+import { empty, join, num, sql } from './sql';
 
 type CaseFigures = Pick<
   Figures,
@@ -106,7 +96,8 @@ export type OpenCases = Awaited<ReturnType<typeof openCasesNow>>;
  * Open cases now, by stage, department, age band and assignee, with how many run an SLA clock
  * past 80%: read from one index, for these figures and the agents' open cases.
  */
-export async function openCasesNow({ db, now, inDepartment }: FigureContext) {
+export async function openCasesNow(db: Db, departmentId: string | null, now: Date) {
+  const inDepartment = departmentId ? sql`AND c."departmentId" = ${departmentId}` : empty;
   // The oldest band first: a case is in the first band whose start its age has reached.
   const [youngest, ...older] = AGE_BANDS;
   const whens = older

@@ -12,7 +12,7 @@ import { FIGURES } from './definitions';
 import { FACT_KINDS, FCR_WINDOW_DAYS, type FactKind } from './facts';
 import { journeyFigures } from './journey';
 import { FiguresRebuilding, refreshStaleFacts, staleCases, sumFacts, type FactSum } from './rollup';
-import { figureContext, type FigureRange, type Figures } from './rows';
+import type { FigureRange, Figures } from './rows';
 
 export { percentile, type FigureRange, type FigureRow, type Figures } from './rows';
 
@@ -32,13 +32,12 @@ export async function computeFigures(
   const stale = await staleCases(db);
   if (stale > refreshAtMost) throw new FiguresRebuilding(stale);
   if (stale > 0) await refreshStaleFacts(db);
-  const q = figureContext(db, range, now);
   const { from, departmentId: department } = range;
   const until = (at: number) => new Date(Math.min(range.to.getTime(), at));
   // Nothing counts after now (a deadline not yet due); a resolution counts for first contact
   // resolution once its window has passed.
   const [open, sums, settled] = await Promise.all([
-    openCasesNow(q),
+    openCasesNow(db, range.departmentId, now),
     sumFacts(
       db,
       FACT_KINDS.filter((k) => k !== 'fcr'),

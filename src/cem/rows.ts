@@ -3,11 +3,9 @@
  * `FigureDefinition.by`), with the numerator and denominator where it is a ratio, so every number
  * can be checked against its definition.
  */
-import type { Db } from '../db/client';
 import { FIGURES, type FigureId } from './definitions';
 import type { FactKind } from './facts';
 import type { FactSum } from './rollup';
-import { dialectOf, empty, sql, type Dialect, type Sql } from './sql';
 
 export interface FigureRange {
   from: Date;
@@ -24,26 +22,6 @@ export interface FigureRow {
 }
 
 export type Figures = Record<FigureId, FigureRow[]>;
-
-/** What every family of figures is computed against. */
-export interface FigureContext {
-  db: Db;
-  dialect: Dialect;
-  range: FigureRange;
-  now: Date;
-  /** `AND c."departmentId" = …` when one department is asked for (the case table as `c`). */
-  inDepartment: Sql;
-}
-
-export function figureContext(db: Db, range: FigureRange, now: Date): FigureContext {
-  return {
-    db,
-    dialect: dialectOf(db),
-    range,
-    now,
-    inDepartment: range.departmentId ? sql`AND c."departmentId" = ${range.departmentId}` : empty,
-  };
-}
 
 /** The sums of the range's facts of one kind (see `rollup.ts`). */
 export type FactsOf = (kind: FactKind) => FactSum[];
