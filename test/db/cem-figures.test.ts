@@ -14,7 +14,7 @@ import type { TimelineEvent } from '../../workflows/dispute/messages';
 import { createApp } from '../../src/api/app';
 import { issueToken } from '../../src/auth/tokens';
 import { FIGURES } from '../../src/cem/definitions';
-import { computeFigures, percentile, type Figures } from '../../src/cem/figures';
+import { computeFigures, percentile, REFRESHED_BY_A_REQUEST, type Figures } from '../../src/cem/figures';
 import { FiguresRebuilding, refreshFacts, refreshStaleFacts, staleCases, STALE_FACTS } from '../../src/cem/rollup';
 import type { Db } from '../../src/db/client';
 import { ROOT } from '../../src/db/target';
@@ -653,6 +653,22 @@ describe('GET /metrics/cem', () => {
     expect(backwards.status).toBe(422);
     expect(await backwards.text()).toContain('from: must be before to');
     expect((await get('/metrics/cem?from=yesterday', 'admin')).status).toBe(422);
+  });
+
+  test("while the worker makes many cases' facts again, the figures answer 503 with Retry-After", async () => {
+    const a = await db.case.findUniqueOrThrow({ where: { id: 'A' } });
+    const { id: _id, workflowId: _workflowId, idempotencyKey: _key, factsVersion: _version, ...row } = a;
+    const many = Array.from({ length: REFRESHED_BY_A_REQUEST + 1 }, (_, i) => `REBUILD-${i}`);
+    await db.case.createMany({ data: many.map((id) => ({ ...row, id, workflowId: `dispute-${id}` })) });
+    try {
+      const res = await get(`/metrics/cem${query}`, 'admin');
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('60');
+      expect(await res.json()).toMatchObject({ code: 'FiguresRebuilding', cases: many.length });
+    } finally {
+      await db.case.deleteMany({ where: { id: { in: many } } });
+    }
+    expect((await get(`/metrics/cem${query}`, 'admin')).status).toBe(200);
   });
 
   test('the dashboard in a browser: the same numbers as the JSON, a chart, no serious accessibility problem', async () => {
