@@ -45,6 +45,21 @@ const CaseDetail = CaseSummary.extend({
     .boolean()
     .optional()
     .describe('True when the case could not be asked (no worker, say): the read model may lag behind it'),
+  network: z
+    .looseObject({
+      network: z.enum(['visa', 'mastercard']),
+      rulesVersion: z.number().int(),
+      captured: z.boolean().describe('False when the case could not say which version it opened with: the newest'),
+      codes: z.array(
+        z.looseObject({
+          code: z.string(),
+          filingDeadline: z.string(),
+          daysLeft: z.number().describe('Negative once the time limit has passed'),
+        }),
+      ),
+    })
+    .optional()
+    .describe('The card network’s reason codes a chargeback may be filed under, with their time limits left'),
   workflow: z.looseObject({}),
 }).openapi('CaseDetail');
 const BulkOperationView = z

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { JANE } from '../../prisma/seed';
+import { DAY_MS } from '../../workflows/domain/time';
 import { createApp } from '../../src/api/app';
 import type { Db } from '../../src/db/client';
 import { AssignedAgent } from '../../workflows/search-attributes';
@@ -196,6 +197,19 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
       ['sla:investigation:1', 'running'],
       ['reg-z:acknowledgement', 'met'],
     ]);
+  });
+
+  test('GET /cases/:id shows the network codes a chargeback may go under, with the time left to file', async () => {
+    const body = (await (await call('GET', `/cases/${caseId}`, 'merchant-disputes-agent-1')).json()) as {
+      network: { codes: { code: string; filingDeadline: string; daysLeft: number }[] };
+    };
+    // Jane's card is a Visa; her unrecognised charge was made online: card-absent fraud, 120 days.
+    const charge = await db.cardTransaction.findUniqueOrThrow({ where: { id: JANE.unrecognizedTransactionId } });
+    expect(body.network).toMatchObject({ network: 'visa', rulesVersion: 1, captured: true });
+    expect(body.network.codes.map((c) => c.code)).toEqual(['10.4']);
+    const [window] = body.network.codes;
+    expect(Date.parse(window.filingDeadline)).toBe(charge.postedAt.getTime() + 120 * DAY_MS);
+    expect(window.daysLeft).toBeCloseTo((charge.postedAt.getTime() + 120 * DAY_MS - Date.now()) / DAY_MS, 0);
   });
 
   test('a repeat with the same Idempotency-Key returns the same case and starts nothing new', async () => {

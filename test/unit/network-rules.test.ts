@@ -9,6 +9,7 @@ import {
   CARD_NETWORKS,
   CODE_CATEGORIES,
   filingDeadline,
+  filingWindows,
   NETWORK_RULES,
   networkRules,
 } from '../../workflows/domain/network-rules';
@@ -114,4 +115,15 @@ test('not received and not as described ask the cardholder to have contacted the
     expect(code(network, id).cardholderMustFirst).toContain('contact_merchant');
   }
   expect(code('visa', '10.4').cardholderMustFirst).toEqual([]);
+});
+
+test('the filing windows of a dispute: each code with its deadline and the days left, negative once passed', () => {
+  const visa = networkRules('visa');
+  const charge = { processedAt: PROCESSED, cardPresent: false };
+  expect(filingWindows(visa, 'fraud_card_absent', charge, PROCESSED + days(20))).toEqual([
+    expect.objectContaining({ code: '10.4', filingDeadline: PROCESSED + days(120), daysLeft: 100 }),
+  ]);
+  const [late] = filingWindows(visa, 'fraud_card_absent', charge, PROCESSED + days(130.5));
+  expect(late.daysLeft).toBe(-10.5);
+  expect(filingWindows(visa, 'fraud_card_present', charge, PROCESSED)).toEqual([]);
 });

@@ -135,6 +135,7 @@ export class DisputeCase {
       slaBreached: this.clocks.slaBreached(),
       attritionRisk: s.attritionRisk,
       networkPhase: s.networkPhase,
+      network: s.context?.network ?? null,
       amountCents: s.amountCents,
       currency: s.currency,
       reasonCode: s.reasonCode,

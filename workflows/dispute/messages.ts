@@ -17,7 +17,7 @@ import type {
   ReasonCode,
   Resolution,
 } from '../domain/case';
-import type { CustomerTier } from '../domain/case-policy';
+import type { CaseContext, CustomerTier } from '../domain/case-policy';
 import type { ClockView } from '../domain/clocks';
 import type {
   AssignRequest,
@@ -133,6 +133,8 @@ export interface CaseView {
   slaBreached: boolean;
   attritionRisk: AttritionRisk;
   networkPhase: NetworkPhase | null;
+  /** The card's network and the version of its dispute rules the case opened with; null before they were kept. */
+  network?: CaseContext['network'] | null;
   amountCents: number;
   currency: string;
   reasonCode: ReasonCode;

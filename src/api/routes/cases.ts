@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/sqlite/client';
 import { disputeWorkflowId, getCaseQuery, type CaseView } from '../../../workflows/dispute/messages';
-import { REASON_CODES, STAGES, INTAKE_DEPARTMENT, type Actor } from '../../../workflows/domain/case';
+import { REASON_CODES, STAGES, INTAKE_DEPARTMENT, type Actor, type ReasonCode } from '../../../workflows/domain/case';
+import { filingWindows, networkRules, type CardNetwork } from '../../../workflows/domain/network-rules';
 import { formatMoney, toUnits } from '../../../workflows/domain/money';
 import { startDispute, type CaseRow } from '../../cases/start-dispute';
 import { actorOf } from '../auth';
@@ -205,7 +206,15 @@ const CATCH_UP_MS = 2_000;
 
 /** A case as GET /cases/:id shows it: read model, timeline and live workflow state. */
 export async function caseDetail(db: Db, temporal: Client, id: string, actor: Actor) {
-  const read = () => db.case.findUnique({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
+  const read = () =>
+    db.case.findUnique({
+      where: { id },
+      include: {
+        events: { orderBy: { id: 'asc' } },
+        transaction: { select: { postedAt: true, channel: true } },
+        card: { select: { network: true } },
+      },
+    });
   let row = await read();
   if (!row) throw Problem.noCase(id);
   authorize(actor, 'readCases', { caseId: row.id, departmentId: row.departmentId });
@@ -234,8 +243,44 @@ export async function caseDetail(db: Db, temporal: Client, id: string, actor: Ac
     at: e.at.toISOString(),
     data: JSON.parse(e.data),
   }));
-  return { ...present(row), stale: state.status === 'rejected' || row.version < version, timeline, workflow };
+  const captured = state.status === 'fulfilled' ? (state.value.network ?? null) : null;
+  return {
+    ...present(row),
+    stale: state.status === 'rejected' || row.version < version,
+    network: networkView(row, captured),
+    timeline,
+    workflow,
+  };
 }
+
+/**
+ * The card network's rules for the case: the version it opened with (the newest, marked not
+ * captured, when the case cannot be asked or opened before it was kept), and each code a
+ * chargeback may be filed under with its time limit left, counted from the transaction.
+ */
+function networkView(
+  row: CaseRow & { transaction: { postedAt: Date; channel: string }; card: { network: CardNetwork } },
+  captured: CaseView['network'] | null,
+) {
+  const rules = networkRules(captured?.network ?? row.card.network, captured?.rulesVersion);
+  const windows = filingWindows(
+    rules,
+    row.reasonCode as ReasonCode,
+    { processedAt: row.transaction.postedAt.getTime(), cardPresent: CARD_PRESENT.includes(row.transaction.channel) },
+    Date.now(),
+  );
+  return {
+    network: rules.network,
+    rulesVersion: rules.version,
+    captured: captured !== null,
+    effective: rules.effective,
+    source: rules.source,
+    codes: windows.map((w) => ({ ...w, filingDeadline: new Date(w.filingDeadline).toISOString() })),
+  };
+}
+
+/** Transaction channels where the card was there: its fraud is card-present fraud. */
+const CARD_PRESENT: readonly string[] = ['pos', 'atm'];
 
 const units = (cents: number | null) => (cents === null ? null : toUnits(cents));
 

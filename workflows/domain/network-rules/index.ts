@@ -94,3 +94,34 @@ export function filingDeadline({ timeLimit }: NetworkCode, dates: TransactionDat
     ? deadline
     : Math.min(deadline, dates.processedAt + timeLimit.atMostDaysAfterProcessing * DAY_MS);
 }
+
+/** A code a dispute may be filed under, with the last instant it may be and the days left till then. */
+export interface FilingWindow {
+  code: string;
+  title: string;
+  filingDeadline: number;
+  /** Negative once the deadline has passed: a filing then is refused. */
+  daysLeft: number;
+  cardholderMustFirst: string[];
+  evidence: string[];
+}
+
+/** Each code a dispute for `reason` may be filed under, with its filing deadline as of `now`. */
+export function filingWindows(
+  rules: NetworkRules,
+  reason: ReasonCode,
+  transaction: TransactionDates & { cardPresent: boolean },
+  now: number,
+): FilingWindow[] {
+  return applicableCodes(rules, reason, transaction).map((c) => {
+    const deadline = filingDeadline(c, transaction);
+    return {
+      code: c.code,
+      title: c.title,
+      filingDeadline: deadline,
+      daysLeft: Math.round(((deadline - now) / DAY_MS) * 10) / 10,
+      cardholderMustFirst: c.cardholderMustFirst,
+      evidence: c.evidence,
+    };
+  });
+}
