@@ -185,6 +185,9 @@ test('an agent sees the queue, takes the next case and reads its file; the case 
   expect(file).toMatch(/Assignee\s+/);
   expect(file).toContain(agent);
   expect(file).toContain('Deadlines');
+  // The network's codes for the dispute, each with its filing deadline and the days left.
+  expect(file).toMatch(/(Visa|Mastercard) dispute rules, version 1 \(as the case opened\)/);
+  expect(await page.locator('table:has(caption:has-text("Codes a chargeback")) tbody tr').count()).toBeGreaterThan(0);
   // What the customer was sent, as sent: the acknowledgement names her case.
   await page.click('.messages summary >> nth=0');
   expect(await page.innerText('.messages pre.message >> nth=0')).toContain(taken);

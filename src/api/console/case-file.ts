@@ -66,6 +66,37 @@ function clocks(list: ClockView[]): Html {
   </table>`;
 }
 
+/** The card network's codes a chargeback may be filed under, with the time left and what each needs. */
+function network(view: Detail['network']): Html {
+  const rules = html`<p>
+    ${view.network === 'visa' ? 'Visa' : 'Mastercard'} dispute rules, version ${view.rulesVersion}
+    ${view.captured ? '(as the case opened)' : '(the newest: the case could not say which it opened with)'}, effective
+    ${view.effective}. Check them against the network's rules in force.
+  </p>`;
+  if (view.codes.length === 0)
+    return html`${rules}
+      <p>No code of these rules fits this dispute's reason.</p>`;
+  return html`${rules}
+    <table>
+      <caption>
+        Codes a chargeback may be filed under
+      </caption>
+      ${tableHead('Code', 'File by', 'Days left', 'The cardholder must first', 'Evidence')}
+      <tbody>
+        ${view.codes.map(
+          (c) =>
+            html`<tr>
+              <th scope="row">${c.code} ${c.title}</th>
+              <td>${deadline(c.filingDeadline)}</td>
+              <td>${c.daysLeft < 0 ? html`<span class="tag breached">passed</span>` : String(c.daysLeft)}</td>
+              <td>${c.cardholderMustFirst.map(words).join(', ') || 'nothing'}</td>
+              <td>${c.evidence.map(words).join(', ')}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+}
+
 function outreach(list: Outreach[], links: boolean): Html {
   if (list.length === 0) return html`<p>No care outreach was opened.</p>`;
   return html`<ul>
@@ -194,6 +225,10 @@ export function caseFileBody(
     <section aria-labelledby="clocks-h">
       <h2 id="clocks-h">Deadlines</h2>
       ${clocks(view.clocks ?? [])}
+    </section>
+    <section aria-labelledby="network-h">
+      <h2 id="network-h">Card network</h2>
+      ${network(detail.network)}
     </section>
     <section aria-labelledby="risk-h">
       <h2 id="risk-h">Attrition risk</h2>
