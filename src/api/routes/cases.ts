@@ -6,7 +6,7 @@ import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/sqlite/client';
 import { disputeWorkflowId, getCaseQuery, type CaseView } from '../../../workflows/dispute/messages';
 import { REASON_CODES, STAGES, INTAKE_DEPARTMENT, type Actor, type ReasonCode } from '../../../workflows/domain/case';
-import { filingWindows, networkRules, type CardNetwork } from '../../../workflows/domain/network-rules';
+import { filingWindows, NETWORK_RULES, networkRules, type CardNetwork } from '../../../workflows/domain/network-rules';
 import { formatMoney, toUnits } from '../../../workflows/domain/money';
 import { startDispute, type CaseRow } from '../../cases/start-dispute';
 import { actorOf } from '../auth';
@@ -255,14 +255,18 @@ export async function caseDetail(db: Db, temporal: Client, id: string, actor: Ac
 
 /**
  * The card network's rules for the case: the version it opened with (the newest, marked not
- * captured, when the case cannot be asked or opened before it was kept), and each code a
- * chargeback may be filed under with its time limit left, counted from the transaction.
+ * captured, when the case cannot be asked, opened before it was kept, or names a version this API
+ * does not know), and each code a chargeback may be filed under with its time limit left, counted
+ * from the transaction.
  */
 function networkView(
   row: CaseRow & { transaction: { postedAt: Date; channel: string }; card: { network: CardNetwork } },
   captured: CaseView['network'] | null,
 ) {
-  const rules = networkRules(captured?.network ?? row.card.network, captured?.rulesVersion);
+  // A version this API does not know (a newer worker's) shows as the newest it knows, not captured.
+  const known =
+    captured && NETWORK_RULES.some((r) => r.network === captured.network && r.version === captured.rulesVersion);
+  const rules = known ? networkRules(captured.network, captured.rulesVersion) : networkRules(row.card.network);
   const windows = filingWindows(
     rules,
     row.reasonCode as ReasonCode,
@@ -272,7 +276,7 @@ function networkView(
   return {
     network: rules.network,
     rulesVersion: rules.version,
-    captured: captured !== null,
+    captured: Boolean(known),
     effective: rules.effective,
     source: rules.source,
     codes: windows.map((w) => ({ ...w, filingDeadline: new Date(w.filingDeadline).toISOString() })),
