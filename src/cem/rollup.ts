@@ -25,7 +25,7 @@ import {
   type Fact,
   type FactKind,
 } from './facts';
-import { dialectOf, join, num, raw, sql, type Dialect } from './sql';
+import { dialectOf, empty, join, num, raw, sql, type Dialect, type Sql } from './sql';
 
 type Tx = Prisma.TransactionClient;
 
@@ -95,11 +95,7 @@ export async function refreshStaleFacts(db: Db, batch = BATCH): Promise<number> 
     await db.$transaction(async (tx) => {
       await takeTurn(tx, db);
       await tx.$executeRaw`DELETE FROM "FigureDay"`;
-      await tx.$executeRaw`
-        INSERT INTO "FigureDay" ("cell", "kind", "day", "department", "detail", "count", "amount", "vals")
-        SELECT "cell", MIN("kind"), MIN("day"), MIN("department"), MIN("detail"), SUM("count"), SUM("amount"),
-               ${dialect.concat(sql`CAST("value" AS TEXT)`)}
-        FROM "CaseFact" GROUP BY "cell"`;
+      await tx.$executeRaw(sumFromFacts(dialect, empty));
       await tx.case.updateMany({ where: SUMS_PENDING, data: { factsVersion: FACTS_VERSION } });
     }, TRANSACTION);
   }
@@ -194,14 +190,17 @@ async function sumCells(tx: Tx, dialect: Dialect, cells: string[]): Promise<void
   for (let i = 0; i < cells.length; i += CELLS_PER_STATEMENT) {
     const chunk = join(cells.slice(i, i + CELLS_PER_STATEMENT));
     await tx.$executeRaw`DELETE FROM "FigureDay" WHERE "cell" IN (${chunk})`;
-    await tx.$executeRaw`
-      INSERT INTO "FigureDay" ("cell", "kind", "day", "department", "detail", "count", "amount", "vals")
-      SELECT "cell", MIN("kind"), MIN("day"), MIN("department"), MIN("detail"), SUM("count"), SUM("amount"),
-             ${dialect.concat(sql`CAST("value" AS TEXT)`)}
-      FROM "CaseFact" WHERE "cell" IN (${chunk})
-      GROUP BY "cell"`;
+    await tx.$executeRaw(sumFromFacts(dialect, sql`WHERE "cell" IN (${chunk})`));
   }
 }
+
+/** Writes the sum of the facts of each cell `where` picks (every cell when empty). */
+const sumFromFacts = (dialect: Dialect, where: Sql) => sql`
+  INSERT INTO "FigureDay" ("cell", "kind", "day", "department", "detail", "count", "amount", "vals")
+  SELECT "cell", MIN("kind"), MIN("day"), MIN("department"), MIN("detail"), SUM("count"), SUM("amount"),
+         ${dialect.concat(sql`CAST("value" AS TEXT)`)}
+  FROM "CaseFact" ${where}
+  GROUP BY "cell"`;
 
 /** What the facts read of each case, by id (cases that do not exist are left out). */
 async function caseRecords(tx: Tx, ids: string[]): Promise<Map<string, CaseRecord>> {
