@@ -59,9 +59,14 @@ test('a supervisor bulk-assigns a queue of 30 cases while the worker is killed o
   const rows = await eventually(
     () => stack.db.case.findMany({ where: { id: { in: ids } } }),
     (all) => all.length === CASES && all.every((row) => row.stage === 'investigation'),
+    // Thirty cases open at once beside other suites on a CI machine: this waits for them, it does
+    // not time them (their speed is the bench's business), so its bound is the test's own.
+    100_000,
   );
   const department = rows[0].departmentId;
-  expect(rows.every((row) => row.departmentId === department && row.assigneeId === null)).toBe(true);
+  expect(rows.map((row) => `${row.id} ${row.departmentId} ${row.assigneeId}`)).toEqual(
+    rows.map((row) => `${row.id} ${department} null`),
+  );
   const assignee = `${department}-agent-2`;
 
   const page = await (await browser.newContext()).newPage();
