@@ -17,7 +17,7 @@ import {
 } from '../workflows/domain/case-policy';
 import { formatMoney } from '../workflows/domain/money';
 import { matchRoute } from '../workflows/domain/routing';
-import { networkRules } from '../workflows/domain/network-rules';
+import { CARD_PRESENT_CHANNELS, networkRules } from '../workflows/domain/network-rules';
 import { DAY_MS } from '../workflows/domain/time';
 import { isLiveOutreach, type AttritionRisk, type Outreach } from '../workflows/domain/care';
 import { INTAKE_DEPARTMENT, type CasePriority, type CaseStage } from '../workflows/domain/case';
@@ -279,7 +279,12 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
         .concat(closures.map((c) => c.date.toISOString().slice(0, 10)));
       return {
         tier,
-        network: { network: card.network, rulesVersion: networkRules(card.network).version },
+        network: {
+          network: card.network,
+          rulesVersion: networkRules(card.network).version,
+          processedAt: transaction.postedAt.toISOString(),
+          cardPresent: CARD_PRESENT_CHANNELS.includes(transaction.channel),
+        },
         facts: {
           cardType: card.type,
           pointOfSale: transaction.channel === 'pos',

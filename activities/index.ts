@@ -6,9 +6,11 @@ import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../src
 import type { CustomerLinkSettings } from '../src/self-service/links';
 import { bulkActivities, type CaseActions } from './bulk';
 import { caseActivities, type CaseActivityDeps } from './cases';
+import { networkActivities } from './network';
 import { notificationActivities } from './notifications';
 import { outreachActivities } from './outreach';
 import type { CarePolicy } from '../src/care/offer-policy';
+import { noNetwork, type NetworkAdapter } from '../src/network/adapter';
 import { usageActivities, type UsageDeps } from './usage';
 
 export interface ActivityDeps {
@@ -29,6 +31,8 @@ export interface ActivityDeps {
   ruleSet?: UsageDeps['ruleSet'];
   /** Staff actions as the API carries them out, for bulk operations' steps. */
   caseActions?: CaseActions;
+  /** The card network chargebacks are filed with; without one, filings are refused. */
+  network?: NetworkAdapter;
 }
 
 /** Builds every activity from its dependencies, so tests can pass real or fake ones. */
@@ -43,12 +47,14 @@ export function createActivities({
   care,
   ruleSet,
   caseActions,
+  network = noNetwork,
 }: ActivityDeps) {
   const notificationSettings = { ...DEFAULT_NOTIFICATION_SETTINGS, ...notifications };
   return {
     ...caseActivities({ db, policy, holidayCalendar }),
     ...usageActivities({ db, watch, ruleSet }),
     ...bulkActivities({ db, caseActions }),
+    ...networkActivities({ network }),
     ...notificationActivities({ db, channels, settings: notificationSettings, links: customerLinks }),
     ...outreachActivities({
       db,

@@ -68,6 +68,14 @@ function staffRows(): StaffRow[] {
     authorityLimitCents: 0,
   });
   rows.push({
+    id: 'card-network',
+    name: 'Card network (chargeback answers)',
+    email: 'card-network@bank.example',
+    role: 'system',
+    departmentId: 'chargebacks',
+    authorityLimitCents: 0,
+  });
+  rows.push({
     id: 'auditor',
     name: 'Internal Audit',
     email: 'internal-audit@bank.example',

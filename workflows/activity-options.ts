@@ -55,3 +55,18 @@ export const bulkSteps = proxyActivities<CaseActivities>({
   heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+
+/**
+ * Filing with the card network. Its adapter may be down for hours: the filing waits, with a
+ * backoff to an hour, and never gives up by itself (the case's network clocks tell staff). A
+ * refusal by the network is final and comes back at once.
+ */
+export const networkFilings = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 hour',
+    nonRetryableErrorTypes: ['NetworkRefused'],
+  },
+});

@@ -33,6 +33,7 @@ export type ApiOperation =
   | 'manageTokens'
   | 'readAudit'
   | 'feedUsage'
+  | 'feedNetwork'
   | 'decodePayloads'
   | 'encodePayloads';
 export type Operation = ApiOperation | StaffActionName;
@@ -82,6 +83,8 @@ export const ACCESS: Record<Operation, Row> = {
   readAudit: row('no', 'no', 'no', 'all', 'all'),
   // The card processor feeds usage; nobody else but an admin (a backfill, say).
   feedUsage: row('no', 'no', 'no', 'no', 'all', 'all'),
+  // The card network's answers (representments, rulings) come from the network's system alone.
+  feedNetwork: row('no', 'no', 'no', 'no', 'no', 'all'),
   // Reading sealed histories in the Temporal UI; sealing a payload is forging an action, so admins only.
   decodePayloads: row('no', 'no', 'no', 'all', 'all'),
   encodePayloads: row('no', 'no', 'no', 'no', 'all'),
@@ -105,6 +108,8 @@ export const ACCESS: Record<Operation, Row> = {
   approveOffer: OFFER_DECISION,
   rejectOffer: OFFER_DECISION,
   recordOutreachOutcome: OUTREACH,
+  fileChargeback: CASEWORK,
+  decideChargeback: CASEWORK,
 };
 
 /** The department whose cases the actor reaches for `operation`, or null for every department. */
@@ -132,6 +137,7 @@ const OPERATION_TEXT: Record<Operation, string> = {
   manageTokens: 'manage staff tokens',
   readAudit: 'read the audit log',
   feedUsage: 'feed card usage',
+  feedNetwork: 'send the card network’s answers',
   decodePayloads: 'decode payloads',
   encodePayloads: 'encode payloads',
   assign: 'assign cases',
@@ -154,6 +160,8 @@ const OPERATION_TEXT: Record<Operation, string> = {
   approveOffer: 'approve offers',
   rejectOffer: 'reject offers',
   recordOutreachOutcome: 'record outreach outcomes',
+  fileChargeback: 'file chargebacks',
+  decideChargeback: 'decide on the merchant’s answers to chargebacks',
 };
 
 /** A role as a sentence names it, with its article, and its plural. */

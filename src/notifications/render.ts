@@ -46,6 +46,26 @@ export const OUTCOME_TEXT: Record<string, string> = {
   withdrawn: 'You withdrew the dispute.',
 };
 
+/** A step at the card network in the customer's words: a headline and what it means for her. */
+export const NETWORK_STEP_TEXT: Record<string, [headline: string, text: string]> = {
+  chargeback: [
+    'we have raised a chargeback',
+    'We have raised a chargeback with the card network: we have formally asked the merchant’s bank to return the money.',
+  ],
+  represented: [
+    'the merchant has answered',
+    'The merchant has disputed our chargeback and sent their own evidence. We are reviewing it and will decide whether to challenge it again.',
+  ],
+  pre_arbitration: [
+    'we have challenged the merchant’s answer',
+    'We disagree with the merchant’s answer and have challenged it again at the card network (pre-arbitration).',
+  ],
+  arbitration: [
+    'the card network will decide',
+    'We have asked the card network to decide the dispute (arbitration). We will tell you its decision as soon as we have it.',
+  ],
+};
+
 /** A Handlebars environment for one customer: dates are shown in their time zone. */
 function environment(timezone: string, escape: boolean): typeof Handlebars {
   const hb = Handlebars.create();
@@ -58,6 +78,8 @@ function environment(timezone: string, escape: boolean): typeof Handlebars {
   hb.registerHelper('stageHeadline', (stage: string) => STAGE_TEXT[stage]?.[0] ?? stage);
   hb.registerHelper('stageText', (stage: string) => STAGE_TEXT[stage]?.[1] ?? stage);
   hb.registerHelper('outcomeText', (outcome: string) => OUTCOME_TEXT[outcome] ?? outcome);
+  hb.registerHelper('networkHeadline', (step: string) => NETWORK_STEP_TEXT[step]?.[0] ?? step);
+  hb.registerHelper('networkText', (step: string) => NETWORK_STEP_TEXT[step]?.[1] ?? step);
   const partials = path.join(TEMPLATES, 'partials');
   for (const file of readdirSync(partials)) {
     const [name, kind] = file.split('.');

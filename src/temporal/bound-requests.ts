@@ -7,10 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ClientInterceptors, WorkflowClientInterceptor } from '@temporalio/client';
-import { STAFF_ACTIONS } from '../../workflows/dispute/messages';
+import { networkEventUpdate, STAFF_ACTIONS } from '../../workflows/dispute/messages';
 import type { RequestBinding, StaffMessage } from '../../workflows/domain/staff-requests';
 
-const isStaffAction = (name: string): boolean => Object.hasOwn(STAFF_ACTIONS, name);
+// The network's answers from the inbound feed are bound the same way: each acts once.
+const isStaffAction = (name: string): boolean => Object.hasOwn(STAFF_ACTIONS, name) || name === networkEventUpdate.name;
 
 export const bindStaffRequests: WorkflowClientInterceptor = {
   async startUpdate(input, next) {

@@ -29,6 +29,7 @@ import type { RuleSet } from '../../workflows/domain/risk-rules';
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 import type { DeliveryChannel } from '../../src/notifications/channels';
 import type { NotificationSettings } from '../../src/notifications/settings';
+import type { NetworkAdapter } from '../../src/network/adapter';
 import { LocalMail, LocalSms } from './mail';
 import { migratedSqlite } from './db';
 import {
@@ -67,6 +68,8 @@ export interface BenchOptions {
   notifications?: Partial<NotificationSettings>;
   /** The attrition rule set each look judges with, asked at every look (a test may swap it mid-run). */
   ruleSet?: () => RuleSet;
+  /** The card network chargebacks are filed with. */
+  network?: NetworkAdapter;
 }
 
 /** How far ahead Jane's everyday usage is written (invisible until the server's clock gets there). */
@@ -131,6 +134,7 @@ export class DisputeBench {
     sms: withSms = false,
     notifications,
     ruleSet,
+    network,
   }: BenchOptions = {}): Promise<DisputeBench> {
     const temporal = devServerArgs ? await devServerTemporal(devServerArgs) : await timeSkippingTemporal();
     const { env } = temporal;
@@ -164,6 +168,7 @@ export class DisputeBench {
         watch,
         ruleSet,
         notifications,
+        network,
         // No push provider: those customers are written to by email (the default fallback).
         channels: { email: email(mail.channel), sms: sms?.channel ?? null, push: null },
       }),

@@ -37,6 +37,7 @@ const DATA: Record<NotificationTemplate, Record<string, unknown>> = {
   reopened: { intervalDays: 3 },
   withdrawn: { provisionalCreditCents: 1499 },
   survey: {},
+  network_update: { step: 'chargeback', chargebackCents: 1499, answerBy: '2027-01-03T10:00:00.000Z' },
 };
 
 describe('templates', () => {

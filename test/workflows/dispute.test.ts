@@ -78,10 +78,12 @@ test('straight resolution: routed, taken, resolved, closed after the reopen wind
     queue: 'agents',
     tier: 'gold',
   });
-  // Live clocks first; her acknowledgement went out, which meets Reg Z's first requirement.
+  // Live clocks first; her acknowledgement went out, which meets Reg Z's first requirement. The
+  // card network's time limit for a chargeback runs from the charge's processing date.
   expect(view.clocks.map((c) => [c.id, c.status])).toEqual([
     ['reg-z:resolution', 'running'],
     ['sla:investigation:1', 'running'],
+    ['network:filing-limit', 'running'],
     ['reg-z:acknowledgement', 'met'],
   ]);
 
@@ -347,12 +349,18 @@ test('Reg E grants provisional credit by itself on the tenth business day', asyn
   expect(await booked()).toEqual([{ amountCents: -8_250, merchant: `PROVISIONAL CREDIT ${caseId}` }]);
   expect(subjects(caseId)).toContain('We credited $82.50 to your account while we investigate');
 
-  // Found for the merchant: the provisional credit is taken back.
+  // Found for the merchant: the provisional credit is taken back, once she was told the amount and
+  // the date, and five business days after (Reg E).
   expect(after.departmentId).toBe('fraud');
   const supervisor = await bench.actor('fraud-supervisor');
-  await handle.executeUpdate(resolveUpdate, {
+  const resolved = await handle.executeUpdate(resolveUpdate, {
     args: [{ actor: supervisor, outcome: 'merchant_favour', rationale: 'Signed delivery receipt' }],
   });
+  expect(resolved.heldReversal).toMatchObject({ amountCents: 8_250 });
+  await bench.settled(caseId, handle);
+  expect((await booked()).map((t) => t.amountCents)).toEqual([-8_250]);
+  await bench.env.sleep('8 days');
+  await bench.settled(caseId, handle);
   expect((await booked()).map((t) => t.amountCents)).toEqual([-8_250, 8_250]);
   await bench.finish(handle);
   await bench.keepHistory('reg-e-provisional-credit', handle);
@@ -527,6 +535,7 @@ test('a withdrawn case closes at once and gives back its provisional credit', as
     ['reg-z:acknowledgement', 'met'],
     ['reg-z:resolution', 'ended'],
     ['sla:investigation:1', 'ended'],
+    ['network:filing-limit', 'ended'],
   ]);
   expect((await handle.result()).stage).toBe('closed');
   expect(await bench.readModel(caseId)).toMatchObject({

@@ -11,16 +11,23 @@ import { DAY_MS, HOUR_MS } from '../domain/time';
 import { holidaySet } from '../domain/case-policy';
 import { REG_E_PROVISIONAL_CREDIT } from '../domain/regulations';
 import { activities } from '../activity-options';
+import { patched } from '@temporalio/workflow';
+import { addBusinessTime } from '../domain/business-time';
+import { REG_E_REVERSAL_NOTICE_BUSINESS_DAYS } from '../domain/regulations';
 import { AttritionWatchLink } from './attrition';
 import { CaseClocks } from './clocks';
+import { NetworkDesk } from './network';
 import { Notifier } from './notifier';
 import { CareOutreach } from './outreach';
 import { OPEN_STAGES, type Outcome } from '../domain/case';
 import type { CaseView, TimelineEvent, TimelineEventType } from './messages';
-import type { CaseState } from './state';
+import type { CaseState, HeldReversal } from './state';
 import { Visibility } from './visibility';
 
 const NO_HOLIDAYS: Holidays = new Set();
+
+/** Before this patch a resolution took back provisional credit at once, in the message that told of it. */
+export const REVERSAL_NOTICE_PATCH = 'notice-before-reversal';
 
 export class DisputeCase {
   /** The events recorded in this run; earlier runs' events are in the audit log. */
@@ -29,6 +36,7 @@ export class DisputeCase {
   readonly notifier: Notifier;
   readonly watch: AttritionWatchLink;
   readonly care: CareOutreach;
+  readonly network: NetworkDesk;
   private readonly visibility = new Visibility();
   private readonly unsynced: PlacedEvent[] = [];
   // Where the case sits (stage and department) as last committed, so each move is written once,
@@ -47,6 +55,7 @@ export class DisputeCase {
     this.notifier = new Notifier(this);
     this.watch = new AttritionWatchLink(this);
     this.care = new CareOutreach(this);
+    this.network = new NetworkDesk(this);
   }
 
   now(): number {
@@ -152,6 +161,12 @@ export class DisputeCase {
       outreach: s.outreach,
       nextDeadlineAt: this.clocks.nextDeadline(),
       clocks: this.clocks.views(),
+      chargebacks: s.chargebacks,
+      heldReversal: s.heldReversal && {
+        amountCents: s.heldReversal.amountCents,
+        notBefore: s.heldReversal.notBefore,
+        noticeSentAt: s.heldReversal.noticeSentAt,
+      },
       version: s.version,
     };
   }
@@ -257,7 +272,13 @@ export class DisputeCase {
     state.reopenUntil = new Date(this.now() + policy.reopenWindowDays * DAY_MS).toISOString();
     this.clocks.endAll('met');
     const provisionalCreditCents = state.provisionalCredit?.amountCents ?? null;
-    const adjustment = await this.settle(creditCents, event);
+    const noticeKey = `${state.caseId}:resolved:${event.seq}`;
+    // Since this patch, credit is taken back only after the customer was told (Reg E, Reg Z).
+    const held =
+      this.wouldTakeBack(creditCents) && patched(REVERSAL_NOTICE_PATCH)
+        ? this.holdReversal(creditCents, event, noticeKey)
+        : null;
+    const adjustment = held ? -held.amountCents : await this.settle(creditCents, event);
     this.notifier.unschedule('status_update');
     this.notifier.notify(
       'resolved',
@@ -268,14 +289,89 @@ export class DisputeCase {
         adjustmentCents: Math.abs(adjustment),
         reversal: adjustment < 0,
         reopenWindowDays: policy.reopenWindowDays,
+        ...(held && {
+          reversalOn: held.notBefore,
+          regE: held.regulation === 'reg_e',
+          explanation: rationale,
+          honourBusinessDays: REG_E_REVERSAL_NOTICE_BUSINESS_DAYS,
+        }),
       },
-      `${state.caseId}:resolved:${event.seq}`,
+      noticeKey,
     );
     this.notifier.schedule(
       'survey',
       this.now() + policy.surveyDelayHours * HOUR_MS,
       `${state.caseId}:survey:${event.seq}`,
     );
+  }
+
+  /** Whether settling at `finalCreditCents` would take back credit already given. */
+  private wouldTakeBack(finalCreditCents: number): boolean {
+    const credited = this.state.provisionalCredit?.amountCents ?? 0;
+    return finalCreditCents - credited - this.state.settledCents < 0;
+  }
+
+  /**
+   * Holds the reversal of provisional credit until the customer was told the amount and the date
+   * in the resolution's message: under Reg E (12 CFR 1005.11(d)(2)) five business days after it,
+   * during which her payments are honoured; under Reg Z (1026.13(f)) once she has the explanation
+   * and the amount she owes.
+   */
+  private holdReversal(finalCreditCents: number, event: TimelineEvent, noticeKey: string): HeldReversal {
+    const { state } = this;
+    const amountCents = (state.provisionalCredit?.amountCents ?? 0) + state.settledCents - finalCreditCents;
+    const regulation = state.context?.facts.cardType === 'credit' ? 'reg_z' : 'reg_e';
+    const notBefore = regulation === 'reg_e' ? this.afterNoticePeriod(this.now()) : this.now();
+    state.heldReversal = {
+      amountCents,
+      regulation,
+      noticeKey,
+      notBefore: new Date(notBefore).toISOString(),
+      noticeSentAt: null,
+      eventSeq: event.seq,
+    };
+    this.record('reversal_held', event.actor, { amountCents, regulation, notBefore: state.heldReversal.notBefore });
+    return state.heldReversal;
+  }
+
+  private afterNoticePeriod(noticeAt: number): number {
+    return addBusinessTime(noticeAt, REG_E_REVERSAL_NOTICE_BUSINESS_DAYS * DAY_MS, this.holidays());
+  }
+
+  /** When the held reversal may be booked: its notice sent, its date and (Reg E) the notice period passed. */
+  reversalDueAt(): number | null {
+    const held = this.state.heldReversal;
+    if (!held?.noticeSentAt) return null;
+    const sent = Date.parse(held.noticeSentAt);
+    const afterNotice = held.regulation === 'reg_e' ? this.afterNoticePeriod(sent) : sent;
+    return Math.max(Date.parse(held.notBefore), afterNotice);
+  }
+
+  /** Books the held reversal once it is due; true when it did. */
+  async bookHeldReversal(): Promise<boolean> {
+    const { state } = this;
+    const due = this.reversalDueAt();
+    if (!state.heldReversal || due === null || this.now() < due) return false;
+    const { amountCents, eventSeq } = state.heldReversal;
+    state.heldReversal = null;
+    const event = this.record('settled', 'system:regulation', { creditCents: -amountCents });
+    state.settledCents -= amountCents;
+    await activities.postAdjustment({
+      key: `${state.caseId}:${eventSeq}`,
+      cardId: state.cardId,
+      creditCents: -amountCents,
+      description: `PROVISIONAL CREDIT REVERSAL ${state.caseId}`,
+      at: event.at,
+    });
+    return true;
+  }
+
+  /** A reopened or withdrawn case takes back nothing it held to take back. */
+  cancelHeldReversal(actor: string, reason: string): void {
+    const held = this.state.heldReversal;
+    if (!held) return;
+    this.state.heldReversal = null;
+    this.record('reversal_cancelled', actor, { amountCents: held.amountCents, reason });
   }
 
   /** Books the difference between what the customer was credited so far and what they keep; returns it. */
@@ -312,6 +408,7 @@ export class DisputeCase {
   async withdraw(actor: string, reason: string): Promise<void> {
     const { state } = this;
     const event = this.record('withdrawn', actor, { reason });
+    this.cancelHeldReversal(actor, 'withdrawn');
     state.stage = 'resolved';
     state.resolution = { outcome: 'withdrawn', amountCents: 0, resolvedBy: actor, approvedBy: null, at: event.at };
     this.clocks.endAll('withdrawn');
@@ -324,6 +421,7 @@ export class DisputeCase {
 
   close(actor: string, at = this.now()): void {
     this.care.expireAll(at);
+    this.network.stop();
     this.state.stage = 'closed';
     this.state.priority = 'normal';
     this.state.closedAt = new Date(at).toISOString();

@@ -37,6 +37,12 @@ export interface DueEvent {
   at: number;
 }
 
+const BREACH_EVENTS = {
+  sla: 'sla_breached',
+  regulatory: 'regulatory_deadline_passed',
+  network: 'network_deadline_passed',
+} as const satisfies Record<Clock['kind'], string>;
+
 export class CaseClocks {
   constructor(private readonly c: DisputeCase) {}
 
@@ -57,6 +63,30 @@ export class CaseClocks {
     const policy = findSlaPolicy(context.policy.slaPolicies, stage, state.departmentId, context.tier);
     const spec = slaClockSpec(policy, stage, state.departmentId, ++state.clockSerial);
     if (spec) this.all.push(startClock(spec, this.c.now()));
+  }
+
+  /** A card-network window, in calendar time to a fixed instant. */
+  startNetwork(spec: {
+    id: string;
+    label: string;
+    deadline: number;
+    warnBeforeMs: number | null;
+    action: 'acquirer_silent' | null;
+  }): void {
+    const now = this.c.now();
+    const { id, label, deadline, warnBeforeMs, action } = spec;
+    this.all.push(
+      startClock(
+        { id, kind: 'network', label, basis: 'calendar', budgetMs: Math.max(0, deadline - now), warnBeforeMs, action },
+        now,
+      ),
+    );
+  }
+
+  /** Stops a clock by its id, if it runs. */
+  end(clockId: string, reason: string): void {
+    const clock = this.all.find((c) => c.id === clockId);
+    if (clock) endClock(clock, this.c.now(), reason, this.c.holidays());
   }
 
   endSla(stage: CaseStage, reason: string): void {
@@ -107,9 +137,12 @@ export class CaseClocks {
     return deadline === null ? null : new Date(deadline).toISOString();
   }
 
-  /** The earliest deadline of a running clock. */
-  nextDeadline(): string | null {
-    const deadlines = this.all.map((c) => deadlineOf(c, this.c.holidays())).filter((d): d is number => d !== null);
+  /** The earliest deadline of a running clock of a kind (any when absent). */
+  nextDeadline(kind?: Clock['kind']): string | null {
+    const deadlines = this.all
+      .filter((c) => kind === undefined || c.kind === kind)
+      .map((c) => deadlineOf(c, this.c.holidays()))
+      .filter((d): d is number => d !== null);
     return deadlines.length ? new Date(Math.min(...deadlines)).toISOString() : null;
   }
 
@@ -156,7 +189,7 @@ export class CaseClocks {
     const caseId = c.state.caseId;
     if (event === 'warn') {
       clock.warnedAt = at;
-      const e = c.record('sla_warning', system, data, at);
+      const e = c.record(clock.kind === 'network' ? 'network_deadline_warning' : 'sla_warning', system, data, at);
       await c.alert(
         e,
         'sla_warning',
@@ -165,9 +198,10 @@ export class CaseClocks {
       );
     } else if (event === 'breach') {
       clock.breachedAt = at;
-      const e = c.record(clock.kind === 'sla' ? 'sla_breached' : 'regulatory_deadline_passed', system, data, at);
+      const e = c.record(BREACH_EVENTS[clock.kind], system, data, at);
       const previous = c.state.assigneeId;
-      if (clock.kind === 'sla') c.toSupervisorQueue();
+      // A missed SLA or network deadline is the supervisors' now; a regulatory one acted before it passed.
+      if (clock.kind !== 'regulatory') c.toSupervisorQueue();
       await c.alert(
         e,
         e.type,
@@ -196,6 +230,9 @@ export class CaseClocks {
         c.notifier.notifyAcknowledgement(`${state.caseId}:acknowledgement:${event.seq}`);
         break;
       }
+      case 'acquirer_silent':
+        await c.network.acquirerSilent(clock, at);
+        break;
       case 'escalate': {
         const e = c.record('regulatory_escalation', system, data, at);
         const previous = state.assigneeId;

@@ -8,6 +8,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RiskReport } from '../attrition-watch/messages';
 import type { AttritionRisk, Outreach } from '../domain/care';
+import type { Chargeback } from '../domain/chargeback';
 import type {
   CasePriority,
   CaseStage,
@@ -23,6 +24,9 @@ import type {
   AssignRequest,
   AwaitPartyRequest,
   DecisionRequest,
+  FileChargebackRequest,
+  NetworkDecisionRequest,
+  NetworkEventRequest,
   NoteRequest,
   OfferDecisionRequest,
   OfferRequestRequest,
@@ -63,6 +67,7 @@ export const NOTIFICATION_TEMPLATES = [
   'reopened',
   'withdrawn',
   'survey',
+  'network_update',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -108,6 +113,17 @@ export const TIMELINE_EVENT_TYPES = [
   'customer_notified',
   'notification_failed',
   'preferences_changed',
+  'chargeback_requested',
+  'network_filed',
+  'network_filing_refused',
+  'network_event',
+  'network_window_passed',
+  'chargeback_decided',
+  'network_deadline_warning',
+  'network_deadline_passed',
+  'written_off',
+  'reversal_held',
+  'reversal_cancelled',
   'closed',
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
@@ -155,6 +171,10 @@ export interface CaseView {
   nextDeadlineAt: string | null;
   /** Every clock of the case, live ones first. */
   clocks: ClockView[];
+  /** Chargebacks filed with the card network, oldest first. */
+  chargebacks?: Chargeback[];
+  /** Provisional credit to be taken back once the customer was told, and from when. */
+  heldReversal?: { amountCents: number; notBefore: string; noticeSentAt: string | null } | null;
   version: number;
 }
 
@@ -218,6 +238,12 @@ export const claimOutreachUpdate = defineUpdate<CaseView, [OutreachRequest], 'cl
 export const requestOfferUpdate = defineUpdate<CaseView, [OfferRequestRequest], 'requestOffer'>('requestOffer');
 export const approveOfferUpdate = defineUpdate<CaseView, [OfferDecisionRequest], 'approveOffer'>('approveOffer');
 export const rejectOfferUpdate = defineUpdate<CaseView, [OfferDecisionRequest], 'rejectOffer'>('rejectOffer');
+export const fileChargebackUpdate = defineUpdate<CaseView, [FileChargebackRequest], 'fileChargeback'>('fileChargeback');
+export const decideChargebackUpdate = defineUpdate<CaseView, [NetworkDecisionRequest], 'decideChargeback'>(
+  'decideChargeback',
+);
+/** What the card network sent, from the inbound feed: not a staff action, a system's. */
+export const networkEventUpdate = defineUpdate<CaseView, [NetworkEventRequest], 'networkEvent'>('networkEvent');
 export const recordOutreachOutcomeUpdate = defineUpdate<CaseView, [OutreachOutcomeRequest], 'recordOutreachOutcome'>(
   'recordOutreachOutcome',
 );
@@ -284,6 +310,13 @@ export const STAFF_ACTIONS: { [Name in StaffActionName]: StaffAction<Name, Staff
     on: 'outreach',
     path: 'outcome',
     records: ['outreach_completed', 'concession_granted'],
+  },
+  fileChargeback: { update: fileChargebackUpdate, on: 'case', path: 'chargebacks', records: ['chargeback_requested'] },
+  decideChargeback: {
+    update: decideChargebackUpdate,
+    on: 'case',
+    path: 'chargeback-decisions',
+    records: ['chargeback_decided', 'resolved', 'settled', 'reversal_held'],
   },
 };
 

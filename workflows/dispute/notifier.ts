@@ -87,6 +87,9 @@ export class Notifier {
           reconciled: sent.reconciled,
         });
         if (notice.template === 'acknowledgement') this.acknowledged();
+        // The customer has been told of the reversal: its notice period runs from now.
+        if (state.heldReversal?.noticeKey === notice.key)
+          state.heldReversal.noticeSentAt = new Date(c.now()).toISOString();
         if (c.isOpen() && sent.followUpAt) this.schedule('status_update', Date.parse(sent.followUpAt), statusKey, true);
         followUpAt = null;
       } catch (error) {

@@ -6,12 +6,12 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, currentUpdateInfo, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { bindingRefusal, creditFor, rules } from '../domain/action-rules';
+import { bindingRefusal, creditFor, networkEventRule, rules } from '../domain/action-rules';
 import { CARE_DEPARTMENT } from '../domain/case';
 import { activities } from '../activity-options';
 import type { DisputeCase } from './case';
 import { REMEMBERED_REQUESTS } from './state';
-import { getCaseQuery, getTimelineQuery, STAFF_ACTIONS, type CaseView } from './messages';
+import { getCaseQuery, getTimelineQuery, networkEventUpdate, STAFF_ACTIONS, type CaseView } from './messages';
 import type { StaffActionName, StaffRequest } from '../domain/staff-requests';
 import { refusal } from './refusal';
 
@@ -129,6 +129,7 @@ export function handleStaffActions(c: DisputeCase): void {
     resolve: (req) => c.resolve(req.outcome, creditFor(state, req), req.actor.id, null, req.rationale),
     reopen: ({ actor, reason }) => {
       const event = c.record('reopened', actor.id, { reason, previousOutcome: state.resolution?.outcome ?? null });
+      c.cancelHeldReversal(actor.id, 'reopened');
       notifier.unschedule('survey');
       notifier.notify('reopened', { intervalDays: notifier.intervalDays() }, `${state.caseId}:reopened:${event.seq}`);
       state.stage = 'investigation';
@@ -187,10 +188,41 @@ export function handleStaffActions(c: DisputeCase): void {
       Object.assign(request, { status: 'rejected', decidedBy: actor.id });
     },
     recordOutreachOutcome: (req) => c.care.complete(req),
+    fileChargeback: (req) => c.network.file(req),
+    decideChargeback: (req) => c.network.decide(req),
   };
   const register = <Name extends StaffActionName>(name: Name) => action(name, effects[name]);
   // In the order written, as the handlers were always registered.
   for (const name of Object.keys(effects) as StaffActionName[]) register(name);
+
+  // The network's answers, from the inbound feed: bound like a staff request, so a repeat acts once.
+  setHandler(
+    networkEventUpdate,
+    async (req) => {
+      if (req.binding) remember(req.binding.requestId);
+      await c.network.onEvent(req);
+      void c.commit();
+      return c.view();
+    },
+    {
+      validator: (req) => {
+        if (!req?.event || typeof req.actor?.id !== 'string') {
+          throw refusal({
+            code: 'InvalidArgument',
+            field: 'event',
+            message: 'is required, with the system that sends it',
+          });
+        }
+        const expected = {
+          workflowId: workflowInfo().workflowId,
+          action: 'networkEvent',
+          requestId: currentUpdateInfo()!.id,
+        };
+        const rejection = bindingRefusal(req?.binding, expected, state.requestIds) ?? networkEventRule(state, req);
+        if (rejection) throw refusal(rejection);
+      },
+    },
+  );
 
   setHandler(getCaseQuery, () => c.view());
   setHandler(getTimelineQuery, () => c.timeline);

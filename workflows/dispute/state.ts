@@ -5,12 +5,13 @@
  * to its shape bumps CASE_STATE_VERSION and teaches `resumeCase` to upgrade the older form.
  */
 import type { AttritionRisk, Outreach } from '../domain/care';
+import type { Chargeback } from '../domain/chargeback';
 import type { Clock } from '../domain/clocks';
 import type { CaseContext } from '../domain/case-policy';
 import type { CasePriority, CaseStage, NetworkPhase, Proposal, ProvisionalCredit, Resolution } from '../domain/case';
 import type { DisputeInput, NotificationTemplate, TimelineEvent } from './messages';
 
-export const CASE_STATE_VERSION = 6;
+export const CASE_STATE_VERSION = 7;
 
 /** Request ids a case remembers; a case takes tens of actions, so this is a guard, not a limit. */
 export const REMEMBERED_REQUESTS = 1000;
@@ -80,10 +81,32 @@ export interface CaseState extends Omit<DisputeInput, 'departmentId'> {
   requestIds: string[];
   /** When the latest risk report the case took was made: an older one, or a copy, is dropped. */
   riskAssessedAt: string | null;
+  /** Chargebacks filed with the card network, one per transaction of the claim. */
+  chargebacks: Chargeback[];
+  heldReversal: HeldReversal | null;
 }
 
+/**
+ * Provisional credit to take back, held until the customer was told: the amount, the date, and
+ * (Reg E) the notice period since the notice went out.
+ */
+export interface HeldReversal {
+  amountCents: number;
+  regulation: 'reg_e' | 'reg_z';
+  /** The notice that must have gone out first. */
+  noticeKey: string;
+  /** The date the notice gives; the reversal is never booked before it. */
+  notBefore: string;
+  noticeSentAt: string | null;
+  /** The resolution's event, whose key the booking takes. */
+  eventSeq: number;
+}
+
+/** Version 6: before card-network chargebacks and reversals held for the customer's notice. */
+type CaseStateV6 = Omit<CaseState, 'schemaVersion' | 'chargebacks' | 'heldReversal'> & { schemaVersion: 6 };
+
 /** Version 5: before staff requests and risk reports were bound to what they are for. */
-type CaseStateV5 = Omit<CaseState, 'schemaVersion' | 'requestIds' | 'riskAssessedAt'> & { schemaVersion: 5 };
+type CaseStateV5 = Omit<CaseStateV6, 'schemaVersion' | 'requestIds' | 'riskAssessedAt'> & { schemaVersion: 5 };
 
 /** Version 4: before care outreach. */
 type CaseStateV4 = Omit<CaseStateV5, 'schemaVersion' | 'priority' | 'outreach'> & { schemaVersion: 4 };
@@ -102,7 +125,7 @@ type CaseStateV1 = Omit<CaseStateV2, 'schemaVersion' | 'eventSeq' | 'settledCent
   attritionRisk: string;
 };
 
-export type CarriedCase = CaseState | CaseStateV5 | CaseStateV4 | CaseStateV3 | CaseStateV2 | CaseStateV1;
+export type CarriedCase = CaseState | CaseStateV6 | CaseStateV5 | CaseStateV4 | CaseStateV3 | CaseStateV2 | CaseStateV1;
 
 /** The workflow's argument: a new case's input, or (after continue-as-new) the case so far. */
 export interface DisputeRun extends DisputeInput {
@@ -150,22 +173,29 @@ export function newCase(input: DisputeInput, openedAt: Date): CaseState {
     version: 0,
     requestIds: [],
     riskAssessedAt: null,
+    chargebacks: [],
+    heldReversal: null,
   };
 }
 
 /** The carried case in today's form, whichever version carried it. */
 export function resumeCase(carried: CarriedCase): CaseState {
   if (carried.schemaVersion === CASE_STATE_VERSION) return carried;
+  const v6 = carried.schemaVersion === 6 ? carried : fromV5(carried);
+  return { ...v6, schemaVersion: CASE_STATE_VERSION, chargebacks: [], heldReversal: null };
+}
+
+function fromV5(carried: Exclude<CarriedCase, CaseState | CaseStateV6>): CaseStateV6 {
   const v5 = carried.schemaVersion === 5 ? carried : fromV4(carried.schemaVersion === 4 ? carried : fromV3(carried));
   // The requests of earlier runs were applied before they carried their binding.
-  return { ...v5, schemaVersion: CASE_STATE_VERSION, requestIds: [], riskAssessedAt: null };
+  return { ...v5, schemaVersion: 6, requestIds: [], riskAssessedAt: null };
 }
 
 function fromV4(carried: CaseStateV4): CaseStateV5 {
   return { ...carried, schemaVersion: 5, priority: 'normal', outreach: [] };
 }
 
-function fromV3(carried: Exclude<CarriedCase, CaseState | CaseStateV5 | CaseStateV4>): CaseStateV4 {
+function fromV3(carried: Exclude<CarriedCase, CaseState | CaseStateV6 | CaseStateV5 | CaseStateV4>): CaseStateV4 {
   const v3 = carried.schemaVersion === 3 ? carried : fromV2(carried.schemaVersion === 2 ? carried : fromV1(carried));
   // Cases opened before the attrition watch existed get one when they next continue as new.
   return { ...v3, schemaVersion: 4, watching: false, progressSent: null };

@@ -11,6 +11,7 @@ import type { WakeUp } from './clocks';
 import type { CaseView, DisputeWorkflow } from './messages';
 import { handleCustomerActions } from './customer-actions';
 import { handleStaffActions } from './staff-actions';
+import { NETWORK_LIFECYCLE_PATCH } from './network';
 import { STEADY_WAKE_PATCH, WakeTimer } from './wake-timer';
 import { newCase, resumeCase, type DisputeRun } from './state';
 
@@ -27,6 +28,7 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
     if (c.watch.commitsAfterStart()) await c.commit();
   }
   const notifying = c.notifier.run();
+  const filing = c.network.run();
   const timer = new WakeTimer();
 
   while (!c.isClosed()) {
@@ -39,6 +41,7 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
       changed = true;
     }
     await c.notifier.releaseScheduled();
+    if (await c.bookHeldReversal()) changed = true;
     const windowEnd = reopenWindowEnded(c);
     if (windowEnd !== null) {
       c.close('system:reopen-window', windowEnd);
@@ -52,7 +55,8 @@ export async function disputeWorkflow(run: DisputeRun): Promise<CaseView> {
   timer.stop();
   // Messages about the closing (a withdrawal, say) still go out; nothing is sent after that.
   c.notifier.stop();
-  await notifying;
+  c.network.stop();
+  await Promise.all([notifying, filing]);
   await condition(allHandlersFinished);
   await c.synced();
   return c.view();
@@ -92,6 +96,10 @@ async function intake(c: DisputeCase): Promise<void> {
   state.departmentId = route.departmentId;
   state.stage = 'investigation';
   c.clocks.startSla('investigation');
+  if (patched(NETWORK_LIFECYCLE_PATCH)) {
+    const network = context.network;
+    if (network?.processedAt) c.network.startFilingLimit(Date.parse(network.processedAt), network.cardPresent ?? false);
+  }
   c.notifier.notifyAcknowledgement(`${state.caseId}:acknowledgement`);
   await c.commit();
 }
@@ -110,7 +118,7 @@ function reopenWindowEnded(c: DisputeCase): number | null {
  * write, so check again before leaving.
  */
 async function continueAsNewWhenIdle(c: DisputeCase, run: DisputeRun): Promise<never> {
-  const idle = () => allHandlersFinished() && !c.notifier.busy;
+  const idle = () => allHandlersFinished() && !c.notifier.busy && !c.network.busy;
   do {
     await condition(idle);
     await c.synced();
@@ -136,5 +144,7 @@ function nextWakeUp(c: DisputeCase): WakeUp | null {
   const { reopenUntil } = c.state;
   if (reopenUntil) wakes.push({ at: Date.parse(reopenUntil), summary: 'Reopen window ends: close the case' });
   wakes.push(...c.notifier.wakeUps());
+  const reversal = c.reversalDueAt();
+  if (reversal !== null) wakes.push({ at: reversal, summary: 'Take back the provisional credit, the customer told' });
   return wakes.sort((a, b) => a.at - b.at)[0] ?? null;
 }

@@ -3,6 +3,8 @@
  * workflow runs them as Update validators, so a refused action never reaches the history.
  */
 import { isLiveOutreach, type Concession, type Outreach } from './care';
+import { DECISION_APPLIES_IN, EVENT_APPLIES_IN, type Chargeback } from './chargeback';
+import { applicableCodes, filingDeadline, networkRules, type CardNetwork } from './network-rules';
 import {
   CARE_DEPARTMENT,
   OPEN_STAGES,
@@ -11,9 +13,11 @@ import {
   type CaseStage,
   type Proposal,
   type ProvisionalCredit,
+  type ReasonCode,
   type Resolution,
 } from './case';
 import type {
+  NetworkEventRequest,
   OutreachRequest,
   RequestBinding,
   ResolutionRequest,
@@ -34,8 +38,14 @@ export interface ActionFacts {
   resolution: Resolution | null;
   reopenUntil: string | null;
   outreach: Outreach[];
+  reasonCode: ReasonCode;
+  transactionId: string;
+  chargebacks: Chargeback[];
   /** The policy captured at intake; null until then. */
-  context: { policy: { directResolveLimitCents: number } } | null;
+  context: {
+    policy: { directResolveLimitCents: number };
+    network?: { network: CardNetwork; rulesVersion: number };
+  } | null;
 }
 
 /** The `type` of the ApplicationFailure a validator throws; the API maps it to a status. */
@@ -270,6 +280,42 @@ export const customerRules = {
 
 /** The channels a customer's messages may take. */
 const CHANNELS: readonly string[] = ['email', 'sms', 'push'];
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+function chargebackOf(state: ActionFacts, chargebackId: string): Chargeback | Rejection {
+  return (
+    state.chargebacks.find((cb) => cb.id === chargebackId) ??
+    invalid('chargebackId', `no chargeback ${chargebackId} on this case`)
+  );
+}
+
+/** What the network sent: from the inbound feed only, for a chargeback in the step it answers. */
+export function networkEventRule(state: ActionFacts, { actor, event }: NetworkEventRequest): Check {
+  if (actor.role !== 'system') return forbidden(`${actor.id} is not a system; network events come from the feed.`);
+  const cb = chargebackOf(state, event.chargebackId);
+  if (!('id' in cb)) return cb;
+  const expected = EVENT_APPLIES_IN[event.type];
+  return first(
+    () =>
+      cb.status === expected
+        ? null
+        : {
+            code: 'StageConflict',
+            message: `Chargeback ${cb.id} is ${cb.status}; a ${event.type} event answers one that is ${expected}.`,
+          },
+    () =>
+      event.type === 'represented' &&
+      event.amountCents !== undefined &&
+      (event.amountCents <= 0 || event.amountCents > cb.amountCents)
+        ? invalid('amount', `must be above 0 and at most the chargeback's ${money(cb.amountCents)}`)
+        : null,
+    () =>
+      event.type === 'ruling' && event.winner !== 'issuer' && event.winner !== 'acquirer'
+        ? invalid('winner', 'is required for a ruling: issuer or acquirer')
+        : null,
+  );
+}
 
 export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
   assign(state, { actor, assignee }) {
@@ -517,6 +563,81 @@ export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
       holds(actor),
       () => (offer && !reached ? invalid('offer', 'can only be made to a customer who was reached') : null),
       (o) => (offer ? offerAllowed(actor, o, offer) : null),
+    );
+  },
+
+  fileChargeback(state, req, now) {
+    const { actor, code, transaction, amountCents } = req;
+    const network = state.context?.network;
+    const rules = network ? networkRules(network.network, network.rulesVersion) : null;
+    const codes = rules ? applicableCodes(rules, state.reasonCode, transaction) : [];
+    const chosen = codes.find((c) => c.code === code);
+    const limit =
+      transaction.id === state.transactionId
+        ? Math.min(state.amountCents, transaction.amountCents)
+        : transaction.amountCents;
+    return first(
+      () => stageConflict(state, 'file a chargeback for', ['investigation', 'awaiting_network']),
+      () => mayWork(actor, state, 'file a chargeback for'),
+      () =>
+        rules
+          ? null
+          : { code: 'StageConflict', message: 'This case opened before card networks were kept; file it by hand.' },
+      () =>
+        chosen
+          ? null
+          : invalid(
+              'code',
+              codes.length
+                ? `${rules!.network} code ${code} does not serve a ${state.reasonCode} dispute; use ${codes.map((c) => c.code).join(' or ')}`
+                : `no ${rules!.network} code serves a ${state.reasonCode} dispute of this transaction`,
+            ),
+      () =>
+        state.chargebacks.some((cb) => cb.transactionId === transaction.id && cb.status !== 'refused')
+          ? invalid('transactionId', `transaction ${transaction.id} has a chargeback already; the network takes one`)
+          : null,
+      () =>
+        amountCents > 0 && amountCents <= limit
+          ? null
+          : invalid('amount', `must be above 0 and at most ${money(limit)}`),
+      () => {
+        const processedAt = Date.parse(transaction.postedAt);
+        const expectedDeliveryAt = req.expectedDeliveryAt ? Date.parse(req.expectedDeliveryAt) : null;
+        const deadline = filingDeadline(chosen!, { processedAt, expectedDeliveryAt });
+        return now <= deadline
+          ? null
+          : {
+              code: 'StageConflict',
+              message:
+                `The time limit to file ${rules!.network} ${code} for transaction ${transaction.id} passed on ${day(deadline)} ` +
+                `(${chosen!.timeLimit.days} days from the ${chosen!.timeLimit.from === 'processing' ? 'processing date' : chosen!.timeLimit.from.replace('_', ' ') + ' date'}); the network would refuse it.`,
+            };
+      },
+    );
+  },
+
+  decideChargeback(state, { actor, chargebackId, decision }, now) {
+    const cb = chargebackOf(state, chargebackId);
+    if (!('id' in cb)) return cb;
+    return first(
+      () => mayWork(actor, state, 'decide a chargeback of'),
+      () => {
+        const allowed =
+          decision === 'accept' ? ['represented', 'pre_arbitration_declined'] : [DECISION_APPLIES_IN[decision]];
+        return allowed.includes(cb.status)
+          ? null
+          : {
+              code: 'StageConflict',
+              message: `Chargeback ${cb.id} is ${cb.status}; ${decision} is for one that is ${allowed.join(' or ')}.`,
+            };
+      },
+      () =>
+        decision !== 'accept' && cb.window && now > Date.parse(cb.window.endsAt)
+          ? {
+              code: 'StageConflict',
+              message: `The window for ${decision.replace('_', '-')} on ${cb.id} closed at ${cb.window.endsAt}; the network would refuse it.`,
+            }
+          : null,
     );
   },
 

@@ -51,7 +51,13 @@ export interface CaseContext {
    * The card's network and the version of its dispute rules the case opened with (absent on cases
    * opened before networks were kept), so a new edition of the rules never changes a running case.
    */
-  network?: { network: CardNetwork; rulesVersion: number };
+  network?: {
+    network: CardNetwork;
+    rulesVersion: number;
+    /** The disputed transaction's processing date and whether the card was present (absent on older cases). */
+    processedAt?: string;
+    cardPresent?: boolean;
+  };
 }
 
 /** Defaults for the settings that do not live in tables; the worker's environment overrides them. */

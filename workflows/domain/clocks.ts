@@ -1,17 +1,19 @@
 /**
- * Deadline clocks: internal SLAs (pausable, business time) and regulatory clocks (never paused).
+ * Deadline clocks: internal SLAs (pausable, business time), regulatory clocks and the card
+ * network's windows (never paused).
  * A clock is plain data so it lives in workflow state and survives continue-as-new; these
  * functions are pure, so the workflow can ask "what is due now" and "when do I wake next".
  */
 import { addBusinessTime, businessTimeBetween, type Holidays } from './business-time';
 
 /** What a clock does by itself before its deadline passes. */
-export type ClockAction = 'grant_provisional_credit' | 'acknowledge' | 'escalate';
+export type ClockAction = 'grant_provisional_credit' | 'acknowledge' | 'escalate' | 'acquirer_silent';
 
 export interface Clock {
-  /** Unique within the case, e.g. `sla:investigation:3` or `reg-e:provisional-credit`. */
+  /** Unique within the case, e.g. `sla:investigation:3`, `reg-e:provisional-credit` or `network:<chargeback>:<step>`. */
   id: string;
-  kind: 'sla' | 'regulatory';
+  /** Card-network clocks time the network's windows: the bank's own, and the acquirer's. */
+  kind: 'sla' | 'regulatory' | 'network';
   /** The stage an SLA clock times; null for regulatory clocks, which time the whole case. */
   stage: string | null;
   /** What a person reads in the UI and the timeline, e.g. "Investigation SLA (fraud)". */

@@ -25,6 +25,11 @@ export const REG_E_PROVISIONAL_CREDIT = 'reg-e:provisional-credit';
 export const REG_E_RESOLUTION = 'reg-e:resolution';
 export const REG_Z_ACKNOWLEDGEMENT = 'reg-z:acknowledgement';
 export const REG_Z_RESOLUTION = 'reg-z:resolution';
+/**
+ * Reg E 12 CFR 1005.11(d)(2): before provisional credit is taken back the consumer is told the
+ * amount and the date, and her payments are honoured for five business days after the notice.
+ */
+export const REG_E_REVERSAL_NOTICE_BUSINESS_DAYS = 5;
 /** The clocks that say by when the case must be resolved. */
 export const RESOLUTION_CLOCKS: readonly string[] = [REG_E_RESOLUTION, REG_Z_RESOLUTION];
 

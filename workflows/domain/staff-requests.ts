@@ -5,6 +5,7 @@
  */
 import type { Actor, NetworkPhase, Outcome, StaffRole } from './case';
 import type { Concession, OutreachOutcome } from './care';
+import type { NetworkDecision, NetworkEventInput } from './chargeback';
 
 /**
  * What a staff request is for, sealed with it: the case's workflow, the action and the request
@@ -83,6 +84,27 @@ export interface OutreachOutcomeRequest extends OutreachRequest {
 export interface ProvisionalCreditRequest extends StaffMessage {
   amountCents?: number;
 }
+/** A chargeback for one transaction of the claim: the case's own, or another of the same card. */
+export interface FileChargebackRequest extends StaffMessage {
+  code: string;
+  /** The transaction as the API found it on the case's card. */
+  transaction: { id: string; postedAt: string; amountCents: number; cardPresent: boolean };
+  amountCents: number;
+  /** When the goods or services were to arrive, for codes whose time limit counts from it. */
+  expectedDeliveryAt?: string;
+  evidence: string[];
+  note?: string;
+}
+export interface NetworkDecisionRequest extends StaffMessage {
+  chargebackId: string;
+  decision: NetworkDecision;
+  evidence?: string[];
+  note?: string;
+}
+/** What the network sent, as the inbound feed (a system) vouches for it. */
+export interface NetworkEventRequest extends StaffMessage {
+  event: NetworkEventInput;
+}
 
 /** Every staff action's name, and the request it takes. Names are Update names in recorded histories. */
 export interface StaffRequests {
@@ -106,6 +128,8 @@ export interface StaffRequests {
   approveOffer: OfferDecisionRequest;
   rejectOffer: OfferDecisionRequest;
   recordOutreachOutcome: OutreachOutcomeRequest;
+  fileChargeback: FileChargebackRequest;
+  decideChargeback: NetworkDecisionRequest;
 }
 export type StaffActionName = keyof StaffRequests;
 export type StaffRequest<Name extends StaffActionName> = StaffRequests[Name];

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { html, type Html } from '../../web/html';
 import { NETWORK_PHASES, OUTCOMES, type Actor } from '../../../workflows/domain/case';
 import { CONCESSION_KINDS, OFFER_RESPONSES } from '../../../workflows/domain/care';
+import { NETWORK_DECISIONS } from '../../../workflows/domain/chargeback';
 import { rules, type ActionFacts, type Rejection } from '../../../workflows/domain/action-rules';
 import { CONTACT_CHANNELS, type StaffActionName, type StaffRequest } from '../../../workflows/domain/staff-requests';
 import { STAFF_ACTIONS, type CaseView } from '../../../workflows/dispute/messages';
@@ -19,8 +20,8 @@ interface Field {
   /** The API body's field; `offer.kind` is the field `kind` of the object `offer`. */
   name: string;
   label: string;
-  /** `yesno` is a select whose answer the API takes as true or false. */
-  kind: 'textarea' | 'select' | 'amount' | 'text' | 'yesno';
+  /** `yesno` is a select whose answer the API takes as true or false; `list` is comma-separated. */
+  kind: 'textarea' | 'select' | 'amount' | 'text' | 'yesno' | 'list';
   /** A select's options, fixed; or the name of a list the case file loads (`Choices`). */
   options?: readonly string[] | keyof Choices;
   optional?: boolean;
@@ -30,6 +31,10 @@ interface Field {
 export interface Choices {
   assignees: string[];
   departments: string[];
+  /** The network codes the dispute may be filed under. */
+  networkCodes: string[];
+  /** The case's chargebacks that wait on the bank's decision. */
+  chargebacks: string[];
 }
 
 const reason: Field = { name: 'reason', label: 'Reason', kind: 'textarea' };
@@ -100,6 +105,31 @@ const FORMS: { [Name in StaffActionName]: { title: string; fields: Field[] } } =
   },
   approveOffer: { title: 'Approve the offer', fields: [comment] },
   rejectOffer: { title: 'Reject the offer', fields: [comment] },
+  fileChargeback: {
+    title: 'File a chargeback with the card network',
+    fields: [
+      { name: 'code', label: 'Reason code', kind: 'select', options: 'networkCodes' },
+      { name: 'amount', label: 'Amount (blank: the disputed amount)', kind: 'amount', optional: true },
+      {
+        name: 'transactionId',
+        label: 'Another transaction of the claim (blank: the disputed one)',
+        kind: 'text',
+        optional: true,
+      },
+      { name: 'expectedDeliveryAt', label: 'Expected delivery date (YYYY-MM-DD)', kind: 'text', optional: true },
+      { name: 'evidence', label: 'Evidence sent, comma-separated', kind: 'list', optional: true },
+      { name: 'note', label: 'Note', kind: 'textarea', optional: true },
+    ],
+  },
+  decideChargeback: {
+    title: 'Answer the merchant at the network',
+    fields: [
+      { name: 'chargebackId', label: 'Chargeback', kind: 'select', options: 'chargebacks' },
+      { name: 'decision', label: 'Decision', kind: 'select', options: NETWORK_DECISIONS },
+      { name: 'evidence', label: 'Further evidence, comma-separated', kind: 'list', optional: true },
+      { name: 'note', label: 'Note', kind: 'textarea', optional: true },
+    ],
+  },
   recordOutreachOutcome: {
     title: 'Record the call',
     fields: [
@@ -121,7 +151,7 @@ export const OUTREACH_ACTIONS = (Object.keys(FORMS) as StaffActionName[]).filter
 );
 
 /** A request the rule can judge before the person fills the form: who acts, and plausible fields. */
-function probe(name: StaffActionName, actor: Actor, outreachId: string): StaffRequest<StaffActionName> {
+function probe(name: StaffActionName, actor: Actor, outreachId: string, view: CaseView): StaffRequest<StaffActionName> {
   const self = { id: actor.id, role: actor.role, departmentId: actor.departmentId };
   // An offer the person would need approval for, and so may ask for.
   const aboveAuthority = { kind: 'fee_waiver' as const, valueCents: actor.authorityLimitCents + 1 };
@@ -146,9 +176,23 @@ function probe(name: StaffActionName, actor: Actor, outreachId: string): StaffRe
     approveOffer: { actor, outreachId },
     rejectOffer: { actor, outreachId },
     recordOutreachOutcome: { actor, outreachId, reached: true },
+    fileChargeback: {
+      actor,
+      code: '',
+      transaction: { id: '', postedAt: view.openedAt, amountCents: view.amountCents, cardPresent: false },
+      amountCents: view.amountCents,
+      evidence: [],
+    },
+    decideChargeback: { actor, chargebackId: awaitingDecision(view)[0] ?? '', decision: 'accept' },
   };
   return requests[name];
 }
+
+/** The case's chargebacks on which the merchant answered and the bank must decide. */
+export const awaitingDecision = (view: CaseView): string[] =>
+  (view.chargebacks ?? [])
+    .filter((cb) => cb.status === 'represented' || cb.status === 'pre_arbitration_declined')
+    .map((cb) => cb.id);
 
 /** What the rules read of the case, from the case as the workflow shows it. */
 function factsOf(view: CaseView): ActionFacts {
@@ -163,8 +207,14 @@ function factsOf(view: CaseView): ActionFacts {
     resolution: view.resolution,
     reopenUntil: view.reopenUntil,
     outreach: view.outreach,
+    reasonCode: view.reasonCode,
+    transactionId: '',
+    chargebacks: view.chargebacks ?? [],
     // The four-eyes limit is the case's own; the case refuses a resolution above it, with why.
-    context: { policy: { directResolveLimitCents: Number.MAX_SAFE_INTEGER } },
+    context: {
+      policy: { directResolveLimitCents: Number.MAX_SAFE_INTEGER },
+      network: view.network ?? undefined,
+    },
   };
 }
 
@@ -188,9 +238,13 @@ export function availableActions(actor: Actor, view: CaseView, target: ActionTar
     // Assigning is offered when the person may give the case to themselves or to a colleague.
     if (name === 'assign') {
       const colleague = { id: `${actor.id}-colleague`, role: 'agent' as const, departmentId: view.departmentId };
-      return [probe('assign', actor, ''), { actor, assignee: colleague }].some((req) => judge(name, req) === null);
+      return [probe('assign', actor, '', view), { actor, assignee: colleague }].some(
+        (req) => judge(name, req) === null,
+      );
     }
-    const rejection = judge(name, probe(name, actor, outreachId));
+    // Deciding is offered only when a chargeback waits on the bank's answer.
+    if (name === 'decideChargeback' && awaitingDecision(view).length === 0) return false;
+    const rejection = judge(name, probe(name, actor, outreachId, view));
     if (rejection === null) return true;
     const asked = FORMS[name].fields.map((field) => field.name.split('.')[0]);
     return rejection.code === 'InvalidArgument' && (rejection.field === undefined || asked.includes(rejection.field));
@@ -204,7 +258,15 @@ export function bodyOf(name: StaffActionName, form: Record<string, unknown>): Re
     const raw = form[field.name];
     const blank = !(typeof raw === 'string' && raw.trim() !== '');
     if (blank && field.optional) continue;
-    const value = field.kind === 'yesno' && (raw === 'yes' || raw === 'no') ? raw === 'yes' : (raw ?? '');
+    const value =
+      field.kind === 'yesno' && (raw === 'yes' || raw === 'no')
+        ? raw === 'yes'
+        : field.kind === 'list' && typeof raw === 'string'
+          ? raw
+              .split(',')
+              .map((item) => item.trim())
+              .filter((item) => item !== '')
+          : (raw ?? '');
     const [head, tail] = field.name.split('.');
     if (tail === undefined) body[head] = value;
     else body[head] = { ...(body[head] as object | undefined), [tail]: value };

@@ -19,6 +19,7 @@ import type { OidcSignIn, PendingSignIn } from '../../auth/oidc';
 import { loadActor } from '../../cases/actors';
 import { actionPath, STAFF_ACTIONS, type CaseView } from '../../../workflows/dispute/messages';
 import { DAY_MS } from '../../../workflows/domain/time';
+import { applicableCodes, networkRules } from '../../../workflows/domain/network-rules';
 import { carryOutAction, caseOfAction } from '../action-requests';
 import { reachOf } from '../access';
 import { actorOf } from '../auth';
@@ -43,6 +44,7 @@ import {
   bodyOf,
   CASE_ACTIONS,
   OUTREACH_ACTIONS,
+  awaitingDecision,
   type Choices,
   type FormAttempt,
 } from './action-forms';
@@ -65,7 +67,7 @@ const ASSETS: Record<string, string> = {
 };
 
 /** Outreach actions choose no colleague and no department. */
-const NO_CHOICES: Choices = { assignees: [], departments: [] };
+const NO_CHOICES: Choices = { assignees: [], departments: [], networkCodes: [], chargebacks: [] };
 
 const NextCase = z.strictObject({ _csrf: z.string(), requestId: z.uuid({ error: 'must be the form’s request id' }) });
 
@@ -272,7 +274,18 @@ export function consoleRoutes({ db, temporal, taskQueue, jwt, oidc, temporalUi, 
         select: { id: true },
       }),
     ]);
-    return { assignees: staff.map((s) => s.id), departments: departments.map((d) => d.id) };
+    const network = view.network;
+    const networkCodes = network
+      ? applicableCodes(networkRules(network.network, network.rulesVersion), view.reasonCode, {
+          cardPresent: network.cardPresent ?? false,
+        }).map((c) => c.code)
+      : [];
+    return {
+      assignees: staff.map((s) => s.id),
+      departments: departments.map((d) => d.id),
+      networkCodes,
+      chargebacks: awaitingDecision(view),
+    };
   }
 
   /** The case file, with the actions the person may take now; a failed try shows its errors. */

@@ -18,6 +18,8 @@ import {
   type StaffRequest,
 } from '../../../workflows/domain/staff-requests';
 import { NETWORK_PHASES, OUTCOMES, type Actor } from '../../../workflows/domain/case';
+import { NETWORK_DECISIONS } from '../../../workflows/domain/chargeback';
+import { CARD_PRESENT_CHANNELS } from '../../../workflows/domain/network-rules';
 import { isDatabaseOutage } from '../../db/outage';
 import { carryOutAction, caseOfAction, outcomeFromCase, sendActionAnswer, type ActionBody } from '../action-requests';
 import { actorOf } from '../auth';
@@ -55,6 +57,55 @@ const byOutreach = (body: z.infer<typeof offerDecision>, actor: Actor, _db: Db, 
   outreachId,
   ...body,
 });
+
+/** The evidence a filing or a decision names: keys of the code's evidence list, or the bank's own words. */
+const evidence = z
+  .array(text(200), { error: 'must be a list of evidence items' })
+  .max(20, 'must name at most 20 items')
+  .optional();
+
+const chargeback = z.strictObject({
+  code: text(20),
+  amount: amountCents.optional(),
+  transactionId: id().optional(),
+  expectedDeliveryAt: z.iso
+    .date({ error: 'must be a date such as 2026-11-20' })
+    .transform((d) => `${d}T00:00:00.000Z`)
+    .optional(),
+  evidence,
+  note: text(2000).optional(),
+});
+
+/**
+ * A chargeback's transaction, as the case's card holds it: the disputed one unless another of the
+ * same card is named (a claim of several charges), with what its time limit is counted from.
+ */
+async function chargebackRequest(body: z.infer<typeof chargeback>, actor: Actor, db: Db, caseId: string) {
+  const row = await db.case.findUniqueOrThrow({
+    where: { id: caseId },
+    select: { cardId: true, transactionId: true, amountCents: true },
+  });
+  const transactionId = body.transactionId ?? row.transactionId;
+  const txn = await db.cardTransaction.findUnique({ where: { id: transactionId } });
+  if (!txn || txn.cardId !== row.cardId) {
+    throw Problem.invalid([{ field: 'transactionId', message: `no transaction ${transactionId} on the case's card` }]);
+  }
+  const own = transactionId === row.transactionId;
+  return {
+    actor,
+    code: body.code,
+    transaction: {
+      id: txn.id,
+      postedAt: txn.postedAt.toISOString(),
+      amountCents: txn.amountCents,
+      cardPresent: CARD_PRESENT_CHANNELS.includes(txn.channel),
+    },
+    amountCents: body.amount ?? (own ? row.amountCents : txn.amountCents),
+    expectedDeliveryAt: body.expectedDeliveryAt,
+    evidence: body.evidence ?? [],
+    note: body.note,
+  };
+}
 
 /** The body each action takes, under the action's name. */
 export const ACTION_BODIES: { [Name in StaffActionName]: ActionBody<Name> } = {
@@ -129,6 +180,16 @@ export const ACTION_BODIES: { [Name in StaffActionName]: ActionBody<Name> } = {
       offer: offer ? { kind: offer.kind, valueCents: offer.amount, response: offer.response } : null,
       note,
     }),
+  ),
+  fileChargeback: route(chargeback, chargebackRequest),
+  decideChargeback: route(
+    z.strictObject({
+      chargebackId: id(),
+      decision: oneOf(NETWORK_DECISIONS),
+      evidence,
+      note: text(2000).optional(),
+    }),
+    (body, actor) => ({ actor, ...body }),
   ),
 };
 

@@ -6,7 +6,13 @@ import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/sqlite/client';
 import { disputeWorkflowId, getCaseQuery, type CaseView } from '../../../workflows/dispute/messages';
 import { REASON_CODES, STAGES, INTAKE_DEPARTMENT, type Actor, type ReasonCode } from '../../../workflows/domain/case';
-import { filingWindows, NETWORK_RULES, networkRules, type CardNetwork } from '../../../workflows/domain/network-rules';
+import {
+  CARD_PRESENT_CHANNELS,
+  filingWindows,
+  NETWORK_RULES,
+  networkRules,
+  type CardNetwork,
+} from '../../../workflows/domain/network-rules';
 import { formatMoney, toUnits } from '../../../workflows/domain/money';
 import { startDispute, type CaseRow } from '../../cases/start-dispute';
 import { actorOf } from '../auth';
@@ -270,7 +276,10 @@ function networkView(
   const windows = filingWindows(
     rules,
     row.reasonCode as ReasonCode,
-    { processedAt: row.transaction.postedAt.getTime(), cardPresent: CARD_PRESENT.includes(row.transaction.channel) },
+    {
+      processedAt: row.transaction.postedAt.getTime(),
+      cardPresent: CARD_PRESENT_CHANNELS.includes(row.transaction.channel),
+    },
     Date.now(),
   );
   return {
@@ -282,9 +291,6 @@ function networkView(
     codes: windows.map((w) => ({ ...w, filingDeadline: new Date(w.filingDeadline).toISOString() })),
   };
 }
-
-/** Transaction channels where the card was there: its fraud is card-present fraud. */
-const CARD_PRESENT: readonly string[] = ['pos', 'atm'];
 
 const units = (cents: number | null) => (cents === null ? null : toUnits(cents));
 

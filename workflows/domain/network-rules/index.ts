@@ -43,6 +43,23 @@ export interface NetworkCode {
   evidence: string[];
 }
 
+/**
+ * The windows of a chargeback's life after its filing, in calendar days. The acquirer's windows
+ * are the merchant's: silence past them is the bank's win. The bank's own (pre-arbitration and
+ * arbitration filing) warn `warnDaysBefore` and escalate when they pass, like an SLA.
+ */
+export interface NetworkLifecycle {
+  /** For the acquirer to accept the chargeback or represent it, from the filing. */
+  acquirerResponseDays: number;
+  /** For the bank to answer a representment with pre-arbitration, from the representment. */
+  preArbitrationFilingDays: number;
+  /** For the acquirer to accept or decline pre-arbitration, from its filing. */
+  preArbitrationResponseDays: number;
+  /** For the bank to take a declined pre-arbitration to arbitration, from the decline. */
+  arbitrationFilingDays: number;
+  warnDaysBefore: number;
+}
+
 export interface NetworkRules {
   network: CardNetwork;
   version: number;
@@ -50,6 +67,7 @@ export interface NetworkRules {
   effective: string;
   /** The rules it summarises. */
   source: string;
+  lifecycle: NetworkLifecycle;
   codes: NetworkCode[];
 }
 
@@ -63,6 +81,9 @@ export function networkRules(network: CardNetwork, version?: number): NetworkRul
   if (!rules) throw new Error(`no ${network} dispute rules${version === undefined ? '' : ` version ${version}`}`);
   return rules;
 }
+
+/** The transaction channels at which the card itself was present (the rest are card-absent). */
+export const CARD_PRESENT_CHANNELS: readonly string[] = ['pos', 'atm'];
 
 /** The codes a dispute for `reason` may be filed under, for a transaction made with or without the card. */
 export function applicableCodes(
