@@ -67,14 +67,7 @@ function staffRows(): StaffRow[] {
     departmentId: 'intake',
     authorityLimitCents: 0,
   });
-  rows.push({
-    id: 'card-network',
-    name: 'Card network (chargeback answers)',
-    email: 'card-network@bank.example',
-    role: 'system',
-    departmentId: 'chargebacks',
-    authorityLimitCents: 0,
-  });
+  rows.push(CARD_NETWORK_STAFF);
   rows.push({
     id: 'auditor',
     name: 'Internal Audit',
@@ -93,6 +86,16 @@ function staffRows(): StaffRow[] {
   });
   return rows;
 }
+
+/** The card network's system, which sends its answers to chargebacks through the inbound feed. */
+export const CARD_NETWORK_STAFF = {
+  id: 'card-network',
+  name: 'Card network (chargeback answers)',
+  email: 'card-network@bank.example',
+  role: 'system' as const,
+  departmentId: 'chargebacks',
+  authorityLimitCents: 0,
+};
 
 /** Internal SLAs in business days; narrower rows (department, tier) win over broader ones. */
 const SLA_POLICIES = [

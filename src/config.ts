@@ -65,6 +65,12 @@ const Env = z.object({
   SMS_FROM: z.string().min(1).default('ProactiveBk'),
   SMS_LOOKUP_URL: z.url().optional(),
   SMS_SINK_PORT: port(8026),
+  /** The card network's adapter over HTTP (the bank's processor); without it the embedded simulator serves. */
+  NETWORK_URL: z.url().optional(),
+  NETWORK_API_KEY: z.string().min(1).default('simulator'),
+  NETWORK_SIMULATOR_PORT: port(8027),
+  /** How long the simulated merchant's bank takes to answer a filing, in seconds. */
+  NETWORK_SIMULATOR_ANSWER_SECONDS: z.coerce.number().nonnegative().default(5),
   /** Where a message goes when the customer's channel has no provider: by email, or nowhere (staff are alerted). */
   CHANNEL_FALLBACK: z.enum(['email', 'none']).default('email'),
   CASE_REOPEN_WINDOW_DAYS: z.coerce.number().positive().default(CASE.reopenWindowDays),
@@ -288,5 +294,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       sinkFile: path.join(dataDir, 'mail-sink.jsonl'),
     },
     sms: smsSettings(e, dataDir),
+    network: {
+      /** True when no NETWORK_URL is given: `npm start` runs the card network simulator. */
+      embeddedSimulator: !e.NETWORK_URL,
+      url: e.NETWORK_URL ?? `http://127.0.0.1:${e.NETWORK_SIMULATOR_PORT}`,
+      apiKey: e.NETWORK_API_KEY,
+      simulatorPort: e.NETWORK_SIMULATOR_PORT,
+      simulatorFile: path.join(dataDir, 'network-simulator.jsonl'),
+      answerAfterMs: e.NETWORK_SIMULATOR_ANSWER_SECONDS * 1000,
+    },
   };
 }

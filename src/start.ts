@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { DEMO_BANK, seed } from '../prisma/seed';
+import { CARD_NETWORK_STAFF, DEMO_BANK, seed } from '../prisma/seed';
 import { createApp } from './api/app';
 import { closeGracefully } from './api/shutdown';
 import { loadConfig, type Config } from './config';
@@ -25,6 +25,7 @@ import { createDb, type Db } from './db/client';
 import { migrate } from './db/migrate';
 import { startMailSink } from './notifications/mail-sink';
 import { startSmsSink } from './notifications/sms-sink';
+import { startNetworkSimulator } from './network/simulator';
 import { secureDataDir } from './data-dir';
 import { log } from './log';
 import { assertPortFree } from './ports';
@@ -178,6 +179,25 @@ async function runStack(config: Config, stops: (() => Promise<unknown>)[], giveU
     });
     stops.push(() => sink.close());
     lines.push(`SMS sink          ${sink.url} (Vonage's SMS API at /sms/json)`);
+  }
+
+  if (config.network.embeddedSimulator) {
+    // The simulator answers as the network's system; a database seeded before it existed gains it.
+    await db.staff.upsert({ where: { id: CARD_NETWORK_STAFF.id }, create: CARD_NETWORK_STAFF, update: {} });
+    await db.staffToken.updateMany({
+      where: { staffId: CARD_NETWORK_STAFF.id, label: 'simulator', revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    const { token } = await issueToken(db, CARD_NETWORK_STAFF.id, { days: 365, label: 'simulator' });
+    const simulator = await startNetworkSimulator({
+      port: config.network.simulatorPort,
+      file: config.network.simulatorFile,
+      apiKey: config.network.apiKey,
+      feed: { url: `http://${browserHost(config)}:${config.api.port}`, token: () => token },
+      answerAfterMs: config.network.answerAfterMs,
+    });
+    stops.push(() => simulator.close());
+    lines.push(`Network simulator ${simulator.url} (filings at /filings; answers through /feed/network-events)`);
   }
 
   // Made here, once: two parts starting together would each make a key of their own.

@@ -24,6 +24,7 @@ import { workflowBundlePath } from './temporal/bundle';
 import { smsChannel, smtpChannel, type DeliveryChannels } from './notifications/channels';
 import type { Running } from './supervisor';
 import { loadLinkKey } from './self-service/links';
+import { httpNetwork } from './network/adapter';
 
 /** Email over the configured SMTP server, SMS through its provider; no push provider yet. */
 export function deliveryChannels(config: Config): DeliveryChannels {
@@ -101,6 +102,7 @@ export async function runWorker(
         watch: config.watch,
         care: config.care,
         caseActions: caseActionsOver({ db, temporal: client }),
+        network: httpNetwork(config.network.url, config.network.apiKey),
       }),
       interceptors: { activity: [countDatabaseErrors, ...activityInterceptors] },
     });

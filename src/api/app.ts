@@ -25,6 +25,7 @@ import { CODEC_BODY_LIMIT, codecCors, codecRoutes, codecSignInRoutes } from './r
 import { customerRoutes } from './routes/customers';
 import { docsRoutes } from './routes/docs';
 import { feedRoutes } from './routes/feed';
+import { networkFeedRoutes } from './routes/network-feed';
 import { healthRoutes } from './routes/health';
 import { outreachRoutes } from './routes/outreach';
 import { bulkOperationRoutes } from './routes/bulk-operations';
@@ -79,6 +80,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(codecSignInRoutes({ db: deps.db, jwt: deps.jwt ?? null }));
   app.use(routeGuard(deps, limits));
   app.use(feedRoutes(deps));
+  app.use(networkFeedRoutes(deps));
   app.use(caseRoutes(deps));
   app.use(customerAnswerRoutes({ db: deps.db, documents: deps.selfService?.documents ?? null }));
   app.use(cemRoutes(deps));

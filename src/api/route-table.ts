@@ -20,6 +20,7 @@ import { CaseFilter, NewCase } from './routes/cases';
 import { CodecPayloads } from './routes/codec';
 import { TransactionFilter } from './routes/customers';
 import { CardEvents, Transactions } from './routes/feed';
+import { NetworkEvents, NetworkFeedResult } from './routes/network-feed';
 import { FigureQueryParams } from './routes/cem';
 import { OutreachFilter } from './routes/outreach';
 import { NewToken } from './routes/staff';
@@ -496,6 +497,18 @@ export const API_ROUTES: ApiRoute[] = [
     body: CardEvents,
     ok: { status: 200, schema: FeedResult, description: 'Recorded' },
     problems: [...STAFF, ...BODY],
+  },
+  {
+    method: 'post',
+    path: '/feed/network-events',
+    kind: 'system',
+    operation: 'feedNetwork',
+    summary:
+      'The card network’s answers to chargebacks: acceptances, representments, pre-arbitration answers, rulings (idempotent by id)',
+    tag: 'Card network',
+    body: NetworkEvents,
+    ok: { status: 200, schema: NetworkFeedResult, description: 'Each event applied, repeated or refused by its case' },
+    problems: [...STAFF, ...BODY, 503],
   },
 ];
 

@@ -13,7 +13,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { seed } from '../../prisma/seed';
+import { CARD_NETWORK_STAFF, seed } from '../../prisma/seed';
+import { issueToken } from '../auth/tokens';
+import { startNetworkSimulator, type NetworkSimulator } from '../network/simulator';
 import { attritionRiskSignal } from '../../workflows/dispute/messages';
 import { loadConfig } from '../config';
 import { createDb, type Db } from '../db/client';
@@ -52,6 +54,7 @@ export interface Replica {
 
 const SMS_KEY = 'chaos';
 const SMS_SECRET = 'chaos-secret';
+const NETWORK_KEY = 'chaos-network';
 
 export class ProcessStack {
   temporalProcess: ChildProcess | null = null;
@@ -59,6 +62,7 @@ export class ProcessStack {
   api: ChildProcess | null = null;
   mail: MailSink | null = null;
   sms: SmsSink | null = null;
+  network: NetworkSimulator | null = null;
   /** What killDuring held, each with how long after the kill its retry was done (null: not yet, or never). */
   readonly held: (HeldActivity & { doneAfterMs: number | null })[] = [];
   private readonly retries: Promise<void>[] = [];
@@ -78,6 +82,7 @@ export class ProcessStack {
       smtp: number;
       mailHttp: number;
       sms: number;
+      network: number;
     },
     /** The checker's own connection, never cut or locked. */
     readonly db: Db,
@@ -103,6 +108,7 @@ export class ProcessStack {
       smtp: await freePort(),
       mailHttp: await freePort(),
       sms: await freePort(),
+      network: await freePort(),
     };
     let databaseUrl = `file:${path.join(options.dir, 'chaos.db')}`;
     let drop = async () => {};
@@ -130,6 +136,7 @@ export class ProcessStack {
       // The sinks before the worker: nothing may be sent that no sink kept.
       await stack.mailUp();
       await stack.smsUp();
+      await stack.networkUp();
       await stack.startWorker();
       await stack.startApi();
     } catch (error) {
@@ -178,6 +185,8 @@ export class ProcessStack {
       SMS_LOOKUP_URL: `http://127.0.0.1:${this.ports.sms}`,
       SMS_API_KEY: SMS_KEY,
       SMS_API_SECRET: SMS_SECRET,
+      NETWORK_URL: `http://127.0.0.1:${this.ports.network}`,
+      NETWORK_API_KEY: NETWORK_KEY,
       API_PORT: String(this.ports.api),
       API_METRICS_PORT: String(this.ports.apiMetrics),
       WORKER_HEALTH_PORT: String(this.ports.health),
@@ -372,6 +381,18 @@ export class ProcessStack {
     });
   }
 
+  /** The card network simulator, answering at once through the first API's feed as the network's system. */
+  async networkUp(): Promise<void> {
+    const { token } = await issueToken(this.db, CARD_NETWORK_STAFF.id, { days: 1, label: 'simulator' });
+    this.network ??= await startNetworkSimulator({
+      port: this.ports.network,
+      file: path.join(this.options.dir, 'network-simulator.jsonl'),
+      apiKey: NETWORK_KEY,
+      feed: { url: this.apiBase, token: () => token },
+      answerAfterMs: 0,
+    });
+  }
+
   /** The database stops taking writes (SQLite: another process holds the lock) or answering at all (PostgreSQL). */
   async databaseDown(): Promise<void> {
     if (this.proxy) return this.proxy.cut();
@@ -404,6 +425,7 @@ export class ProcessStack {
     await this.stopTemporal();
     await this.mailDown();
     await this.smsDown();
+    await this.network?.close();
     await this.db.$disconnect();
     await this.proxy?.stop();
     await this.dropDatabase();

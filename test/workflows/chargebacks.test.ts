@@ -246,6 +246,28 @@ test('a representment answered by pre-arbitration and lost at arbitration: the p
   await keepHistory('chargeback-lost-at-arbitration', handle);
 });
 
+test('the network answers a filing before the adapter replies: the answer is taken, and the reply only adds the case number', async () => {
+  const { caseId, handle, view } = await bench.open({ reasonCode: 'not_received', amountCents: 2500 });
+  const agent = await takeCase(handle, view);
+  network.failuresLeft = 1;
+  await handle.executeUpdate(fileChargebackUpdate, {
+    args: [{ actor: agent, code: '13.1', transaction: await transaction(caseId), amountCents: 2500, evidence: [] }],
+  });
+  const [pending] = (await handle.query(getCaseQuery)).chargebacks!;
+  expect(pending).toMatchObject({ status: 'filing', pending: 'chargeback' });
+  await send(handle, { chargebackId: pending.id, type: 'represented', evidence: ['proof_of_delivery'] });
+  const after = await filed(caseId, handle);
+  expect(after.chargebacks![0]).toMatchObject({ status: 'represented', networkCaseId: expect.stringMatching(/^VCR-/) });
+  expect(after.chargebacks![0].window).toMatchObject({ party: 'issuer', step: 'pre_arbitration_filing' });
+  // The customer hears of the filing before the merchant's answer, as it happened at the network.
+  const steps = bench.mail
+    .received('jane.morgan@example.com')
+    .filter((m) => m.text.includes(caseId) && m.subject.includes(': '))
+    .map((m) => m.subject.split(': ')[1]);
+  expect(steps).toEqual(['we have raised a chargeback', 'the merchant has answered']);
+  await bench.finish(handle);
+});
+
 test('a chargeback after its time limit is refused, saying which limit and when it passed', async () => {
   const { caseId, handle, view } = await bench.open({ reasonCode: 'not_as_described' });
   const agent = await takeCase(handle, view);

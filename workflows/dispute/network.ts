@@ -10,6 +10,7 @@
 import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import { networkFilings } from '../activity-options';
 import {
+  FILING_STATUSES,
   isDecided,
   networkOutcome,
   phaseOf,
@@ -146,6 +147,8 @@ export class NetworkDesk {
       evidence: event.evidence ?? [],
       note: event.note ?? null,
     });
+    // The network answered a filing before the adapter's reply reached us: it has the filing.
+    if (chargeback.pending) this.networkHas(chargeback, chargeback.pending);
     this.closeWindow(chargeback, 'met');
     switch (event.type) {
       case 'accepted':
@@ -237,19 +240,23 @@ export class NetworkDesk {
     }
   }
 
+  /** The adapter's reply: the network has the filing, under its case number. */
   private filed(chargeback: Chargeback, filing: NetworkFiling, networkCaseId: string): void {
+    chargeback.networkCaseId ??= networkCaseId;
+    this.c.record('network_filed', SYSTEM, { chargebackId: chargeback.id, filing, networkCaseId });
+    // Unless its answer came first, the filing now waits on the acquirer.
+    if (chargeback.status === FILING_STATUSES[filing].before) this.networkHas(chargeback, filing);
+  }
+
+  /** The network has the filing: its status moves on, the acquirer's window opens, the customer is told. */
+  private networkHas(chargeback: Chargeback, filing: NetworkFiling): void {
     const { c } = this;
     const lifecycle = this.rules().lifecycle;
-    chargeback.networkCaseId ??= networkCaseId;
-    c.record('network_filed', SYSTEM, { chargebackId: chargeback.id, filing, networkCaseId });
+    chargeback.status = FILING_STATUSES[filing].after;
     if (filing === 'chargeback') {
-      chargeback.status = 'filed';
       this.openWindow(chargeback, 'acquirer', 'acquirer_response', lifecycle.acquirerResponseDays);
     } else if (filing === 'pre_arbitration') {
-      chargeback.status = 'pre_arbitration';
       this.openWindow(chargeback, 'acquirer', 'pre_arbitration_response', lifecycle.preArbitrationResponseDays);
-    } else {
-      chargeback.status = 'arbitration';
     }
     c.notifier.notify(
       'network_update',

@@ -3,7 +3,7 @@
  * workflow runs them as Update validators, so a refused action never reaches the history.
  */
 import { isLiveOutreach, type Concession, type Outreach } from './care';
-import { DECISION_APPLIES_IN, EVENT_APPLIES_IN, type Chargeback } from './chargeback';
+import { answerableStatus, DECISION_APPLIES_IN, EVENT_APPLIES_IN, type Chargeback } from './chargeback';
 import { applicableCodes, filingDeadline, networkRules, type CardNetwork } from './network-rules';
 import {
   CARE_DEPARTMENT,
@@ -296,13 +296,14 @@ export function networkEventRule(state: ActionFacts, { actor, event }: NetworkEv
   const cb = chargebackOf(state, event.chargebackId);
   if (!('id' in cb)) return cb;
   const expected = EVENT_APPLIES_IN[event.type];
+  const status = answerableStatus(cb);
   return first(
     () =>
-      cb.status === expected
+      status === expected
         ? null
         : {
             code: 'StageConflict',
-            message: `Chargeback ${cb.id} is ${cb.status}; a ${event.type} event answers one that is ${expected}.`,
+            message: `Chargeback ${cb.id} is ${status}; a ${event.type} event answers one that is ${expected}.`,
           },
     () =>
       event.type === 'represented' &&
@@ -604,14 +605,18 @@ export const rules: { [Name in StaffActionName]: Rule<StaffRequest<Name>> } = {
         const processedAt = Date.parse(transaction.postedAt);
         const expectedDeliveryAt = req.expectedDeliveryAt ? Date.parse(req.expectedDeliveryAt) : null;
         const deadline = filingDeadline(chosen!, { processedAt, expectedDeliveryAt });
-        return now <= deadline
-          ? null
-          : {
-              code: 'StageConflict',
-              message:
-                `The time limit to file ${rules!.network} ${code} for transaction ${transaction.id} passed on ${day(deadline)} ` +
-                `(${chosen!.timeLimit.days} days from the ${chosen!.timeLimit.from === 'processing' ? 'processing date' : chosen!.timeLimit.from.replace('_', ' ') + ' date'}); the network would refuse it.`,
-            };
+        if (now <= deadline) return null;
+        const { days, from } = chosen!.timeLimit;
+        const counted =
+          from === 'expected_delivery' && expectedDeliveryAt !== null
+            ? 'the expected delivery date'
+            : 'the processing date';
+        return {
+          code: 'StageConflict',
+          message:
+            `The time limit to file ${rules!.network} ${code} for transaction ${transaction.id} passed on ${day(deadline)} ` +
+            `(${days} days from ${counted}); the network would refuse it.`,
+        };
       },
     );
   },

@@ -101,6 +101,20 @@ export const EVENT_APPLIES_IN: Record<NetworkEventType, ChargebackStatus> = {
   ruling: 'arbitration',
 };
 
+/** The status a chargeback has while a filing is under way, and once the network has it. */
+export const FILING_STATUSES: Record<NetworkFiling, { before: ChargebackStatus; after: ChargebackStatus }> = {
+  chargeback: { before: 'filing', after: 'filed' },
+  pre_arbitration: { before: 'represented', after: 'pre_arbitration' },
+  arbitration: { before: 'pre_arbitration_declined', after: 'arbitration' },
+};
+
+/**
+ * The status network events are judged against: a filing the network answered before the
+ * adapter's reply came back (a fast acquirer, a slow adapter) is one the network has.
+ */
+export const answerableStatus = (cb: Chargeback): ChargebackStatus =>
+  cb.pending ? FILING_STATUSES[cb.pending].after : cb.status;
+
 /** The status in which the bank may make each decision. */
 export const DECISION_APPLIES_IN: Record<Exclude<NetworkDecision, 'accept'>, ChargebackStatus> = {
   pre_arbitration: 'represented',

@@ -1,0 +1,158 @@
+/**
+ * The card network on the real stack (dev server, worker and API as processes, the network
+ * simulator as `npm start` runs it): a case goes from intake through a filed chargeback, a
+ * representment, pre-arbitration and arbitration to the network's ruling, every answer arriving
+ * through the inbound feed. The feed is attacked too: only the network's system may send, a
+ * malformed batch is refused whole, and an answer sent again acts once.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { issueToken } from '../../src/auth/tokens';
+import { disputeOf, ProcessStack } from '../../src/tools/process-stack';
+import type { CaseView } from '../../workflows/dispute/messages';
+import { eventually } from '../helpers/api-stack';
+import { accessible, launchChromium, shoot } from '../helpers/browser';
+
+let dir: string;
+let stack: ProcessStack;
+let browser: Browser;
+const tokens = new Map<string, string>();
+
+async function call(method: string, url: string, staffId: string, body?: unknown) {
+  if (!tokens.has(staffId))
+    tokens.set(staffId, (await issueToken(stack.db, staffId, { days: 1, label: 'test' })).token);
+  const res = await fetch(`${stack.apiBase}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${tokens.get(staffId)!}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const caseView = async (caseId: string) => (await call('GET', `/cases/${caseId}`, 'admin')).body.workflow as CaseView;
+
+/** Waits (bounded by the test's own timeout) until the case shows what `done` looks for. */
+const until = (caseId: string, done: (view: CaseView) => boolean) => eventually(() => caseView(caseId), done, 60_000);
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'network-'));
+  stack = await ProcessStack.start({ dir, customers: 4, shortClocks: false });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a case goes from intake through a chargeback, a representment, pre-arbitration and arbitration to the ruling', async () => {
+  // The newest charge: a chargeback's time limit runs from its processing date.
+  const newest = await stack.db.cardTransaction.findFirstOrThrow({
+    where: { cases: { none: {} }, amountCents: { gte: 100 } },
+    orderBy: { postedAt: 'desc' },
+    include: { card: true },
+  });
+  const charge = { id: newest.id, cardId: newest.cardId, customerId: newest.card.customerId };
+  const opened = await call('POST', '/cases', 'intake-agent-1', { ...disputeOf(charge), amount: 1 });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.id as string;
+  const routed = await until(caseId, (v) => v.stage === 'investigation');
+  const agent = `${routed.departmentId}-agent-1`;
+  expect((await call('POST', `/cases/${caseId}/assign`, agent, { assigneeId: agent })).status).toBe(200);
+  // The merchant's bank represents, declines pre-arbitration, and the network rules for the cardholder.
+  stack.network!.script(caseId, { chargeback: 'represent', preArbitration: 'decline', ruling: 'issuer' });
+
+  const detail = await call('GET', `/cases/${caseId}`, agent);
+  const code = (detail.body.network as { codes: { code: string }[] }).codes[0].code;
+  const filing = await call('POST', `/cases/${caseId}/chargebacks`, agent, { code, evidence: ['proof_of_order'] });
+  expect(filing.status).toBe(200);
+  expect(filing.body.workflow).toMatchObject({ stage: 'awaiting_network', networkPhase: 'chargeback' });
+
+  const represented = await until(caseId, (v) => v.chargebacks?.[0]?.status === 'represented');
+  const [chargeback] = represented.chargebacks!;
+  expect(chargeback).toMatchObject({ code, networkCaseId: expect.stringMatching(/^(VROL|MCOM)-/) });
+  expect(represented.clocks.find((c) => c.id === `network:${chargeback.id}:pre_arbitration_filing`)).toMatchObject({
+    kind: 'network',
+    status: 'running',
+  });
+
+  const pre = await call('POST', `/cases/${caseId}/chargeback-decisions`, agent, {
+    chargebackId: chargeback.id,
+    decision: 'pre_arbitration',
+    evidence: ['customer_statement'],
+  });
+  expect(pre.status).toBe(200);
+  await until(caseId, (v) => v.chargebacks?.[0]?.status === 'pre_arbitration_declined');
+  const arbitration = await call('POST', `/cases/${caseId}/chargeback-decisions`, agent, {
+    chargebackId: chargeback.id,
+    decision: 'arbitration',
+  });
+  expect(arbitration.status).toBe(200);
+
+  const ruled = await until(caseId, (v) => v.stage === 'resolved');
+  expect(ruled.resolution).toMatchObject({
+    outcome: 'customer_favour',
+    amountCents: 100,
+    resolvedBy: 'system:network',
+  });
+  expect(ruled.chargebacks![0]).toMatchObject({ status: 'won', wonCents: 100 });
+  const filings = stack.network!.filings().filter((f) => f.request.caseId === caseId);
+  expect(filings.map((f) => f.request.filing)).toEqual(['chargeback', 'pre_arbitration', 'arbitration']);
+  expect(new Set(filings.map((f) => f.networkCaseId)).size).toBe(1);
+
+  // Every step was recorded in the case's audit log, in order. (The simulator answers at once, so
+  // the adapter's reply with the network case number may be recorded after the answer.)
+  const audit = await stack.db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
+  const types = audit.map((e) => e.type);
+  expect(types.filter((t) => t === 'network_filed')).toHaveLength(3);
+  expect(types.filter((t) => t.startsWith('network_event') || t.startsWith('chargeback_'))).toEqual([
+    'chargeback_requested',
+    'network_event',
+    'chargeback_decided',
+    'network_event',
+    'chargeback_decided',
+    'network_event',
+    'chargeback_decided',
+  ]);
+  expect(audit.filter((e) => e.type === 'network_event').map((e) => JSON.parse(e.data).type)).toEqual([
+    'represented',
+    'pre_arbitration_declined',
+    'ruling',
+  ]);
+
+  // The simulator's page shows the filings, for a person to look at.
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(stack.network!.url);
+  expect(await page.innerText('table')).toContain(chargeback.id);
+  await accessible(page);
+  await shoot(page, 'network', 'simulator');
+
+  // The feed: only the network's system sends; a malformed batch is refused whole; a repeat acts once.
+  const event = { id: 'evt-attack-1', chargebackId: chargeback.id, type: 'accepted' };
+  expect((await call('POST', '/feed/network-events', agent, { events: [event] })).status).toBe(403);
+  const malformed = await call('POST', '/feed/network-events', 'card-network', {
+    events: [event, { ...event, id: 'evt-attack-2', type: 'ruling' }],
+  });
+  expect(malformed).toMatchObject({ status: 422, body: { errors: [{ field: 'events.1.winner' }] } });
+  const unknown = await call('POST', '/feed/network-events', 'card-network', {
+    events: [{ ...event, chargebackId: 'DSP-NOSUCHCASE1-CB1' }],
+  });
+  expect(unknown).toMatchObject({ status: 422, body: { errors: [{ field: 'events.0.chargebackId' }] } });
+  const resent = await call('POST', '/feed/network-events', 'card-network', {
+    events: [{ id: `${filings[2].key}:ruling`, chargebackId: chargeback.id, type: 'ruling', winner: 'issuer' }],
+  });
+  expect(resent.status).toBe(200);
+  expect((resent.body.results as { outcome: string }[])[0].outcome).toMatch(/applied|repeated/);
+  const late = await call('POST', '/feed/network-events', 'card-network', { events: [event] });
+  expect((late.body.results as { outcome: string; detail: string }[])[0]).toMatchObject({
+    outcome: 'refused',
+    detail: expect.stringContaining('is won'),
+  });
+  expect(await stack.db.caseEvent.count({ where: { caseId, type: 'network_event' } })).toBe(3);
+}, 300_000);
