@@ -7,6 +7,7 @@ import { faker } from '@faker-js/faker';
 import { loadConfig } from '../src/config';
 import { createDb, type Db } from '../src/db/client';
 import { DAY_MS, HOUR_MS } from '../workflows/domain/time';
+import { CARD_NETWORK_SYSTEM, CARD_PROCESSOR_SYSTEM } from '../workflows/domain/case';
 import { Prisma } from '../src/db/generated/sqlite/client';
 import { archiveRows, type ArchivedCustomer } from './seed-archive';
 
@@ -60,7 +61,7 @@ function staffRows(): StaffRow[] {
     });
   }
   rows.push({
-    id: 'card-processor',
+    id: CARD_PROCESSOR_SYSTEM,
     name: 'Card processor (usage feed)',
     email: 'card-processor@bank.example',
     role: 'system',
@@ -89,7 +90,7 @@ function staffRows(): StaffRow[] {
 
 /** The card network's system, which sends its answers to chargebacks through the inbound feed. */
 export const CARD_NETWORK_STAFF = {
-  id: 'card-network',
+  id: CARD_NETWORK_SYSTEM,
   name: 'Card network (chargeback answers)',
   email: 'card-network@bank.example',
   role: 'system' as const,

@@ -4,7 +4,14 @@
  * workflow's validators are the second (stage, assignment, authority limits, four-eyes), so the
  * table says who may *attempt* an action, and the case decides whether it may happen now.
  */
-import { CARE_DEPARTMENT, INTAKE_DEPARTMENT, type Actor, type StaffRole } from '../../workflows/domain/case';
+import {
+  CARD_NETWORK_SYSTEM,
+  CARD_PROCESSOR_SYSTEM,
+  CARE_DEPARTMENT,
+  INTAKE_DEPARTMENT,
+  type Actor,
+  type StaffRole,
+} from '../../workflows/domain/case';
 import type { StaffActionName } from '../../workflows/domain/staff-requests';
 import { Problem } from './problem';
 
@@ -14,9 +21,11 @@ import { Problem } from './problem';
  * - `department`: cases of the caller's own department (intake and care staff reach every
  *   department: intake opens cases for all of them, care looks after the customer);
  * - `care`: only staff of the care department, on any case;
+ * - `only:<staff id>`: that one member (a system speaking for a partner: the card processor, the
+ *   card network), so one system cannot speak for another;
  * - `no`: never.
  */
-export type Reach = 'all' | 'department' | 'care' | 'no';
+export type Reach = 'all' | 'department' | 'care' | `only:${string}` | 'no';
 
 /** What the API lets staff do besides the staff actions (which are named by STAFF_ACTIONS). */
 export type ApiOperation =
@@ -82,9 +91,10 @@ export const ACCESS: Record<Operation, Row> = {
   manageTokens: row('no', 'no', 'no', 'no', 'all'),
   readAudit: row('no', 'no', 'no', 'all', 'all'),
   // The card processor feeds usage; nobody else but an admin (a backfill, say).
-  feedUsage: row('no', 'no', 'no', 'no', 'all', 'all'),
-  // The card network's answers (representments, rulings) come from the network's system alone.
-  feedNetwork: row('no', 'no', 'no', 'no', 'no', 'all'),
+  feedUsage: row('no', 'no', 'no', 'no', 'all', `only:${CARD_PROCESSOR_SYSTEM}`),
+  // The card network's answers (representments, rulings) come from the network's system; an admin
+  // records one that came another way (the processor's portal, a letter).
+  feedNetwork: row('no', 'no', 'no', 'no', 'all', `only:${CARD_NETWORK_SYSTEM}`),
   // Reading sealed histories in the Temporal UI; sealing a payload is forging an action, so admins only.
   decodePayloads: row('no', 'no', 'no', 'all', 'all'),
   encodePayloads: row('no', 'no', 'no', 'no', 'all'),
@@ -116,6 +126,7 @@ export const ACCESS: Record<Operation, Row> = {
 export function reachOf(actor: Actor, operation: Operation): { department: string | null } | null {
   const reach = ACCESS[operation][actor.role];
   if (reach === 'no' || (reach === 'care' && actor.departmentId !== CARE_DEPARTMENT)) return null;
+  if (reach.startsWith('only:')) return actor.id === reach.slice('only:'.length) ? { department: null } : null;
   if (reach === 'department' && !SEES_ALL_DEPARTMENTS.includes(actor.departmentId)) {
     return { department: actor.departmentId };
   }
@@ -183,10 +194,13 @@ export function authorize(actor: Actor, operation: Operation, target?: { caseId:
   if (!reach) {
     const [one, many] = ROLE_TEXT[actor.role];
     const what = OPERATION_TEXT[operation];
+    const reachOfRole = ACCESS[operation][actor.role];
     const why =
-      ACCESS[operation][actor.role] === 'care'
+      reachOfRole === 'care'
         ? `${one} outside the ${CARE_DEPARTMENT} department; only the care team's ${many} may ${what}`
-        : `${one}; ${many} may not ${what}`;
+        : reachOfRole.startsWith('only:')
+          ? `${one}; only ${reachOfRole.slice('only:'.length)} may ${what}`
+          : `${one}; ${many} may not ${what}`;
     throw new Problem(403, 'Forbidden', `${actor.id} is ${why}.`, {
       code: 'PolicyDenied',
     });

@@ -43,6 +43,7 @@ const CALLERS = [
   'auditor',
   'admin',
   'card-processor',
+  'card-network',
 ];
 
 let db: Db;
@@ -204,6 +205,8 @@ test('the table says what the design says', () => {
   expect(CALLERS.filter((c) => may(c, 'manageTokens'))).toEqual(['admin']);
   // The card processor feeds usage and does nothing else.
   expect((Object.keys(ACCESS) as Operation[]).filter((op) => may('card-processor', op))).toEqual(['feedUsage']);
+  // The card network sends its answers and does nothing else; no other system may speak for it.
+  expect((Object.keys(ACCESS) as Operation[]).filter((op) => may('card-network', op))).toEqual(['feedNetwork']);
 });
 
 test('every operation of the policy table is some route’s, so the matrix tries them all', () => {

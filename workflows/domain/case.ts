@@ -89,3 +89,7 @@ export type CasePriority = 'normal' | 'high';
 export const INTAKE_DEPARTMENT = 'intake';
 /** The care team: it looks after customers at risk of leaving, on any department's case. */
 export const CARE_DEPARTMENT = 'care';
+/** The card processor's system: the one sender of card usage. */
+export const CARD_PROCESSOR_SYSTEM = 'card-processor';
+/** The card network's system: the one sender of the network's answers to chargebacks. */
+export const CARD_NETWORK_SYSTEM = 'card-network';
