@@ -16,7 +16,7 @@ import {
   type CustomerTier,
 } from '../workflows/domain/case-policy';
 import { formatMoney } from '../workflows/domain/money';
-import { matchRoute } from '../workflows/domain/routing';
+import { matchRoute, matchWriteOff } from '../workflows/domain/routing';
 import { CARD_PRESENT_CHANNELS, networkRules } from '../workflows/domain/network-rules';
 import { DAY_MS } from '../workflows/domain/time';
 import { isLiveOutreach, type AttritionRisk, type Outreach } from '../workflows/domain/care';
@@ -256,7 +256,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
   return {
     /** Everything the case is held to, read once at intake: tier, regulation facts, route, policy. */
     async loadCaseContext(input: LoadCaseContextInput): Promise<CaseContext> {
-      const [customer, card, transaction, rules, slaPolicies, closures] = await Promise.all([
+      const [customer, card, transaction, rules, slaPolicies, closures, writeOffs] = await Promise.all([
         db.customer.findUniqueOrThrow({
           where: { id: input.customerId },
           select: { tier: true, statusUpdateIntervalDays: true },
@@ -266,10 +266,15 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
         db.routingRule.findMany(),
         db.slaPolicy.findMany(),
         db.holiday.findMany({ where: { calendar: holidayCalendar } }),
+        db.writeOffRule.findMany(),
       ]);
       const tier = customer.tier as CustomerTier;
       const rule = matchRoute(
         rules.map((r) => ({ ...r, tier: r.tier as CustomerTier | null })),
+        { reasonCode: input.reasonCode, tier, amountCents: input.amountCents },
+      );
+      const writeOff = matchWriteOff(
+        writeOffs.map((r) => ({ ...r, tier: r.tier as CustomerTier | null })),
         { reasonCode: input.reasonCode, tier, amountCents: input.amountCents },
       );
       const year = new Date(input.openedAt).getUTCFullYear();
@@ -292,6 +297,7 @@ export function caseActivities({ db, policy = {}, holidayCalendar = 'US' }: Case
           newAccount: transaction.postedAt.getTime() - card.openedAt.getTime() < NEW_ACCOUNT_MS,
           statementDay: card.statementDay,
         },
+        writeOff: writeOff && { ruleId: writeOff.id, description: writeOff.description },
         route: rule
           ? { departmentId: rule.departmentId, ruleId: rule.id, description: rule.description }
           : {

@@ -168,6 +168,19 @@ const ROUTING_RULES: {
   },
 ];
 
+/**
+ * Small processing errors the bank refunds at intake rather than charge back: a filing costs
+ * more than it recovers. Fraud and unrecognised charges are always investigated (the card may be
+ * compromised), and so are disputes about goods and services, where the merchant may settle.
+ */
+const WRITE_OFF_RULES = (['duplicate_charge', 'incorrect_amount', 'credit_not_processed'] as const).map(
+  (reasonCode) => ({
+    reasonCode,
+    maxAmountCents: 2_500,
+    description: `${reasonCode.replaceAll('_', ' ')} up to 25.00: refunded at intake, a chargeback costs more`,
+  }),
+);
+
 const MERCHANTS = [
   { merchant: 'FRESHMART GROCERY', mcc: '5411', min: 1500, max: 14000, channel: 'pos' },
   { merchant: 'CORNER COFFEE CO', mcc: '5814', min: 350, max: 1200, channel: 'pos' },
@@ -228,7 +241,7 @@ export interface SeedOptions {
 export const DEMO_BANK: SeedOptions = { customers: 300, archive: 160 };
 
 /**
- * The bank's reference data: departments, staff, SLA policies, routing rules, closures. Each table
+ * The bank's reference data: departments, staff, SLA policies, routing and write-off rules, closures. Each table
  * is filled only while empty, so a database seeded by an older release gains what it lacks.
  */
 async function seedReferenceData(db: Db, now: Date): Promise<void> {
@@ -237,6 +250,7 @@ async function seedReferenceData(db: Db, now: Date): Promise<void> {
   if (!(await db.staff.count())) await db.staff.createMany({ data: staffRows() });
   if (!(await db.slaPolicy.count())) await db.slaPolicy.createMany({ data: SLA_POLICIES });
   if (!(await db.routingRule.count())) await db.routingRule.createMany({ data: ROUTING_RULES });
+  if (!(await db.writeOffRule.count())) await db.writeOffRule.createMany({ data: WRITE_OFF_RULES });
   // Public holidays come from date-holidays at run time; the table holds the bank's own closures.
   if (!(await db.holiday.count())) {
     await db.holiday.create({

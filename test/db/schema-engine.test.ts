@@ -45,6 +45,7 @@ const EXPECTED_TABLES = [
   'StaffSession',
   'StaffToken',
   'SurveyAnswer',
+  'WriteOffRule',
   '_prisma_migrations',
 ];
 

@@ -569,15 +569,16 @@ describe('finding late cases', () => {
     await db.slaPolicy.create({
       data: { stage: 'investigation', departmentId: 'chargebacks', businessDays: 0, warnBusinessDaysBefore: 0 },
     });
+    // Above the write-off limit for duplicate charges (25.00), so the case is investigated.
     const txn = await db.cardTransaction.findFirstOrThrow({
-      where: { cardId: JANE.cardId, id: { not: JANE.unrecognizedTransactionId }, amountCents: { gt: 100 } },
+      where: { cardId: JANE.cardId, id: { not: JANE.unrecognizedTransactionId }, amountCents: { gt: 3_000 } },
     });
     const res = await post(
       {
         customerId: JANE.customerId,
         cardId: JANE.cardId,
         transactionId: txn.id,
-        amount: 1,
+        amount: 30,
         reasonCode: 'duplicate_charge',
       },
       {},

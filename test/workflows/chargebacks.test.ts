@@ -294,3 +294,23 @@ test('a chargeback after its time limit is refused, saying which limit and when 
   expect(types(await handle.query(getTimelineQuery))).not.toContain('chargeback_requested');
   await bench.finish(handle);
 });
+
+test('a small processing error is written off at intake by rule, and one above the rule is investigated', async () => {
+  const small = await bench.open({ reasonCode: 'duplicate_charge', amountCents: 1800 });
+  expect(small.view).toMatchObject({
+    stage: 'resolved',
+    resolution: { outcome: 'write_off', amountCents: 1800, resolvedBy: 'system:write-off' },
+  });
+  const log = await bench.auditLog(small.caseId);
+  expect(log.find((e) => e.type === 'written_off')!.data).toMatchObject({ amountCents: 1800 });
+  expect(types(log)).not.toContain('chargeback_requested');
+  expect(await bench.readModel(small.caseId)).toMatchObject({ outcome: 'write_off', resolvedAmountCents: 1800 });
+  // Refunded at once: booked on her card.
+  const credit = await bench.db.cardTransaction.findMany({ where: { merchant: `DISPUTE CREDIT ${small.caseId}` } });
+  expect(credit.map((t) => t.amountCents)).toEqual([-1800]);
+
+  const large = await bench.open({ reasonCode: 'duplicate_charge', amountCents: 2600 });
+  expect(large.view.stage).toBe('investigation');
+  await bench.finish(large.handle);
+  await keepHistory('write-off', small.handle);
+});

@@ -96,12 +96,32 @@ async function intake(c: DisputeCase): Promise<void> {
   state.departmentId = route.departmentId;
   state.stage = 'investigation';
   c.clocks.startSla('investigation');
-  if (patched(NETWORK_LIFECYCLE_PATCH)) {
+  const lifecycle = patched(NETWORK_LIFECYCLE_PATCH);
+  if (lifecycle) {
     const network = context.network;
     if (network?.processedAt) c.network.startFilingLimit(Date.parse(network.processedAt), network.cardPresent ?? false);
   }
   c.notifier.notifyAcknowledgement(`${state.caseId}:acknowledgement`);
+  // Too small to charge back: refunded at once, by the rule that says so.
+  if (lifecycle && context.writeOff) await writeOff(c, context.writeOff);
   await c.commit();
+}
+
+/** Settles the dispute in the customer's favour at intake, without a network filing, and says by which rule. */
+async function writeOff(c: DisputeCase, rule: { ruleId: number; description: string }): Promise<void> {
+  const { state } = c;
+  c.record('written_off', 'system:write-off', {
+    ruleId: rule.ruleId,
+    rule: rule.description,
+    amountCents: state.amountCents,
+  });
+  await c.resolve(
+    'write_off',
+    state.amountCents,
+    'system:write-off',
+    null,
+    `Written off by rule ${rule.ruleId}: ${rule.description}`,
+  );
 }
 
 /** When a resolved case's reopen window ended, if it has. */

@@ -46,6 +46,8 @@ export interface CaseContext {
   tier: CustomerTier;
   facts: RegulationFacts;
   route: { departmentId: string; ruleId: number | null; description: string };
+  /** The write-off rule the dispute falls under, settled at intake without a filing (absent on older cases). */
+  writeOff?: { ruleId: number; description: string } | null;
   policy: CasePolicy;
   /**
    * The card's network and the version of its dispute rules the case opened with (absent on cases

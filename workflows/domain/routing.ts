@@ -32,3 +32,23 @@ export function matchRoute(rules: RoutingRule[], facts: RoutingFacts): RoutingRu
       ) ?? null
   );
 }
+
+/** A row of the write-off table (`WriteOffRule`); a null reason or tier matches any. */
+export interface WriteOffRule {
+  id: number;
+  reasonCode: string | null;
+  tier: CustomerTier | null;
+  maxAmountCents: number;
+  description: string;
+}
+
+/** The rule a dispute is written off by (the one allowing the most, when several do), or null. */
+export function matchWriteOff(rules: WriteOffRule[], facts: RoutingFacts): WriteOffRule | null {
+  const matching = rules.filter(
+    (r) =>
+      (r.reasonCode === null || r.reasonCode === facts.reasonCode) &&
+      (r.tier === null || r.tier === facts.tier) &&
+      facts.amountCents <= r.maxAmountCents,
+  );
+  return matching.sort((a, b) => b.maxAmountCents - a.maxAmountCents || a.id - b.id)[0] ?? null;
+}
