@@ -24,6 +24,8 @@ type CaseFigures = Pick<
   | 'sla_compliance'
   | 'first_contact_resolution'
   | 'regulatory_compliance'
+  | 'write_offs'
+  | 'chargebacks_won'
 >;
 
 export function caseFigures(open: OpenCases, facts: FactsOf): CaseFigures {
@@ -75,6 +77,17 @@ export function caseFigures(open: OpenCases, facts: FactsOf): CaseFigures {
     first_contact_resolution: grouped('first_contact_resolution', facts('fcr'), (rows) =>
       share(
         total(rows, (r) => r.count - r.amount),
+        total(rows, (r) => r.count),
+      ),
+    ),
+    write_offs: grouped(
+      'write_offs',
+      [...resolved, ...facts('written_off').map((r) => ({ ...r, reason: r.detail }))],
+      (rows) => share(count('written_off')(rows), count('resolved')(rows)),
+    ),
+    chargebacks_won: grouped('chargebacks_won', facts('chargeback'), (rows) =>
+      share(
+        total(rows, (r) => r.amount),
         total(rows, (r) => r.count),
       ),
     ),

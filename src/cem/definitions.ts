@@ -96,6 +96,26 @@ export const FIGURES = {
     by: ['department'],
     unit: 'share',
   },
+  write_offs: {
+    title: 'Write-offs',
+    formula: 'numerator ÷ denominator',
+    numerator:
+      'cases resolved in the range by a write-off at intake (a rule of the write-off table, no network filing)',
+    denominator: 'cases resolved in the range',
+    excluded: 'withdrawn cases',
+    by: ['department', 'reason'],
+    unit: 'share',
+  },
+  chargebacks_won: {
+    title: 'Successful chargebacks',
+    formula: 'numerator ÷ denominator',
+    numerator:
+      'chargebacks the card network decided in the range for the bank (the acquirer accepted or stayed silent, or the ruling)',
+    denominator: 'chargebacks the card network decided in the range, won or lost',
+    excluded: 'filings the network refused to take',
+    by: ['department'],
+    unit: 'share',
+  },
   csat: {
     title: 'Customer satisfaction (CSAT)',
     formula: 'numerator ÷ denominator',

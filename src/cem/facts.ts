@@ -10,7 +10,7 @@
 import { DAY_MS, HOUR_MS } from '../../workflows/domain/time';
 
 /** The version of the facts below; cases whose facts an older one made have them made again. */
-export const FACTS_VERSION = 1;
+export const FACTS_VERSION = 2;
 
 export const FACT_KINDS = [
   /** A case opened; amount: the customer's contacts on it, whenever made. */
@@ -19,6 +19,10 @@ export const FACT_KINDS = [
   'opened_chased',
   /** A case resolved (not withdrawn), by reason; amount 1 if an SLA clock breached; value: days. */
   'resolved',
+  /** A case resolved by a write-off at intake (no filing), by reason; amount: what it refunded, in cents. */
+  'written_off',
+  /** A chargeback the network decided (won or lost; not one it refused to take), by status; amount 1 if won. */
+  'chargeback',
   /** The same resolution, for first contact resolution; amount 1 if the customer got in touch by 30 days after. */
   'fcr',
   /** A regulatory deadline, at its due time, by rule; amount 1 if it passed unmet. */
@@ -77,6 +81,7 @@ export interface CaseRecord {
   openedAt: Date;
   resolvedAt: Date | null;
   outcome: string | null;
+  resolvedAmountCents: number | null;
   retentionOutcome: string | null;
   retentionDecidedAt: Date | null;
   careVerdict: string | null;
@@ -124,6 +129,7 @@ export function caseFacts(c: CaseRecord): Fact[] {
     const breached = c.events.some((e) => e.type === 'sla_breached');
     const days = (c.resolvedAt.getTime() - c.openedAt.getTime()) / DAY_MS;
     add('resolved', c.resolvedAt, c.reasonCode, 1, flag(breached), days);
+    if (c.outcome === 'write_off') add('written_off', c.resolvedAt, c.reasonCode, 1, c.resolvedAmountCents ?? 0);
     const windowEnds = c.resolvedAt.getTime() + FCR_WINDOW_DAYS * DAY_MS;
     add('fcr', c.resolvedAt, '', 1, flag(contacts.some((e) => e.at.getTime() <= windowEnds)));
   }
@@ -152,6 +158,8 @@ export function caseFacts(c: CaseRecord): Fact[] {
       if (offer) add('offer_made', e.at);
       if (offer?.response === 'accepted') add('offer_accepted', e.at);
     }
+    if (e.type === 'chargeback_decided')
+      add('chargeback', e.at, String(e.data.status), 1, flag(e.data.status === 'won'));
     if (e.type === 'concession_granted') add('concession', e.at, '', 1, Number(e.data.valueCents ?? 0) || 0);
   }
 

@@ -215,6 +215,7 @@ async function caseRecords(tx: Tx, ids: string[]): Promise<Map<string, CaseRecor
         openedAt: true,
         resolvedAt: true,
         outcome: true,
+        resolvedAmountCents: true,
         retentionOutcome: true,
         retentionDecidedAt: true,
         careVerdict: true,

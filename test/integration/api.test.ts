@@ -191,10 +191,12 @@ describe("Jane's dispute, driven from intake to closed through the API alone", (
       'routed',
       'customer_notified',
     ]);
-    // Live clocks first; the acknowledgement she was sent met the Reg Z clock.
+    // Live clocks first; the acknowledgement she was sent met the Reg Z clock. Visa's time limit
+    // for a chargeback runs too.
     expect(body.workflow.clocks.map((c) => [c.id, c.status])).toEqual([
       ['reg-z:resolution', 'running'],
       ['sla:investigation:1', 'running'],
+      ['network:filing-limit', 'running'],
       ['reg-z:acknowledgement', 'met'],
     ]);
   });

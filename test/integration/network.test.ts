@@ -114,9 +114,9 @@ test('a case goes from intake through a chargeback, a representment, pre-arbitra
   expect(types.filter((t) => t.startsWith('network_event') || t.startsWith('chargeback_'))).toEqual([
     'chargeback_requested',
     'network_event',
-    'chargeback_decided',
+    'chargeback_answered',
     'network_event',
-    'chargeback_decided',
+    'chargeback_answered',
     'network_event',
     'chargeback_decided',
   ]);

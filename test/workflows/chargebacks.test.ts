@@ -7,6 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { JANE } from '../../prisma/seed';
+import { computeFigures } from '../../src/cem/figures';
+import { NetworkPhase, NextNetworkDeadline } from '../../workflows/search-attributes';
 import type { NetworkAdapter, NetworkFilingRequest } from '../../src/network/adapter';
 import {
   decideChargebackUpdate,
@@ -119,6 +121,10 @@ test('a chargeback is filed once while the adapter fails twice; the acquirer sta
   expect(chargeback).toMatchObject({ status: 'filed', networkCaseId: made[0].networkCaseId });
   expect(chargeback.window).toMatchObject({ party: 'acquirer', step: 'acquirer_response' });
   expect(afterFiling.clocks.find((c) => c.id === 'network:filing-limit')!.status).toBe('met');
+  // Engineers find it in the Temporal UI by its network phase and next network deadline.
+  const attributes = (await handle.describe()).typedSearchAttributes;
+  expect(attributes.get(NetworkPhase)).toBe('chargeback');
+  expect(attributes.get(NextNetworkDeadline)?.toISOString()).toBe(chargeback.window!.endsAt);
 
   // The acquirer has 30 days; it lets them pass.
   await bench.env.sleep(31 * DAY_MS);
@@ -313,4 +319,24 @@ test('a small processing error is written off at intake by rule, and one above t
   expect(large.view.stage).toBe('investigation');
   await bench.finish(large.handle);
   await keepHistory('write-off', small.handle);
+});
+
+test('the figures count the write-offs apart, and the chargebacks the network decided for the bank', async () => {
+  // This file's cases, by hand: four resolved (acquirer silent, two transactions, lost at
+  // arbitration, the small write-off; the others were withdrawn), one of them written off; four
+  // chargebacks decided (won; won and lost; lost), two for the bank.
+  const now = await bench.env.currentTimeMs();
+  const range = { from: new Date(0), to: new Date(now + DAY_MS), departmentId: null };
+  const figures = await computeFigures(bench.db, range, new Date(now));
+  expect(figures.write_offs.find((r) => JSON.stringify(r.group) === '{}')).toMatchObject({
+    value: 0.25,
+    numerator: 1,
+    denominator: 4,
+  });
+  expect(figures.write_offs.find((r) => r.group.reason === 'duplicate_charge')).toMatchObject({ value: 1 });
+  expect(figures.chargebacks_won.find((r) => JSON.stringify(r.group) === '{}')).toMatchObject({
+    value: 0.5,
+    numerator: 2,
+    denominator: 4,
+  });
 });

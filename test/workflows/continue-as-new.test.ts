@@ -85,6 +85,8 @@ test('a busy case continues as new, carries no timeline, and loses nothing', asy
     args: [{ actor: agent, outcome: 'merchant_favour', rationale: 'Signed delivery receipt' }],
   });
   expect(resolved.resolution).toMatchObject({ outcome: 'merchant_favour', amountCents: 0 });
+  // The credit is taken back once the resolution's letter told her so (Reg Z: at once after it).
+  while ((await handle.query(getCaseQuery)).heldReversal) await new Promise((r) => setTimeout(r, 20));
   const settled = await bench.settled(caseId, handle);
 
   const log = await bench.auditLog(caseId);

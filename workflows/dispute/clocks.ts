@@ -192,7 +192,7 @@ export class CaseClocks {
       const e = c.record(clock.kind === 'network' ? 'network_deadline_warning' : 'sla_warning', system, data, at);
       await c.alert(
         e,
-        'sla_warning',
+        e.type,
         `${clock.label} for case ${caseId} runs out at ${data.deadline}.`,
         c.state.assigneeId === null,
       );

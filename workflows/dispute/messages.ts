@@ -118,6 +118,7 @@ export const TIMELINE_EVENT_TYPES = [
   'network_filing_refused',
   'network_event',
   'network_window_passed',
+  'chargeback_answered',
   'chargeback_decided',
   'network_deadline_warning',
   'network_deadline_passed',
@@ -316,7 +317,7 @@ export const STAFF_ACTIONS: { [Name in StaffActionName]: StaffAction<Name, Staff
     update: decideChargebackUpdate,
     on: 'case',
     path: 'chargeback-decisions',
-    records: ['chargeback_decided', 'resolved', 'settled', 'reversal_held'],
+    records: ['chargeback_answered', 'chargeback_decided', 'resolved', 'settled', 'reversal_held'],
   },
 };
 

@@ -56,7 +56,7 @@ export class NetworkDesk {
 
   /**
    * At intake: the time limit of the first code that serves the dispute, as a clock that warns and
-   * escalates like an SLA. Filing the chargeback meets it.
+   * escalates like an SLA, unless it has passed already. Filing the chargeback meets it.
    */
   startFilingLimit(processedAt: number, cardPresent: boolean): void {
     const { c } = this;
@@ -66,6 +66,8 @@ export class NetworkDesk {
     const [code] = applicableCodes(rules, c.state.reasonCode, { cardPresent });
     if (!code) return;
     const deadline = filingDeadline(code, { processedAt });
+    // A charge disputed after its time limit is the bank's to decide: the case file shows the limit passed.
+    if (deadline <= c.now()) return;
     c.clocks.startNetwork({
       id: FILING_LIMIT_CLOCK,
       label: `${networkName(rules)} ${code.code} chargeback filing limit`,
@@ -118,7 +120,7 @@ export class NetworkDesk {
     const { c } = this;
     const chargeback = this.of(chargebackId);
     this.closeWindow(chargeback, 'met');
-    c.record('chargeback_decided', actor.id, {
+    c.record('chargeback_answered', actor.id, {
       chargebackId,
       decision,
       evidence: evidence ?? [],

@@ -3,7 +3,7 @@
  * current details that read like the cover of a case file.
  */
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { SearchAttributePair } from '@temporalio/common';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { DAY_MS } from '../domain/time';
 import { formatMoney, toUnits } from '../domain/money';
 import {
@@ -14,6 +14,8 @@ import {
   CustomerId,
   Department,
   DisputeAmount,
+  NetworkPhase,
+  NextNetworkDeadline,
   SlaBreached,
 } from '../search-attributes';
 import { isLiveOutreach } from '../domain/care';
@@ -25,7 +27,7 @@ export class Visibility {
 
   /** Upserts the search attributes that changed, and the case cover. */
   publish(state: CaseState, view: CaseView): void {
-    const attributes: SearchAttributePair[] = [
+    const attributes: SearchAttributeUpdatePair[] = [
       { key: CaseId, value: state.caseId },
       { key: CustomerId, value: state.customerId },
       { key: Department, value: state.departmentId },
@@ -35,12 +37,24 @@ export class Visibility {
       { key: AttritionRisk, value: state.attritionRisk },
       { key: AssignedAgent, value: state.assigneeId ?? `${state.departmentId}/${state.queue}` },
     ];
-    const changed = attributes.filter((a) => this.published[a.key.name] !== a.value);
+    // Cases that never met the card network (all before it was kept) never set its attributes.
+    if (state.chargebacks.length > 0 || view.clocks.some((c) => c.kind === 'network')) {
+      const deadline = view.clocks
+        .filter((c) => c.kind === 'network' && c.deadline !== null)
+        .map((c) => c.deadline!)
+        .sort()[0];
+      attributes.push({ key: NetworkPhase, value: state.networkPhase ?? 'none' });
+      // Unset once no network clock runs.
+      attributes.push({ key: NextNetworkDeadline, value: deadline ? new Date(deadline) : null });
+    }
+    const changed = attributes.filter((a) => !same(this.published[a.key.name], a.value));
     if (changed.length) upsertSearchAttributes(changed);
     for (const a of changed) this.published[a.key.name] = a.value;
     setCurrentDetails(caseCover(state, view));
   }
 }
+
+const same = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? String(a) === String(b) : a === b);
 
 /** Markdown shown as the workflow's current details in the Temporal UI: the case file's cover. */
 function caseCover(state: CaseState, view: CaseView): string {
@@ -66,6 +80,14 @@ function caseCover(state: CaseState, view: CaseView): string {
   if (state.provisionalCredit) {
     const credit = state.provisionalCredit;
     lines.push(`**Provisional credit:** ${money(credit.amountCents)} by ${credit.grantedBy}`);
+  }
+  for (const cb of state.chargebacks) {
+    const window = cb.window
+      ? `, ${cb.window.party === 'issuer' ? 'our' : 'the acquirer’s'} move by ${readableInstant(cb.window.endsAt)}`
+      : '';
+    lines.push(
+      `**Chargeback:** ${cb.id} (${cb.code}, ${money(cb.amountCents)}) ${cb.status.replaceAll('_', ' ')}${window}`,
+    );
   }
   if (state.resolution) lines.push(`**Outcome:** ${state.resolution.outcome}, ${money(state.resolution.amountCents)}`);
   if (state.reopenUntil && state.stage === 'resolved')
