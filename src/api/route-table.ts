@@ -56,6 +56,18 @@ const CaseDetail = CaseSummary.extend({
           code: z.string(),
           filingDeadline: z.string(),
           daysLeft: z.number().describe('Negative once the time limit has passed'),
+          checklist: z
+            .array(
+              z.object({
+                item: z.string(),
+                ticked: z.boolean(),
+                source: z
+                  .enum(['filed', 'documents'])
+                  .nullable()
+                  .describe('filed: named in a filing; documents: the customer sent documents asked for it'),
+              }),
+            )
+            .describe('The evidence the code needs, ticked by what the case holds'),
         }),
       ),
     })

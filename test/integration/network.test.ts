@@ -70,7 +70,7 @@ test('a case goes from intake through a chargeback, a representment, pre-arbitra
 
   const detail = await call('GET', `/cases/${caseId}`, agent);
   const code = (detail.body.network as { codes: { code: string }[] }).codes[0].code;
-  const filing = await call('POST', `/cases/${caseId}/chargebacks`, agent, { code, evidence: ['proof_of_order'] });
+  const filing = await call('POST', `/cases/${caseId}/chargebacks`, agent, { code, evidence: ['cardholder_letter'] });
   expect(filing.status).toBe(200);
   expect(filing.body.workflow).toMatchObject({ stage: 'awaiting_network', networkPhase: 'chargeback' });
 
@@ -125,6 +125,28 @@ test('a case goes from intake through a chargeback, a representment, pre-arbitra
     'pre_arbitration_declined',
     'ruling',
   ]);
+
+  // The evidence checklist is ticked by what the filing named; the rest is still missing.
+  const checklist = (
+    (await call('GET', `/cases/${caseId}`, agent)).body.network as {
+      codes: { code: string; checklist: { item: string; ticked: boolean; source: string | null }[] }[];
+    }
+  ).codes.find((c) => c.code === code)!.checklist;
+  expect(checklist).toContainEqual({ item: 'cardholder_letter', ticked: true, source: 'filed' });
+  expect(checklist).toContainEqual({ item: 'merchant_contact_attempt', ticked: false, source: null });
+
+  // The agent's case file shows the chargeback, where it stands, and the checklist.
+  const casePage = await (await browser.newContext()).newPage();
+  await casePage.goto(`${stack.apiBase}/console/sign-in`);
+  await casePage.fill('#token', tokens.get(agent)!);
+  await Promise.all([casePage.waitForURL(`${stack.apiBase}/console`), casePage.click('button[type=submit]')]);
+  await casePage.goto(`${stack.apiBase}/console/cases/${caseId}`);
+  const section = await casePage.innerText('section[aria-labelledby=network-h]');
+  expect(section).toContain(chargeback.id);
+  expect(section).toMatch(/won/);
+  expect(section).toMatch(/✓\s*cardholder letter \(filed\)/);
+  await accessible(casePage);
+  await shoot(casePage, 'console', 'case-chargeback');
 
   // The simulator's page shows the filings, for a person to look at.
   const page = await (await browser.newContext()).newPage();

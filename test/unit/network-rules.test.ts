@@ -3,6 +3,7 @@
  * network, the tables are well formed, and filing time limits count from the right date with the
  * exceptions the rules state.
  */
+import { gatheredEvidence } from '../../workflows/domain/chargeback';
 import { REASON_CODES } from '../../workflows/domain/case';
 import {
   applicableCodes,
@@ -126,4 +127,32 @@ test('the filing windows of a dispute: each code with its deadline and the days 
   const [late] = filingWindows(visa, 'fraud_card_absent', charge, PROCESSED + days(130.5));
   expect(late.daysLeft).toBe(-10.5);
   expect(filingWindows(visa, 'fraud_card_present', charge, PROCESSED)).toEqual([]);
+});
+
+describe('the evidence a case holds', () => {
+  const event = (type: string, data: Record<string, unknown>) => ({ type, data });
+
+  test('items named in a filing or an answer to the network are filed', () => {
+    expect(
+      gatheredEvidence([
+        event('chargeback_requested', { evidence: ['cardholder_letter'] }),
+        event('chargeback_answered', { evidence: ['merchant_contact_attempt', 7] }),
+      ]),
+    ).toEqual([
+      { item: 'cardholder_letter', source: 'filed' },
+      { item: 'merchant_contact_attempt', source: 'filed' },
+    ]);
+  });
+
+  test('items a question asked for are held once the customer answered it with documents', () => {
+    expect(
+      gatheredEvidence([
+        event('info_requested', { question: 'Receipt?', evidence: ['expected_delivery_date'] }),
+        event('customer_responded', { documentIds: [] }),
+        event('info_requested', { question: 'Letter?', evidence: ['cardholder_letter'] }),
+        event('customer_responded', { documentIds: ['doc-1'] }),
+        event('customer_responded', { documentIds: ['doc-2'] }),
+      ]),
+    ).toEqual([{ item: 'cardholder_letter', source: 'documents' }]);
+  });
 });

@@ -89,8 +89,8 @@ export function handleStaffActions(c: DisputeCase): void {
       clocks.startSla('investigation');
     },
     addNote: ({ actor, text }) => void c.record('note', actor.id, { text }),
-    requestInfo: ({ actor, question }) => {
-      const event = c.record('info_requested', actor.id, { question });
+    requestInfo: ({ actor, question, evidence }) => {
+      const event = c.record('info_requested', actor.id, { question, ...(evidence?.length ? { evidence } : {}) });
       notifier.notify('info_requested', { question }, `${state.caseId}:info_requested:${event.seq}`);
       clocks.pauseInvestigation(true);
       state.stage = 'awaiting_customer';

@@ -158,3 +158,36 @@ export function networkOutcome(
   const outcome = creditCents === 0 ? 'merchant_favour' : creditCents >= claimed ? 'customer_favour' : 'partial';
   return { outcome, creditCents };
 }
+
+/** Where an item of evidence on the case came from, as its audit log shows. */
+export interface GatheredEvidence {
+  item: string;
+  /** `filed`: named in a filing or an answer to the network; `documents`: the customer sent documents asked for it. */
+  source: 'filed' | 'documents';
+}
+
+/**
+ * The evidence the case holds, from its audit log (oldest first): items staff named when filing
+ * or answering the network, and items a question to the customer asked for that she answered
+ * with documents.
+ */
+export function gatheredEvidence(
+  events: readonly { type: string; data: Record<string, unknown> }[],
+): GatheredEvidence[] {
+  const gathered = new Map<string, GatheredEvidence['source']>();
+  let askedFor: string[] = [];
+  const items = (value: unknown) =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  for (const e of events) {
+    if (e.type === 'chargeback_requested' || e.type === 'chargeback_answered') {
+      for (const item of items(e.data.evidence)) gathered.set(item, 'filed');
+    } else if (e.type === 'info_requested') {
+      askedFor = items(e.data.evidence);
+    } else if (e.type === 'customer_responded') {
+      if (items(e.data.documentIds).length > 0)
+        for (const item of askedFor) if (!gathered.has(item)) gathered.set(item, 'documents');
+      askedFor = [];
+    }
+  }
+  return [...gathered].map(([item, source]) => ({ item, source }));
+}

@@ -39,6 +39,8 @@ export interface NoteRequest extends StaffMessage {
 }
 export interface RequestInfoRequest extends StaffMessage {
   question: string;
+  /** The network evidence items the answer is to give; her documents tick them on the case's checklist. */
+  evidence?: string[];
 }
 export interface AwaitPartyRequest extends StaffMessage {
   party: 'merchant' | 'network';

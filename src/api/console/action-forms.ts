@@ -59,7 +59,10 @@ const FORMS: { [Name in StaffActionName]: { title: string; fields: Field[] } } =
   addNote: { title: 'Add a note', fields: [{ name: 'text', label: 'Note', kind: 'textarea' }] },
   requestInfo: {
     title: 'Ask the customer for information',
-    fields: [{ name: 'question', label: 'Question', kind: 'textarea' }],
+    fields: [
+      { name: 'question', label: 'Question', kind: 'textarea' },
+      { name: 'evidence', label: 'Network evidence it gives, comma-separated', kind: 'list', optional: true },
+    ],
   },
   awaitParty: {
     title: 'Wait for the merchant or the network',

@@ -9,6 +9,7 @@ import { html, type Html } from '../../web/html';
 import type { Actor } from '../../../workflows/domain/case';
 import type { ClockView } from '../../../workflows/domain/clocks';
 import type { Outreach } from '../../../workflows/domain/care';
+import type { Chargeback } from '../../../workflows/domain/chargeback';
 import { formatMoney } from '../../../workflows/domain/money';
 import { reachOf } from '../access';
 import { caseDetail } from '../routes/cases';
@@ -90,11 +91,55 @@ function network(view: Detail['network']): Html {
               <td>${deadline(c.filingDeadline)}</td>
               <td>${c.daysLeft < 0 ? html`<span class="tag breached">passed</span>` : String(c.daysLeft)}</td>
               <td>${c.cardholderMustFirst.map(words).join(', ') || 'nothing'}</td>
-              <td>${c.evidence.map(words).join(', ')}</td>
+              <td>
+                <ul class="checklist">
+                  ${c.checklist.map(
+                    (e) =>
+                      html`<li>
+                        ${e.ticked ? html`<span aria-label="held">✓</span>` : html`<span aria-label="missing">○</span>`}
+                        ${words(e.item)}${e.source === 'documents' ? ' (her documents)' : e.source === 'filed' ? ' (filed)' : ''}
+                      </li>`,
+                  )}
+                </ul>
+              </td>
             </tr>`,
         )}
       </tbody>
     </table>`;
+}
+
+/** The case's chargebacks at the network: where each stands and whose move it is, by when. */
+function chargebacks(list: Chargeback[], currency: string): Html {
+  if (list.length === 0) return html`<p>No chargeback was filed.</p>`;
+  return html`<table>
+    <caption>
+      Chargebacks
+    </caption>
+    ${tableHead('Chargeback', 'Code', 'Amount', 'Status', 'Next move', 'Network case')}
+    <tbody>
+      ${list.map(
+        (cb) =>
+          html`<tr>
+            <th scope="row">${cb.id}</th>
+            <td>${cb.code}</td>
+            <td>${formatMoney(cb.amountCents, currency)}</td>
+            <td>
+              ${words(cb.status)}${cb.contestedCents !== null ? `, ${formatMoney(cb.contestedCents, currency)} contested` : ''}${cb.refusal ? `: ${cb.refusal}` : ''}
+            </td>
+            <td>
+              ${
+                cb.window
+                  ? html`${cb.window.party === 'issuer' ? 'ours' : 'the acquirer’s'}, by ${deadline(cb.window.endsAt)}`
+                  : cb.pending
+                    ? `filing ${words(cb.pending)}`
+                    : '—'
+              }
+            </td>
+            <td>${cb.networkCaseId ?? '—'}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 function outreach(list: Outreach[], links: boolean): Html {
@@ -170,7 +215,7 @@ export function caseFileBody(
   actions: Html,
   { outreachLinks, workflowUrl }: { outreachLinks: boolean; workflowUrl: string | null },
 ): Html {
-  const view = detail.workflow as { clocks?: ClockView[]; outreach?: Outreach[] };
+  const view = detail.workflow as { clocks?: ClockView[]; outreach?: Outreach[]; chargebacks?: Chargeback[] };
   return html`${
       detail.stale
         ? html`<p class="warning" role="status">
@@ -228,7 +273,7 @@ export function caseFileBody(
     </section>
     <section aria-labelledby="network-h">
       <h2 id="network-h">Card network</h2>
-      ${network(detail.network)}
+      ${network(detail.network)} ${chargebacks(view.chargebacks ?? [], detail.currency)}
     </section>
     <section aria-labelledby="risk-h">
       <h2 id="risk-h">Attrition risk</h2>

@@ -124,7 +124,7 @@ export const ACTION_BODIES: { [Name in StaffActionName]: ActionBody<Name> } = {
     return { actor, ...body };
   }),
   addNote: route(z.strictObject({ text: text(4000) }), (body, actor) => ({ actor, ...body })),
-  requestInfo: route(z.strictObject({ question: text(2000) }), (body, actor) => ({ actor, ...body })),
+  requestInfo: route(z.strictObject({ question: text(2000), evidence }), (body, actor) => ({ actor, ...body })),
   awaitParty: route(
     z.strictObject({
       party: oneOf(['merchant', 'network']),

@@ -13,6 +13,7 @@ import {
   networkRules,
   type CardNetwork,
 } from '../../../workflows/domain/network-rules';
+import { gatheredEvidence, type GatheredEvidence } from '../../../workflows/domain/chargeback';
 import { formatMoney, toUnits } from '../../../workflows/domain/money';
 import { startDispute, type CaseRow } from '../../cases/start-dispute';
 import { actorOf } from '../auth';
@@ -253,7 +254,7 @@ export async function caseDetail(db: Db, temporal: Client, id: string, actor: Ac
   return {
     ...present(row),
     stale: state.status === 'rejected' || row.version < version,
-    network: networkView(row, captured),
+    network: networkView(row, captured, gatheredEvidence(timeline)),
     timeline,
     workflow,
   };
@@ -263,11 +264,12 @@ export async function caseDetail(db: Db, temporal: Client, id: string, actor: Ac
  * The card network's rules for the case: the version it opened with (the newest, marked not
  * captured, when the case cannot be asked, opened before it was kept, or names a version this API
  * does not know), and each code a chargeback may be filed under with its time limit left, counted
- * from the transaction.
+ * from the transaction, and its evidence checklist.
  */
 function networkView(
   row: CaseRow & { transaction: { postedAt: Date; channel: string }; card: { network: CardNetwork } },
   captured: CaseView['network'] | null,
+  gathered: GatheredEvidence[],
 ) {
   // A version this API does not know (a newer worker's) shows as the newest it knows, not captured.
   const known =
@@ -288,7 +290,15 @@ function networkView(
     captured: Boolean(known),
     effective: rules.effective,
     source: rules.source,
-    codes: windows.map((w) => ({ ...w, filingDeadline: new Date(w.filingDeadline).toISOString() })),
+    codes: windows.map((w) => ({
+      ...w,
+      filingDeadline: new Date(w.filingDeadline).toISOString(),
+      // Ticked by what the case holds: items named in a filing, or documents the customer sent for them.
+      checklist: w.evidence.map((item) => {
+        const found = gathered.find((g) => g.item === item);
+        return { item, ticked: found !== undefined, source: found?.source ?? null };
+      }),
+    })),
   };
 }
 
