@@ -88,6 +88,23 @@ test('a case carried by version 4 resumes at normal priority with no outreach, s
   });
 });
 
+test('a case carried by version 6 resumes with no chargebacks and nothing held back, its requests still remembered', () => {
+  const { chargebacks: _cb, heldReversal: _held, ...v6 } = newCase(input, new Date('2026-11-02T10:00:00Z'));
+  const resumed = resumeCase({
+    ...v6,
+    schemaVersion: 6,
+    requestIds: ['req-1'],
+    riskAssessedAt: '2026-11-03T00:00:00Z',
+  });
+  expect(resumed).toMatchObject({
+    schemaVersion: CASE_STATE_VERSION,
+    chargebacks: [],
+    heldReversal: null,
+    requestIds: ['req-1'],
+    riskAssessedAt: '2026-11-03T00:00:00Z',
+  });
+});
+
 test('every staff action has one name for its Update and its rule, and a URL segment of its own', () => {
   const names = Object.keys(STAFF_ACTIONS) as (keyof typeof STAFF_ACTIONS)[];
   for (const name of names) {
