@@ -2,18 +2,17 @@
  * One dispute case inside its workflow: the state, the timeline it records, the read model it
  * keeps in step, and the steps that staff actions and clocks share (queueing for supervisors,
  * alerting staff, crediting, resolving, closing). The workflow, the staff-action handlers, the
- * clocks, the notifier, the attrition watch's link and the care outreach all work on this one
- * object, as the entity-workflow samples do.
+ * clocks, the notifier, the attrition watch's link, the care outreach and the network desk all
+ * work on this one object, as the entity-workflow samples do.
  */
+import { patched } from '@temporalio/workflow';
 import type { CaseSnapshot, OutreachSnapshot, PlacedEvent, PlaceEntered } from '../../activities/cases';
 import type { Holidays } from '../domain/business-time';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { holidaySet } from '../domain/case-policy';
-import { REG_E_PROVISIONAL_CREDIT } from '../domain/regulations';
-import { activities } from '../activity-options';
-import { patched } from '@temporalio/workflow';
+import { REG_E_PROVISIONAL_CREDIT, REG_E_REVERSAL_NOTICE_BUSINESS_DAYS } from '../domain/regulations';
 import { addBusinessTime } from '../domain/business-time';
-import { REG_E_REVERSAL_NOTICE_BUSINESS_DAYS } from '../domain/regulations';
+import { activities } from '../activity-options';
 import { AttritionWatchLink } from './attrition';
 import { CaseClocks } from './clocks';
 import { NetworkDesk } from './network';

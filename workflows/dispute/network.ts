@@ -127,7 +127,7 @@ export class NetworkDesk {
       note: note ?? null,
     });
     if (decision === 'accept') {
-      this.decided(chargeback, 'lost', chargeback.amountCents - (chargeback.contestedCents ?? chargeback.amountCents));
+      this.decided(chargeback, 'lost', uncontested(chargeback));
     } else {
       chargeback.pending = decision;
       if (evidence) chargeback.evidence = [...new Set([...chargeback.evidence, ...evidence])];
@@ -179,12 +179,7 @@ export class NetworkDesk {
         break;
       case 'ruling':
         if (event.winner === 'issuer') this.decided(chargeback, 'won', chargeback.amountCents);
-        else
-          this.decided(
-            chargeback,
-            'lost',
-            chargeback.amountCents - (chargeback.contestedCents ?? chargeback.amountCents),
-          );
+        else this.decided(chargeback, 'lost', uncontested(chargeback));
         break;
     }
     this.showPhase();
@@ -213,8 +208,9 @@ export class NetworkDesk {
     const next = () => state.chargebacks.find((cb) => cb.pending !== null);
     for (;;) {
       await condition(() => next() !== undefined || this.stopping);
+      // A closed case (withdrawn, say) files nothing more.
       const chargeback = next();
-      if (!chargeback) return;
+      if (this.stopping || !chargeback) return;
       const filing = chargeback.pending!;
       this.busy = true;
       try {
@@ -354,5 +350,8 @@ export class NetworkDesk {
     return this.c.state.chargebacks.find((cb) => cb.id === chargebackId)!;
   }
 }
+
+/** What the bank keeps of a chargeback it lost: the part the merchant did not contest. */
+const uncontested = (cb: Chargeback) => cb.amountCents - (cb.contestedCents ?? cb.amountCents);
 
 const networkName = (rules: NetworkRules) => (rules.network === 'visa' ? 'Visa' : 'Mastercard');
