@@ -274,6 +274,7 @@ export function dashboardBody({ range, figures, departments }: DashboardView): H
         ${tile(figures, 'resolution_days_p90', 'Time to resolution, p90')}
         ${tile(figures, 'first_contact_resolution', 'First contact resolution')}
         ${tile(figures, 'follow_ups_per_case', 'Follow-ups per case')}
+        ${tile(figures, 'chargebacks_won', 'Chargebacks won')} ${tile(figures, 'write_offs', 'Written off at intake')}
       </dl>
     </section>
 
