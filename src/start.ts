@@ -29,7 +29,8 @@ import { startNetworkSimulator } from './network/simulator';
 import { secureDataDir } from './data-dir';
 import { log } from './log';
 import { assertPortFree } from './ports';
-import { assertSearchAttributes, connectClient } from './temporal/connection';
+import { connectClient } from './temporal/connection';
+import { assertNamespaceReady } from './temporal/bootstrap';
 import { EncryptionCodec } from './temporal/codec';
 import { startDevServer } from './temporal/dev-server';
 import { loadPayloadKeys } from './temporal/encryption';
@@ -295,7 +296,7 @@ async function runPart(
   stops.push(() => db.$disconnect());
   const temporal = await connectClient(config.temporal);
   stops.push(() => temporal.connection.close());
-  await assertSearchAttributes(temporal, config.temporal.namespace);
+  await assertNamespaceReady(temporal.connection, config.temporal.namespace);
 
   if (role === 'worker') {
     await assertPortFree(config.worker.healthPort, "the worker's health endpoint", 'WORKER_HEALTH_PORT');

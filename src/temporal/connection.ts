@@ -19,10 +19,13 @@ export interface TemporalSettings {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** Retention of a namespace `npm run temporal:setup` creates. */
+  retentionDays: number;
   tls: boolean;
   tlsCertPath: string | undefined;
   tlsKeyPath: string | undefined;
   tlsCaPath: string | undefined;
+  tlsServerName?: string;
   apiKey: string | undefined;
   cliPath: string | undefined;
   port: number;
@@ -39,6 +42,7 @@ export function connectionOptions(t: TemporalSettings) {
     ? {
         clientCertPair: { crt: readFileSync(t.tlsCertPath!), key: readFileSync(t.tlsKeyPath!) },
         serverRootCACertificate: t.tlsCaPath ? readFileSync(t.tlsCaPath) : undefined,
+        serverNameOverride: t.tlsServerName,
       }
     : t.tls || t.apiKey
       ? true
@@ -64,25 +68,6 @@ export function temporalDataConverter(t: TemporalSettings, refusal: Refusal = 't
 /** A search attribute's type as the Temporal CLI spells it (Keyword, Double, Bool…). */
 export const cliTypeName = (key: SearchAttributeKey<SearchAttributeType>): string =>
   TypedSearchAttributes.toMetadataType(key.type);
-
-/**
- * Fails fast, with the command that fixes it, when the namespace lacks the search attributes
- * the dispute workflow sets (a workflow upserting an unknown attribute fails its task).
- */
-export async function assertSearchAttributes(client: Client, namespace: string): Promise<void> {
-  const { customAttributes } = await client.connection.operatorService.listSearchAttributes({ namespace });
-  const missing = CASE_SEARCH_ATTRIBUTES.filter((key) => !customAttributes || !(key.name in customAttributes));
-  if (missing.length === 0) return;
-  const commands = missing
-    .map(
-      (key) =>
-        `temporal operator search-attribute create --namespace ${namespace} --name ${key.name} --type ${cliTypeName(key)}`,
-    )
-    .join('\n  ');
-  throw new Error(
-    `Namespace "${namespace}" lacks search attributes ${missing.map((k) => k.name).join(', ')}. Create them:\n  ${commands}`,
-  );
-}
 
 /** Registers the case search attributes in a namespace (dev and test servers; self-hosted clusters). */
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {

@@ -1,0 +1,231 @@
+/**
+ * A real Temporal cluster on this machine: the server built from its Go module, on the local
+ * PostgreSQL (persistence and SQL visibility), its services as separate processes on loopback:
+ * a frontend, two history instances, matching and the system worker, with mTLS between them and
+ * at the frontend. Faults are the tests' to inject: any one process can be killed and started again.
+ */
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { Connection } from '@temporalio/client';
+import { freePort, waitForPort } from '../../ports';
+import { childEnded, spawnChild, stopChild } from '../../processes';
+import { clusterCerts, type ClusterCerts } from './certs';
+import { serverBinaries, type ServerBinaries } from './server-binaries';
+import {
+  DYNAMIC_CONFIG,
+  serverConfig,
+  visibilityDatabase,
+  type ClusterDatabase,
+  type ClusterService,
+  type ServicePorts,
+} from './server-config';
+
+/** One process of the cluster: its service, and its name among its kind (`history-2`). */
+export interface ClusterProcess {
+  name: string;
+  service: ClusterService;
+  ports: ServicePorts;
+  child: ChildProcess | null;
+}
+
+export interface LocalClusterOptions {
+  /** Certificates, configuration and logs go here. */
+  dir: string;
+  /** A PostgreSQL role that may create databases; the cluster's are `<database>` and `<database>_visibility`. */
+  db: ClusterDatabase;
+  historyInstances?: number;
+  numHistoryShards?: number;
+}
+
+const HISTORY_SHARDS = 4;
+
+export class LocalCluster {
+  private constructor(
+    private readonly options: LocalClusterOptions,
+    readonly binaries: ServerBinaries,
+    readonly certs: ClusterCerts,
+    readonly processes: ClusterProcess[],
+    private readonly configs: Map<string, string>,
+  ) {}
+
+  /** Builds (once), creates the databases and schemas, and starts every process; resolves once the frontend answers. */
+  static async start(options: LocalClusterOptions): Promise<LocalCluster> {
+    const binaries = serverBinaries();
+    const certs = clusterCerts(path.join(options.dir, 'certs'));
+    setUpDatabases(binaries, options.db);
+    const ports = async (http = false): Promise<ServicePorts> => ({
+      grpcPort: await freePort(),
+      membershipPort: await freePort(),
+      ...(http ? { httpPort: await freePort() } : {}),
+    });
+    const processes: ClusterProcess[] = [
+      { name: 'frontend', service: 'frontend', ports: await ports(true), child: null },
+      ...(await Promise.all(
+        Array.from({ length: options.historyInstances ?? 2 }, async (_, i) => ({
+          name: `history-${i + 1}`,
+          service: 'history' as const,
+          ports: await ports(),
+          child: null,
+        })),
+      )),
+      { name: 'matching', service: 'matching', ports: await ports(), child: null },
+      { name: 'worker', service: 'worker', ports: await ports(), child: null },
+    ];
+    const first = (service: ClusterService) => processes.find((p) => p.service === service)!.ports;
+    const dynamicConfigFile = path.join(options.dir, 'dynamic-config.yaml');
+    mkdirSync(path.join(options.dir, 'logs'), { recursive: true });
+    writeFileSync(dynamicConfigFile, DYNAMIC_CONFIG);
+    const configs = new Map<string, string>();
+    for (const p of processes) {
+      const file = path.join(options.dir, `${p.name}.yaml`);
+      writeFileSync(
+        file,
+        serverConfig({
+          ports: {
+            frontend: first('frontend'),
+            history: first('history'),
+            matching: first('matching'),
+            worker: first('worker'),
+            [p.service]: p.ports,
+          },
+          db: options.db,
+          certs,
+          dynamicConfigFile,
+          metricsPort: await freePort(),
+          numHistoryShards: options.numHistoryShards ?? HISTORY_SHARDS,
+        }),
+      );
+      configs.set(p.name, file);
+    }
+    const cluster = new LocalCluster(options, binaries, certs, processes, configs);
+    try {
+      for (const p of processes) cluster.startProcess(p);
+      await cluster.ready();
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.process('frontend').ports.grpcPort}`;
+  }
+
+  /** What a client of the product needs to reach the cluster: its address and the client certificate. */
+  clientEnv(): NodeJS.ProcessEnv {
+    return {
+      TEMPORAL_ADDRESS: this.address,
+      TEMPORAL_TLS_CERT_PATH: this.certs.clientCert,
+      TEMPORAL_TLS_KEY_PATH: this.certs.clientKey,
+      TEMPORAL_TLS_CA_PATH: this.certs.ca,
+      TEMPORAL_TLS_SERVER_NAME: 'localhost',
+    };
+  }
+
+  /** A connection as the product's clients make it: mTLS with the client certificate. */
+  connect(): Promise<Connection> {
+    return Connection.connect(clusterConnectionOptions(this.address, this.certs));
+  }
+
+  process(name: string): ClusterProcess {
+    const found = this.processes.find((p) => p.name === name);
+    if (!found) throw new Error(`no cluster process ${name}`);
+    return found;
+  }
+
+  /** SIGKILL, as a crashed host would go. */
+  async kill(name: string): Promise<void> {
+    const p = this.process(name);
+    if (!p.child) return;
+    const ended = childEnded(p.child);
+    p.child.kill('SIGKILL');
+    await ended;
+    p.child = null;
+  }
+
+  async restart(name: string): Promise<void> {
+    const p = this.process(name);
+    if (p.child) await stopChild(p.child);
+    this.startProcess(p);
+    await waitForPort(p.ports.grpcPort, 60_000);
+    if (p.service === 'frontend') await this.ready();
+  }
+
+  async stop(): Promise<void> {
+    // The frontend last: the others leave the ring while it still answers.
+    for (const p of [...this.processes].reverse()) {
+      if (p.child) await stopChild(p.child);
+      p.child = null;
+    }
+  }
+
+  private startProcess(p: ClusterProcess): void {
+    const log = createWriteStream(path.join(this.options.dir, 'logs', `${p.name}.log`), { flags: 'a' });
+    const child = spawnChild(
+      this.binaries.server,
+      ['--config-file', this.configs.get(p.name)!, '--allow-no-auth', 'start', '--service', p.service],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    // Two streams into one file: neither may end it for the other.
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    child.once('exit', () => log.end());
+    p.child = child;
+  }
+
+  /** Until the frontend answers a call over mTLS, or two minutes pass. */
+  private async ready(): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    await waitForPort(this.process('frontend').ports.grpcPort, 120_000);
+    for (;;) {
+      try {
+        const connection = await this.connect();
+        await connection.workflowService.getSystemInfo({});
+        await connection.close();
+        return;
+      } catch (error) {
+        const dead = this.processes.find((p) => p.child && p.child.exitCode !== null);
+        if (dead) {
+          throw new Error(`cluster process ${dead.name} exited; see ${this.options.dir}/logs/${dead.name}.log`, {
+            cause: error,
+          });
+        }
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+}
+
+export function clusterConnectionOptions(address: string, certs: ClusterCerts) {
+  return {
+    address,
+    tls: {
+      clientCertPair: { crt: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) },
+      serverRootCACertificate: readFileSync(certs.ca),
+      // The certificate names localhost too; a name, not an address, is what TLS verifies by.
+      serverNameOverride: 'localhost',
+    },
+    connectTimeout: 5_000,
+  };
+}
+
+/** Creates the two databases and brings their schemas to this server version; each step is idempotent. */
+function setUpDatabases({ sqlTool, postgresSchema }: ServerBinaries, db: ClusterDatabase): void {
+  for (const [database, schema] of [
+    [db.database, 'temporal'],
+    [visibilityDatabase(db), 'visibility'],
+  ]) {
+    const sql = (...args: string[]) =>
+      execFileSync(
+        sqlTool,
+        ['--pl', 'postgres12', '--ep', db.host, '-p', String(db.port), '-u', db.user, '--db', database, ...args],
+        { env: { ...process.env, SQL_PASSWORD: db.password }, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+    sql('create-database');
+    sql('setup-schema', '-v', '0.0');
+    sql('update-schema', '-d', path.join(postgresSchema, schema, 'versioned'));
+  }
+}
