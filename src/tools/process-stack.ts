@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { CARD_NETWORK_STAFF, seed } from '../../prisma/seed';
 import { issueToken } from '../auth/tokens';
@@ -43,6 +43,16 @@ export interface ProcessStackOptions {
   nodeArgs?: string[];
   /** More environment for the worker and API processes (a setting the bench changes). */
   env?: NodeJS.ProcessEnv;
+  /** A Temporal that runs already (a cluster), instead of a dev server of the stack's own. */
+  temporal?: ExternalTemporal;
+}
+
+/** How the stack's processes and its own client reach a Temporal it did not start. */
+export interface ExternalTemporal {
+  address: string;
+  /** TEMPORAL_* settings for the worker and API (TLS certificates, say). */
+  env: NodeJS.ProcessEnv;
+  connection: ConnectionOptions;
 }
 
 /** A worker or API process beside the first ones. */
@@ -126,7 +136,7 @@ export class ProcessStack {
     await seed(db, { customers: options.customers });
     const payloadKeys = newKeyEntry();
     const temporal = new Client({
-      connection: Connection.lazy({ address: `127.0.0.1:${ports.temporal}` }),
+      connection: Connection.lazy(options.temporal?.connection ?? { address: `127.0.0.1:${ports.temporal}` }),
       dataConverter: dataConverter(parsePayloadKeys(payloadKeys, 'the chaos key')),
       interceptors: CLIENT_INTERCEPTORS,
     });
@@ -162,7 +172,7 @@ export class ProcessStack {
   }
 
   get temporalAddress(): string {
-    return `127.0.0.1:${this.ports.temporal}`;
+    return this.options.temporal?.address ?? `127.0.0.1:${this.ports.temporal}`;
   }
 
   get apiBase(): string {
@@ -175,6 +185,7 @@ export class ProcessStack {
       ...process.env,
       ...(this.options.shortClocks ? SHORT_CLOCKS : {}),
       ...this.options.env,
+      ...this.options.temporal?.env,
       TEMPORAL_ADDRESS: this.temporalAddress,
       DATABASE_URL: this.appDatabaseUrl,
       PAYLOAD_KEYS: this.payloadKeys,
@@ -346,6 +357,7 @@ export class ProcessStack {
   }
 
   async startTemporal(): Promise<void> {
+    if (this.options.temporal) return;
     this.temporalProcess = await startDevServer({
       ...loadConfig().temporal,
       port: this.ports.temporal,

@@ -51,7 +51,7 @@ export class LocalCluster {
 
   /** Builds (once), creates the databases and schemas, and starts every process; resolves once the frontend answers. */
   static async start(options: LocalClusterOptions): Promise<LocalCluster> {
-    const binaries = serverBinaries();
+    const binaries = await serverBinaries();
     const certs = clusterCerts(path.join(options.dir, 'certs'));
     setUpDatabases(binaries, options.db);
     const ports = async (http = false): Promise<ServicePorts> => ({
@@ -153,6 +153,13 @@ export class LocalCluster {
     if (p.service === 'frontend') await this.ready();
   }
 
+  /** Drops the cluster's two databases (a test's, once it stopped). */
+  dropDatabases(): void {
+    for (const database of [this.options.db.database, visibilityDatabase(this.options.db)]) {
+      sqlTool(this.binaries, this.options.db, database, 'drop-database', '--force');
+    }
+  }
+
   async stop(): Promise<void> {
     // The frontend last: the others leave the ring while it still answers.
     for (const p of [...this.processes].reverse()) {
@@ -213,17 +220,21 @@ export function clusterConnectionOptions(address: string, certs: ClusterCerts) {
 }
 
 /** Creates the two databases and brings their schemas to this server version; each step is idempotent. */
-function setUpDatabases({ sqlTool, postgresSchema }: ServerBinaries, db: ClusterDatabase): void {
+function sqlTool(binaries: ServerBinaries, db: ClusterDatabase, database: string, ...args: string[]): void {
+  execFileSync(
+    binaries.sqlTool,
+    ['--pl', 'postgres12', '--ep', db.host, '-p', String(db.port), '-u', db.user, '--db', database, ...args],
+    { env: { ...process.env, SQL_PASSWORD: db.password }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+}
+
+function setUpDatabases(binaries: ServerBinaries, db: ClusterDatabase): void {
+  const { postgresSchema } = binaries;
   for (const [database, schema] of [
     [db.database, 'temporal'],
     [visibilityDatabase(db), 'visibility'],
   ]) {
-    const sql = (...args: string[]) =>
-      execFileSync(
-        sqlTool,
-        ['--pl', 'postgres12', '--ep', db.host, '-p', String(db.port), '-u', db.user, '--db', database, ...args],
-        { env: { ...process.env, SQL_PASSWORD: db.password }, stdio: ['ignore', 'ignore', 'pipe'] },
-      );
+    const sql = (...args: string[]) => sqlTool(binaries, db, database, ...args);
     sql('create-database');
     sql('setup-schema', '-v', '0.0');
     sql('update-schema', '-d', path.join(postgresSchema, schema, 'versioned'));
