@@ -462,6 +462,19 @@ export async function undisputedTransactions(db: Db): Promise<Undisputed[]> {
   return rows.map((t) => ({ id: t.id, cardId: t.cardId, customerId: t.card.customerId }));
 }
 
+/**
+ * The newest transaction nobody disputed yet: within every time limit a network counts from the
+ * processing date, so a chargeback may still be filed for it.
+ */
+export async function newestUndisputed(db: Db): Promise<Undisputed> {
+  const t = await db.cardTransaction.findFirstOrThrow({
+    where: { cases: { none: {} }, amountCents: { gte: 100 } },
+    orderBy: { postedAt: 'desc' },
+    include: { card: true },
+  });
+  return { id: t.id, cardId: t.cardId, customerId: t.card.customerId };
+}
+
 /** The smallest dispute of a transaction (a unit of its currency), as a load opens it. */
 export function disputeOf(txn: Undisputed) {
   return {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { issueToken } from '../../src/auth/tokens';
 import { setUpNamespace } from '../../src/temporal/bootstrap';
 import { clusterConnectionOptions, LocalCluster } from '../../src/tools/cluster/local-cluster';
-import { disputeOf, ProcessStack } from '../../src/tools/process-stack';
+import { disputeOf, newestUndisputed, ProcessStack } from '../../src/tools/process-stack';
 import type { CaseView } from '../../workflows/dispute/messages';
 import { eventually } from '../helpers/api-stack';
 import { TEST_DATABASE_URL } from '../helpers/db';
@@ -98,12 +98,7 @@ maybe('on a real Temporal cluster', () => {
   });
 
   test('the scenario with a history instance SIGKILLed mid-case: nothing lost, nothing doubled, and the visibility queries answer', async () => {
-    const newest = await stack.db.cardTransaction.findFirstOrThrow({
-      where: { cases: { none: {} }, amountCents: { gte: 100 } },
-      orderBy: { postedAt: 'desc' },
-      include: { card: true },
-    });
-    const charge = { id: newest.id, cardId: newest.cardId, customerId: newest.card.customerId };
+    const charge = await newestUndisputed(stack.db);
     const opened = await call('POST', '/cases', 'intake-agent-1', { ...disputeOf(charge), amount: 1 }, randomUUID());
     expect(opened.status).toBe(201);
     const caseId = opened.body.id as string;

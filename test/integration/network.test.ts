@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { issueToken } from '../../src/auth/tokens';
-import { disputeOf, ProcessStack } from '../../src/tools/process-stack';
+import { disputeOf, newestUndisputed, ProcessStack } from '../../src/tools/process-stack';
 import type { CaseView } from '../../workflows/dispute/messages';
 import { eventually } from '../helpers/api-stack';
 import { accessible, launchChromium, shoot } from '../helpers/browser';
@@ -52,13 +52,7 @@ afterAll(async () => {
 });
 
 test('a case goes from intake through a chargeback, a representment, pre-arbitration and arbitration to the ruling', async () => {
-  // The newest charge: a chargeback's time limit runs from its processing date.
-  const newest = await stack.db.cardTransaction.findFirstOrThrow({
-    where: { cases: { none: {} }, amountCents: { gte: 100 } },
-    orderBy: { postedAt: 'desc' },
-    include: { card: true },
-  });
-  const charge = { id: newest.id, cardId: newest.cardId, customerId: newest.card.customerId };
+  const charge = await newestUndisputed(stack.db);
   const opened = await call('POST', '/cases', 'intake-agent-1', { ...disputeOf(charge), amount: 1 });
   expect(opened.status).toBe(201);
   const caseId = opened.body.id as string;
