@@ -10,13 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { issueToken } from '../../src/auth/tokens';
 import { setUpNamespace } from '../../src/temporal/bootstrap';
 import { clusterConnectionOptions, LocalCluster } from '../../src/tools/cluster/local-cluster';
 import { disputeOf, newestUndisputed, ProcessStack } from '../../src/tools/process-stack';
 import type { CaseView } from '../../workflows/dispute/messages';
 import { eventually } from '../helpers/api-stack';
 import { TEST_DATABASE_URL } from '../helpers/db';
+import { staffCalls } from '../helpers/staff-calls';
 
 const maybe = TEST_DATABASE_URL ? describe : describe.skip;
 
@@ -24,22 +24,7 @@ maybe('on a real Temporal cluster', () => {
   let dir: string;
   let cluster: LocalCluster;
   let stack: ProcessStack;
-  const tokens = new Map<string, string>();
-
-  async function call(method: string, url: string, staffId: string, body?: unknown, key?: string) {
-    if (!tokens.has(staffId))
-      tokens.set(staffId, (await issueToken(stack.db, staffId, { days: 1, label: 'test' })).token);
-    const res = await fetch(`${stack.apiBase}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${tokens.get(staffId)!}`,
-        ...(key ? { 'idempotency-key': key } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const { call } = staffCalls(() => stack);
 
   /** An action sent until the case answers it: 202 or 503 while a history instance's shards move. */
   async function act(url: string, staffId: string, body: unknown) {

@@ -9,35 +9,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { issueToken } from '../../src/auth/tokens';
 import { disputeOf, ProcessStack, undisputedTransactions } from '../../src/tools/process-stack';
 import { eventually } from '../helpers/api-stack';
 import { accessible, launchChromium, shoot } from '../helpers/browser';
+import { staffCalls } from '../helpers/staff-calls';
 
 const CASES = 30;
 
 let dir: string;
 let stack: ProcessStack;
 let browser: Browser;
-const tokens = new Map<string, string>();
-
-async function tokenOf(staffId: string): Promise<string> {
-  if (!tokens.has(staffId))
-    tokens.set(staffId, (await issueToken(stack.db, staffId, { days: 1, label: 'test' })).token);
-  return tokens.get(staffId)!;
-}
-
-async function call(method: string, url: string, staffId: string, body?: unknown) {
-  const res = await fetch(`${stack.apiBase}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${await tokenOf(staffId)}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const { call, tokenOf } = staffCalls(() => stack);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'bulk-'));

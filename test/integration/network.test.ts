@@ -9,30 +9,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { issueToken } from '../../src/auth/tokens';
 import { disputeOf, newestUndisputed, ProcessStack } from '../../src/tools/process-stack';
 import type { CaseView } from '../../workflows/dispute/messages';
 import { eventually } from '../helpers/api-stack';
 import { accessible, launchChromium, shoot } from '../helpers/browser';
+import { staffCalls } from '../helpers/staff-calls';
 
 let dir: string;
 let stack: ProcessStack;
 let browser: Browser;
-const tokens = new Map<string, string>();
-
-async function call(method: string, url: string, staffId: string, body?: unknown) {
-  if (!tokens.has(staffId))
-    tokens.set(staffId, (await issueToken(stack.db, staffId, { days: 1, label: 'test' })).token);
-  const res = await fetch(`${stack.apiBase}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${tokens.get(staffId)!}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const { call, tokenOf } = staffCalls(() => stack);
 
 const caseView = async (caseId: string) => (await call('GET', `/cases/${caseId}`, 'admin')).body.workflow as CaseView;
 
@@ -132,7 +118,7 @@ test('a case goes from intake through a chargeback, a representment, pre-arbitra
   // The agent's case file shows the chargeback, where it stands, and the checklist.
   const casePage = await (await browser.newContext()).newPage();
   await casePage.goto(`${stack.apiBase}/console/sign-in`);
-  await casePage.fill('#token', tokens.get(agent)!);
+  await casePage.fill('#token', await tokenOf(agent));
   await Promise.all([casePage.waitForURL(`${stack.apiBase}/console`), casePage.click('button[type=submit]')]);
   await casePage.goto(`${stack.apiBase}/console/cases/${caseId}`);
   const section = await casePage.innerText('section[aria-labelledby=network-h]');
