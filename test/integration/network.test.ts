@@ -86,9 +86,15 @@ test('a case goes from intake through a chargeback, a representment, pre-arbitra
   expect(filings.map((f) => f.request.filing)).toEqual(['chargeback', 'pre_arbitration', 'arbitration']);
   expect(new Set(filings.map((f) => f.networkCaseId)).size).toBe(1);
 
-  // Every step was recorded in the case's audit log, in order. (The simulator answers at once, so
-  // the adapter's reply with the network case number may be recorded after the answer.)
-  const audit = await stack.db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
+  // Every step was recorded in the case's audit log, in order. The log is written by an activity
+  // after the workflow's state moved, so it is read once the ruling's record is there. (The
+  // simulator answers at once, so the adapter's reply with the network case number may be
+  // recorded after the answer.)
+  const audit = await eventually(
+    () => stack.db.caseEvent.findMany({ where: { caseId }, orderBy: { id: 'asc' } }),
+    (rows) => rows.some((e) => e.type === 'chargeback_decided'),
+    60_000,
+  );
   const types = audit.map((e) => e.type);
   expect(types.filter((t) => t === 'network_filed')).toHaveLength(3);
   expect(types.filter((t) => t.startsWith('network_event') || t.startsWith('chargeback_'))).toEqual([
