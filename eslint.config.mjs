@@ -21,7 +21,7 @@ const sideEffectModules = [
 ];
 
 export default defineConfig(
-  { ignores: ['node_modules/', '.data/', '.venv/', 'coverage/', 'dist/', 'src/db/generated/'] },
+  { ignores: ['node_modules/', '.data/', '.venv/', '.cache/', 'coverage/', 'dist/', 'src/db/generated/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -11,10 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setUpNamespace } from '../../src/temporal/bootstrap';
-import { clusterConnectionOptions, LocalCluster } from '../../src/tools/cluster/local-cluster';
-import { disputeOf, newestUndisputed, ProcessStack } from '../../src/tools/process-stack';
+import type { LocalCluster } from '../../src/tools/cluster/local-cluster';
+import { disputeOf, newestUndisputed, type ProcessStack } from '../../src/tools/process-stack';
 import type { CaseView } from '../../workflows/dispute/messages';
 import { eventually } from '../helpers/api-stack';
+import { clusterStack } from '../helpers/cluster';
 import { TEST_DATABASE_URL } from '../helpers/db';
 import { staffCalls } from '../helpers/staff-calls';
 
@@ -24,52 +25,18 @@ maybe('on a real Temporal cluster', () => {
   let dir: string;
   let cluster: LocalCluster;
   let stack: ProcessStack;
-  const { call } = staffCalls(() => stack);
-
-  /** An action sent until the case answers it: 202 or 503 while a history instance's shards move. */
-  async function act(url: string, staffId: string, body: unknown) {
-    const key = randomUUID();
-    return eventually(
-      () => call('POST', url, staffId, body, key),
-      (res) => res.status === 200,
-      90_000,
-    );
-  }
+  let stop: () => Promise<void>;
+  const { call, act } = staffCalls(() => stack);
 
   const count = async (query: string) => (await stack.temporal.workflow.count(query)).count;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cluster-'));
-    const pg = new URL(TEST_DATABASE_URL!);
-    cluster = await LocalCluster.start({
-      dir: path.join(dir, 'temporal'),
-      db: {
-        host: pg.hostname,
-        port: Number(pg.port || 5432),
-        user: decodeURIComponent(pg.username),
-        password: decodeURIComponent(pg.password),
-        database: `pc_temporal_${randomUUID().slice(0, 8)}`,
-      },
-    });
-    const connection = await cluster.connect();
-    await setUpNamespace(connection, 'default', 1);
-    await connection.close();
-    stack = await ProcessStack.start({
-      dir,
-      customers: 4,
-      shortClocks: false,
-      temporal: {
-        address: cluster.address,
-        env: cluster.clientEnv(),
-        connection: clusterConnectionOptions(cluster.address, cluster.certs),
-      },
-    });
+    ({ cluster, stack, stop } = await clusterStack({ dir, customers: 4, shortClocks: false }));
   }, 900_000);
 
   afterAll(async () => {
-    await stack?.stop();
-    await cluster?.stop();
-    cluster?.dropDatabases();
+    await stop?.();
     rmSync(dir, { recursive: true, force: true });
   });
 

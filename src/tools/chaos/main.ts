@@ -6,10 +6,13 @@
  * flight. Then the checker compares everything; the table says what was lost, doubled, or answered
  * wrongly, per fault. It exits non-zero on any of that.
  *
- *   npm run chaos -- [--short] [--postgres <url>] [--fault <part of a name>]
+ *   npm run chaos -- [--short] [--postgres <url>] [--fault <part of a name>] [--cluster]
  *
- * --short: a few seconds a fault, as npm test runs it; --fault: only the faults whose name has it.
+ * --short: a few seconds a fault, as npm test runs it; --fault: only the faults whose name has it;
+ * --cluster: on a real Temporal cluster (PostgreSQL only), with its own faults: a history instance
+ * SIGKILLed, the frontend restarted, PostgreSQL restarted, and the worker killed.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +21,9 @@ import { issueToken } from '../../auth/tokens';
 import { check, settle, type Findings, type PhaseReport } from './check';
 import { sleep, StaffLoad } from './load';
 import { ProcessStack } from '../process-stack';
+import { LocalCluster } from '../cluster/local-cluster';
+import { clusterDatabase } from '../cluster/server-config';
+import { TcpProxy } from './tcp-proxy';
 
 interface Fault {
   name: string;
@@ -81,11 +87,52 @@ const FAULTS: Fault[] = [
   },
 ];
 
+/** The worker's faults that a cluster run keeps: a kill after an effect, and one across timers. */
+const WORKER_FAULTS_ON_A_CLUSTER = ['worker SIGKILL during sendNotification', 'worker SIGKILL across timers'];
+
+/**
+ * The faults of a real cluster: its processes die or restart, and PostgreSQL, which it and the
+ * product share, drops every connection and takes none for a while, as a restart does. (The
+ * machine's PostgreSQL itself is not restarted: other test files use it at the same time; a proxy
+ * in front of it is cut instead, for the cluster and the product at once.)
+ */
+function clusterFaults(cluster: LocalCluster, database: TcpProxy): Fault[] {
+  return [
+    ...FAULTS.filter((fault) => WORKER_FAULTS_ON_A_CLUSTER.includes(fault.name)),
+    {
+      name: 'history-1 SIGKILL and restart',
+      inject: () => cluster.kill('history-1'),
+      heal: () => cluster.restart('history-1'),
+      longMs: 20_000,
+    },
+    {
+      name: 'frontend restart',
+      inject: () => cluster.halt('frontend'),
+      heal: () => cluster.restart('frontend'),
+      longMs: 10_000,
+    },
+    {
+      name: 'PostgreSQL restart',
+      inject: async (s) => {
+        await database.cut();
+        await s.databaseDown();
+      },
+      heal: async (s) => {
+        await database.restore();
+        await s.databaseUp();
+      },
+      longMs: 20_000,
+    },
+  ];
+}
+
 export interface ChaosOptions {
   short: boolean;
   /** Only the faults whose name contains this. */
   only?: string;
   postgresUrl?: string;
+  /** On a real Temporal cluster (needs postgresUrl): the cluster's faults instead of the dev server's. */
+  cluster?: boolean;
   /** Where the run's files go; a temp dir by default. */
   dir?: string;
 }
@@ -102,14 +149,25 @@ export interface ChaosResult extends Findings {
 /** The longest any single answer may take: an action's deadline is 5 s, a read's 2 s. */
 export const WAIT_BOUND_MS = 10_000;
 
-export async function runChaos({ short, only, postgresUrl, dir }: ChaosOptions): Promise<ChaosResult> {
-  const faults = FAULTS.filter((fault) => !only || fault.name.includes(only));
-  const stack = await ProcessStack.start({
-    dir: dir ?? mkdtempSync(path.join(os.tmpdir(), 'chaos-')),
-    postgresUrl,
-    customers: short ? 40 : 120,
-    shortClocks: true,
-  });
+export async function runChaos({ short, only, postgresUrl, cluster, dir }: ChaosOptions): Promise<ChaosResult> {
+  const runDir = dir ?? mkdtempSync(path.join(os.tmpdir(), 'chaos-'));
+  const onCluster = cluster ? await startCluster(runDir, postgresUrl) : null;
+  const faults = (onCluster ? clusterFaults(onCluster.cluster, onCluster.database) : FAULTS).filter(
+    (fault) => !only || fault.name.includes(only),
+  );
+  let stack: ProcessStack;
+  try {
+    stack = await ProcessStack.start({
+      dir: runDir,
+      postgresUrl,
+      customers: short ? 40 : 120,
+      shortClocks: true,
+      temporal: onCluster?.cluster.asTemporal(),
+    });
+  } catch (error) {
+    await onCluster?.stop();
+    throw error;
+  }
   try {
     const tokens = {
       intake: (await issueToken(stack.db, 'intake-agent-1', { days: 1, label: 'chaos' })).token,
@@ -145,10 +203,36 @@ export async function runChaos({ short, only, postgresUrl, dir }: ChaosOptions):
       findings.orphans.length === 0 &&
       findings.phases.every((p) => p.lost + p.doubled + p.messagesLost + p.messagesDoubled + p.fiveXxApplied === 0) &&
       faults.every((fault) => recoveries.get(fault.name) !== null);
-    const database = postgresUrl ? 'PostgreSQL' : 'SQLite';
+    const database = `${postgresUrl ? 'PostgreSQL' : 'SQLite'}${onCluster ? ', a Temporal cluster' : ''}`;
     return { ...findings, database, unsettled, held: stack.held, ok };
   } finally {
     await stack.stop();
+    await onCluster?.stop();
+  }
+}
+
+/** A cluster on its own databases, reached through a proxy the PostgreSQL fault cuts; namespace set up. */
+async function startCluster(dir: string, postgresUrl: string | undefined) {
+  if (!postgresUrl) throw new Error('chaos on a cluster needs PostgreSQL (--postgres <url> or TEST_DATABASE_URL)');
+  const db = clusterDatabase(postgresUrl, `pc_temporal_chaos_${randomUUID().slice(0, 8)}`);
+  const database = await TcpProxy.start({ host: db.host, port: db.port });
+  let cluster: LocalCluster | null = null;
+  const stop = async () => {
+    await cluster?.stop();
+    await database.restore();
+    await cluster?.dropDatabases();
+    await database.stop();
+  };
+  try {
+    cluster = await LocalCluster.start({
+      dir: path.join(dir, 'temporal'),
+      db: { ...db, host: '127.0.0.1', port: database.port },
+      namespace: { name: 'default', retentionDays: 1 },
+    });
+    return { cluster, database, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }
 
@@ -252,19 +336,24 @@ function markdownTable(head: string[], rows: unknown[][]): string[] {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { short: { type: 'boolean' }, postgres: { type: 'string' }, fault: { type: 'string' } },
+    options: {
+      short: { type: 'boolean' },
+      postgres: { type: 'string' },
+      fault: { type: 'string' },
+      cluster: { type: 'boolean' },
+    },
   });
   const short = values.short ?? false;
+  const cluster = values.cluster ?? false;
   const postgres = values.postgres ?? process.env.TEST_DATABASE_URL;
-  const runs: (string | undefined)[] = [undefined];
+  const runs: (string | undefined)[] = cluster ? [] : [undefined];
   if (postgres) runs.push(postgres);
   else console.log('PostgreSQL skipped: pass --postgres <url> or set TEST_DATABASE_URL.');
-  let ok = true;
+  let ok = runs.length > 0;
   for (const postgresUrl of runs) {
-    console.log(
-      `Running the fault suite on ${postgresUrl ? 'PostgreSQL' : 'SQLite'} (${short ? 'short' : 'long'} form)…`,
-    );
-    const result = await runChaos({ short, only: values.fault, postgresUrl });
+    const where = `${postgresUrl ? 'PostgreSQL' : 'SQLite'}${cluster ? ' and a Temporal cluster' : ''}`;
+    console.log(`Running the fault suite on ${where} (${short ? 'short' : 'long'} form)…`);
+    const result = await runChaos({ short, only: values.fault, postgresUrl, cluster });
     console.log(`${table(result)}\n`);
     ok &&= result.ok;
   }

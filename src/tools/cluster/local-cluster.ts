@@ -6,10 +6,13 @@
  */
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { freePort, waitForPort } from '../../ports';
+import { setUpNamespace } from '../../temporal/bootstrap';
 import { childEnded, spawnChild, stopChild } from '../../processes';
+import type { ExternalTemporal } from '../process-stack';
 import { clusterCerts, type ClusterCerts } from './certs';
 import { serverBinaries, type ServerBinaries } from './server-binaries';
 import {
@@ -36,6 +39,8 @@ export interface LocalClusterOptions {
   db: ClusterDatabase;
   historyInstances?: number;
   numHistoryShards?: number;
+  /** A namespace set up, as `npm run temporal:setup` would, once the cluster answers. */
+  namespace?: { name: string; retentionDays: number };
 }
 
 const HISTORY_SHARDS = 4;
@@ -53,7 +58,7 @@ export class LocalCluster {
   static async start(options: LocalClusterOptions): Promise<LocalCluster> {
     const binaries = await serverBinaries();
     const certs = clusterCerts(path.join(options.dir, 'certs'));
-    setUpDatabases(binaries, options.db);
+    await setUpDatabases(binaries, options.db);
     const ports = async (http = false): Promise<ServicePorts> => ({
       grpcPort: await freePort(),
       membershipPort: await freePort(),
@@ -102,6 +107,12 @@ export class LocalCluster {
     try {
       for (const p of processes) cluster.startProcess(p);
       await cluster.ready();
+      if (options.namespace) {
+        const connection = await cluster.connect();
+        await setUpNamespace(connection, options.namespace.name, options.namespace.retentionDays).finally(() =>
+          connection.close(),
+        );
+      }
     } catch (error) {
       await cluster.stop();
       throw error;
@@ -121,6 +132,15 @@ export class LocalCluster {
       TEMPORAL_TLS_KEY_PATH: this.certs.clientKey,
       TEMPORAL_TLS_CA_PATH: this.certs.ca,
       TEMPORAL_TLS_SERVER_NAME: 'localhost',
+    };
+  }
+
+  /** The cluster as a process stack's Temporal: where its worker, API and own client connect. */
+  asTemporal(): ExternalTemporal {
+    return {
+      address: this.address,
+      env: this.clientEnv(),
+      connection: clusterConnectionOptions(this.address, this.certs),
     };
   }
 
@@ -145,6 +165,13 @@ export class LocalCluster {
     p.child = null;
   }
 
+  /** SIGTERM, as an operator stopping a service would; `restart` starts it again. */
+  async halt(name: string): Promise<void> {
+    const p = this.process(name);
+    if (p.child) await stopChild(p.child);
+    p.child = null;
+  }
+
   async restart(name: string): Promise<void> {
     const p = this.process(name);
     if (p.child) await stopChild(p.child);
@@ -154,9 +181,9 @@ export class LocalCluster {
   }
 
   /** Drops the cluster's two databases (a test's, once it stopped). */
-  dropDatabases(): void {
+  async dropDatabases(): Promise<void> {
     for (const database of [this.options.db.database, visibilityDatabase(this.options.db)]) {
-      sqlTool(this.binaries, this.options.db, database, 'drop-database', '--force');
+      await sqlTool(this.binaries, this.options.db, database, 'drop-database', '--force');
     }
   }
 
@@ -219,24 +246,30 @@ export function clusterConnectionOptions(address: string, certs: ClusterCerts) {
   };
 }
 
-/** Creates the two databases and brings their schemas to this server version; each step is idempotent. */
-function sqlTool(binaries: ServerBinaries, db: ClusterDatabase, database: string, ...args: string[]): void {
-  execFileSync(
+const execFileAsync = promisify(execFile);
+
+/**
+ * The SQL schema tool on one of the cluster's databases. Not synchronous: the database may sit
+ * behind a proxy in this very process (the chaos suite's), which must go on moving bytes.
+ */
+async function sqlTool(binaries: ServerBinaries, db: ClusterDatabase, database: string, ...args: string[]) {
+  await execFileAsync(
     binaries.sqlTool,
     ['--pl', 'postgres12', '--ep', db.host, '-p', String(db.port), '-u', db.user, '--db', database, ...args],
-    { env: { ...process.env, SQL_PASSWORD: db.password }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { env: { ...process.env, SQL_PASSWORD: db.password } },
   );
 }
 
-function setUpDatabases(binaries: ServerBinaries, db: ClusterDatabase): void {
+/** Creates the two databases and brings their schemas to this server version; each step is idempotent. */
+async function setUpDatabases(binaries: ServerBinaries, db: ClusterDatabase): Promise<void> {
   const { postgresSchema } = binaries;
   for (const [database, schema] of [
     [db.database, 'temporal'],
     [visibilityDatabase(db), 'visibility'],
   ]) {
     const sql = (...args: string[]) => sqlTool(binaries, db, database, ...args);
-    sql('create-database');
-    sql('setup-schema', '-v', '0.0');
-    sql('update-schema', '-d', path.join(postgresSchema, schema, 'versioned'));
+    await sql('create-database');
+    await sql('setup-schema', '-v', '0.0');
+    await sql('update-schema', '-d', path.join(postgresSchema, schema, 'versioned'));
   }
 }

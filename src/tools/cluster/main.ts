@@ -11,23 +11,17 @@ import { ROOT } from '../../db/target';
 import { setUpNamespace } from '../../temporal/bootstrap';
 import { loadPayloadKeys } from '../../temporal/encryption';
 import { LocalCluster } from './local-cluster';
+import { clusterDatabase } from './server-config';
 
 const DEFAULT_DATABASE_URL = 'postgres://care_ci:care_ci@127.0.0.1:5432/care_ci';
 const NAMESPACE = process.env.TEMPORAL_NAMESPACE ?? 'default';
 
 async function main(): Promise<void> {
-  const url = new URL(process.env.CLUSTER_DATABASE_URL ?? DEFAULT_DATABASE_URL);
   const dir = path.join(ROOT, '.data', 'cluster');
   const started = Date.now();
   const cluster = await LocalCluster.start({
     dir: path.join(dir, 'temporal'),
-    db: {
-      host: url.hostname,
-      port: Number(url.port || 5432),
-      user: decodeURIComponent(url.username),
-      password: decodeURIComponent(url.password),
-      database: 'proactive_care_temporal',
-    },
+    db: clusterDatabase(process.env.CLUSTER_DATABASE_URL ?? DEFAULT_DATABASE_URL, 'proactive_care_temporal'),
   });
   const connection = await cluster.connect();
   const setUp = await setUpNamespace(connection, NAMESPACE, 30);

@@ -36,6 +36,18 @@ export interface ServerConfigInput {
 
 export const visibilityDatabase = (db: ClusterDatabase) => `${db.database}_visibility`;
 
+/** The cluster's databases on the server (and as the role) a PostgreSQL URL names. */
+export function clusterDatabase(url: string, database: string): ClusterDatabase {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database,
+  };
+}
+
 export function serverConfig({
   ports,
   db,
