@@ -34,6 +34,9 @@ const Env = z.object({
   /** The name the server's certificate is checked against, when not the address's host. */
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   TEMPORAL_API_KEY: z.string().optional(),
+  /** Worker versioning: the deployment the worker is a version of, and its build; both or neither. */
+  TEMPORAL_DEPLOYMENT_NAME: z.string().min(1).optional(),
+  TEMPORAL_WORKER_BUILD_ID: z.string().min(1).optional(),
   TEMPORAL_CLI_PATH: z.string().optional(),
   /** Payload encryption keys, `id:base64` entries, the first encrypts (see src/temporal/encryption.ts). */
   PAYLOAD_KEYS: z.string().optional(),
@@ -188,6 +191,18 @@ function smsSettings(e: z.infer<typeof Env>, dataDir: string) {
   };
 }
 
+/** The worker's deployment version, when it runs versioned: a name without a build (or the reverse) is a mistake. */
+function workerDeployment(deploymentName: string | undefined, buildId: string | undefined) {
+  if (!deploymentName && !buildId) return null;
+  if (!deploymentName || !buildId) {
+    const missing = deploymentName ? 'TEMPORAL_WORKER_BUILD_ID' : 'TEMPORAL_DEPLOYMENT_NAME';
+    throw new Error(
+      `Invalid configuration: ${missing}: required with ${deploymentName ? 'TEMPORAL_DEPLOYMENT_NAME' : 'TEMPORAL_WORKER_BUILD_ID'} (a versioned worker needs both)`,
+    );
+  }
+  return { deploymentName, buildId };
+}
+
 /** Reads configuration from the environment; every port and path has a default. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = Env.safeParse(env);
@@ -215,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       tlsCaPath: e.TEMPORAL_TLS_CA_PATH,
       tlsServerName: e.TEMPORAL_TLS_SERVER_NAME,
       apiKey: e.TEMPORAL_API_KEY,
+      deployment: workerDeployment(e.TEMPORAL_DEPLOYMENT_NAME, e.TEMPORAL_WORKER_BUILD_ID),
       cliPath: e.TEMPORAL_CLI_PATH,
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,

@@ -8,6 +8,7 @@ import {
   type ActivityInterceptorsFactory,
   type RuntimeOptions,
   type State,
+  type WorkerOptions,
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from './config';
@@ -18,7 +19,7 @@ import { isDatabaseOutage } from './db/outage';
 import { metricsEndpoint } from './metrics/endpoint';
 import { dependencyErrors } from './metrics/registry';
 import { freePort } from './ports';
-import { connectClient, connectionOptions, temporalDataConverter } from './temporal/connection';
+import { connectClient, connectionOptions, temporalDataConverter, type TemporalSettings } from './temporal/connection';
 import { caseActionsOver } from './api/routes/bulk-operations';
 import { workflowBundlePath } from './temporal/bundle';
 import { smsChannel, smtpChannel, type DeliveryChannels } from './notifications/channels';
@@ -66,6 +67,24 @@ const countDatabaseErrors: ActivityInterceptorsFactory = () => ({
   },
 });
 
+/**
+ * Worker versioning, when the worker is a version of a deployment: a new build takes no task
+ * until an operator makes it current, then takes them all, and the old one drains. Cases run for
+ * months, so they auto-upgrade to the current version rather than stay pinned to the build that
+ * opened them (which would keep every old build running until its last case closed); a change to
+ * running cases' code therefore still goes behind `patched()`.
+ */
+function versioning(deployment: TemporalSettings['deployment']): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  if (!deployment) return {};
+  return {
+    workerDeploymentOptions: {
+      useWorkerVersioning: true,
+      version: deployment,
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    },
+  };
+}
+
 export interface RunningWorker extends Running {
   state(): State;
 }
@@ -105,6 +124,7 @@ export async function runWorker(
         network: httpNetwork(config.network.url, config.network.apiKey),
       }),
       interceptors: { activity: [countDatabaseErrors, ...activityInterceptors] },
+      ...versioning(config.temporal.deployment),
     });
   } catch (error) {
     await connection.close();

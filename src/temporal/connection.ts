@@ -27,6 +27,8 @@ export interface TemporalSettings {
   tlsCaPath: string | undefined;
   tlsServerName?: string;
   apiKey: string | undefined;
+  /** Set: the worker is this version of a worker deployment (worker versioning); null: unversioned. */
+  deployment?: { deploymentName: string; buildId: string } | null;
   cliPath: string | undefined;
   port: number;
   uiPort: number;

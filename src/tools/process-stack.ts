@@ -45,6 +45,8 @@ export interface ProcessStackOptions {
   env?: NodeJS.ProcessEnv;
   /** A Temporal that runs already (a cluster), instead of a dev server of the stack's own. */
   temporal?: ExternalTemporal;
+  /** The worker's source tree (a past release's, see releases.ts); this checkout's by default. */
+  workerTree?: string;
 }
 
 /** How the stack's processes and its own client reach a Temporal it did not start. */
@@ -214,10 +216,10 @@ export class ProcessStack {
   }
 
   /** The API as `npm start -- --only api` runs it; the worker as it does too, with activities to hold (worker-process.ts). */
-  private spawnPart(only: 'worker' | 'api', env: NodeJS.ProcessEnv = {}): ChildProcess {
+  private spawnPart(only: 'worker' | 'api', env: NodeJS.ProcessEnv = {}, tree?: string): ChildProcess {
     const entry = only === 'api' ? ['src/start.ts', '--only', 'api'] : ['src/tools/worker-process.ts'];
     const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), '--import', 'tsx', ...entry], {
-      cwd: ROOT,
+      cwd: tree ?? (only === 'worker' ? this.options.workerTree : undefined) ?? ROOT,
       env: { ...this.env(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -228,11 +230,15 @@ export class ProcessStack {
   }
 
   /** Another worker or API process on the same server and database; stopped with the stack. */
-  async addReplica(part: 'worker' | 'api'): Promise<Replica> {
+  async addReplica(part: 'worker' | 'api', env: NodeJS.ProcessEnv = {}): Promise<Replica> {
     const port = await freePort();
     const child = this.spawnPart(
       part,
-      part === 'api' ? { API_PORT: String(port), API_METRICS_PORT: '0' } : { WORKER_HEALTH_PORT: String(port) },
+      {
+        ...env,
+        ...(part === 'api' ? { API_PORT: String(port), API_METRICS_PORT: '0' } : { WORKER_HEALTH_PORT: String(port) }),
+      },
+      ROOT,
     );
     this.replicas.push(child);
     const url = part === 'api' ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/healthz`;
