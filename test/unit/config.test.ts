@@ -68,3 +68,14 @@ test('listeners bind to 127.0.0.1 unless told; the identity provider is all or n
   }).jwt;
   expect(jwt).toMatchObject({ audience: 'proactive-care-api', staffClaim: 'employee_id', algorithm: 'RS256' });
 });
+
+test('worker versioning needs the deployment and the build, each named when missing', () => {
+  expect(loadConfig({}).temporal.deployment).toBeNull();
+  expect(
+    loadConfig({ TEMPORAL_DEPLOYMENT_NAME: 'proactive-care', TEMPORAL_WORKER_BUILD_ID: '2026.12.04' }).temporal
+      .deployment,
+  ).toEqual({ deploymentName: 'proactive-care', buildId: '2026.12.04' });
+  expect(() => loadConfig({ TEMPORAL_DEPLOYMENT_NAME: 'proactive-care' })).toThrow(/TEMPORAL_WORKER_BUILD_ID/);
+  expect(() => loadConfig({ TEMPORAL_WORKER_BUILD_ID: '2026.12.04' })).toThrow(/TEMPORAL_DEPLOYMENT_NAME/);
+  expect(() => loadConfig({ TEMPORAL_WORKER_BUILD_ID: '' })).toThrow(/TEMPORAL_WORKER_BUILD_ID/);
+});
