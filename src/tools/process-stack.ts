@@ -55,6 +55,8 @@ export interface ExternalTemporal {
   /** TEMPORAL_* settings for the worker and API (TLS certificates, say). */
   env: NodeJS.ProcessEnv;
   connection: ConnectionOptions;
+  /** Set when the stack owns it (a cluster started for it): called after the stack's processes stop. */
+  stop?: () => Promise<void>;
 }
 
 /** A worker or API process beside the first ones. */
@@ -110,6 +112,16 @@ export class ProcessStack {
   }
 
   static async start(options: ProcessStackOptions): Promise<ProcessStack> {
+    try {
+      return await ProcessStack.startParts(options);
+    } catch (error) {
+      // A Temporal the stack owns goes with it, whatever step failed.
+      await options.temporal?.stop?.().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private static async startParts(options: ProcessStackOptions): Promise<ProcessStack> {
     mkdirSync(options.dir, { recursive: true });
     const ports = {
       temporal: await freePort(),
@@ -177,6 +189,11 @@ export class ProcessStack {
     return this.options.temporal?.address ?? `127.0.0.1:${this.ports.temporal}`;
   }
 
+  /** The TEMPORAL_* settings the worker and the API are given. */
+  temporalEnv(): NodeJS.ProcessEnv {
+    return { ...this.options.temporal?.env, TEMPORAL_ADDRESS: this.temporalAddress };
+  }
+
   get apiBase(): string {
     return `http://127.0.0.1:${this.ports.api}`;
   }
@@ -187,8 +204,7 @@ export class ProcessStack {
       ...process.env,
       ...(this.options.shortClocks ? SHORT_CLOCKS : {}),
       ...this.options.env,
-      ...this.options.temporal?.env,
-      TEMPORAL_ADDRESS: this.temporalAddress,
+      ...this.temporalEnv(),
       DATABASE_URL: this.appDatabaseUrl,
       PAYLOAD_KEYS: this.payloadKeys,
       SMTP_HOST: '127.0.0.1',
@@ -447,6 +463,7 @@ export class ProcessStack {
     await this.db.$disconnect();
     await this.proxy?.stop();
     await this.dropDatabase();
+    await this.options.temporal?.stop?.();
     this.logs.end();
   }
 }

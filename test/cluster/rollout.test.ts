@@ -36,7 +36,6 @@ maybe('a worker release rolled out on a real Temporal cluster', () => {
   let dir: string;
   let cluster: LocalCluster;
   let stack: ProcessStack;
-  let stop: () => Promise<void>;
   let next: Replica;
   const { call, act } = staffCalls(() => stack);
 
@@ -78,7 +77,7 @@ maybe('a worker release rolled out on a real Temporal cluster', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'rollout-'));
-    ({ cluster, stack, stop } = await clusterStack({
+    ({ cluster, stack } = await clusterStack({
       dir,
       customers: 6,
       shortClocks: false,
@@ -87,7 +86,7 @@ maybe('a worker release rolled out on a real Temporal cluster', () => {
   }, 900_000);
 
   afterAll(async () => {
-    await stop?.();
+    await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

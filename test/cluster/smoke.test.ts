@@ -25,18 +25,17 @@ maybe('on a real Temporal cluster', () => {
   let dir: string;
   let cluster: LocalCluster;
   let stack: ProcessStack;
-  let stop: () => Promise<void>;
   const { call, act } = staffCalls(() => stack);
 
   const count = async (query: string) => (await stack.temporal.workflow.count(query)).count;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'cluster-'));
-    ({ cluster, stack, stop } = await clusterStack({ dir, customers: 4, shortClocks: false }));
+    ({ cluster, stack } = await clusterStack({ dir, customers: 4, shortClocks: false }));
   }, 900_000);
 
   afterAll(async () => {
-    await stop?.();
+    await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

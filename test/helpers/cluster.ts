@@ -6,8 +6,8 @@ import { ProcessStack, type ProcessStackOptions } from '../../src/tools/process-
 import { TEST_DATABASE_URL } from './db';
 
 /**
- * A real Temporal cluster on databases of its own on the test PostgreSQL, its namespace set up,
- * and the product's processes on it; `stop` stops both and drops the cluster's databases.
+ * The product's processes on a real Temporal cluster of their own (databases of its own on the
+ * test PostgreSQL, its namespace set up); stopping the stack stops the cluster and drops them.
  */
 export async function clusterStack(options: Omit<ProcessStackOptions, 'temporal'>) {
   const cluster = await LocalCluster.start({
@@ -15,21 +15,6 @@ export async function clusterStack(options: Omit<ProcessStackOptions, 'temporal'
     db: clusterDatabase(TEST_DATABASE_URL!, `pc_temporal_${randomUUID().slice(0, 8)}`),
     namespace: { name: 'default', retentionDays: 1 },
   });
-  let stack: ProcessStack;
-  try {
-    stack = await ProcessStack.start({ ...options, temporal: cluster.asTemporal() });
-  } catch (error) {
-    await cluster.stop();
-    await cluster.dropDatabases();
-    throw error;
-  }
-  return {
-    cluster,
-    stack,
-    async stop() {
-      await stack.stop();
-      await cluster.stop();
-      await cluster.dropDatabases();
-    },
-  };
+  const stack = await ProcessStack.start({ ...options, temporal: cluster.asTemporal({ owned: true }) });
+  return { cluster, stack };
 }

@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../config';
 import { ROOT } from '../../db/target';
+import { connectionOptions } from '../../temporal/connection';
 
 export class BareStack {
   private constructor(
@@ -11,10 +13,12 @@ export class BareStack {
     readonly client: Client,
   ) {}
 
-  static async start(address: string): Promise<BareStack> {
+  /** On the Temporal that `temporalEnv` (TEMPORAL_* settings) names, as the product's worker reaches it. */
+  static async start(temporalEnv: NodeJS.ProcessEnv): Promise<BareStack> {
+    const env = { ...process.env, ...temporalEnv };
     const worker = spawn(process.execPath, ['--import', 'tsx', 'src/tools/bench/bare-worker.ts'], {
       cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: address },
+      env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: worker.stdout! });
@@ -23,7 +27,7 @@ export class BareStack {
     });
     await Promise.race([once(lines, 'line'), exited]);
     exited.catch(() => {});
-    const client = new Client({ connection: await Connection.connect({ address }) });
+    const client = new Client({ connection: await Connection.connect(connectionOptions(loadConfig(env).temporal)) });
     return new BareStack(worker, client);
   }
 

@@ -5,14 +5,15 @@
 // Logs at WARN, as the product's worker does under the bench.
 import '../../../test/helpers/quiet-runtime';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadConfig } from '../../config';
+import { connectionOptions } from '../../temporal/connection';
 import * as activities from './bare-activities';
 
 export const BARE_TASK_QUEUE = 'bench-bare';
 
 async function main(): Promise<void> {
-  const address = process.env.TEMPORAL_ADDRESS;
-  if (!address) throw new Error('TEMPORAL_ADDRESS must name the Temporal server');
-  const connection = await NativeConnection.connect({ address });
+  // The product's TEMPORAL_* settings: its server, with its TLS certificates where it has them.
+  const connection = await NativeConnection.connect(connectionOptions(loadConfig().temporal));
   const worker = await Worker.create({
     connection,
     taskQueue: BARE_TASK_QUEUE,

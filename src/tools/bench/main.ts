@@ -7,14 +7,16 @@
  *
  *   npm run bench -- [--json] [--quick] [--rounds 3] [--open 1000,5000,10000]
  *                    [--postgres <url>] [--scale-out] [--only <figure,...>] [--cpu-prof <dir>]
- *                    [--running [--api <url>]]
+ *                    [--running [--api <url>]] [--cluster <postgres url>]
  *
  * --json prints the figures as one JSON object on the last line; --quick runs small samples (a
  * smoke run, not a record); --postgres runs on a fresh database of that server instead of SQLite;
  * --scale-out adds a second worker and API replica (on PostgreSQL) and compares throughput;
  * --cpu-prof writes CPU profiles of the product's worker and API into that directory; --running
  * measures a product already running (the environment `npm start` reads names its Temporal,
- * database and keys; --api its API, by default on the configured port) instead of starting one.
+ * database and keys; --api its API, by default on the configured port) instead of starting one;
+ * --cluster runs the product (and the baseline) on a real Temporal cluster (npm run cluster's: its
+ * services as processes, mTLS) whose databases it makes on that PostgreSQL server, not the dev server.
  * Figures: action, throughput, intake, capacity, history, long, watch, replay, care, console, cem, scaleout.
  */
 // Installs a Temporal runtime that logs at WARN, as the tests do; first, before any connection.
@@ -30,6 +32,8 @@ import { attritionWatchWorkflowId } from '../../../workflows/attrition-watch/mes
 import { disputeWorkflowId } from '../../../workflows/dispute/messages';
 import { sleep } from '../chaos/load';
 import { ProcessStack } from '../process-stack';
+import { LocalCluster } from '../cluster/local-cluster';
+import { clusterDatabase } from '../cluster/server-config';
 import { RunningProduct, type BenchedProduct } from './product';
 import { BareStack } from './bare-stack';
 import { BARE_ID_PREFIX, BareDriver, ProductDriver, type Driver } from './drivers';
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
       'cpu-prof': { type: 'string' },
       running: { type: 'boolean', default: false },
       api: { type: 'string' },
+      cluster: { type: 'string' },
     },
   });
   const sizes: Sizes = { ...(values.quick ? QUICK : FULL) };
@@ -100,11 +105,13 @@ async function main(): Promise<void> {
     );
   }
   if (values.api && !values.running) throw new Error("--api names a running product's API: pass --running too");
+  if (values.cluster && values.running) throw new Error('--cluster starts a product on a cluster: not with --running');
 
   const figures: Record<string, unknown> = {
     machine: machine(),
     sizes,
     database: values.postgres ? 'postgresql' : 'sqlite',
+    temporal: values.cluster ? 'cluster' : values.running ? 'running' : 'dev server',
   };
   const ratios: Record<string, number> = {};
 
@@ -116,7 +123,15 @@ async function main(): Promise<void> {
         return RunningProduct.connect(values.api);
       }
       progress(`starting the product (${customers} customers seeded) and the bare baseline in ${dir}`);
-      return ProcessStack.start({ postgresUrl: values.postgres, nodeArgs, dir, customers, shortClocks: false });
+      const temporal = values.cluster ? await benchCluster(values.cluster, dir, progress) : undefined;
+      return ProcessStack.start({
+        postgresUrl: values.postgres,
+        nodeArgs,
+        dir,
+        customers,
+        shortClocks: false,
+        temporal,
+      });
     };
     Object.assign(figures, await sideBySide(only, sizes, startProduct, progress, ratios));
   }
@@ -153,6 +168,17 @@ async function main(): Promise<void> {
 }
 
 /** Every figure that needs the product and the bare baseline on one dev server. */
+/** A Temporal cluster for the product and the baseline, on databases of its own; gone when the product stops. */
+async function benchCluster(postgresUrl: string, dir: string, progress: (line: string) => void) {
+  progress('starting a Temporal cluster (frontend, two history, matching, worker; mTLS) on PostgreSQL');
+  const cluster = await LocalCluster.start({
+    dir: path.join(dir, 'temporal'),
+    db: clusterDatabase(postgresUrl, `pc_temporal_bench_${process.pid}`),
+    namespace: { name: 'default', retentionDays: 1 },
+  });
+  return cluster.asTemporal({ owned: true });
+}
+
 async function sideBySide(
   only: Set<Figure>,
   sizes: Sizes,
@@ -163,7 +189,7 @@ async function sideBySide(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const customers = Math.max(300, Math.ceil((sizes.open.at(-1)! + sizes.intake + 200) / 25));
   const stack = await startProduct(customers, dir);
-  const bare = await BareStack.start(stack.temporalAddress);
+  const bare = await BareStack.start(stack.temporalEnv());
   const out: Record<string, unknown> = {};
   try {
     const product = await ProductDriver.create(stack.db, [stack.apiBase]);

@@ -12,7 +12,8 @@ export interface BenchedProduct {
   readonly db: Db;
   readonly apiBase: string;
   readonly temporal: Client;
-  readonly temporalAddress: string;
+  /** The TEMPORAL_* settings its worker reaches Temporal with (address, TLS), for the bare baseline's. */
+  temporalEnv(): NodeJS.ProcessEnv;
   /** The processes whose CPU and memory are measured; none when the bench did not start them. */
   processes(): { server?: number; worker?: number; api?: number };
   /** Opens the product's payloads, to replay its histories. */
@@ -46,8 +47,8 @@ export class RunningProduct implements BenchedProduct {
     return new RunningProduct(createDb(config.databaseUrl), api, await connectClient(config.temporal), config);
   }
 
-  get temporalAddress(): string {
-    return this.config.temporal.address;
+  temporalEnv(): NodeJS.ProcessEnv {
+    return Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('TEMPORAL_')));
   }
 
   processes(): Record<string, never> {

@@ -218,9 +218,8 @@ async function startCluster(dir: string, postgresUrl: string | undefined) {
   const database = await TcpProxy.start({ host: db.host, port: db.port });
   let cluster: LocalCluster | null = null;
   const stop = async () => {
-    await cluster?.stop();
     await database.restore();
-    await cluster?.dropDatabases();
+    await cluster?.discard();
     await database.stop();
   };
   try {

@@ -46,6 +46,8 @@ export interface LocalClusterOptions {
 const HISTORY_SHARDS = 4;
 
 export class LocalCluster {
+  private discarded: Promise<void> | undefined;
+
   private constructor(
     private readonly options: LocalClusterOptions,
     readonly binaries: ServerBinaries,
@@ -135,13 +137,23 @@ export class LocalCluster {
     };
   }
 
-  /** The cluster as a process stack's Temporal: where its worker, API and own client connect. */
-  asTemporal(): ExternalTemporal {
+  /**
+   * The cluster as a process stack's Temporal: where its worker, API and own client connect. An
+   * `owned` cluster is stopped, and its databases dropped, when the stack stops.
+   */
+  asTemporal({ owned = false } = {}): ExternalTemporal {
     return {
       address: this.address,
       env: this.clientEnv(),
       connection: clusterConnectionOptions(this.address, this.certs),
+      ...(owned ? { stop: () => this.discard() } : {}),
     };
+  }
+
+  /** Stops every process and drops the databases; once, however often it is called. */
+  discard(): Promise<void> {
+    this.discarded ??= this.stop().then(() => this.dropDatabases());
+    return this.discarded;
   }
 
   /** A connection as the product's clients make it: mTLS with the client certificate. */
