@@ -135,6 +135,9 @@ const Env = z.object({
 
 export type Config = ReturnType<typeof loadConfig>;
 
+/** Every environment variable the product reads (ops files are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(Env.shape);
+
 /** Console sign-in with the identity provider: a client id, and the JWT settings' issuer unless another is given. */
 function oidcSettings(e: z.infer<typeof Env>): OidcSettings | null {
   if (!e.AUTH_OIDC_CLIENT_ID) return null;
