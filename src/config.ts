@@ -198,10 +198,10 @@ function smsSettings(e: z.infer<typeof Env>, dataDir: string) {
 function workerDeployment(deploymentName: string | undefined, buildId: string | undefined) {
   if (!deploymentName && !buildId) return null;
   if (!deploymentName || !buildId) {
-    const missing = deploymentName ? 'TEMPORAL_WORKER_BUILD_ID' : 'TEMPORAL_DEPLOYMENT_NAME';
-    throw new Error(
-      `Invalid configuration: ${missing}: required with ${deploymentName ? 'TEMPORAL_DEPLOYMENT_NAME' : 'TEMPORAL_WORKER_BUILD_ID'} (a versioned worker needs both)`,
-    );
+    const [given, missing] = deploymentName
+      ? ['TEMPORAL_DEPLOYMENT_NAME', 'TEMPORAL_WORKER_BUILD_ID']
+      : ['TEMPORAL_WORKER_BUILD_ID', 'TEMPORAL_DEPLOYMENT_NAME'];
+    throw new Error(`Invalid configuration: ${missing}: required with ${given} (a versioned worker needs both)`);
   }
   return { deploymentName, buildId };
 }

@@ -245,7 +245,10 @@ export class ProcessStack {
     return child;
   }
 
-  /** Another worker or API process on the same server and database; stopped with the stack. */
+  /**
+   * Another worker or API process on the same server and database, of this checkout's code
+   * (whatever tree the first worker runs) with `env` added; stopped with the stack.
+   */
   async addReplica(part: 'worker' | 'api', env: NodeJS.ProcessEnv = {}): Promise<Replica> {
     const port = await freePort();
     const child = this.spawnPart(

@@ -167,7 +167,6 @@ async function main(): Promise<void> {
   report(figures, values.json);
 }
 
-/** Every figure that needs the product and the bare baseline on one dev server. */
 /** A Temporal cluster for the product and the baseline, on databases of its own; gone when the product stops. */
 async function benchCluster(postgresUrl: string, dir: string, progress: (line: string) => void) {
   progress('starting a Temporal cluster (frontend, two history, matching, worker; mTLS) on PostgreSQL');
@@ -179,6 +178,7 @@ async function benchCluster(postgresUrl: string, dir: string, progress: (line: s
   return cluster.asTemporal({ owned: true });
 }
 
+/** Every figure that needs the product and the bare baseline on one Temporal. */
 async function sideBySide(
   only: Set<Figure>,
   sizes: Sizes,

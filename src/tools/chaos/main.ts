@@ -155,19 +155,14 @@ export async function runChaos({ short, only, postgresUrl, cluster, dir }: Chaos
   const faults = (onCluster ? clusterFaults(onCluster.cluster, onCluster.database) : FAULTS).filter(
     (fault) => !only || fault.name.includes(only),
   );
-  let stack: ProcessStack;
-  try {
-    stack = await ProcessStack.start({
-      dir: runDir,
-      postgresUrl,
-      customers: short ? 40 : 120,
-      shortClocks: true,
-      temporal: onCluster?.cluster.asTemporal(),
-    });
-  } catch (error) {
-    await onCluster?.stop();
-    throw error;
-  }
+  const stack = await ProcessStack.start({
+    dir: runDir,
+    postgresUrl,
+    customers: short ? 40 : 120,
+    shortClocks: true,
+    // The stack owns the cluster: it stops it when it stops, or fails to start.
+    temporal: onCluster ? { ...onCluster.cluster.asTemporal(), stop: onCluster.stop } : undefined,
+  });
   try {
     const tokens = {
       intake: (await issueToken(stack.db, 'intake-agent-1', { days: 1, label: 'chaos' })).token,
@@ -207,7 +202,6 @@ export async function runChaos({ short, only, postgresUrl, cluster, dir }: Chaos
     return { ...findings, database, unsettled, held: stack.held, ok };
   } finally {
     await stack.stop();
-    await onCluster?.stop();
   }
 }
 
