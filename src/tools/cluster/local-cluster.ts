@@ -107,7 +107,12 @@ export class LocalCluster {
     }
     const cluster = new LocalCluster(options, binaries, certs, processes, configs);
     try {
-      for (const p of processes) cluster.startProcess(p);
+      // The first process on a new database writes the cluster's metadata; several starting at once
+      // race to insert that row, and the losers exit. The frontend goes first, the rest once it listens.
+      const [frontend, ...rest] = processes;
+      cluster.startProcess(frontend);
+      await cluster.listening(frontend);
+      for (const p of rest) cluster.startProcess(p);
       await cluster.ready();
       if (options.namespace) {
         const connection = await cluster.connect();
@@ -188,8 +193,23 @@ export class LocalCluster {
     const p = this.process(name);
     if (p.child) await stopChild(p.child);
     this.startProcess(p);
-    await waitForPort(p.ports.grpcPort, 60_000);
+    await this.listening(p);
     if (p.service === 'frontend') await this.ready();
+  }
+
+  /** Until the process listens on its port; at once, naming its log, if it exits first. */
+  private async listening(p: ClusterProcess, timeoutMs = 120_000): Promise<void> {
+    const outcome = await Promise.race([
+      waitForPort(p.ports.grpcPort, timeoutMs).then(
+        () => 'listening',
+        (error: Error) => error,
+      ),
+      childEnded(p.child!).then(() => 'exited'),
+    ]);
+    if (outcome === 'exited') {
+      throw new Error(`cluster process ${p.name} exited while starting; see ${this.options.dir}/logs/${p.name}.log`);
+    }
+    if (outcome instanceof Error) throw outcome;
   }
 
   /** Drops the cluster's two databases (a test's, once it stopped). */
@@ -224,7 +244,7 @@ export class LocalCluster {
   /** Until the frontend answers a call over mTLS, or two minutes pass. */
   private async ready(): Promise<void> {
     const deadline = Date.now() + 120_000;
-    await waitForPort(this.process('frontend').ports.grpcPort, 120_000);
+    await this.listening(this.process('frontend'));
     for (;;) {
       try {
         const connection = await this.connect();
