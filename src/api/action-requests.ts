@@ -27,7 +27,7 @@ import { disputeWorkflowId, STAFF_ACTIONS, type CaseView } from '../../workflows
 import type { Actor } from '../../workflows/domain/case';
 import type { RejectionCode } from '../../workflows/domain/action-rules';
 import type { StaffActionName, StaffRequest } from '../../workflows/domain/staff-requests';
-import { ACTION_DEADLINE_MS, answerPending, causes, mayHaveArrived, withinDeadline } from './deadlines';
+import { ACTION_DEADLINE_MS, answerPending, mayHaveArrived, withinDeadline } from './deadlines';
 import { claimKey, fingerprint, previousAnswer, releaseKey, rememberAnswer, type KeyedAction } from './idempotency';
 import { authorize } from './access';
 import { Problem } from './problem';
@@ -187,8 +187,10 @@ async function sendUpdate<Name extends StaffActionName>(
 }
 
 /**
- * The database is away, so nothing new is sent; but an Update with this key that the case took
- * is answered 202 (done, or still finishing), not 503. A key the case never saw keeps the outage.
+ * The database is away, so nothing new is sent; the case says what became of the key. Taken: 202
+ * (done, or still finishing). Never seen: the outage stands (503). Temporal cannot be asked (it is
+ * away too, or slow): an earlier try of the key may have been taken, and a 503 would invite a
+ * different action, so 202 with the outcome unknown; the same key learns it later.
  */
 export async function outcomeFromCase(
   temporal: Client,
@@ -202,8 +204,14 @@ export async function outcomeFromCase(
     await withinDeadline(temporal, ACTION_DEADLINE_MS, () => update.result());
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) throw refusal(error, caseId);
-    const unknownKey = /not found/i.test(causes(error)) || !mayHaveArrived(error);
-    if (unknownKey) throw outage;
+    if (error instanceof WorkflowNotFoundError) throw outage;
+    answerPending(
+      res,
+      caseId,
+      'unknown',
+      `Case ${caseId} could not be asked whether it took the action, nor can its records be read now. Send the same request with the same Idempotency-Key to learn its outcome; it is applied once.`,
+    );
+    return;
   }
   answerPending(
     res,
