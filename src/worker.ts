@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import express from 'express';
+import type { Client } from '@temporalio/client';
 import {
   NativeConnection,
   Runtime,
@@ -85,6 +86,24 @@ function versioning(deployment: TemporalSettings['deployment']): Pick<WorkerOpti
   };
 }
 
+/** A versioned worker whose build is not its deployment's current one takes no task: says so, and what to run. */
+async function warnUnlessCurrent(client: Client, t: TemporalSettings): Promise<void> {
+  if (!t.deployment) return;
+  const { deploymentName, buildId } = t.deployment;
+  const current = await client.workflowService
+    .describeWorkerDeployment({ namespace: t.namespace, deploymentName })
+    .then(
+      (r) => r.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId ?? null,
+      // A deployment no worker polled for yet does not exist: nothing is current.
+      () => null,
+    );
+  if (current === buildId) return;
+  log.warn(
+    { deploymentName, buildId, current },
+    `this worker's build takes no task until it is made current: temporal worker deployment set-current-version --deployment-name ${deploymentName} --build-id ${buildId}`,
+  );
+}
+
 export interface RunningWorker extends Running {
   state(): State;
 }
@@ -132,6 +151,7 @@ export async function runWorker(
     throw error;
   }
   void rebuildStaleFacts(db, () => !['INITIALIZED', 'RUNNING'].includes(worker.getState()));
+  void warnUnlessCurrent(client, config.temporal);
   const running = worker
     .run()
     .catch((error: Error) => {

@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -102,6 +102,13 @@ maybe('a worker release rolled out on a real Temporal cluster', () => {
       TEMPORAL_DEPLOYMENT_NAME: DEPLOYMENT,
       TEMPORAL_WORKER_BUILD_ID: BUILD_ID,
     });
+    // It tells the operator so, and what makes it current.
+    const logged = await eventually(
+      async () => readFileSync(path.join(dir, 'processes.log'), 'utf8'),
+      (text) => text.includes('takes no task until it is made current'),
+      30_000,
+    );
+    expect(logged).toContain(`set-current-version --deployment-name ${DEPLOYMENT} --build-id ${BUILD_ID}`);
     const during = await openSmallDuplicate();
     expect((await until(during, (v) => v.stage === 'investigation')).stage).toBe('investigation');
     const handleOf = (caseId: string) => stack.temporal.workflow.getHandle(`dispute-${caseId}`);
