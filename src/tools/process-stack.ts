@@ -240,7 +240,10 @@ export class ProcessStack {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout!, child.stderr!]) {
-      stream.on('data', (chunk: Buffer) => this.logs.write(`[${only}] ${chunk.toString()}`));
+      // A stopped process's last output may come after the stack closed its log.
+      stream.on('data', (chunk: Buffer) => {
+        if (!this.logs.writableEnded) this.logs.write(`[${only}] ${chunk.toString()}`);
+      });
     }
     return child;
   }

@@ -234,10 +234,12 @@ export class LocalCluster {
       ['--config-file', this.configs.get(p.name)!, '--allow-no-auth', 'start', '--service', p.service],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    // Two streams into one file: neither may end it for the other.
+    // Two streams into one file: neither may end it for the other. The file ends once both have
+    // ('close'); at 'exit' a killed process's last output may still be on its way, and a write
+    // after the end throws.
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
-    child.once('exit', () => log.end());
+    child.once('close', () => log.end());
     p.child = child;
   }
 
