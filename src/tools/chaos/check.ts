@@ -116,7 +116,19 @@ export async function check(
     workflowIds.add(wf.workflowId);
     if (!cases.some((c) => c.workflowId === wf.workflowId)) orphans.push(`${wf.workflowId} has no case row`);
   }
-  for (const row of cases) if (!workflowIds.has(row.workflowId)) orphans.push(`${row.id} has no workflow`);
+  for (const row of cases) {
+    if (workflowIds.has(row.workflowId)) continue;
+    // The list comes from visibility, which a cluster updates after the fact (more so after an
+    // outage of its database); whether the workflow exists is the workflow's own answer.
+    const missing = await stack.temporal.workflow
+      .getHandle(row.workflowId)
+      .describe()
+      .then(
+        () => null,
+        (error: Error) => error,
+      );
+    if (missing) orphans.push(`${row.id} has no workflow (${missing.message})`);
+  }
 
   // When each Update was accepted, by its id (the Idempotency-Key), from the histories.
   const acceptedAt = new Map<string, number>();
